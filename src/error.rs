@@ -1,0 +1,140 @@
+//! One error type for the whole crate, typed by cause.
+//!
+//! Callers match on the variant to decide what to do (suggest a spelling, list candidates, tell
+//! the user another process holds the database); the `Display` text is one sentence a person can
+//! act on. Storage failures keep the underlying message but not the storage engine's type, so the
+//! engine can change without changing this enum.
+
+use std::path::PathBuf;
+
+/// Every way an Entrevue operation can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No record answers to this name or handle.
+    #[error("no {kind} named '{name}'{}", did_you_mean(.suggestions))]
+    NotFound {
+        /// `actor`, `place`, `meeting`, `document` or `relation`.
+        kind: &'static str,
+        /// The name as given.
+        name: String,
+        /// Up to three close spellings that do exist, best first.
+        suggestions: Vec<String>,
+    },
+
+    /// Several records answer to this name.
+    #[error("'{name}' names {} {kind}s: {}", .candidates.len(), .candidates.join("; "))]
+    Ambiguous {
+        /// `actor` or `place`.
+        kind: &'static str,
+        /// The name as given.
+        name: String,
+        /// A description of each candidate (name, kind, affiliation, handle).
+        candidates: Vec<String>,
+    },
+
+    /// Another process has the database open.
+    #[error("database is in use by another process: {}", .path.display())]
+    Locked {
+        /// The database directory.
+        path: PathBuf,
+    },
+
+    /// The database was written by a newer or older Entrevue whose format this one cannot read.
+    #[error("database format {found} is not supported (this Entrevue reads format {supported}){}", if *.found > *.supported { "; it was written by a newer Entrevue" } else { "" })]
+    UnsupportedFormat {
+        /// The format version found on disk.
+        found: u32,
+        /// The format version this build reads and writes.
+        supported: u32,
+    },
+
+    /// Stored data does not decode, or records and indexes disagree.
+    #[error("database is corrupt: {0}")]
+    Corrupt(String),
+
+    /// A handle is already taken by another record of the same kind.
+    #[error("{kind} handle '{handle}' is already taken")]
+    HandleTaken {
+        /// The record kind.
+        kind: &'static str,
+        /// The handle.
+        handle: String,
+    },
+
+    /// A record cannot be deleted while others refer to it.
+    #[error("{kind} '{name}' cannot be deleted: {used_by}")]
+    InUse {
+        /// The record kind.
+        kind: &'static str,
+        /// The record's name or handle.
+        name: String,
+        /// What still refers to it.
+        used_by: String,
+    },
+
+    /// A record is not valid as given (a missing referent, a duplicate participant, a cycle in
+    /// the place tree …).
+    #[error("{0}")]
+    Invalid(String),
+
+    /// Text that should be a date is not one.
+    #[error("'{0}' is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
+    InvalidDate(String),
+
+    /// The storage engine failed (I/O, disk full …).
+    #[error("storage error: {0}")]
+    Storage(String),
+
+    /// A file could not be read or written.
+    #[error("{}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!("; did you mean {one}?"),
+        [init @ .., last] => format!("; did you mean {} or {last}?", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_read_as_sentences() {
+        let err = Error::NotFound {
+            kind: "actor",
+            name: "Witkof".into(),
+            suggestions: vec!["Witkoff (Steve Witkoff)".into()],
+        };
+        assert_eq!(
+            err.to_string(),
+            "no actor named 'Witkof'; did you mean Witkoff (Steve Witkoff)?"
+        );
+        let err = Error::NotFound {
+            kind: "place",
+            name: "X".into(),
+            suggestions: vec!["A".into(), "B".into(), "C".into()],
+        };
+        assert_eq!(
+            err.to_string(),
+            "no place named 'X'; did you mean A, B or C?"
+        );
+        let err = Error::UnsupportedFormat {
+            found: 9,
+            supported: 1,
+        };
+        assert!(err.to_string().ends_with("written by a newer Entrevue"));
+    }
+}

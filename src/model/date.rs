@@ -1,0 +1,387 @@
+//! Dates as the sources give them: a day, a month, a year or a range, each at its own precision.
+//!
+//! A [`DateSpan`] never invents precision. "fin novembre 2025" is stored as the month `~2025-11`
+//! (approximate), prints as `~2025-11`, and covers the days 2025-11-01 to 2025-11-30 when compared.
+//! Comparisons work on [`Day`] numbers (days since 1970-01-01), computed with jiff's calendar.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A calendar day counted from 1970-01-01 (day 0); negative before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Day(pub i32);
+
+/// One end of a [`DateSpan`]: a year, a month or a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DatePoint {
+    /// A whole year, e.g. `2025`.
+    Year(i16),
+    /// A whole month, e.g. `2025-11`.
+    Month(i16, u8),
+    /// One day, e.g. `2025-11-30`.
+    Day(i16, u8, u8),
+}
+
+/// How precisely a [`DateSpan`] is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// A single day.
+    Day,
+    /// A single month.
+    Month,
+    /// A single year.
+    Year,
+    /// A range between two points, each at its own precision.
+    Range,
+}
+
+/// A date as precise as its source: a day, a month, a year, or a range, possibly approximate.
+///
+/// ```
+/// use entrevue::DateSpan;
+///
+/// let late_november: DateSpan = "~2025-11".parse()?;
+/// let weekend: DateSpan = "2025-11-28..2025-11-30".parse()?;
+/// assert_eq!(late_november.to_string(), "~2025-11");
+/// assert!(weekend.within(&late_november));
+/// assert!(!late_november.within(&"2025-11-28".parse()?));
+/// # Ok::<(), entrevue::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DateSpan {
+    from: DatePoint,
+    to: DatePoint,
+    approximate: bool,
+}
+
+const EPOCH: jiff::civil::Date = jiff::civil::Date::constant(1970, 1, 1);
+
+fn civil(year: i16, month: u8, day: u8) -> Result<jiff::civil::Date> {
+    let invalid = || Error::InvalidDate(format!("{year:04}-{month:02}-{day:02}"));
+    let month = i8::try_from(month).map_err(|_| invalid())?;
+    let day = i8::try_from(day).map_err(|_| invalid())?;
+    jiff::civil::Date::new(year, month, day).map_err(|_| invalid())
+}
+
+fn day_number(date: jiff::civil::Date) -> Day {
+    // Every valid jiff date is within ±10,000 years of the epoch, so the difference in days
+    // always exists and fits an i32.
+    let days = date.since(EPOCH).map(|span| span.get_days()).unwrap_or(0);
+    Day(days)
+}
+
+impl DatePoint {
+    /// Checks that the point names a real year, month or day (years 1 to 9999).
+    pub fn validate(self) -> Result<Self> {
+        match self {
+            DatePoint::Year(y) => civil(y, 1, 1).map(|_| self),
+            DatePoint::Month(y, m) => civil(y, m, 1).map(|_| self),
+            DatePoint::Day(y, m, d) => civil(y, m, d).map(|_| self),
+        }
+        .and_then(|p| {
+            if (1..=9999).contains(&p.year()) {
+                Ok(p)
+            } else {
+                Err(Error::InvalidDate(p.to_string()))
+            }
+        })
+    }
+
+    /// The year this point falls in.
+    pub fn year(self) -> i16 {
+        match self {
+            DatePoint::Year(y) | DatePoint::Month(y, _) | DatePoint::Day(y, _, _) => y,
+        }
+    }
+
+    fn first_day(self) -> Day {
+        let date = match self {
+            DatePoint::Year(y) => civil(y, 1, 1),
+            DatePoint::Month(y, m) => civil(y, m, 1),
+            DatePoint::Day(y, m, d) => civil(y, m, d),
+        };
+        date.map(day_number).unwrap_or(Day(0))
+    }
+
+    fn last_day(self) -> Day {
+        let date = match self {
+            DatePoint::Year(y) => civil(y, 12, 31),
+            DatePoint::Month(y, m) => civil(y, m, 1).map(|d| d.last_of_month()),
+            DatePoint::Day(y, m, d) => civil(y, m, d),
+        };
+        date.map(day_number).unwrap_or(Day(0))
+    }
+}
+
+impl fmt::Display for DatePoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            DatePoint::Year(y) => write!(f, "{y:04}"),
+            DatePoint::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            DatePoint::Day(y, m, d) => write!(f, "{y:04}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+impl FromStr for DatePoint {
+    type Err = Error;
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    fn from_str(text: &str) -> Result<Self> {
+        let invalid = || Error::InvalidDate(text.to_string());
+        let mut parts = text.split('-');
+        let mut number = |digits: usize| -> Result<Option<u16>> {
+            match parts.next() {
+                None => Ok(None),
+                Some(p) if p.len() == digits && p.bytes().all(|b| b.is_ascii_digit()) => {
+                    p.parse().map(Some).map_err(|_| invalid())
+                }
+                Some(_) => Err(invalid()),
+            }
+        };
+        let year = number(4)?.ok_or_else(invalid)?;
+        let month = number(2)?;
+        let day = number(2)?;
+        if parts.next().is_some() {
+            return Err(invalid());
+        }
+        let year = i16::try_from(year).map_err(|_| invalid())?;
+        let point = match (month, day) {
+            (None, _) => DatePoint::Year(year),
+            (Some(m), None) => DatePoint::Month(year, m as u8),
+            (Some(m), Some(d)) => DatePoint::Day(year, m as u8, d as u8),
+        };
+        point.validate().map_err(|_| invalid())
+    }
+}
+
+impl DateSpan {
+    /// A span covering exactly one point (a day, a month or a year).
+    pub fn point(point: DatePoint) -> Result<Self> {
+        Self::range(point, point)
+    }
+
+    /// A span from `from` to `to` inclusive; `to` must not end before `from`.
+    pub fn range(from: DatePoint, to: DatePoint) -> Result<Self> {
+        let (from, to) = (from.validate()?, to.validate()?);
+        if from.first_day() > to.first_day() || from.last_day() > to.last_day() {
+            return Err(Error::InvalidDate(format!(
+                "{from}..{to} ends before it starts"
+            )));
+        }
+        Ok(DateSpan {
+            from,
+            to,
+            approximate: false,
+        })
+    }
+
+    /// A single day.
+    pub fn day(year: i16, month: u8, day: u8) -> Result<Self> {
+        Self::point(DatePoint::Day(year, month, day))
+    }
+
+    /// A whole month.
+    pub fn month(year: i16, month: u8) -> Result<Self> {
+        Self::point(DatePoint::Month(year, month))
+    }
+
+    /// A whole year.
+    pub fn year(year: i16) -> Result<Self> {
+        Self::point(DatePoint::Year(year))
+    }
+
+    /// The same span, marked approximate ("fin novembre", "around").
+    pub fn approximate(self) -> Self {
+        DateSpan {
+            approximate: true,
+            ..self
+        }
+    }
+
+    /// Whether the sources give this date only approximately.
+    pub fn is_approximate(&self) -> bool {
+        self.approximate
+    }
+
+    /// The first point of the span.
+    pub fn from(&self) -> DatePoint {
+        self.from
+    }
+
+    /// The last point of the span (the same as [`from`](Self::from) for a single point).
+    pub fn to(&self) -> DatePoint {
+        self.to
+    }
+
+    /// How precisely the span is known.
+    pub fn precision(&self) -> Precision {
+        match (self.from == self.to, self.from) {
+            (false, _) => Precision::Range,
+            (true, DatePoint::Year(_)) => Precision::Year,
+            (true, DatePoint::Month(..)) => Precision::Month,
+            (true, DatePoint::Day(..)) => Precision::Day,
+        }
+    }
+
+    /// The first day the span covers.
+    pub fn first_day(&self) -> Day {
+        self.from.first_day()
+    }
+
+    /// The last day the span covers.
+    pub fn last_day(&self) -> Day {
+        self.to.last_day()
+    }
+
+    /// Whether every day of `self` lies inside `outer`: the test behind `during`.
+    ///
+    /// A month is not within one of its days: the sources do not say which day it was.
+    pub fn within(&self, outer: &DateSpan) -> bool {
+        outer.first_day() <= self.first_day() && self.last_day() <= outer.last_day()
+    }
+
+    /// Whether `self` and `other` share at least one day.
+    pub fn overlaps(&self, other: &DateSpan) -> bool {
+        self.first_day() <= other.last_day() && other.first_day() <= self.last_day()
+    }
+
+    /// The key that puts spans in date order: first day, then last day.
+    pub fn sort_key(&self) -> (Day, Day) {
+        (self.first_day(), self.last_day())
+    }
+}
+
+impl fmt::Display for DateSpan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.approximate {
+            f.write_str("~")?;
+        }
+        if self.from == self.to {
+            write!(f, "{}", self.from)
+        } else {
+            write!(f, "{}..{}", self.from, self.to)
+        }
+    }
+}
+
+impl FromStr for DateSpan {
+    type Err = Error;
+
+    /// Parses `2025`, `2025-11`, `2025-11-30`, `2025-11-28..2025-11-30`, with an optional `~`.
+    fn from_str(text: &str) -> Result<Self> {
+        let (approximate, rest) = match text.strip_prefix('~') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let span = match rest.split_once("..") {
+            Some((from, to)) => DateSpan::range(from.parse()?, to.parse()?)?,
+            None => DateSpan::point(rest.parse()?)?,
+        };
+        Ok(if approximate {
+            span.approximate()
+        } else {
+            span
+        })
+    }
+}
+
+impl PartialOrd for DateSpan {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateSpan {
+    /// Date order: by first day, then last day; ties broken by the written form so that the
+    /// order is total and agrees with `Eq`.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then_with(|| self.to_string().cmp(&other.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn span(text: &str) -> DateSpan {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn prints_at_its_own_precision() {
+        for text in [
+            "2025",
+            "2025-11",
+            "2025-11-30",
+            "2025-11-28..2025-11-30",
+            "~2025-11",
+            "2025-11..2026-01",
+        ] {
+            assert_eq!(span(text).to_string(), text);
+        }
+    }
+
+    #[test]
+    fn rejects_impossible_dates() {
+        for text in [
+            "2025-13",
+            "2025-02-29",
+            "2025-00",
+            "25-11",
+            "2025-1",
+            "2025-11-31",
+            "",
+            "~",
+            "2025-12..2025-11",
+            "2025-11-01-02",
+            "0000",
+        ] {
+            assert!(
+                text.parse::<DateSpan>().is_err(),
+                "{text} should be rejected"
+            );
+        }
+        assert!("2024-02-29".parse::<DateSpan>().is_ok());
+    }
+
+    #[test]
+    fn within_never_invents_a_day() {
+        assert!(span("2025-12-02").within(&span("2025-12")));
+        assert!(span("2025-12").within(&span("2025")));
+        assert!(!span("2025-12").within(&span("2025-12-02")));
+        assert!(!span("~2025-11").within(&span("2025-11-28..2025-11-30")));
+        assert!(span("2025-11-28..2025-11-30").within(&span("2025-11")));
+        assert!(!span("2025-11-30..2025-12-01").within(&span("2025-11")));
+        assert!(span("2025-11-30..2025-12-01").overlaps(&span("2025-11")));
+    }
+
+    #[test]
+    fn day_numbers_follow_the_calendar() {
+        assert_eq!(span("1970-01-01").first_day(), Day(0));
+        assert_eq!(
+            span("2024-02").last_day().0 - span("2024-02").first_day().0,
+            28
+        );
+        assert_eq!(span("2025").last_day().0 - span("2025").first_day().0, 364);
+    }
+
+    #[test]
+    fn orders_by_first_then_last_day() {
+        let mut spans = vec![
+            span("2025-12"),
+            span("2025-11-30"),
+            span("2025-12-01"),
+            span("~2025-11"),
+        ];
+        spans.sort();
+        let printed: Vec<String> = spans.iter().map(ToString::to_string).collect();
+        assert_eq!(printed, ["~2025-11", "2025-11-30", "2025-12-01", "2025-12"]);
+    }
+}

@@ -1,0 +1,283 @@
+//! The integrity check: recompute every index from the records and compare with what is stored.
+//!
+//! Reports each disagreement in one line: a record that does not decode, a reference to a
+//! missing record, an index entry that is missing, stale or different, a posting chunk that
+//! breaks its invariants, a counter that does not match.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use super::keys::{decode_id_key, encode_id_key};
+use super::kv::KvRead;
+use super::postings::{self, MAX_CHUNK};
+use super::records::{
+    count_key, index_entries, next_id_key, read_counter, record_table, references, IndexEntry,
+};
+use super::values::decode_value;
+use super::Table;
+use crate::error::Result;
+use crate::model::{Actor, Document, Meeting, Place, Record, RecordKind, Relation};
+
+/// At most this many problems are listed; the count covers them all.
+const MAX_LISTED: usize = 100;
+
+/// What [`Database::check`](crate::Database::check) found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// Records read, of every kind.
+    pub records: u64,
+    /// Index entries compared.
+    pub index_entries: u64,
+    /// How many problems were found.
+    pub problem_count: usize,
+    /// The first problems found, one sentence each.
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    /// Whether records and indexes agree completely.
+    pub fn is_clean(&self) -> bool {
+        self.problem_count == 0
+    }
+
+    fn problem(&mut self, text: String) {
+        self.problem_count += 1;
+        if self.problems.len() < MAX_LISTED {
+            self.problems.push(text);
+        }
+    }
+}
+
+impl fmt::Display for CheckReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_clean() {
+            return write!(
+                f,
+                "ok: {} records, {} index entries agree",
+                self.records, self.index_entries
+            );
+        }
+        writeln!(
+            f,
+            "{} problems in {} records:",
+            self.problem_count, self.records
+        )?;
+        for p in &self.problems {
+            writeln!(f, "  {p}")?;
+        }
+        if self.problem_count > self.problems.len() {
+            writeln!(
+                f,
+                "  … and {} more",
+                self.problem_count - self.problems.len()
+            )?;
+        }
+        Ok(())
+    }
+}
+
+type Expected = BTreeMap<(Table, Vec<u8>), (IndexEntry, RecordKind, u64)>;
+
+/// Runs the check over a consistent view of the tables.
+pub(crate) fn check(kv: &dyn KvRead) -> Result<CheckReport> {
+    let mut report = CheckReport::default();
+    let mut expected = Expected::new();
+    read_records::<Actor>(kv, &mut report, &mut expected)?;
+    read_records::<Place>(kv, &mut report, &mut expected)?;
+    read_records::<Document>(kv, &mut report, &mut expected)?;
+    read_records::<Meeting>(kv, &mut report, &mut expected)?;
+    read_records::<Relation>(kv, &mut report, &mut expected)?;
+    for table in [Table::Handles, Table::Names, Table::Refs] {
+        compare_kv(kv, table, &mut report, &mut expected)?;
+    }
+    for table in [
+        Table::ActorMeetings,
+        Table::PlaceMeetings,
+        Table::DateMeetings,
+    ] {
+        compare_postings(kv, table, &mut report, &mut expected)?;
+    }
+    Ok(report)
+}
+
+fn read_records<R: Record>(
+    kv: &dyn KvRead,
+    report: &mut CheckReport,
+    expected: &mut Expected,
+) -> Result<()> {
+    let kind = R::KIND;
+    let (mut count, mut max_id) = (0u64, 0u64);
+    for entry in kv.range(record_table(kind), &[], None, false) {
+        let (key, value) = entry?;
+        count += 1;
+        let id = match decode_id_key(&key) {
+            Ok(id) => id,
+            Err(e) => {
+                report.problem(format!("{kind} table: {e}"));
+                continue;
+            }
+        };
+        max_id = max_id.max(id);
+        let record: R = match decode_value(&value) {
+            Ok(r) => r,
+            Err(e) => {
+                report.problem(format!("{kind} #{id}: {e}"));
+                continue;
+            }
+        };
+        for ((target, target_id), _) in references(record.as_record_ref()) {
+            if kv
+                .get(record_table(target), &encode_id_key(target_id))?
+                .is_none()
+            {
+                report.problem(format!(
+                    "{kind} #{id} refers to missing {target} #{target_id}"
+                ));
+            }
+        }
+        for (identity, entry) in index_entries(id, record.as_record_ref()) {
+            if let Some((_, other_kind, other)) = expected.get(&identity) {
+                report.problem(format!(
+                    "{kind} #{id} and {other_kind} #{other} claim the same {} entry",
+                    identity.0.name()
+                ));
+            }
+            expected.insert(identity, (entry, kind, id));
+        }
+    }
+    report.records += count;
+    let counted = read_counter(kv, &count_key(kind))?;
+    if counted != count {
+        report.problem(format!(
+            "the {kind} counter says {counted}, but {count} records are stored"
+        ));
+    }
+    let next = read_counter(kv, &next_id_key(kind))?;
+    if max_id > next {
+        report.problem(format!(
+            "{kind} #{max_id} exists, but ids have only been handed out up to {next}"
+        ));
+    }
+    Ok(())
+}
+
+fn take_expected(
+    expected: &mut Expected,
+    table: Table,
+) -> BTreeMap<Vec<u8>, (IndexEntry, RecordKind, u64)> {
+    let keys: Vec<(Table, Vec<u8>)> = expected
+        .range((table, Vec::new())..)
+        .take_while(|(k, _)| k.0 == table)
+        .map(|(k, _)| k.clone())
+        .collect();
+    keys.into_iter()
+        .filter_map(|k| expected.remove(&k).map(|v| (k.1, v)))
+        .collect()
+}
+
+fn compare_kv(
+    kv: &dyn KvRead,
+    table: Table,
+    report: &mut CheckReport,
+    expected: &mut Expected,
+) -> Result<()> {
+    let mut wanted = take_expected(expected, table);
+    for entry in kv.range(table, &[], None, false) {
+        let (key, value) = entry?;
+        report.index_entries += 1;
+        match wanted.remove(key.as_ref()) {
+            Some((IndexEntry::Kv { value: want, .. }, kind, id)) => {
+                if want != value.as_ref() {
+                    report.problem(format!(
+                        "{} entry {key:02x?} of {kind} #{id} holds a stale value",
+                        table.name()
+                    ));
+                }
+            }
+            Some(_) | None => report.problem(format!(
+                "{} has an entry {key:02x?} that no record owns",
+                table.name()
+            )),
+        }
+    }
+    for (key, (_, kind, id)) in wanted {
+        report.problem(format!(
+            "{} lacks the entry {key:02x?} of {kind} #{id}",
+            table.name()
+        ));
+    }
+    Ok(())
+}
+
+fn compare_postings(
+    kv: &dyn KvRead,
+    table: Table,
+    report: &mut CheckReport,
+    expected: &mut Expected,
+) -> Result<()> {
+    let mut wanted = take_expected(expected, table);
+    let mut previous: Option<(u64, (u32, u64))> = None;
+    let mut seen = BTreeSet::new();
+    for chunk in postings::chunks(kv, table) {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                report.problem(format!("{}: {e}", table.name()));
+                continue;
+            }
+        };
+        let name = table.name();
+        let (owner, bound) = (chunk.owner, chunk.bound);
+        if chunk.entries.is_empty() || chunk.entries.len() > MAX_CHUNK {
+            report.problem(format!(
+                "{name} chunk {owner}/{bound:?} holds {} entries",
+                chunk.entries.len()
+            ));
+        }
+        if chunk.entries.first().is_some_and(|e| e.key() < bound) {
+            report.problem(format!(
+                "{name} chunk {owner}/{bound:?} holds an entry below its key"
+            ));
+        }
+        if chunk.entries.windows(2).any(|w| w[0].key() >= w[1].key()) {
+            report.problem(format!("{name} chunk {owner}/{bound:?} is not sorted"));
+        }
+        if let Some((prev_owner, last)) = previous {
+            if prev_owner == owner && last >= bound {
+                report.problem(format!(
+                    "{name} chunks of owner {owner} overlap at {bound:?}"
+                ));
+            }
+        }
+        if let Some(last) = chunk.entries.last() {
+            previous = Some((owner, last.key()));
+        }
+        for posting in chunk.entries {
+            report.index_entries += 1;
+            let key = super::keys::encode_chunk_key(owner, posting.day, posting.meeting).to_vec();
+            if !seen.insert(key.clone()) {
+                report.problem(format!(
+                    "{name} lists meeting #{} twice under owner {owner}",
+                    posting.meeting
+                ));
+                continue;
+            }
+            let want = IndexEntry::posting(table, owner, posting);
+            match wanted.remove(&key) {
+                Some((entry, _, _)) if entry == want => {}
+                Some(_) => report.problem(format!(
+                    "{name} entry for meeting #{} under owner {owner} is stale",
+                    posting.meeting
+                )),
+                None => report.problem(format!(
+                    "{name} lists meeting #{} under owner {owner}, which it does not involve",
+                    posting.meeting
+                )),
+            }
+        }
+    }
+    for (_, (_, kind, id)) in wanted {
+        report.problem(format!("{} lacks an entry of {kind} #{id}", table.name()));
+    }
+    Ok(())
+}

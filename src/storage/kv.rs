@@ -1,0 +1,267 @@
+//! The narrow seam between Entrevue and sled: ordered reads, and an overlay that gathers the
+//! writes of one transaction and commits them atomically.
+//!
+//! Contract of [`KvRead::range`]: it yields every entry with `from <= key < to` (`to = None`:
+//! no upper bound), ascending, or descending when `reverse` is set.
+//!
+//! An [`Overlay`] reads through its own pending writes, so a transaction sees what it has
+//! written. It is only ever built by the one writer, under the database's writer lock, so
+//! nothing else changes the committed state between its reads and its commit.
+
+use std::collections::BTreeMap;
+use std::iter::Peekable;
+use std::ops::Bound;
+
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use sled::{IVec, Transactional};
+
+use super::{Store, Table};
+use crate::error::{Error, Result};
+
+/// A key and its value.
+pub(crate) type Entry = (IVec, IVec);
+/// What a range read yields.
+pub(crate) type KvIter<'a> = Box<dyn Iterator<Item = Result<Entry>> + 'a>;
+
+/// Ordered, consistent reads of the tables.
+pub(crate) trait KvRead {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<IVec>>;
+    fn range<'a>(
+        &'a self,
+        table: Table,
+        from: &[u8],
+        to: Option<&[u8]>,
+        reverse: bool,
+    ) -> KvIter<'a>;
+
+    /// Every entry whose key starts with `prefix`, ascending.
+    fn prefix<'a>(&'a self, table: Table, prefix: &[u8]) -> KvIter<'a> {
+        let end = super::keys::prefix_end(prefix);
+        self.range(table, prefix, end.as_deref(), false)
+    }
+}
+
+pub(crate) fn storage_error(e: sled::Error) -> Error {
+    match e {
+        sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
+        other => Error::Storage(other.to_string()),
+    }
+}
+
+fn bounds(from: &[u8], to: Option<&[u8]>) -> (Bound<IVec>, Bound<IVec>) {
+    let upper = match to {
+        Some(to) => Bound::Excluded(IVec::from(to)),
+        None => Bound::Unbounded,
+    };
+    (Bound::Included(IVec::from(from)), upper)
+}
+
+impl KvRead for Store {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<IVec>> {
+        self.tree(table).get(key).map_err(storage_error)
+    }
+
+    fn range<'a>(
+        &'a self,
+        table: Table,
+        from: &[u8],
+        to: Option<&[u8]>,
+        reverse: bool,
+    ) -> KvIter<'a> {
+        if to.is_some_and(|to| to <= from) {
+            return Box::new(std::iter::empty());
+        }
+        let iter = self.tree(table).range(bounds(from, to));
+        let iter = iter.map(|r| r.map_err(storage_error));
+        if reverse {
+            Box::new(iter.rev())
+        } else {
+            Box::new(iter)
+        }
+    }
+}
+
+/// Pending writes over a [`Store`]: `Some(value)` to put, `None` to delete.
+pub(crate) struct Overlay<'s> {
+    store: &'s Store,
+    changes: BTreeMap<Table, BTreeMap<IVec, Option<IVec>>>,
+}
+
+impl<'s> Overlay<'s> {
+    pub(crate) fn new(store: &'s Store) -> Self {
+        Overlay {
+            store,
+            changes: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn put(&mut self, table: Table, key: impl Into<IVec>, value: impl Into<IVec>) {
+        self.changes
+            .entry(table)
+            .or_default()
+            .insert(key.into(), Some(value.into()));
+    }
+
+    pub(crate) fn delete(&mut self, table: Table, key: impl Into<IVec>) {
+        self.changes
+            .entry(table)
+            .or_default()
+            .insert(key.into(), None);
+    }
+
+    /// Whether any write is pending.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.changes.values().all(BTreeMap::is_empty)
+    }
+
+    /// Applies every pending write in one sled transaction: all of them become visible (and,
+    /// after a crash, are recovered) together, or none do.
+    pub(crate) fn commit(self) -> Result<()> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let tables: Vec<Table> = self.changes.keys().copied().collect();
+        let trees: Vec<&sled::Tree> = tables.iter().map(|&t| self.store.tree(t)).collect();
+        let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|views| {
+            for (view, table) in views.iter().zip(&tables) {
+                for (key, value) in &self.changes[table] {
+                    match value {
+                        Some(value) => view.insert(key.clone(), value.clone())?,
+                        None => view.remove(key.clone())?,
+                    };
+                }
+            }
+            Ok::<(), ConflictableTransactionError<()>>(())
+        });
+        result.map_err(|e| match e {
+            TransactionError::Storage(e) => storage_error(e),
+            TransactionError::Abort(()) => Error::Storage("transaction aborted".into()),
+        })
+    }
+}
+
+impl KvRead for Overlay<'_> {
+    fn get(&self, table: Table, key: &[u8]) -> Result<Option<IVec>> {
+        match self.changes.get(&table).and_then(|c| c.get(key)) {
+            Some(pending) => Ok(pending.clone()),
+            None => self.store.get(table, key),
+        }
+    }
+
+    fn range<'a>(
+        &'a self,
+        table: Table,
+        from: &[u8],
+        to: Option<&[u8]>,
+        reverse: bool,
+    ) -> KvIter<'a> {
+        let committed = self.store.range(table, from, to, reverse);
+        let Some(changes) = self.changes.get(&table) else {
+            return committed;
+        };
+        if to.is_some_and(|to| to <= from) {
+            return Box::new(std::iter::empty());
+        }
+        let pending = changes.range::<[u8], _>((
+            Bound::Included(from),
+            to.map_or(Bound::Unbounded, Bound::Excluded),
+        ));
+        let pending: Box<dyn Iterator<Item = (&IVec, &Option<IVec>)>> = if reverse {
+            Box::new(pending.rev())
+        } else {
+            Box::new(pending)
+        };
+        Box::new(Merge {
+            committed: committed.peekable(),
+            pending: pending.peekable(),
+            reverse,
+        })
+    }
+}
+
+/// Merges committed entries with pending writes; a pending write hides the committed entry
+/// with the same key, and a pending delete yields nothing.
+struct Merge<'a> {
+    committed: Peekable<KvIter<'a>>,
+    pending: Peekable<Box<dyn Iterator<Item = (&'a IVec, &'a Option<IVec>)> + 'a>>,
+    reverse: bool,
+}
+
+impl Iterator for Merge<'_> {
+    type Item = Result<Entry>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let order = match (self.committed.peek(), self.pending.peek()) {
+                (None, None) => return None,
+                (Some(Err(_)), _) | (Some(Ok(_)), None) => return self.committed.next(),
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(Ok((ck, _))), Some((pk, _))) => {
+                    let order = ck.cmp(*pk);
+                    if self.reverse {
+                        order.reverse()
+                    } else {
+                        order
+                    }
+                }
+            };
+            match order {
+                std::cmp::Ordering::Less => return self.committed.next(),
+                std::cmp::Ordering::Equal => {
+                    self.committed.next();
+                }
+                std::cmp::Ordering::Greater => {}
+            }
+            if let Some((key, Some(value))) = self.pending.next() {
+                return Some(Ok((key.clone(), value.clone())));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    fn keys(iter: KvIter<'_>) -> Vec<Vec<u8>> {
+        iter.map(|r| r.unwrap().0.to_vec()).collect()
+    }
+
+    proptest! {
+        /// The overlay reads exactly like a map with the pending writes applied, in both
+        /// directions and over any bounds; after commit, the store reads the same.
+        #[test]
+        fn overlay_reads_like_the_merged_map(
+            committed in proptest::collection::btree_map(proptest::collection::vec(0u8..4, 0..3), any::<u8>(), 0..12),
+            writes in proptest::collection::vec((proptest::collection::vec(0u8..4, 0..3), proptest::option::of(any::<u8>())), 0..12),
+            from in proptest::collection::vec(0u8..4, 0..3),
+            to in proptest::option::of(proptest::collection::vec(0u8..4, 0..3)),
+            reverse in any::<bool>(),
+        ) {
+            let store = Store::temporary().unwrap();
+            for (k, v) in &committed {
+                store.tree(Table::Names).insert(k.as_slice(), vec![*v]).unwrap();
+            }
+            let mut model: BTreeMap<Vec<u8>, u8> = committed.clone();
+            let mut overlay = Overlay::new(&store);
+            for (k, v) in &writes {
+                match v {
+                    Some(v) => { overlay.put(Table::Names, k.as_slice(), vec![*v]); model.insert(k.clone(), *v); }
+                    None => { overlay.delete(Table::Names, k.as_slice()); model.remove(k); }
+                }
+            }
+            let mut expected: Vec<Vec<u8>> = model.keys()
+                .filter(|k| **k >= from && to.as_ref().is_none_or(|to| *k < to))
+                .cloned().collect();
+            if reverse { expected.reverse(); }
+            prop_assert_eq!(keys(overlay.range(Table::Names, &from, to.as_deref(), reverse)), expected.clone());
+            for (k, v) in &model {
+                prop_assert_eq!(overlay.get(Table::Names, k).unwrap().map(|v| v[0]), Some(*v));
+            }
+            overlay.commit().unwrap();
+            prop_assert_eq!(keys(store.range(Table::Names, &from, to.as_deref(), reverse)), expected);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Storage: records and their indexes in sled trees.
+//!
+//! One sled tree per record kind and per index ([`Table`]); keys hand-encoded and
+//! order-preserving (`keys`); values bincode behind a version byte (`values`); meetings listed
+//! per actor, per place and per date in chunked posting lists (`postings`). Every write goes
+//! through an [`Overlay`] and commits in one sled transaction (`kv`); `records` derives every
+//! index entry of a record from the record alone, which is what both writes and the integrity
+//! check (`check`) rely on.
+//!
+//! **Architecture invariant:** this is the only module that names sled or bincode.
+
+mod check;
+mod keys;
+mod kv;
+mod postings;
+mod read;
+mod records;
+mod values;
+
+use std::path::{Path, PathBuf};
+
+pub(crate) use check::check;
+pub use check::CheckReport;
+pub(crate) use read::Reader;
+pub(crate) use records::Write;
+
+use crate::error::{Error, Result};
+use kv::storage_error;
+
+/// The on-disk format this build reads and writes. Bump it (and add a migration step in
+/// [`Store::ensure_format`]) whenever a key layout or a value version changes.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// The sled trees, one per record kind and per index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Table {
+    /// Format version and counters.
+    Meta,
+    Actors,
+    Places,
+    Documents,
+    Meetings,
+    Relations,
+    /// (kind, handle) → id.
+    Handles,
+    /// (folded name, kind, id) → original spelling.
+    Names,
+    /// Posting chunks: actor → its meetings in date order.
+    ActorMeetings,
+    /// Posting chunks: place → the meetings held there (not inside it) in date order.
+    PlaceMeetings,
+    /// Posting chunks: one list (owner 0) of every meeting in date order.
+    DateMeetings,
+    /// (referenced record, referring record) → (), for references not covered by postings.
+    Refs,
+}
+
+impl Table {
+    pub(crate) const ALL: [Table; 12] = [
+        Table::Meta,
+        Table::Actors,
+        Table::Places,
+        Table::Documents,
+        Table::Meetings,
+        Table::Relations,
+        Table::Handles,
+        Table::Names,
+        Table::ActorMeetings,
+        Table::PlaceMeetings,
+        Table::DateMeetings,
+        Table::Refs,
+    ];
+
+    /// The sled tree name.
+    pub(crate) const fn name(self) -> &'static str {
+        match self {
+            Table::Meta => "meta",
+            Table::Actors => "actors",
+            Table::Places => "places",
+            Table::Documents => "documents",
+            Table::Meetings => "meetings",
+            Table::Relations => "relations",
+            Table::Handles => "handles",
+            Table::Names => "names",
+            Table::ActorMeetings => "actor_meetings",
+            Table::PlaceMeetings => "place_meetings",
+            Table::DateMeetings => "date_meetings",
+            Table::Refs => "refs",
+        }
+    }
+}
+
+/// `meta` keys.
+const META_FORMAT: &[u8] = b"format";
+
+/// An open sled database and its trees.
+pub(crate) struct Store {
+    db: sled::Db,
+    trees: Vec<sled::Tree>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (or creates) the database in the directory `path`.
+    pub(crate) fn open(path: &Path) -> Result<Store> {
+        let config = sled::Config::new().path(path);
+        let db = config.open().map_err(|e| open_error(e, path))?;
+        Store::with_db(db, Some(path.to_path_buf()))
+    }
+
+    /// A database that lives in a temporary directory and disappears when dropped.
+    pub(crate) fn temporary() -> Result<Store> {
+        let db = sled::Config::new()
+            .temporary(true)
+            .open()
+            .map_err(storage_error)?;
+        Store::with_db(db, None)
+    }
+
+    fn with_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store> {
+        let trees = Table::ALL
+            .iter()
+            .map(|t| db.open_tree(t.name()).map_err(storage_error))
+            .collect::<Result<Vec<_>>>()?;
+        let store = Store { db, trees, path };
+        store.ensure_format()?;
+        Ok(store)
+    }
+
+    /// Stamps a new database with [`FORMAT_VERSION`]; refuses one written in another format.
+    fn ensure_format(&self) -> Result<()> {
+        let meta = self.tree(Table::Meta);
+        match meta.get(META_FORMAT).map_err(storage_error)? {
+            None => {
+                let empty = Table::ALL.iter().all(|&t| self.tree(t).is_empty());
+                if !empty {
+                    return Err(Error::Corrupt(
+                        "the database has data but no format version".into(),
+                    ));
+                }
+                meta.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())
+                    .map_err(storage_error)?;
+                meta.flush().map_err(storage_error)?;
+                Ok(())
+            }
+            Some(bytes) => {
+                let found = <[u8; 4]>::try_from(bytes.as_ref())
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| Error::Corrupt("malformed format version".into()))?;
+                // Older formats would be migrated here, one step at a time; there are none yet.
+                if found == FORMAT_VERSION {
+                    Ok(())
+                } else {
+                    Err(Error::UnsupportedFormat {
+                        found,
+                        supported: FORMAT_VERSION,
+                    })
+                }
+            }
+        }
+    }
+
+    pub(crate) fn tree(&self, table: Table) -> &sled::Tree {
+        // `trees` holds one tree per `Table::ALL` entry, in that order.
+        &self.trees[table as usize]
+    }
+
+    /// The database directory, unless it is temporary.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Makes everything committed so far durable.
+    pub(crate) fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(storage_error)
+    }
+
+    /// Bytes the database takes on disk.
+    pub(crate) fn size_on_disk(&self) -> Result<u64> {
+        self.db.size_on_disk().map_err(storage_error)
+    }
+}
+
+/// Turns sled's open errors into ours; sled reports a lock held by another process only as an
+/// I/O error whose message says so.
+fn open_error(e: sled::Error, path: &Path) -> Error {
+    let text = e.to_string();
+    if text.contains("could not acquire lock") || text.contains("WouldBlock") {
+        Error::Locked {
+            path: path.to_path_buf(),
+        }
+    } else {
+        storage_error(e)
+    }
+}

@@ -1,0 +1,530 @@
+//! Records and the index entries derived from them.
+//!
+//! [`index_entries`] lists, for one record, every index entry it owns: its handle, each folded
+//! name, its place in the posting lists, and a `refs` key for each record it refers to (except
+//! participants and the meeting's place, which the posting lists already record). Writes apply
+//! the difference between a record's old and new entries; the integrity check recomputes the
+//! entries of every record and compares them with what is stored. One function, so the two can
+//! never disagree about what an index should hold.
+
+use std::collections::BTreeMap;
+
+use super::keys::{
+    encode_handle_key, encode_id_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag,
+};
+use super::kv::{KvRead, Overlay};
+use super::postings::{self, Posting};
+use super::read::Reader;
+use super::values::encode_value;
+use super::{Store, Table};
+use crate::error::{Error, Result};
+pub use crate::model::Record;
+use crate::model::{fold_name, Id, RecordKind, RecordRef};
+
+/// The table that holds records of this kind.
+pub(crate) fn record_table(kind: RecordKind) -> Table {
+    match kind {
+        RecordKind::Actor => Table::Actors,
+        RecordKind::Place => Table::Places,
+        RecordKind::Document => Table::Documents,
+        RecordKind::Meeting => Table::Meetings,
+        RecordKind::Relation => Table::Relations,
+    }
+}
+
+/// One index entry a record owns.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum IndexEntry {
+    /// A plain key in `handles`, `names` or `refs`.
+    Kv {
+        table: Table,
+        key: Vec<u8>,
+        value: Vec<u8>,
+    },
+    /// An entry in a posting list.
+    Posting {
+        table: Table,
+        owner: u64,
+        day: u32,
+        meeting: u64,
+        span: u32,
+        status: u8,
+    },
+}
+
+impl IndexEntry {
+    pub(crate) fn posting(table: Table, owner: u64, p: Posting) -> IndexEntry {
+        IndexEntry::Posting {
+            table,
+            owner,
+            day: p.day,
+            meeting: p.meeting,
+            span: p.span,
+            status: postings::status_byte(p.status),
+        }
+    }
+
+    /// What identifies the entry; two entries with the same identity differ only in payload.
+    fn identity(&self) -> (Table, Vec<u8>) {
+        match self {
+            IndexEntry::Kv { table, key, .. } => (*table, key.clone()),
+            IndexEntry::Posting {
+                table,
+                owner,
+                day,
+                meeting,
+                ..
+            } => (
+                *table,
+                super::keys::encode_chunk_key(*owner, *day, *meeting).to_vec(),
+            ),
+        }
+    }
+
+    fn as_posting(&self) -> Option<(Table, u64, Posting)> {
+        match *self {
+            IndexEntry::Posting {
+                table,
+                owner,
+                day,
+                meeting,
+                span,
+                status,
+            } => {
+                let status = *crate::model::Status::ALL.get(status as usize)?;
+                Some((
+                    table,
+                    owner,
+                    Posting {
+                        day,
+                        meeting,
+                        span,
+                        status,
+                    },
+                ))
+            }
+            IndexEntry::Kv { .. } => None,
+        }
+    }
+}
+
+/// Every record that `record` refers to, with whether a posting list already records the
+/// reference (so `refs` need not).
+pub(crate) fn references(record: RecordRef<'_>) -> Vec<((Tag, u64), bool)> {
+    let mut refs = Vec::new();
+    let docs = |sources: &[crate::model::SourceRef], refs: &mut Vec<_>| {
+        refs.extend(
+            sources
+                .iter()
+                .map(|s| ((Tag::Document, s.document.get()), false)),
+        );
+    };
+    match record {
+        RecordRef::Actor(a) => refs.extend(a.affiliation.map(|x| ((Tag::Actor, x.get()), false))),
+        RecordRef::Place(p) => refs.extend(p.parent.map(|x| ((Tag::Place, x.get()), false))),
+        RecordRef::Document(_) => {}
+        RecordRef::Meeting(m) => {
+            refs.extend(m.place.map(|x| ((Tag::Place, x.get()), true)));
+            for p in &m.participants {
+                refs.push(((Tag::Actor, p.actor.get()), true));
+                refs.extend(p.side.map(|x| ((Tag::Actor, x.get()), false)));
+            }
+            docs(&m.sources, &mut refs);
+        }
+        RecordRef::Relation(r) => {
+            refs.push(((Tag::Actor, r.subject.get()), false));
+            refs.push(((Tag::Actor, r.object.get()), false));
+            docs(&r.sources, &mut refs);
+        }
+    }
+    refs
+}
+
+fn names(record: RecordRef<'_>) -> Vec<&str> {
+    match record {
+        RecordRef::Actor(a) => a.names().collect(),
+        RecordRef::Place(p) => p.names().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn handle(record: RecordRef<'_>) -> &str {
+    match record {
+        RecordRef::Actor(r) => &r.handle,
+        RecordRef::Place(r) => &r.handle,
+        RecordRef::Document(r) => &r.handle,
+        RecordRef::Meeting(r) => &r.handle,
+        RecordRef::Relation(r) => &r.handle,
+    }
+}
+
+pub(crate) fn kind_of(record: RecordRef<'_>) -> RecordKind {
+    match record {
+        RecordRef::Actor(_) => RecordKind::Actor,
+        RecordRef::Place(_) => RecordKind::Place,
+        RecordRef::Document(_) => RecordKind::Document,
+        RecordRef::Meeting(_) => RecordKind::Meeting,
+        RecordRef::Relation(_) => RecordKind::Relation,
+    }
+}
+
+/// Every index entry record `id` owns, keyed by identity (duplicates collapse: two aliases that
+/// fold alike make one `names` key, holding the first spelling).
+pub(crate) fn index_entries(
+    id: u64,
+    record: RecordRef<'_>,
+) -> BTreeMap<(Table, Vec<u8>), IndexEntry> {
+    let kind = kind_of(record);
+    let mut entries = BTreeMap::new();
+    let mut add = |entry: IndexEntry| {
+        entries.entry(entry.identity()).or_insert(entry);
+    };
+    add(IndexEntry::Kv {
+        table: Table::Handles,
+        key: encode_handle_key(kind, handle(record)),
+        value: id.to_be_bytes().to_vec(),
+    });
+    for name in names(record) {
+        add(IndexEntry::Kv {
+            table: Table::Names,
+            key: encode_name_key(&fold_name(name), kind, id),
+            value: name.as_bytes().to_vec(),
+        });
+    }
+    for (target, in_postings) in references(record) {
+        if !in_postings {
+            add(IndexEntry::Kv {
+                table: Table::Refs,
+                key: encode_ref_key(target, (kind, id)).to_vec(),
+                value: Vec::new(),
+            });
+        }
+    }
+    if let RecordRef::Meeting(m) = record {
+        let posting = Posting::new(id, m.date.as_ref(), m.status);
+        add(IndexEntry::posting(Table::DateMeetings, 0, posting));
+        if let Some(place) = m.place {
+            add(IndexEntry::posting(
+                Table::PlaceMeetings,
+                place.get(),
+                posting,
+            ));
+        }
+        for p in &m.participants {
+            add(IndexEntry::posting(
+                Table::ActorMeetings,
+                p.actor.get(),
+                posting,
+            ));
+        }
+    }
+    entries
+}
+
+/// Checks what a record must satisfy before it is stored, given the current state.
+fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
+    let kind = kind_of(record);
+    let handle = handle(record);
+    if handle.is_empty()
+        || handle.len() > 64
+        || !handle
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(Error::Invalid(format!(
+            "handle '{handle}' must be 1 to 64 letters, digits, '_' or '-'"
+        )));
+    }
+    for name in names(record) {
+        if fold_name(name).is_empty() {
+            return Err(Error::Invalid(format!(
+                "{kind} name '{name}' has no letter or digit"
+            )));
+        }
+    }
+    for ((target, target_id), _) in references(record) {
+        if (target, target_id) == (kind, id) {
+            return Err(Error::Invalid(format!(
+                "{kind} '{handle}' cannot refer to itself"
+            )));
+        }
+        if kv
+            .get(record_table(target), &encode_id_key(target_id))?
+            .is_none()
+        {
+            return Err(Error::Invalid(format!(
+                "{kind} '{handle}' refers to {target} #{target_id}, which does not exist"
+            )));
+        }
+    }
+    match record {
+        RecordRef::Meeting(m) => {
+            if m.kind.trim().is_empty() {
+                return Err(Error::Invalid(format!("meeting '{handle}' needs a kind")));
+            }
+            let mut seen = std::collections::HashSet::new();
+            for p in &m.participants {
+                if !seen.insert(p.actor) {
+                    return Err(Error::Invalid(format!(
+                        "meeting '{handle}' lists actor #{} twice",
+                        p.actor.get()
+                    )));
+                }
+            }
+        }
+        RecordRef::Relation(r) => {
+            let snake = !r.predicate.is_empty()
+                && r.predicate
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !snake {
+                return Err(Error::Invalid(format!(
+                    "relation predicate '{}' must be a snake_case word",
+                    r.predicate
+                )));
+            }
+        }
+        RecordRef::Place(p) => {
+            // Walk up from the new parent: meeting this place again would make a cycle.
+            let reader = Reader::new(kv);
+            let mut next = p.parent;
+            for _ in 0..=crate::storage::read::MAX_PLACE_DEPTH {
+                match next {
+                    None => return Ok(()),
+                    Some(parent) if parent.get() == id => {
+                        return Err(Error::Invalid(format!(
+                            "place '{handle}' cannot lie inside itself"
+                        )))
+                    }
+                    Some(parent) => next = reader.get(parent)?.and_then(|p| p.parent),
+                }
+            }
+            return Err(Error::Invalid(format!(
+                "place '{handle}' is nested too deeply"
+            )));
+        }
+        RecordRef::Actor(_) | RecordRef::Document(_) => {}
+    }
+    Ok(())
+}
+
+fn counter_key(name: &str, kind: RecordKind) -> Vec<u8> {
+    let mut key = name.as_bytes().to_vec();
+    key.push(kind as u8);
+    key
+}
+
+/// Key in `meta` of the next id to hand out for a kind.
+pub(crate) fn next_id_key(kind: RecordKind) -> Vec<u8> {
+    counter_key("next:", kind)
+}
+
+/// Key in `meta` of the number of records of a kind.
+pub(crate) fn count_key(kind: RecordKind) -> Vec<u8> {
+    counter_key("count:", kind)
+}
+
+pub(crate) fn read_counter(kv: &dyn KvRead, key: &[u8]) -> Result<u64> {
+    match kv.get(Table::Meta, key)? {
+        None => Ok(0),
+        Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| Error::Corrupt("malformed counter".into())),
+    }
+}
+
+/// A write transaction: changes gather in an overlay (which reads see), and [`Write::commit`]
+/// applies them all in one sled transaction. Dropping it without committing changes nothing.
+pub(crate) struct Write<'s> {
+    ov: Overlay<'s>,
+}
+
+impl<'s> Write<'s> {
+    pub(crate) fn new(store: &'s Store) -> Self {
+        Write {
+            ov: Overlay::new(store),
+        }
+    }
+
+    /// Reads that see this transaction's own writes.
+    pub(crate) fn reader(&self) -> Reader<'_> {
+        Reader::new(&self.ov)
+    }
+
+    fn bump(&mut self, key: &[u8], by: i64) -> Result<u64> {
+        let value = read_counter(&self.ov, key)?
+            .checked_add_signed(by)
+            .ok_or_else(|| Error::Corrupt("a counter went out of range".into()))?;
+        self.ov.put(Table::Meta, key, &value.to_be_bytes()[..]);
+        Ok(value)
+    }
+
+    /// Stores a new record and returns its id. An empty handle is replaced by one the database
+    /// assigns (`a12`, `m7` …).
+    pub(crate) fn add<R: Record>(&mut self, mut record: R) -> Result<Id<R>> {
+        let next_key = next_id_key(R::KIND);
+        let id = self.bump(&next_key, 1)?;
+        // Counters start at 0, so the first id handed out is 1.
+        if record.handle().is_empty() {
+            *record.handle_mut() = self.free_handle(R::KIND, id)?;
+        }
+        self.store(id, None, &record)?;
+        self.bump(&count_key(R::KIND), 1)?;
+        Ok(Id::new(id))
+    }
+
+    fn free_handle(&self, kind: RecordKind, id: u64) -> Result<String> {
+        let base = format!("{}{id}", kind.handle_prefix());
+        let mut candidate = base.clone();
+        for n in 2.. {
+            if self
+                .ov
+                .get(Table::Handles, &encode_handle_key(kind, &candidate))?
+                .is_none()
+            {
+                break;
+            }
+            candidate = format!("{base}_{n}");
+        }
+        Ok(candidate)
+    }
+
+    /// Replaces record `id`. An empty handle keeps the current one.
+    pub(crate) fn update<R: Record>(&mut self, id: Id<R>, mut record: R) -> Result<()> {
+        let old: R = self
+            .reader()
+            .get(id)?
+            .ok_or_else(|| missing(R::KIND, id.get()))?;
+        if record.handle().is_empty() {
+            *record.handle_mut() = old.handle().to_string();
+        }
+        self.store(id.get(), Some(&old), &record)
+    }
+
+    /// Deletes record `id`; refused while another record refers to it.
+    pub(crate) fn delete<R: Record>(&mut self, id: Id<R>) -> Result<()> {
+        let old: R = self
+            .reader()
+            .get(id)?
+            .ok_or_else(|| missing(R::KIND, id.get()))?;
+        let users = self.users(R::KIND, id.get())?;
+        if !users.is_empty() {
+            return Err(Error::InUse {
+                kind: R::KIND.word(),
+                name: old.handle().to_string(),
+                used_by: users,
+            });
+        }
+        for entry in index_entries(id.get(), old.as_record_ref()).into_values() {
+            self.remove_entry(entry)?;
+        }
+        self.ov
+            .delete(record_table(R::KIND), &encode_id_key(id.get())[..]);
+        self.bump(&count_key(R::KIND), -1)?;
+        Ok(())
+    }
+
+    /// Describes what refers to record (kind, id), or "" when nothing does.
+    fn users(&self, kind: RecordKind, id: u64) -> Result<String> {
+        let mut counts: BTreeMap<RecordKind, usize> = BTreeMap::new();
+        for entry in self.ov.prefix(Table::Refs, &encode_ref_prefix((kind, id))) {
+            let (key, _) = entry?;
+            let (_, (source, _)) = super::keys::decode_ref_key(&key)?;
+            *counts.entry(source).or_default() += 1;
+        }
+        let posting_table = match kind {
+            RecordKind::Actor => Some(Table::ActorMeetings),
+            RecordKind::Place => Some(Table::PlaceMeetings),
+            _ => None,
+        };
+        if let Some(table) = posting_table {
+            if postings::has_any(&self.ov, table, id)? {
+                let n = postings::scan(&self.ov, table, id, (0, u32::MAX))?.len();
+                *counts.entry(RecordKind::Meeting).or_default() += n;
+            }
+        }
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|(k, n)| format!("{n} {}{}", k.word(), if *n == 1 { "" } else { "s" }))
+            .collect();
+        Ok(if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{} refer to it", parts.join(", "))
+        })
+    }
+
+    fn store<R: Record>(&mut self, id: u64, old: Option<&R>, new: &R) -> Result<()> {
+        validate(&self.ov, id, new.as_record_ref())?;
+        let old_entries = old
+            .map(|o| index_entries(id, o.as_record_ref()))
+            .unwrap_or_default();
+        let new_entries = index_entries(id, new.as_record_ref());
+        for (identity, entry) in &new_entries {
+            let (table, key) = identity;
+            if *table == Table::Handles
+                && !old_entries.contains_key(identity)
+                && self.ov.get(*table, key)?.is_some()
+            {
+                return Err(Error::HandleTaken {
+                    kind: R::KIND.word(),
+                    handle: new.handle().to_string(),
+                });
+            }
+            if old_entries.get(identity) != Some(entry) {
+                if let Some(stale) = old_entries.get(identity) {
+                    self.remove_entry(stale.clone())?;
+                }
+                self.add_entry(entry.clone())?;
+            }
+        }
+        for (identity, entry) in old_entries {
+            if !new_entries.contains_key(&identity) {
+                self.remove_entry(entry)?;
+            }
+        }
+        self.ov.put(
+            record_table(R::KIND),
+            &encode_id_key(id)[..],
+            encode_value(new)?,
+        );
+        Ok(())
+    }
+
+    fn add_entry(&mut self, entry: IndexEntry) -> Result<()> {
+        match entry.as_posting() {
+            Some((table, owner, posting)) => postings::insert(&mut self.ov, table, owner, posting),
+            None => {
+                if let IndexEntry::Kv { table, key, value } = entry {
+                    self.ov.put(table, key, value);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn remove_entry(&mut self, entry: IndexEntry) -> Result<()> {
+        match entry.as_posting() {
+            Some((table, owner, posting)) => postings::remove(&mut self.ov, table, owner, posting),
+            None => {
+                if let IndexEntry::Kv { table, key, .. } = entry {
+                    self.ov.delete(table, key);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Applies every change of this transaction atomically.
+    pub(crate) fn commit(self) -> Result<()> {
+        self.ov.commit()
+    }
+}
+
+fn missing(kind: RecordKind, id: u64) -> Error {
+    Error::NotFound {
+        kind: kind.word(),
+        name: format!("#{id}"),
+        suggestions: Vec::new(),
+    }
+}

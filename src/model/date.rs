@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn orders_by_first_then_last_day() {
-        let mut spans = vec![
+        let mut spans = [
             span("2025-12"),
             span("2025-11-30"),
             span("2025-12-01"),

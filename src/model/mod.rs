@@ -255,7 +255,7 @@ impl Actor {
     }
 
     /// Sets the handle.
-    pub fn handle(mut self, handle: impl Into<String>) -> Self {
+    pub fn with_handle(mut self, handle: impl Into<String>) -> Self {
         self.handle = handle.into();
         self
     }
@@ -296,6 +296,12 @@ impl Place {
     /// Adds an alias.
     pub fn alias(mut self, alias: impl Into<String>) -> Self {
         self.aliases.push(alias.into());
+        self
+    }
+
+    /// Sets the handle.
+    pub fn with_handle(mut self, handle: impl Into<String>) -> Self {
+        self.handle = handle.into();
         self
     }
 
@@ -410,6 +416,12 @@ impl Meeting {
             summary: None,
             sources: Vec::new(),
         }
+    }
+
+    /// Sets the handle.
+    pub fn with_handle(mut self, handle: impl Into<String>) -> Self {
+        self.handle = handle.into();
+        self
     }
 
     /// Sets the date.

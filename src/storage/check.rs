@@ -7,7 +7,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::keys::{decode_id_key, encode_id_key};
+use super::keys::{
+    decode_handle_key, decode_id_key, decode_name_key, decode_ref_key, encode_id_key,
+};
 use super::kv::KvRead;
 use super::postings::{self, MAX_CHUNK};
 use super::records::{
@@ -15,7 +17,7 @@ use super::records::{
 };
 use super::values::decode_value;
 use super::Table;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Meeting, Place, Record, RecordKind, Relation};
 
 /// At most this many problems are listed; the count covers them all.
@@ -76,6 +78,31 @@ impl fmt::Display for CheckReport {
     }
 }
 
+/// The message of an error found while checking, without the "database is corrupt" preamble
+/// that every line of a check report would otherwise repeat.
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Corrupt(message) => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A `handles`, `names` or `refs` key, in words.
+fn describe_key(table: Table, key: &[u8]) -> String {
+    let described = match table {
+        Table::Handles => {
+            decode_handle_key(key).map(|(kind, h)| format!("handle '{h}' of a {kind}"))
+        }
+        Table::Names => {
+            decode_name_key(key).map(|(name, kind, id)| format!("name '{name}' of {kind} #{id}"))
+        }
+        Table::Refs => decode_ref_key(key)
+            .map(|((tk, ti), (sk, si))| format!("reference from {sk} #{si} to {tk} #{ti}")),
+        _ => Err(Error::Corrupt(String::new())),
+    };
+    described.unwrap_or_else(|_| format!("malformed key {key:02x?}"))
+}
+
 type Expected = BTreeMap<(Table, Vec<u8>), (IndexEntry, RecordKind, u64)>;
 
 /// Runs the check over a consistent view of the tables.
@@ -113,7 +140,7 @@ fn read_records<R: Record>(
         let id = match decode_id_key(&key) {
             Ok(id) => id,
             Err(e) => {
-                report.problem(format!("{kind} table: {e}"));
+                report.problem(format!("{kind} table: {}", reason(&e)));
                 continue;
             }
         };
@@ -121,7 +148,7 @@ fn read_records<R: Record>(
         let record: R = match decode_value(&value) {
             Ok(r) => r,
             Err(e) => {
-                report.problem(format!("{kind} #{id}: {e}"));
+                report.problem(format!("{kind} #{id}: {}", reason(&e)));
                 continue;
             }
         };
@@ -182,29 +209,25 @@ fn compare_kv(
     expected: &mut Expected,
 ) -> Result<()> {
     let mut wanted = take_expected(expected, table);
+    let name = table.name();
     for entry in kv.range(table, &[], None, false) {
         let (key, value) = entry?;
         report.index_entries += 1;
+        let what = describe_key(table, &key);
         match wanted.remove(key.as_ref()) {
             Some((IndexEntry::Kv { value: want, .. }, kind, id)) => {
                 if want != value.as_ref() {
                     report.problem(format!(
-                        "{} entry {key:02x?} of {kind} #{id} holds a stale value",
-                        table.name()
+                        "{name} holds a stale value for the {what} (of {kind} #{id})"
                     ));
                 }
             }
-            Some(_) | None => report.problem(format!(
-                "{} has an entry {key:02x?} that no record owns",
-                table.name()
-            )),
+            Some(_) | None => report.problem(format!("{name} has an entry no record owns: {what}")),
         }
     }
     for (key, (_, kind, id)) in wanted {
-        report.problem(format!(
-            "{} lacks the entry {key:02x?} of {kind} #{id}",
-            table.name()
-        ));
+        let what = describe_key(table, &key);
+        report.problem(format!("{name} lacks the {what} (of {kind} #{id})"));
     }
     Ok(())
 }
@@ -222,7 +245,7 @@ fn compare_postings(
         let chunk = match chunk {
             Ok(c) => c,
             Err(e) => {
-                report.problem(format!("{}: {e}", table.name()));
+                report.problem(format!("{}: {}", table.name(), reason(&e)));
                 continue;
             }
         };

@@ -44,6 +44,12 @@ pub(crate) fn encode_handle_key(tag: Tag, handle: &str) -> Vec<u8> {
     key
 }
 
+pub(crate) fn decode_handle_key(key: &[u8]) -> Result<(Tag, String)> {
+    let (&tag, handle) = key.split_first().ok_or_else(|| corrupt("handle", key))?;
+    let handle = std::str::from_utf8(handle).map_err(|_| corrupt("handle", key))?;
+    Ok((tag_of(tag)?, handle.to_string()))
+}
+
 /// `names`: `folded name: UTF-8 | 0x00 | tag: u8 | id: u64 BE`. Folded names hold only
 /// `[a-z0-9 ]`, so the 0x00 separator sorts every name before its own extensions.
 pub(crate) fn encode_name_key(folded: &str, tag: Tag, id: u64) -> Vec<u8> {

@@ -166,7 +166,7 @@ impl KvRead for Overlay<'_> {
             Bound::Included(from),
             to.map_or(Bound::Unbounded, Bound::Excluded),
         ));
-        let pending: Box<dyn Iterator<Item = (&IVec, &Option<IVec>)>> = if reverse {
+        let pending: PendingIter<'_> = if reverse {
             Box::new(pending.rev())
         } else {
             Box::new(pending)
@@ -179,11 +179,14 @@ impl KvRead for Overlay<'_> {
     }
 }
 
+/// Pending writes in key order: `Some` to put, `None` to delete.
+type PendingIter<'a> = Box<dyn Iterator<Item = (&'a IVec, &'a Option<IVec>)> + 'a>;
+
 /// Merges committed entries with pending writes; a pending write hides the committed entry
 /// with the same key, and a pending delete yields nothing.
 struct Merge<'a> {
     committed: Peekable<KvIter<'a>>,
-    pending: Peekable<Box<dyn Iterator<Item = (&'a IVec, &'a Option<IVec>)> + 'a>>,
+    pending: Peekable<PendingIter<'a>>,
     reverse: bool,
 }
 

@@ -450,7 +450,7 @@ impl<'s> Write<'s> {
         Ok(if parts.is_empty() {
             String::new()
         } else {
-            format!("{} refer to it", parts.join(", "))
+            format!("referred to by {}", parts.join(", "))
         })
     }
 

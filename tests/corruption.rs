@@ -1,0 +1,108 @@
+//! Damage done behind Entrevue's back is found by `check()`, one line per disagreement, and a
+//! database in an unknown format is refused rather than misread.
+
+use entrevue::{Actor, ActorKind, Database, Error, Meeting, Participant};
+
+/// A database with two actors and one meeting, closed; returns the two actor ids.
+fn build(dir: &std::path::Path) -> (u64, u64) {
+    let db = Database::open(dir).unwrap();
+    let a = db
+        .add(Actor::new(ActorKind::Person, "Steve Witkoff").alias("Witkoff"))
+        .unwrap();
+    let b = db
+        .add(Actor::new(ActorKind::Person, "Kirill Dmitriev"))
+        .unwrap();
+    db.add(
+        Meeting::new("talks")
+            .with(Participant::new(a))
+            .with(Participant::new(b)),
+    )
+    .unwrap();
+    db.flush().unwrap();
+    (a.get(), b.get())
+}
+
+fn raw(dir: &std::path::Path, f: impl FnOnce(&sled::Db)) {
+    let db = sled::open(dir).unwrap();
+    f(&db);
+    db.flush().unwrap();
+}
+
+#[test]
+fn check_reports_each_disagreement() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path(), |db| {
+        // A name the index forgot, a reference nobody owns, a posting list that vanished.
+        let names = db.open_tree("names").unwrap();
+        let (first, _) = names.iter().next().unwrap().unwrap();
+        names.remove(first).unwrap();
+        let refs = db.open_tree("refs").unwrap();
+        let mut stray = vec![1u8];
+        stray.extend_from_slice(&77u64.to_be_bytes());
+        stray.push(4);
+        stray.extend_from_slice(&88u64.to_be_bytes());
+        refs.insert(stray, &[]).unwrap();
+        let dates = db.open_tree("date_meetings").unwrap();
+        let (chunk, _) = dates.iter().next().unwrap().unwrap();
+        dates.remove(chunk).unwrap();
+    });
+    let db = Database::open(dir.path()).unwrap();
+    let report = db.check().unwrap();
+    assert_eq!(report.problem_count, 3, "{report}");
+    let text = report.to_string();
+    assert!(text.contains("names lacks the name"), "{text}");
+    assert!(
+        text.contains("refs has an entry no record owns: reference from meeting #88 to actor #77"),
+        "{text}"
+    );
+    assert!(
+        text.contains("date_meetings lacks an entry of meeting #1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn undecodable_records_are_reported_not_panicked_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = build(dir.path());
+    raw(dir.path(), |db| {
+        db.open_tree("actors")
+            .unwrap()
+            .insert(a.to_be_bytes(), &[1, 0xff, 0xff][..])
+            .unwrap();
+    });
+    let db = Database::open(dir.path()).unwrap();
+    let err = db.get(entrevue::ActorId::new(a)).unwrap_err();
+    assert!(matches!(err, Error::Corrupt(_)), "{err}");
+    let report = db.check().unwrap();
+    assert!(!report.is_clean());
+    assert!(
+        report
+            .to_string()
+            .contains(&format!("actor #{a}: a stored value does not decode")),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_newer_format_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path(), |db| {
+        db.open_tree("meta")
+            .unwrap()
+            .insert("format", &99u32.to_be_bytes())
+            .unwrap();
+    });
+    let err = Database::open(dir.path()).err().unwrap();
+    assert!(
+        matches!(err, Error::UnsupportedFormat { found: 99, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("it was written by a newer Entrevue"),
+        "{err}"
+    );
+}

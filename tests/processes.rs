@@ -1,0 +1,182 @@
+//! Tests across processes: a writer killed with SIGKILL at random moments, and a database held
+//! open by another process.
+//!
+//! The child process is this test binary itself, re-run on one test whose body only acts when
+//! an environment variable names a database.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use entrevue::{Actor, ActorKind, Database, Error, Meeting, Participant, Place, PlaceKind};
+
+const CHILD_DB: &str = "ENTREVUE_TEST_CHILD_DB";
+const CHILD_ROLE: &str = "ENTREVUE_TEST_CHILD_ROLE";
+
+fn spawn_child(role: &str, db: &std::path::Path) -> Child {
+    Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DB, db)
+        .env(CHILD_ROLE, role)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the child prints a line starting with `word`.
+fn wait_for(child: &mut Child, word: &str) -> BufReader<std::process::ChildStdout> {
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            out.read_line(&mut line).unwrap() > 0,
+            "the child ended before saying '{word}'"
+        );
+        if line.starts_with(word) {
+            return out;
+        }
+    }
+}
+
+/// The child's side: does nothing unless run by one of the tests below.
+#[test]
+fn child_process() {
+    let (Ok(path), Ok(role)) = (std::env::var(CHILD_DB), std::env::var(CHILD_ROLE)) else {
+        return;
+    };
+    let db = Database::open(&path).unwrap();
+    // Markers start a fresh line: the test harness has already printed "test child_process ... ".
+    println!("\n@open");
+    match role.as_str() {
+        "hold" => std::thread::sleep(Duration::from_secs(60)),
+        "write" => write_until_killed(&db),
+        other => panic!("unknown role {other}"),
+    }
+}
+
+/// Adds, corrects and deletes meetings as fast as it can; after every flush it prints how many
+/// meetings are durable.
+fn write_until_killed(db: &Database) {
+    let place = match db.find_places("Hallandale Beach").unwrap().first() {
+        Some(&p) => p,
+        None => db
+            .add(Place::new(PlaceKind::City, "Hallandale Beach"))
+            .unwrap(),
+    };
+    let mut actors = db
+        .all::<Actor>()
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect::<Vec<_>>();
+    for round in 0u64.. {
+        if actors.len() < 50 {
+            actors.push(
+                db.add(Actor::new(ActorKind::Person, format!("Envoy {round}")))
+                    .unwrap(),
+            );
+        }
+        let pick = |k: u64| actors[((round * 7 + k * 13) % actors.len() as u64) as usize];
+        let mut meeting = Meeting::new("talks").at(place);
+        for k in 0..3 {
+            let actor = pick(k);
+            if meeting.participant(actor).is_none() {
+                meeting.participants.push(Participant::new(actor));
+            }
+        }
+        meeting.date = Some(
+            entrevue::DateSpan::day(2025, 1 + (round % 12) as u8, 1 + (round % 28) as u8).unwrap(),
+        );
+        let id = db.add(meeting.clone()).unwrap();
+        if round % 5 == 0 {
+            meeting.participants.truncate(1);
+            meeting.date = Some(entrevue::DateSpan::month(2026, 1 + (round % 12) as u8).unwrap());
+            db.update(id, meeting).unwrap();
+        }
+        if round % 7 == 0 {
+            db.delete(id).unwrap();
+        }
+        if round % 25 == 0 {
+            db.flush().unwrap();
+            println!("@durable {}", db.stats().unwrap().meetings);
+        }
+    }
+}
+
+#[test]
+fn a_writer_killed_at_any_moment_leaves_a_consistent_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut durable = 0u64;
+    for round in 0..24u64 {
+        let mut child = spawn_child("write", dir.path());
+        let mut out = wait_for(&mut child, "@open");
+        // A spread of moments: right after opening, mid-stream, after many writes.
+        std::thread::sleep(Duration::from_millis(5 + (round * 37) % 250));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let mut printed = String::new();
+        out.read_to_string(&mut printed).unwrap();
+        if let Some(n) = printed
+            .lines()
+            .filter_map(|l| l.strip_prefix("@durable "))
+            .next_back()
+        {
+            durable = n.parse().unwrap();
+        }
+
+        let db = Database::open(dir.path()).unwrap();
+        let report = db.check().unwrap();
+        assert!(report.is_clean(), "after kill {round}: {report}");
+        let meetings = db.all::<Meeting>().unwrap();
+        assert!(
+            meetings.len() as u64 >= durable,
+            "after kill {round}: {} meetings, but {durable} were flushed",
+            meetings.len()
+        );
+        // Each meeting is listed under every participant: present with all its entries.
+        for (id, meeting) in &meetings {
+            for p in &meeting.participants {
+                assert!(db.meetings_of(p.actor, None).unwrap().contains(id));
+            }
+        }
+        eprintln!(
+            "kill {round}: {} meetings, {} flushed",
+            meetings.len(),
+            durable
+        );
+        durable = meetings.len() as u64;
+    }
+    assert!(
+        durable >= 100,
+        "the writer wrote only {durable} meetings: the kills did not land mid-stream"
+    );
+}
+
+#[test]
+fn a_second_process_gets_a_clear_locked_error() {
+    let dir = tempfile::tempdir().unwrap();
+    Database::open(dir.path()).unwrap();
+    let mut child = spawn_child("hold", dir.path());
+    let _out = wait_for(&mut child, "@open");
+    let result = Database::open(dir.path());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let err = result
+        .err()
+        .expect("opening a database held by another process must fail");
+    assert!(matches!(err, Error::Locked { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with("database is in use by another process: "),
+        "{err}"
+    );
+    // Once the other process is gone, the database opens again.
+    Database::open(dir.path()).unwrap();
+}

@@ -5,7 +5,7 @@
 //! sees the state before or after a whole write, never part of one.
 
 use std::path::Path;
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use crate::error::Result;
 use crate::model::{
@@ -43,6 +43,10 @@ pub struct Database {
     writer: Mutex<()>,
     /// Readers share it; a writer takes it exclusively only to commit.
     visible: RwLock<()>,
+    /// Readers pass through it before taking `visible`; a committing writer holds it, so new
+    /// readers wait behind the commit instead of starving it (std's `RwLock` lets a reader that
+    /// comes back quickly overtake a woken writer).
+    turnstile: Mutex<()>,
 }
 
 /// How many records of each kind a database holds.
@@ -80,6 +84,7 @@ impl Database {
             store,
             writer: Mutex::new(()),
             visible: RwLock::new(()),
+            turnstile: Mutex::new(()),
         }
     }
 
@@ -88,8 +93,17 @@ impl Database {
         self.store.path()
     }
 
+    /// Holds a consistent view: no commit can happen until the guard is dropped.
+    fn snapshot(&self) -> RwLockReadGuard<'_, ()> {
+        let _turn = self
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.visible.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub(crate) fn read<T>(&self, f: impl FnOnce(Reader<'_>) -> Result<T>) -> Result<T> {
-        let _visible = self.visible.read().unwrap_or_else(PoisonError::into_inner);
+        let _snapshot = self.snapshot();
         f(Reader::new(&self.store))
     }
 
@@ -114,6 +128,10 @@ impl Database {
             write: Write::new(&self.store),
         };
         let out = f(&mut tx)?;
+        let _turn = self
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
         tx.write.commit()?;
         Ok(out)
@@ -246,7 +264,7 @@ impl Database {
 
     /// Verifies that every index agrees with the records, and reports each disagreement.
     pub fn check(&self) -> Result<CheckReport> {
-        let _visible = self.visible.read().unwrap_or_else(PoisonError::into_inner);
+        let _snapshot = self.snapshot();
         storage::check(&self.store)
     }
 
@@ -267,6 +285,10 @@ pub struct Transaction<'db> {
 }
 
 impl Transaction<'_> {
+    pub(crate) fn reader(&self) -> Reader<'_> {
+        self.write.reader()
+    }
+
     /// Stores a new record; see [`Database::add`].
     pub fn add<R: Record>(&mut self, record: R) -> Result<Id<R>> {
         self.write.add(record)

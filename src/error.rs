@@ -5,7 +5,10 @@
 //! act on. Storage failures keep the underlying message but not the storage engine's type, so the
 //! engine can change without changing this enum.
 
+use std::fmt;
 use std::path::PathBuf;
+
+use crate::syntax::{Location, ParseError};
 
 /// Every way an Entrevue operation can fail.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +85,19 @@ pub enum Error {
     #[error("'{0}' is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
     InvalidDate(String),
 
+    /// A statement does not parse.
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+
+    /// A statement parsed, but failed at this spot (an unknown name, an invalid record …).
+    #[error("{}", At(.location, .error))]
+    At {
+        /// Where in the statement's text.
+        location: Box<Location>,
+        /// What went wrong there.
+        error: Box<Error>,
+    },
+
     /// The storage engine failed (I/O, disk full …).
     #[error("storage error: {0}")]
     Storage(String),
@@ -94,6 +110,45 @@ pub enum Error {
         /// What went wrong.
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// Attaches a location to an error that has none.
+    pub fn at(location: Location, error: Error) -> Error {
+        match error {
+            located @ (Error::At { .. } | Error::Parse(_)) => located,
+            error => Error::At {
+                location: Box::new(location),
+                error: Box::new(error),
+            },
+        }
+    }
+
+    /// The error itself, without the location it was reported at.
+    pub fn root(&self) -> &Error {
+        match self {
+            Error::At { error, .. } => error.root(),
+            other => other,
+        }
+    }
+
+    /// Where the error was found in a statement's text, if it was.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Error::At { location, .. } => Some(location),
+            Error::Parse(p) => Some(&p.location),
+            _ => None,
+        }
+    }
+}
+
+/// Renders a located error as `line:col: message` with its line and caret.
+struct At<'a>(&'a Location, &'a Error);
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.render(f, self.1)
+    }
 }
 
 /// `Result` with [`Error`].

@@ -3,10 +3,17 @@
 #![forbid(unsafe_code)]
 
 mod database;
+mod dump;
 mod error;
+mod exec;
 mod model;
+mod plan;
 mod resolve;
+mod rows;
+mod script;
 mod storage;
+pub mod syntax;
+mod write;
 
 pub use database::{Database, Stats, Transaction};
 pub use error::{Error, Result};
@@ -15,4 +22,6 @@ pub use model::{
     DocumentId, Id, Meeting, MeetingId, Participant, Place, PlaceId, PlaceKind, Precision, Record,
     RecordKind, RecordRef, Relation, RelationId, SourceRef, Status, Title,
 };
+pub use rows::{Record as RowRecord, Rows, Value};
+pub use script::{ScriptOptions, ScriptReport, DEMO_SCRIPT};
 pub use storage::CheckReport;

@@ -480,7 +480,7 @@ impl Relation {
 }
 
 /// The kinds of record, with the one-byte tag that stands for each in keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[repr(u8)]
 pub enum RecordKind {
     /// An [`Actor`].

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use check::check;
 pub use check::CheckReport;
+pub(crate) use postings::Posting;
 pub(crate) use read::Reader;
 pub(crate) use records::Write;
 

@@ -1,0 +1,558 @@
+//! Execution: a plan, run over storage, into rows.
+//!
+//! Operators pass one of three streams up the tree — meetings (posting entries, in date
+//! order), (meeting, actor) pairs, or (actor, count) groups — until a projection turns them into
+//! rows. Records are read once per query and cached: a meeting looked at by a filter and then by
+//! the projection is decoded once.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::rc::Rc;
+
+use crate::error::{Error, Result};
+use crate::model::{Actor, Certainty, Document, Id, Meeting, Participant, Place, Record, Status};
+use crate::plan::{self, Column, Named, Pairing, PathSearch, Plan, Predicate, Scan, SortKey};
+use crate::rows::{Rows, Value};
+use crate::storage::{Posting, Reader};
+
+/// Runs a plan.
+pub(crate) fn execute(reader: Reader<'_>, plan: &Plan) -> Result<Rows> {
+    let ctx = Ctx {
+        reader,
+        cache: RefCell::default(),
+    };
+    match ctx.run(plan)? {
+        Stream::Rows(rows) => Ok(rows),
+        _ => Err(Error::Invalid("a plan must end in a projection".into())),
+    }
+}
+
+enum Stream {
+    Meetings(Vec<Posting>),
+    Pairs(Vec<(Posting, u64)>),
+    Counts(Vec<(u64, i64)>),
+    Rows(Rows),
+}
+
+#[derive(Default)]
+struct Cache {
+    meetings: HashMap<u64, Rc<Meeting>>,
+    actors: HashMap<u64, Rc<Actor>>,
+    places: HashMap<u64, Rc<Place>>,
+}
+
+struct Ctx<'a> {
+    reader: Reader<'a>,
+    cache: RefCell<Cache>,
+}
+
+fn missing<R: Record>(id: u64) -> Error {
+    Error::Corrupt(format!(
+        "an index refers to {} #{id}, which does not exist",
+        R::KIND
+    ))
+}
+
+/// Whether a participant counts under the certainty rule.
+fn counts(p: &Participant, any_certainty: bool) -> bool {
+    any_certainty || p.certainty == Certainty::Confirmed
+}
+
+/// Two participants met: they were on different sides, or a side is unknown.
+fn met(a: &Participant, b: &Participant) -> bool {
+    match (a.side, b.side) {
+        (Some(x), Some(y)) => x != y,
+        _ => true,
+    }
+}
+
+impl Ctx<'_> {
+    fn meeting(&self, id: u64) -> Result<Rc<Meeting>> {
+        if let Some(m) = self.cache.borrow().meetings.get(&id) {
+            return Ok(m.clone());
+        }
+        let m = Rc::new(
+            self.reader
+                .get::<Meeting>(Id::new(id))?
+                .ok_or_else(|| missing::<Meeting>(id))?,
+        );
+        self.cache.borrow_mut().meetings.insert(id, m.clone());
+        Ok(m)
+    }
+
+    fn actor(&self, id: u64) -> Result<Rc<Actor>> {
+        if let Some(a) = self.cache.borrow().actors.get(&id) {
+            return Ok(a.clone());
+        }
+        let a = Rc::new(
+            self.reader
+                .get::<Actor>(Id::new(id))?
+                .ok_or_else(|| missing::<Actor>(id))?,
+        );
+        self.cache.borrow_mut().actors.insert(id, a.clone());
+        Ok(a)
+    }
+
+    fn place(&self, id: u64) -> Result<Rc<Place>> {
+        if let Some(p) = self.cache.borrow().places.get(&id) {
+            return Ok(p.clone());
+        }
+        let p = Rc::new(
+            self.reader
+                .get::<Place>(Id::new(id))?
+                .ok_or_else(|| missing::<Place>(id))?,
+        );
+        self.cache.borrow_mut().places.insert(id, p.clone());
+        Ok(p)
+    }
+
+    fn run(&self, plan: &Plan) -> Result<Stream> {
+        Ok(match plan {
+            Plan::Scan(scan) => Stream::Meetings(self.scan(scan)?),
+            Plan::Intersect(inputs) => {
+                let mut lists = inputs
+                    .iter()
+                    .map(|p| self.meetings(p))
+                    .collect::<Result<Vec<_>>>()?;
+                lists.sort_by_key(Vec::len);
+                let mut result = lists.remove(0);
+                for other in &lists {
+                    result = intersect(&result, other);
+                }
+                Stream::Meetings(result)
+            }
+            Plan::Filter(input, predicate) => {
+                let mut meetings = self.meetings(input)?;
+                let mut error = None;
+                meetings.retain(|p| match self.test(p, predicate) {
+                    Ok(keep) => keep,
+                    Err(e) => {
+                        error.get_or_insert(e);
+                        false
+                    }
+                });
+                if let Some(e) = error {
+                    return Err(e);
+                }
+                Stream::Meetings(meetings)
+            }
+            Plan::Expand(input, anchor, pairing, any) => {
+                let mut pairs = Vec::new();
+                for posting in self.meetings(input)? {
+                    let meeting = self.meeting(posting.meeting)?;
+                    let Some(me) = meeting.participant(anchor.id).filter(|p| counts(p, *any))
+                    else {
+                        continue;
+                    };
+                    for other in &meeting.participants {
+                        let paired = match pairing {
+                            Pairing::Counterparts => met(me, other),
+                            Pairing::Companions => me.side.is_some() && me.side == other.side,
+                        };
+                        if other.actor != anchor.id && counts(other, *any) && paired {
+                            pairs.push((posting, other.actor.get()));
+                        }
+                    }
+                }
+                Stream::Pairs(pairs)
+            }
+            Plan::CountByActor(input) => {
+                let Stream::Pairs(pairs) = self.run(input)? else {
+                    return Err(Error::Invalid(
+                        "a count needs (meeting, actor) pairs".into(),
+                    ));
+                };
+                let mut counts: HashMap<u64, i64> = HashMap::new();
+                for (_, actor) in pairs {
+                    *counts.entry(actor).or_default() += 1;
+                }
+                let mut counts: Vec<(u64, i64)> = counts.into_iter().collect();
+                counts.sort_unstable();
+                Stream::Counts(counts)
+            }
+            Plan::Project(input, columns) => Stream::Rows(self.project(self.run(input)?, columns)?),
+            Plan::Sort(input, keys) => {
+                let mut rows = self.rows(input)?;
+                sort(&mut rows, keys);
+                Stream::Rows(rows)
+            }
+            Plan::Limit(input, n) => {
+                let mut rows = self.rows(input)?;
+                rows.rows
+                    .truncate(usize::try_from(*n).unwrap_or(usize::MAX));
+                Stream::Rows(rows)
+            }
+            Plan::Path(search) => Stream::Rows(self.path(search)?),
+            Plan::Profile(actor) => Stream::Rows(self.profile(actor)?),
+            Plan::Sources(meeting) => Stream::Rows(self.sources(meeting)?),
+        })
+    }
+
+    fn meetings(&self, plan: &Plan) -> Result<Vec<Posting>> {
+        match self.run(plan)? {
+            Stream::Meetings(m) => Ok(m),
+            _ => Err(Error::Invalid(
+                "this step needs a stream of meetings".into(),
+            )),
+        }
+    }
+
+    fn rows(&self, plan: &Plan) -> Result<Rows> {
+        match self.run(plan)? {
+            Stream::Rows(r) => Ok(r),
+            _ => Err(Error::Invalid("this step needs rows".into())),
+        }
+    }
+
+    fn scan(&self, scan: &Scan) -> Result<Vec<Posting>> {
+        match scan {
+            Scan::Actor(actor, during) => self
+                .reader
+                .meetings_of_actor(actor.id.get(), during.as_ref()),
+            Scan::Places(_, places, during) => {
+                let mut all = Vec::new();
+                for place in places {
+                    all.extend(
+                        self.reader
+                            .meetings_at_place(place.get(), during.as_ref())?,
+                    );
+                }
+                all.sort_by_key(Posting::key);
+                Ok(all)
+            }
+            Scan::All(during) => self.reader.meetings_by_date(during.as_ref()),
+        }
+    }
+
+    fn test(&self, posting: &Posting, predicate: &Predicate) -> Result<bool> {
+        if let Predicate::Status(statuses) = predicate {
+            return Ok(statuses.contains(&posting.status));
+        }
+        let meeting = self.meeting(posting.meeting)?;
+        Ok(match predicate {
+            Predicate::Status(_) => unreachable!("answered from the posting entry above"),
+            Predicate::Inside(_, places) => meeting.place.is_some_and(|p| places.contains(&p)),
+            Predicate::Attended(actor, any) => meeting
+                .participant(actor.id)
+                .is_some_and(|p| counts(p, *any)),
+            Predicate::Met(a, b, any) => {
+                match (meeting.participant(a.id), meeting.participant(b.id)) {
+                    (Some(pa), Some(pb)) => {
+                        counts(pa, *any) && counts(pb, *any) && a.id != b.id && met(pa, pb)
+                    }
+                    _ => false,
+                }
+            }
+            Predicate::MinParticipants(n) => {
+                meeting
+                    .participants
+                    .iter()
+                    .filter(|p| p.certainty == Certainty::Confirmed)
+                    .count() as u64
+                    >= *n
+            }
+        })
+    }
+
+    fn project(&self, stream: Stream, columns: &[Column]) -> Result<Rows> {
+        let mut rows = Rows {
+            columns: columns.iter().map(|c| c.name().to_string()).collect(),
+            ..Rows::default()
+        };
+        match stream {
+            Stream::Counts(counts) => {
+                for (actor, count) in counts {
+                    let a = self.actor(actor)?;
+                    let row = columns
+                        .iter()
+                        .map(|c| match c {
+                            Column::ActorName => Value::Text(a.name.clone()),
+                            Column::ActorHandle => Value::Text(a.handle.clone()),
+                            Column::Count => Value::Int(count),
+                            _ => Value::Null,
+                        })
+                        .collect();
+                    rows.rows.push(row);
+                }
+            }
+            Stream::Meetings(meetings) => {
+                for posting in meetings {
+                    let m = self.meeting(posting.meeting)?;
+                    let row = columns
+                        .iter()
+                        .map(|c| self.meeting_value(&m, c))
+                        .collect::<Result<_>>()?;
+                    rows.rows.push(row);
+                }
+            }
+            Stream::Pairs(_) | Stream::Rows(_) => {
+                return Err(Error::Invalid("this stream cannot be projected".into()));
+            }
+        }
+        Ok(rows)
+    }
+
+    fn names(&self, participants: impl Iterator<Item = u64>) -> Result<Vec<String>> {
+        participants
+            .map(|id| Ok(self.actor(id)?.name.clone()))
+            .collect()
+    }
+
+    fn meeting_value(&self, m: &Meeting, column: &Column) -> Result<Value> {
+        let text_or_null = |t: Option<String>| t.map_or(Value::Null, Value::Text);
+        Ok(match column {
+            Column::MeetingHandle => Value::Text(m.handle.clone()),
+            Column::Date => m.date.map_or(Value::Null, Value::Date),
+            Column::PlaceName => text_or_null(
+                m.place
+                    .map(|p| self.place(p.get()))
+                    .transpose()?
+                    .map(|p| p.name.clone()),
+            ),
+            Column::Kind => Value::Text(m.kind.clone()),
+            Column::Status => Value::Text(m.status.to_string()),
+            Column::Participants => {
+                Value::List(self.names(m.participants.iter().map(|p| p.actor.get()))?)
+            }
+            Column::SideOf(actor) => {
+                let side = m.participant(*actor).and_then(|p| p.side);
+                text_or_null(
+                    side.map(|s| self.actor(s.get()))
+                        .transpose()?
+                        .map(|a| a.name.clone()),
+                )
+            }
+            Column::RoleOf(actor) => {
+                text_or_null(m.participant(*actor).and_then(|p| p.role.clone()))
+            }
+            Column::OthersThan(actor) => Value::List(
+                self.names(
+                    m.participants
+                        .iter()
+                        .filter(|p| p.actor != *actor)
+                        .map(|p| p.actor.get()),
+                )?,
+            ),
+            Column::ActorName | Column::ActorHandle | Column::Count => Value::Null,
+        })
+    }
+
+    /// Who `actor` met in the meetings the search counts, with the meeting of each encounter.
+    fn encounters(&self, actor: u64, search: &PathSearch) -> Result<Vec<(u64, Posting)>> {
+        let mut found = Vec::new();
+        for posting in self
+            .reader
+            .meetings_of_actor(actor, search.during.as_ref())?
+        {
+            if !search.counted.statuses.contains(&posting.status) {
+                continue;
+            }
+            let meeting = self.meeting(posting.meeting)?;
+            if let Some((_, places)) = &search.inside {
+                if !meeting.place.is_some_and(|p| places.contains(&p)) {
+                    continue;
+                }
+            }
+            let any = search.counted.any_certainty;
+            let Some(me) = meeting
+                .participant(Id::new(actor))
+                .filter(|p| counts(p, any))
+            else {
+                continue;
+            };
+            for other in &meeting.participants {
+                if other.actor.get() != actor && counts(other, any) && met(me, other) {
+                    found.push((other.actor.get(), posting));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Bidirectional breadth-first search: grow the smaller frontier one hop at a time until the
+    /// two meet; each actor remembers the actor and meeting it was reached through.
+    fn path(&self, search: &PathSearch) -> Result<Rows> {
+        let columns: Vec<String> = plan::path_columns().iter().map(|c| c.to_string()).collect();
+        let (from, to) = (search.from.id.get(), search.to.id.get());
+        let mut rows = Rows {
+            columns,
+            ..Rows::default()
+        };
+        if from == to {
+            return Ok(rows);
+        }
+        type Trail = HashMap<u64, Option<(u64, Posting)>>;
+        let mut reached: [Trail; 2] = [HashMap::from([(from, None)]), HashMap::from([(to, None)])];
+        let mut frontier: [VecDeque<u64>; 2] = [VecDeque::from([from]), VecDeque::from([to])];
+        let mut hops = 0;
+        let meeting_point = 'search: loop {
+            if hops >= search.max_hops || frontier[0].is_empty() || frontier[1].is_empty() {
+                break None;
+            }
+            hops += 1;
+            let side = usize::from(frontier[1].len() < frontier[0].len());
+            let mut next = VecDeque::new();
+            let mut current: Vec<u64> = frontier[side].drain(..).collect();
+            current.sort_unstable();
+            for actor in current {
+                for (other, posting) in self.encounters(actor, search)? {
+                    if reached[side].contains_key(&other) {
+                        continue;
+                    }
+                    reached[side].insert(other, Some((actor, posting)));
+                    if reached[1 - side].contains_key(&other) {
+                        break 'search Some(other);
+                    }
+                    next.push_back(other);
+                }
+            }
+            frontier[side] = next;
+        };
+        let Some(middle) = meeting_point else {
+            rows.note = Some(format!(
+                "no chain of meetings links {} to {} within {} hops",
+                search.from, search.to, search.max_hops
+            ));
+            return Ok(rows);
+        };
+        // Walk back to `from`, then forward to `to`.
+        let mut chain: Vec<(u64, u64, Posting)> = Vec::new();
+        let mut at = middle;
+        while let Some(Some((prev, posting))) = reached[0].get(&at) {
+            chain.push((*prev, at, *posting));
+            at = *prev;
+        }
+        chain.reverse();
+        let mut at = middle;
+        while let Some(Some((next, posting))) = reached[1].get(&at) {
+            chain.push((at, *next, *posting));
+            at = *next;
+        }
+        for (step, (a, b, posting)) in chain.into_iter().enumerate() {
+            let meeting = self.meeting(posting.meeting)?;
+            rows.rows.push(vec![
+                Value::Int(step as i64 + 1),
+                Value::Text(self.actor(a)?.name.clone()),
+                Value::Text(self.actor(b)?.name.clone()),
+                Value::Text(meeting.handle.clone()),
+                meeting.date.map_or(Value::Null, Value::Date),
+                self.meeting_value(&meeting, &Column::PlaceName)?,
+            ]);
+        }
+        Ok(rows)
+    }
+
+    fn profile(&self, actor: &Named<crate::model::ActorId>) -> Result<Rows> {
+        let a = self.actor(actor.id.get())?;
+        let mut rows = Rows::new(&plan::profile_columns());
+        let mut add =
+            |field: &str, value: Value| rows.rows.push(vec![Value::Text(field.into()), value]);
+        add("name", Value::Text(a.name.clone()));
+        add("handle", Value::Text(a.handle.clone()));
+        add("kind", Value::Text(a.kind.to_string()));
+        add("aliases", Value::List(a.aliases.clone()));
+        if let Some(aff) = a.affiliation {
+            add(
+                "affiliation",
+                Value::Text(self.actor(aff.get())?.name.clone()),
+            );
+        }
+        for title in &a.titles {
+            let during = title.during.map(|d| format!(" ({d})")).unwrap_or_default();
+            add("title", Value::Text(format!("{}{during}", title.text)));
+        }
+        for (kind, id) in self
+            .reader
+            .referrers(crate::model::RecordKind::Actor, actor.id.get())?
+        {
+            if kind != crate::model::RecordKind::Relation {
+                continue;
+            }
+            let Some(r) = self.reader.get::<crate::model::Relation>(Id::new(id))? else {
+                continue;
+            };
+            let during = r.during.map(|d| format!(" ({d})")).unwrap_or_default();
+            let (s, o) = (self.actor(r.subject.get())?, self.actor(r.object.get())?);
+            add(
+                "relation",
+                Value::Text(format!("{} {} {}{during}", s.name, r.predicate, o.name)),
+            );
+        }
+        let mut by_status: BTreeMap<Status, i64> = BTreeMap::new();
+        for posting in self.reader.meetings_of_actor(actor.id.get(), None)? {
+            *by_status.entry(posting.status).or_default() += 1;
+        }
+        let summary: Vec<String> = by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        add(
+            "meetings",
+            Value::Text(if summary.is_empty() {
+                "none".into()
+            } else {
+                summary.join(", ")
+            }),
+        );
+        Ok(rows)
+    }
+
+    fn sources(&self, meeting: &Named<crate::model::MeetingId>) -> Result<Rows> {
+        let m = self.meeting(meeting.id.get())?;
+        let mut rows = Rows::new(&plan::sources_columns());
+        for source in &m.sources {
+            let doc: Document = self
+                .reader
+                .get(source.document)?
+                .ok_or_else(|| missing::<Document>(source.document.get()))?;
+            let says: Vec<String> = source
+                .says_status
+                .map(|s| s.to_string())
+                .into_iter()
+                .chain(source.says_date.map(|d| d.to_string()))
+                .collect();
+            rows.rows.push(vec![
+                Value::Text(doc.handle),
+                doc.outlet.map_or(Value::Null, Value::Text),
+                doc.published.map_or(Value::Null, Value::Date),
+                Value::Text(source.quote.clone()),
+                if says.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Text(says.join(" "))
+                },
+            ]);
+        }
+        Ok(rows)
+    }
+}
+
+/// The entries present in both sorted lists.
+fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].key().cmp(&b[j].key()) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+fn sort(rows: &mut Rows, keys: &[SortKey]) {
+    rows.rows.sort_by(|x, y| {
+        keys.iter()
+            .map(|k| {
+                let order = x[k.column].compare(&y[k.column]);
+                if k.descending {
+                    order.reverse()
+                } else {
+                    order
+                }
+            })
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+}

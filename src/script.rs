@@ -1,0 +1,315 @@
+//! Running statements: queries, writes, `load`, `dump` and `explain`, one at a time or as a
+//! script.
+//!
+//! A script runs in one transaction: if any statement fails, nothing it wrote is kept (unless
+//! `keep_going` asks for each statement to stand alone). A script that only reads runs on a read
+//! snapshot, without taking the writer lock.
+
+use std::path::{Path, PathBuf};
+
+use crate::database::{Database, Transaction};
+use crate::error::{Error, Result};
+use crate::plan::{plan_query, Source};
+use crate::rows::{Rows, Value};
+use crate::storage::Reader;
+use crate::syntax::{parse, LoadSource, Span, Statement};
+use crate::write::Writer;
+
+/// The bundled *Miami talks* dataset, as a script.
+pub const DEMO_SCRIPT: &str = include_str!("../fixtures/miami-talks/miami-talks.ent");
+
+/// How deeply `load` may nest scripts that load scripts.
+const MAX_LOAD_DEPTH: usize = 16;
+
+/// How to run a script.
+#[derive(Clone, Debug, Default)]
+pub struct ScriptOptions {
+    /// The name errors are reported under (a file name, `<stdin>`, `-c`).
+    pub source: Option<String>,
+    /// Run every statement on its own: a failing statement is reported and skipped, and the
+    /// others are kept.
+    pub keep_going: bool,
+    /// Where `load` and `dump` resolve relative paths (default: the current directory).
+    pub base_dir: Option<PathBuf>,
+}
+
+/// What a script did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScriptReport {
+    /// Statements run.
+    pub statements: usize,
+    /// Statements that failed (only with `keep_going`; otherwise the first failure is the error).
+    pub failed: usize,
+}
+
+/// Where a statement runs: on a read snapshot, or inside a write transaction.
+enum Scope<'r, 'db> {
+    Read(Reader<'r>),
+    Write(&'r mut Transaction<'db>),
+}
+
+impl Scope<'_, '_> {
+    fn reader(&self) -> Reader<'_> {
+        match self {
+            Scope::Read(r) => *r,
+            Scope::Write(tx) => tx.reader(),
+        }
+    }
+}
+
+fn writes(statement: &Statement) -> bool {
+    !matches!(
+        statement,
+        Statement::Query(_) | Statement::Explain(_) | Statement::Dump(_)
+    )
+}
+
+fn note(text: String) -> Rows {
+    Rows {
+        note: Some(text),
+        ..Rows::default()
+    }
+}
+
+impl Database {
+    /// Runs one statement and returns its rows.
+    ///
+    /// ```
+    /// use entrevue::Database;
+    ///
+    /// let db = Database::temporary()?;
+    /// db.execute("load demo;")?;
+    /// let rows = db.query("who met Oumerov order by actor")?;
+    /// assert_eq!(rows.columns, ["actor", "handle", "meetings"]);
+    /// assert!(rows.values("actor").iter().any(|v| v.as_text() == Some("Steve Witkoff")));
+    /// # Ok::<(), entrevue::Error>(())
+    /// ```
+    pub fn query(&self, text: &str) -> Result<Rows> {
+        let mut all = self.execute(text)?;
+        match all.len() {
+            1 => Ok(all.remove(0)),
+            n => Err(Error::Invalid(format!(
+                "expected one statement, found {n}; use `execute` to run a script"
+            ))),
+        }
+    }
+
+    /// Runs a script atomically and returns the rows of each statement.
+    pub fn execute(&self, text: &str) -> Result<Vec<Rows>> {
+        let mut all = Vec::new();
+        self.run_script(text, &ScriptOptions::default(), &mut |result| {
+            if let Ok(rows) = result {
+                all.push(rows.clone());
+            }
+        })?;
+        Ok(all)
+    }
+
+    /// Runs a script, handing each statement's result to `on_result` as it comes.
+    ///
+    /// Without `keep_going`, the first error stops the script, is returned, and undoes every
+    /// write the script made; with it, each statement stands alone and errors go to
+    /// `on_result`.
+    pub fn run_script(
+        &self,
+        text: &str,
+        options: &ScriptOptions,
+        on_result: &mut dyn FnMut(Result<&Rows, &Error>),
+    ) -> Result<ScriptReport> {
+        let name = options.source.as_deref();
+        let statements = parse(text).map_err(|e| match name {
+            Some(name) => Error::Parse(e.in_source(name)),
+            None => Error::Parse(e),
+        })?;
+        let source = Source { text, name };
+        let base = options.base_dir.clone().unwrap_or_default();
+        let mut report = ScriptReport {
+            statements: statements.len(),
+            failed: 0,
+        };
+        if !statements.iter().any(|(s, _)| writes(s)) {
+            return self.read(|reader| {
+                for (statement, span) in &statements {
+                    match run(
+                        &mut Scope::Read(reader),
+                        &source,
+                        statement,
+                        *span,
+                        &base,
+                        0,
+                    ) {
+                        Ok(rows) => on_result(Ok(&rows)),
+                        Err(e) if options.keep_going => {
+                            report.failed += 1;
+                            on_result(Err(&e));
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(report)
+            });
+        }
+        if options.keep_going {
+            for (statement, span) in &statements {
+                let result = self.transaction(|tx| {
+                    run(&mut Scope::Write(tx), &source, statement, *span, &base, 0)
+                });
+                match result {
+                    Ok(rows) => on_result(Ok(&rows)),
+                    Err(e) => {
+                        report.failed += 1;
+                        on_result(Err(&e));
+                    }
+                }
+            }
+            return Ok(report);
+        }
+        self.transaction(|tx| {
+            for (statement, span) in &statements {
+                let rows = run(&mut Scope::Write(tx), &source, statement, *span, &base, 0)?;
+                on_result(Ok(&rows));
+            }
+            Ok(report)
+        })
+    }
+}
+
+/// Runs one statement.
+fn run(
+    scope: &mut Scope<'_, '_>,
+    source: &Source<'_>,
+    statement: &Statement,
+    span: Span,
+    base: &Path,
+    depth: usize,
+) -> Result<Rows> {
+    let located = |e: Error| source.at(span, e);
+    match statement {
+        Statement::Query(query) => {
+            let reader = scope.reader();
+            let plan = plan_query(reader, source, query)?;
+            crate::exec::execute(reader, &plan).map_err(located)
+        }
+        Statement::Explain(query) => {
+            let plan = plan_query(scope.reader(), source, query)?;
+            let mut rows = Rows::new(&["plan"]);
+            rows.rows = plan
+                .to_string()
+                .lines()
+                .map(|l| vec![Value::Text(l.to_string())])
+                .collect();
+            Ok(rows)
+        }
+        Statement::Dump(path) => {
+            let statements = crate::dump::dump(&scope.reader()).map_err(located)?;
+            match path {
+                None => {
+                    let mut rows = Rows::new(&["statement"]);
+                    rows.rows = statements
+                        .into_iter()
+                        .map(|s| vec![Value::Text(s)])
+                        .collect();
+                    Ok(rows)
+                }
+                Some(path) => {
+                    let path = base.join(path);
+                    let mut text = statements.join("\n");
+                    text.push('\n');
+                    std::fs::write(&path, text).map_err(|e| {
+                        located(Error::Io {
+                            path: path.clone(),
+                            source: e,
+                        })
+                    })?;
+                    Ok(note(format!(
+                        "wrote {} statements to {}",
+                        statements.len(),
+                        path.display()
+                    )))
+                }
+            }
+        }
+        Statement::Load(what) => {
+            let Scope::Write(tx) = scope else {
+                return Err(located(Error::Invalid(
+                    "load needs a write transaction".into(),
+                )));
+            };
+            if depth >= MAX_LOAD_DEPTH {
+                return Err(located(Error::Invalid(format!(
+                    "load nests deeper than {MAX_LOAD_DEPTH} scripts"
+                ))));
+            }
+            let (text, name, dir) = match what {
+                LoadSource::Demo => (
+                    DEMO_SCRIPT.to_string(),
+                    "demo".to_string(),
+                    base.to_path_buf(),
+                ),
+                LoadSource::File(file) => {
+                    let path = base.join(file);
+                    let text = std::fs::read_to_string(&path).map_err(|e| {
+                        located(Error::Io {
+                            path: path.clone(),
+                            source: e,
+                        })
+                    })?;
+                    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                    (text, path.display().to_string(), dir)
+                }
+            };
+            let statements = parse(&text).map_err(|e| Error::Parse(e.in_source(name.clone())))?;
+            let inner = Source {
+                text: &text,
+                name: Some(&name),
+            };
+            for (statement, span) in &statements {
+                run(
+                    &mut Scope::Write(tx),
+                    &inner,
+                    statement,
+                    *span,
+                    &dir,
+                    depth + 1,
+                )?;
+            }
+            Ok(note(format!(
+                "loaded {} statements from {name}",
+                statements.len()
+            )))
+        }
+        Statement::Add(_)
+        | Statement::Set { .. }
+        | Statement::Delete { .. }
+        | Statement::AddAlias { .. }
+        | Statement::DeleteAlias { .. } => {
+            let Scope::Write(tx) = scope else {
+                return Err(located(Error::Invalid(
+                    "writes need a write transaction".into(),
+                )));
+            };
+            let mut writer = Writer { tx, source };
+            let done = match statement {
+                Statement::Add(def) => writer.add(def),
+                Statement::Set {
+                    kind,
+                    target,
+                    clauses,
+                } => writer.set(*kind, target, clauses),
+                Statement::Delete { kind, target } => writer.delete(*kind, target),
+                Statement::AddAlias {
+                    alias,
+                    kind,
+                    target,
+                } => writer.alias(alias, *kind, target, true),
+                Statement::DeleteAlias {
+                    alias,
+                    kind,
+                    target,
+                } => writer.alias(alias, *kind, target, false),
+                _ => unreachable!("matched above"),
+            };
+            done.map(note).map_err(located)
+        }
+    }
+}

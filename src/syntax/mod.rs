@@ -1,0 +1,205 @@
+//! Syntax: text → a spanned AST. The grammar is `grammar/entrevue.ebnf`.
+//!
+//! **Architecture invariant:** syntax knows nothing about storage; names stay text until the
+//! planner resolves them.
+
+pub mod ast;
+mod parser;
+
+use std::cell::RefCell;
+use std::fmt;
+
+use nom_locate::LocatedSpan;
+
+pub use ast::*;
+pub use parser::KEYWORDS;
+
+/// A spot in a text: the source name, line and column, and the line itself, to show a caret
+/// under the spot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file or other source the text came from, when known.
+    pub source: Option<String>,
+    /// Line, from 1.
+    pub line: u32,
+    /// Column, in characters, from 1.
+    pub column: u32,
+    /// Byte offset in the text.
+    pub offset: usize,
+    /// The line of text the spot is on.
+    pub excerpt: String,
+}
+
+impl Location {
+    /// The location of byte `offset` of `text`.
+    pub fn of(text: &str, offset: usize, source: Option<&str>) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+        let line_end = text[offset..].find('\n').map_or(text.len(), |n| offset + n);
+        Location {
+            source: source.map(str::to_string),
+            line: text[..offset].matches('\n').count() as u32 + 1,
+            column: text[line_start..offset].chars().count() as u32 + 1,
+            offset,
+            excerpt: text[line_start..line_end]
+                .trim_end_matches('\r')
+                .to_string(),
+        }
+    }
+
+    /// A caret line that points under the column, keeping the excerpt's tabs so it lines up.
+    pub fn caret(&self) -> String {
+        let mut caret: String = self
+            .excerpt
+            .chars()
+            .take(self.column.saturating_sub(1) as usize)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        caret.push('^');
+        caret
+    }
+
+    /// `source:line:col: message`, then the line and the caret.
+    pub fn render(&self, f: &mut fmt::Formatter<'_>, message: &dyn fmt::Display) -> fmt::Result {
+        if let Some(source) = &self.source {
+            write!(f, "{source}:")?;
+        }
+        write!(
+            f,
+            "{}:{}: {message}\n  {}\n  {}",
+            self.line,
+            self.column,
+            self.excerpt,
+            self.caret()
+        )
+    }
+}
+
+/// A syntax error: where, and what was expected there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// Where.
+    pub location: Location,
+    /// What is wrong, in one sentence.
+    pub message: String,
+}
+
+impl ParseError {
+    /// The same error, attributed to a file.
+    pub fn in_source(mut self, source: impl Into<String>) -> Self {
+        self.location.source = Some(source.into());
+        self
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.location.render(f, &self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses a script: every statement, with the span it covers. Empty text is an empty script.
+///
+/// ```
+/// use entrevue::syntax::{parse, Question, Statement};
+///
+/// let statements = parse("who met Witkoff; -- counterparts\nwho is Oumerov;")?;
+/// assert_eq!(statements.len(), 2);
+/// assert!(matches!(&statements[1].0, Statement::Query(q) if matches!(q.question, Question::WhoIs(_))));
+///
+/// let err = parse("who met Witkoff during 2025-13;").unwrap_err();
+/// assert_eq!(err.to_string(), "1:24: '2025-13' is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)\n  who met Witkoff during 2025-13;\n                         ^");
+/// # Ok::<(), entrevue::syntax::ParseError>(())
+/// ```
+pub fn parse(text: &str) -> Result<Vec<(Statement, Span)>, ParseError> {
+    let tracker = RefCell::new(parser::Tracker::default());
+    let input = LocatedSpan::new_extra(text, &tracker);
+    match parser::parse_script(input) {
+        Ok((_, statements)) => Ok(statements),
+        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+            let tracker = tracker.into_inner();
+            Err(error_at(text, failure, tracker))
+        }
+        Err(nom::Err::Incomplete(_)) => Err(error_at(
+            text,
+            parser::Failure {
+                offset: text.len(),
+                message: Some("unexpected end of input".into()),
+            },
+            parser::Tracker::default(),
+        )),
+    }
+}
+
+fn error_at(text: &str, failure: parser::Failure, tracker: parser::Tracker) -> ParseError {
+    let (offset, message) = match failure.message {
+        Some(message) => (failure.offset, message),
+        None => {
+            let offset = if tracker.expected.is_empty() {
+                failure.offset
+            } else {
+                tracker.offset
+            };
+            (offset, expected_message(text, offset, &tracker.expected))
+        }
+    };
+    ParseError {
+        location: Location::of(text, offset, None),
+        message,
+    }
+}
+
+/// "expected `met`, `was` or `is` after `who`, found `mett`"
+fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
+    let list = match expected {
+        [] => "something else".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
+    let mut message = format!("expected {list}");
+    if let Some(previous) = token_before(&text[..offset]) {
+        message.push_str(&format!(" after `{previous}`"));
+    }
+    match token_at(&text[offset..]) {
+        Some(found) => message.push_str(&format!(", found `{found}`")),
+        None => message.push_str(", found the end of the input"),
+    }
+    message
+}
+
+fn token_at(rest: &str) -> Option<String> {
+    let rest = rest.trim_start();
+    let first = rest.chars().next()?;
+    if first.is_alphanumeric() {
+        Some(
+            rest.chars()
+                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                .take(40)
+                .collect(),
+        )
+    } else {
+        Some(first.to_string())
+    }
+}
+
+fn token_before(before: &str) -> Option<String> {
+    // Skip white space and a trailing comment-free tail; comments are rare before an error.
+    let before = before.trim_end();
+    let last = before.chars().last()?;
+    if last.is_alphanumeric() {
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            .last()
+            .map_or(before.len(), |(i, _)| i);
+        Some(before[start..].chars().take(40).collect())
+    } else {
+        Some(last.to_string())
+    }
+}

@@ -1,0 +1,408 @@
+//! Write statements: `add`, `set`, `delete` and aliases, applied to a transaction.
+//!
+//! `add` and `set` share one function per record kind that applies clauses to a record: `add`
+//! starts from an empty record, `set` from the stored one. A scalar clause replaces its field; the
+//! first list clause of a statement (`aka`, `title`, `with`, `source`) replaces its list and the
+//! following ones append to it.
+
+use std::collections::HashSet;
+
+use crate::database::Transaction;
+use crate::error::{Error, Result};
+use crate::model::{
+    fold_name, Actor, ActorKind, Certainty, Document, Id, Meeting, Participant, Place, PlaceKind,
+    Record, RecordKind, Relation, SourceRef, Title,
+};
+use crate::plan::Source;
+use crate::resolve::{resolve, Named};
+use crate::syntax::{Clause, Definition, DocumentField, NameRef, Span};
+
+/// Resolves names for writes, as the transaction sees them.
+pub(crate) struct Writer<'t, 'db> {
+    pub tx: &'t mut Transaction<'db>,
+    pub source: &'t Source<'t>,
+}
+
+/// Remembers which list fields a statement has already started replacing.
+#[derive(Default)]
+struct Lists(HashSet<&'static str>);
+
+impl Lists {
+    /// Clears `list` the first time the statement mentions it.
+    fn start<T>(&mut self, name: &'static str, list: &mut Vec<T>) {
+        if self.0.insert(name) {
+            list.clear();
+        }
+    }
+}
+
+impl Writer<'_, '_> {
+    fn named<R: Named>(&self, name: &NameRef) -> Result<Id<R>> {
+        let reader = self.tx.reader();
+        let found = if name.is_handle {
+            reader
+                .by_handle::<R>(&name.text)?
+                .ok_or_else(|| Error::NotFound {
+                    kind: R::KIND.word(),
+                    name: format!("#{}", name.text),
+                    suggestions: Vec::new(),
+                })
+        } else {
+            resolve::<R>(&reader, &name.text)
+        };
+        found.map_err(|e| self.source.at(name.span, e))
+    }
+
+    /// A document, meeting or relation: these go by handle only.
+    fn by_handle<R: Record>(&self, name: &NameRef) -> Result<Id<R>> {
+        let handle = name.text.trim_start_matches('#');
+        match self.tx.reader().by_handle::<R>(handle)? {
+            Some(id) => Ok(id),
+            None => Err(self.source.at(
+                name.span,
+                Error::NotFound {
+                    kind: R::KIND.word(),
+                    name: name.text.clone(),
+                    suggestions: Vec::new(),
+                },
+            )),
+        }
+    }
+
+    fn kind_word<T>(
+        &self,
+        word: &str,
+        span: Span,
+        parse: fn(&str) -> Option<T>,
+        all: &[T],
+        what: &str,
+    ) -> Result<T>
+    where
+        T: std::fmt::Display,
+    {
+        parse(word).ok_or_else(|| {
+            let choices: Vec<String> = all.iter().map(|k| k.to_string()).collect();
+            self.source.at(
+                span,
+                Error::Invalid(format!(
+                    "'{word}' is not a {what} kind; use one of {}",
+                    choices.join(", ")
+                )),
+            )
+        })
+    }
+
+    /// Runs `add`; returns what was added, for the user.
+    pub(crate) fn add(&mut self, def: &Definition) -> Result<String> {
+        let handle = def.handle.clone().unwrap_or_default();
+        let handle = match def.kind {
+            RecordKind::Actor => {
+                let mut actor = Actor::new(ActorKind::Person, def.name.clone().unwrap_or_default());
+                actor.handle = handle;
+                self.actor_clauses(&mut actor, &def.clauses)?;
+                let id = self.tx.add(actor)?;
+                self.handle_of(id)?
+            }
+            RecordKind::Place => {
+                let mut place = Place::new(PlaceKind::Site, def.name.clone().unwrap_or_default());
+                place.handle = handle;
+                if !def.clauses.iter().any(|c| matches!(c, Clause::Kind(..))) {
+                    return Err(self.source.at(
+                        def.span,
+                        Error::Invalid(
+                            "a place needs a kind: country, region, city or site".into(),
+                        ),
+                    ));
+                }
+                self.place_clauses(&mut place, &def.clauses)?;
+                let id = self.tx.add(place)?;
+                self.handle_of(id)?
+            }
+            RecordKind::Document => {
+                let mut document = Document::new(handle, "");
+                self.document_clauses(&mut document, &def.clauses)?;
+                if document.title.is_empty() {
+                    return Err(self
+                        .source
+                        .at(def.span, Error::Invalid("a document needs a title".into())));
+                }
+                let id = self.tx.add(document)?;
+                self.handle_of(id)?
+            }
+            RecordKind::Meeting => {
+                let mut meeting = Meeting::new("meeting");
+                meeting.handle = handle;
+                self.meeting_clauses(&mut meeting, &def.clauses)?;
+                let id = self.tx.add(meeting)?;
+                self.handle_of(id)?
+            }
+            RecordKind::Relation => {
+                let Some((subject, predicate, object)) = &def.relation else {
+                    return Err(Error::Invalid(
+                        "a relation needs a subject, a predicate and an object".into(),
+                    ));
+                };
+                let mut relation =
+                    Relation::new(self.named(subject)?, predicate.clone(), self.named(object)?);
+                relation.handle = handle;
+                self.relation_clauses(&mut relation, &def.clauses)?;
+                let id = self.tx.add(relation)?;
+                self.handle_of(id)?
+            }
+        };
+        Ok(format!("added {} #{handle}", def.kind))
+    }
+
+    fn handle_of<R: Record>(&self, id: Id<R>) -> Result<String> {
+        Ok(self
+            .tx
+            .get(id)?
+            .map(|r| r.handle().to_string())
+            .unwrap_or_default())
+    }
+
+    /// Runs `set`: applies the clauses to the stored record.
+    pub(crate) fn set(
+        &mut self,
+        kind: RecordKind,
+        target: &NameRef,
+        clauses: &[Clause],
+    ) -> Result<String> {
+        match kind {
+            RecordKind::Actor => {
+                let id = self.named::<Actor>(target)?;
+                let mut actor = self.stored(id)?;
+                self.actor_clauses(&mut actor, clauses)?;
+                self.tx.update(id, actor)?;
+            }
+            RecordKind::Place => {
+                let id = self.named::<Place>(target)?;
+                let mut place = self.stored(id)?;
+                self.place_clauses(&mut place, clauses)?;
+                self.tx.update(id, place)?;
+            }
+            RecordKind::Document => {
+                let id = self.by_handle::<Document>(target)?;
+                let mut document = self.stored(id)?;
+                self.document_clauses(&mut document, clauses)?;
+                self.tx.update(id, document)?;
+            }
+            RecordKind::Meeting => {
+                let id = self.by_handle::<Meeting>(target)?;
+                let mut meeting = self.stored(id)?;
+                self.meeting_clauses(&mut meeting, clauses)?;
+                self.tx.update(id, meeting)?;
+            }
+            RecordKind::Relation => {
+                let id = self.by_handle::<Relation>(target)?;
+                let mut relation = self.stored(id)?;
+                self.relation_clauses(&mut relation, clauses)?;
+                self.tx.update(id, relation)?;
+            }
+        }
+        Ok(format!("updated {kind} {}", target.text))
+    }
+
+    fn stored<R: Record>(&self, id: Id<R>) -> Result<R> {
+        self.tx
+            .get(id)?
+            .ok_or_else(|| Error::Corrupt(format!("{} #{} vanished", R::KIND, id.get())))
+    }
+
+    /// Runs `delete`.
+    pub(crate) fn delete(&mut self, kind: RecordKind, target: &NameRef) -> Result<String> {
+        let deleted = match kind {
+            RecordKind::Actor => self
+                .named::<Actor>(target)
+                .and_then(|id| self.tx.delete(id)),
+            RecordKind::Place => self
+                .named::<Place>(target)
+                .and_then(|id| self.tx.delete(id)),
+            RecordKind::Document => self
+                .by_handle::<Document>(target)
+                .and_then(|id| self.tx.delete(id)),
+            RecordKind::Meeting => self
+                .by_handle::<Meeting>(target)
+                .and_then(|id| self.tx.delete(id)),
+            RecordKind::Relation => self
+                .by_handle::<Relation>(target)
+                .and_then(|id| self.tx.delete(id)),
+        };
+        deleted.map_err(|e| self.source.at(target.span, e))?;
+        Ok(format!("deleted {kind} {}", target.text))
+    }
+
+    /// Runs `add alias` (`add` true) or `delete alias`.
+    pub(crate) fn alias(
+        &mut self,
+        alias: &str,
+        kind: RecordKind,
+        target: &NameRef,
+        add: bool,
+    ) -> Result<String> {
+        let edit = |aliases: &mut Vec<String>| -> Result<()> {
+            if add {
+                aliases.push(alias.to_string());
+                return Ok(());
+            }
+            let before = aliases.len();
+            aliases.retain(|a| fold_name(a) != fold_name(alias));
+            if aliases.len() == before {
+                return Err(Error::NotFound {
+                    kind: "alias",
+                    name: alias.to_string(),
+                    suggestions: aliases.clone(),
+                });
+            }
+            Ok(())
+        };
+        let result = match kind {
+            RecordKind::Actor => {
+                let id = self.named::<Actor>(target)?;
+                let mut actor = self.stored(id)?;
+                edit(&mut actor.aliases).and_then(|()| self.tx.update(id, actor))
+            }
+            _ => {
+                let id = self.named::<Place>(target)?;
+                let mut place = self.stored(id)?;
+                edit(&mut place.aliases).and_then(|()| self.tx.update(id, place))
+            }
+        };
+        result.map_err(|e| self.source.at(target.span, e))?;
+        let verb = if add { "added alias" } else { "deleted alias" };
+        Ok(format!("{verb} '{alias}' of {kind} {}", target.text))
+    }
+
+    fn actor_clauses(&self, actor: &mut Actor, clauses: &[Clause]) -> Result<()> {
+        let mut lists = Lists::default();
+        for clause in clauses {
+            match clause {
+                Clause::Name(name) => actor.name = name.clone(),
+                Clause::Kind(word, span) => {
+                    actor.kind =
+                        self.kind_word(word, *span, ActorKind::from_word, ActorKind::ALL, "actor")?
+                }
+                Clause::Aka(names) => {
+                    lists.start("aka", &mut actor.aliases);
+                    actor.aliases.extend(names.iter().cloned());
+                }
+                Clause::Affiliation(name) => actor.affiliation = Some(self.named(name)?),
+                Clause::Title(text, during) => {
+                    lists.start("title", &mut actor.titles);
+                    actor.titles.push(Title {
+                        text: text.clone(),
+                        during: *during,
+                    });
+                }
+                other => return Err(not_for(other, "an actor")),
+            }
+        }
+        Ok(())
+    }
+
+    fn place_clauses(&self, place: &mut Place, clauses: &[Clause]) -> Result<()> {
+        let mut lists = Lists::default();
+        for clause in clauses {
+            match clause {
+                Clause::Name(name) => place.name = name.clone(),
+                Clause::Kind(word, span) => {
+                    place.kind =
+                        self.kind_word(word, *span, PlaceKind::from_word, PlaceKind::ALL, "place")?
+                }
+                Clause::Aka(names) => {
+                    lists.start("aka", &mut place.aliases);
+                    place.aliases.extend(names.iter().cloned());
+                }
+                Clause::In(name) => place.parent = Some(self.named(name)?),
+                other => return Err(not_for(other, "a place")),
+            }
+        }
+        Ok(())
+    }
+
+    fn document_clauses(&self, document: &mut Document, clauses: &[Clause]) -> Result<()> {
+        for clause in clauses {
+            match clause {
+                Clause::DocumentField(field, text) => {
+                    let text = text.clone();
+                    match field {
+                        DocumentField::Title => document.title = text,
+                        DocumentField::Outlet => document.outlet = Some(text),
+                        DocumentField::Language => document.language = Some(text),
+                        DocumentField::Url => document.url = Some(text),
+                        DocumentField::File => document.file = Some(text),
+                    }
+                }
+                Clause::Published(date) => document.published = Some(*date),
+                other => return Err(not_for(other, "a document")),
+            }
+        }
+        Ok(())
+    }
+
+    fn meeting_clauses(&self, meeting: &mut Meeting, clauses: &[Clause]) -> Result<()> {
+        let mut lists = Lists::default();
+        for clause in clauses {
+            match clause {
+                Clause::Kind(word, _) => meeting.kind = word.clone(),
+                Clause::Date(date) => meeting.date = Some(*date),
+                Clause::In(name) => meeting.place = Some(self.named(name)?),
+                Clause::Status(status) => meeting.status = *status,
+                Clause::Summary(text) => meeting.summary = Some(text.clone()),
+                Clause::With(p) => {
+                    lists.start("with", &mut meeting.participants);
+                    let actor: Id<Actor> = self.named(&p.actor)?;
+                    if meeting.participant(actor).is_some() {
+                        return Err(self.source.at(
+                            p.actor.span,
+                            Error::Invalid(format!(
+                                "'{}' is listed twice in this meeting",
+                                p.actor.text
+                            )),
+                        ));
+                    }
+                    meeting.participants.push(Participant {
+                        actor,
+                        side: p.side.as_ref().map(|s| self.named(s)).transpose()?,
+                        role: p.role.clone(),
+                        certainty: p.certainty.unwrap_or(Certainty::Confirmed),
+                    });
+                }
+                Clause::Source(s) => {
+                    lists.start("source", &mut meeting.sources);
+                    meeting.sources.push(self.source_ref(s)?);
+                }
+                other => return Err(not_for(other, "a meeting")),
+            }
+        }
+        Ok(())
+    }
+
+    fn relation_clauses(&self, relation: &mut Relation, clauses: &[Clause]) -> Result<()> {
+        let mut lists = Lists::default();
+        for clause in clauses {
+            match clause {
+                Clause::Date(date) => relation.during = Some(*date),
+                Clause::Source(s) => {
+                    lists.start("source", &mut relation.sources);
+                    relation.sources.push(self.source_ref(s)?);
+                }
+                other => return Err(not_for(other, "a relation")),
+            }
+        }
+        Ok(())
+    }
+
+    fn source_ref(&self, s: &crate::syntax::SourceDef) -> Result<SourceRef> {
+        Ok(SourceRef {
+            document: self.by_handle::<Document>(&s.document)?,
+            quote: s.quote.clone(),
+            says_status: s.says_status,
+            says_date: s.says_date,
+        })
+    }
+}
+
+fn not_for(clause: &Clause, what: &str) -> Error {
+    Error::Invalid(format!("`{}` does not apply to {what}", clause.keyword()))
+}

@@ -1,1 +1,176 @@
-fn main() {}
+//! `entrevue`: the shell. See `entrevue --help`.
+
+mod cli;
+
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use entrevue::Database;
+
+use cli::output::Format;
+use cli::Session;
+
+/// Entrevue: who met whom, where and when, and which sources say so.
+///
+/// With no command, on a terminal, opens the interactive shell on the default database (created
+/// with the bundled Miami talks dataset the first time). Statements piped on standard input are
+/// run as one script.
+#[derive(Parser)]
+#[command(version, after_help = AFTER_HELP)]
+struct Args {
+    /// Open the database in this directory (created empty if missing) instead of the default one.
+    #[arg(long, value_name = "PATH", global = true)]
+    db: Option<PathBuf>,
+
+    /// Output format [default: table on a terminal, csv when piped].
+    #[arg(long, value_enum, global = true)]
+    format: Option<Format>,
+
+    /// Leave out the header line of csv output and tables.
+    #[arg(long, global = true)]
+    no_headers: bool,
+
+    /// Run every statement on its own: report a failing one and go on (by default a script stops
+    /// at the first error and changes nothing).
+    #[arg(long, global = true)]
+    keep_going: bool,
+
+    /// Run these statements and exit (the final ';' may be left out).
+    #[arg(short = 'c', value_name = "STATEMENTS")]
+    command: Option<String>,
+
+    #[command(subcommand)]
+    action: Option<Action>,
+}
+
+#[derive(Subcommand)]
+enum Action {
+    /// Run script files, in order, each as one transaction.
+    Run {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  entrevue                                   the shell, on the default database
+  entrevue -c 'who met Witkoff'              one question
+  entrevue --format json run questions.ent   a script, answers as JSON
+  echo 'timeline of Umerov;' | entrevue      statements from standard input
+
+The default database lives in the user's data directory (for example
+$XDG_DATA_HOME/entrevue/default). Exit status: 0 on success, 1 on any error.";
+
+/// The default database's directory.
+fn default_path() -> Option<PathBuf> {
+    Some(dirs::data_dir()?.join("entrevue").join("default"))
+}
+
+/// Opens the database; the default one is filled with the demo dataset the first time.
+fn open(args: &Args) -> Result<(Database, PathBuf, Option<String>), String> {
+    let (path, is_default) = match &args.db {
+        Some(path) => (path.clone(), false),
+        None => (
+            default_path()
+                .ok_or("cannot find a data directory for the default database; use --db PATH")?,
+            true,
+        ),
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    let db = Database::open(&path).map_err(|e| e.to_string())?;
+    let mut first_use = None;
+    let empty = db
+        .stats()
+        .map(|s| s == entrevue::Stats::default())
+        .unwrap_or(false);
+    if is_default && empty {
+        db.execute("load demo;").map_err(|e| e.to_string())?;
+        let stats = db.stats().map_err(|e| e.to_string())?;
+        first_use = Some(format!(
+            "Created the default database with the bundled Miami talks dataset ({} actors, {} meetings).",
+            stats.actors, stats.meetings
+        ));
+    }
+    Ok((db, path, first_use))
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let (db, path, first_use) = match open(&args) {
+        Ok(opened) => opened,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let default_format = if stdout_is_terminal {
+        Format::Table
+    } else {
+        Format::Csv
+    };
+    let interactive =
+        args.command.is_none() && args.action.is_none() && std::io::stdin().is_terminal();
+    let mut session = Session {
+        db,
+        format: args.format.unwrap_or(default_format),
+        headers: !args.no_headers,
+        timer: false,
+        keep_going: args.keep_going,
+        interactive,
+    };
+    if first_use.is_some() && !interactive {
+        if let Some(message) = &first_use {
+            eprintln!("{message}");
+        }
+    }
+    let ok = if let Some(text) = &args.command {
+        session.run_text(text, None, None)
+    } else if let Some(Action::Run { files }) = &args.action {
+        let mut ok = true;
+        for file in files {
+            match std::fs::read_to_string(file) {
+                Ok(text) => {
+                    let name = file.display().to_string();
+                    ok &= session.run_text(&text, Some(&name), file.parent());
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", file.display());
+                    ok = false;
+                }
+            }
+            if !ok && !args.keep_going {
+                break;
+            }
+        }
+        ok
+    } else if interactive {
+        match cli::repl::run(&mut session, &path, first_use) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("error: {e}");
+                false
+            }
+        }
+    } else {
+        let mut text = String::new();
+        match std::io::stdin().read_to_string(&mut text) {
+            Ok(_) => session.run_text(&text, Some("<stdin>"), Some(Path::new("."))),
+            Err(e) => {
+                eprintln!("error: cannot read standard input: {e}");
+                false
+            }
+        }
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

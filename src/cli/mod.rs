@@ -1,0 +1,527 @@
+//! The shell: a session on one database, fed by the REPL, by script files, by `-c` or by
+//! standard input. Statements go to the library; dot-commands are handled here.
+//!
+//! **Architecture invariant:** the library never prints; only this module and `main` do.
+
+pub mod output;
+pub mod repl;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use entrevue::{Database, Error, ScriptOptions};
+
+use output::{print_rows, Format, Style};
+
+/// A dot-command: its name, the shape of its arguments, how many it takes, and what it does.
+pub struct DotCommand {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub min: usize,
+    pub max: usize,
+    pub help: &'static str,
+}
+
+/// Every dot-command, in the order `.help` lists them.
+pub const DOT_COMMANDS: &[DotCommand] = &[
+    DotCommand {
+        name: ".check",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "Verify that every index agrees with the records",
+    },
+    DotCommand {
+        name: ".dump",
+        usage: "?FILE?",
+        min: 0,
+        max: 1,
+        help: "Print (or write to FILE) a script that recreates the database",
+    },
+    DotCommand {
+        name: ".headers",
+        usage: "on|off",
+        min: 1,
+        max: 1,
+        help: "Turn column headers on or off",
+    },
+    DotCommand {
+        name: ".help",
+        usage: "?COMMAND?",
+        min: 0,
+        max: 1,
+        help: "Show help for every dot-command, or for one",
+    },
+    DotCommand {
+        name: ".mode",
+        usage: "table|csv|json|jsonl",
+        min: 1,
+        max: 1,
+        help: "Set the output format",
+    },
+    DotCommand {
+        name: ".open",
+        usage: "PATH",
+        min: 1,
+        max: 1,
+        help: "Close this database and open (or create) the one at PATH",
+    },
+    DotCommand {
+        name: ".quit",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "Leave the shell (Ctrl-D does too)",
+    },
+    DotCommand {
+        name: ".read",
+        usage: "FILE",
+        min: 1,
+        max: 1,
+        help: "Run the statements in FILE, as one transaction",
+    },
+    DotCommand {
+        name: ".schema",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "List the kinds of records and relations present",
+    },
+    DotCommand {
+        name: ".stats",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "Show how many records of each kind there are, and the size on disk",
+    },
+    DotCommand {
+        name: ".timer",
+        usage: "on|off",
+        min: 1,
+        max: 1,
+        help: "Show how long each statement takes",
+    },
+];
+
+fn help_line(c: &DotCommand) -> String {
+    let head = if c.usage.is_empty() {
+        c.name.to_string()
+    } else {
+        format!("{} {}", c.name, c.usage)
+    };
+    format!("{head:<28}{}", c.help)
+}
+
+/// Whether a dot-command asks to leave.
+#[derive(PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// A shell session.
+pub struct Session {
+    pub db: Database,
+    pub format: Format,
+    pub headers: bool,
+    pub timer: bool,
+    pub keep_going: bool,
+    /// Whether a person is typing: notes of writes are shown, errors do not stop anything.
+    pub interactive: bool,
+}
+
+/// Splits the text of a script into statement chunks and dot-command lines, in order. A line
+/// that starts with `.` is a dot-command only between statements.
+pub enum Chunk {
+    /// Statements, with the line they start on.
+    Statements(String, usize),
+    /// A dot-command line, with its line number.
+    Dot(String, usize),
+}
+
+/// Whether `text` ends a statement: its last character outside strings and comments is `;`,
+/// or it holds nothing but white space and comments.
+pub fn is_complete(text: &str) -> bool {
+    let mut last = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '\'' => {
+                let mut closed = false;
+                while let Some(d) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == c {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    return false;
+                }
+                last = Some(c);
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+            }
+            c if c.is_whitespace() => {}
+            c => last = Some(c),
+        }
+    }
+    matches!(last, None | Some(';'))
+}
+
+pub fn split_chunks(text: &str) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    let mut buffer = String::new();
+    let mut start = 1;
+    for (i, line) in text.lines().enumerate() {
+        let number = i + 1;
+        if line.starts_with('.') && is_complete(&buffer) {
+            if !buffer.trim().is_empty() {
+                chunks.push(Chunk::Statements(std::mem::take(&mut buffer), start));
+            }
+            buffer.clear();
+            chunks.push(Chunk::Dot(line.to_string(), number));
+            start = number + 1;
+            continue;
+        }
+        if buffer.is_empty() {
+            start = number;
+        }
+        buffer.push_str(line);
+        buffer.push('\n');
+    }
+    if !buffer.trim().is_empty() {
+        chunks.push(Chunk::Statements(buffer, start));
+    }
+    chunks
+}
+
+/// Splits a dot-command's arguments on white space, keeping quoted ones whole.
+fn dot_arguments(line: &str) -> Vec<String> {
+    let mut args = Vec::new();
+    let mut chars = line.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' || c == '\'' {
+            chars.next();
+            args.push(chars.by_ref().take_while(|d| *d != c).collect());
+        } else {
+            let mut arg = String::new();
+            while let Some(&d) = chars.peek() {
+                if d.is_whitespace() {
+                    break;
+                }
+                arg.push(d);
+                chars.next();
+            }
+            args.push(arg);
+        }
+    }
+    args
+}
+
+impl Session {
+    pub fn style(&self) -> Style {
+        let width = if self.format == Format::Table && io::stdout().is_terminal() {
+            terminal_width()
+        } else {
+            None
+        };
+        Style {
+            format: self.format,
+            headers: self.headers,
+            width,
+        }
+    }
+
+    /// Runs a script's text: statements and dot-commands in order. Returns whether all went well.
+    pub fn run_text(&mut self, text: &str, source: Option<&str>, base_dir: Option<&Path>) -> bool {
+        let mut ok = true;
+        for chunk in split_chunks(text) {
+            let went_well = match chunk {
+                Chunk::Statements(statements, line) => {
+                    // Pad with empty lines so that errors give the line in the whole text.
+                    let padded = format!("{}{statements}", "\n".repeat(line - 1));
+                    self.run_statements(&padded, source, base_dir)
+                }
+                Chunk::Dot(line, number) => match self.dot(&line) {
+                    Ok(Flow::Continue) => true,
+                    Ok(Flow::Quit) => return ok,
+                    Err(message) => {
+                        let at = source
+                            .map(|s| format!("{s}:{number}: "))
+                            .unwrap_or_default();
+                        eprintln!("{at}{message}");
+                        false
+                    }
+                },
+            };
+            ok &= went_well;
+            if !went_well && !self.keep_going && !self.interactive {
+                return false;
+            }
+        }
+        ok
+    }
+
+    /// Runs statements as one script; prints each result, and any error.
+    pub fn run_statements(
+        &mut self,
+        text: &str,
+        source: Option<&str>,
+        base_dir: Option<&Path>,
+    ) -> bool {
+        let options = ScriptOptions {
+            source: source.map(str::to_string),
+            keep_going: self.keep_going,
+            base_dir: base_dir.map(Path::to_path_buf),
+        };
+        let style = self.style();
+        let (interactive, timer) = (self.interactive, self.timer);
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        let mut clock = Instant::now();
+        let result = self.db.run_script(text, &options, &mut |result| {
+            match result {
+                Ok(rows) => {
+                    if let Err(e) = print_rows(&mut out, rows, style) {
+                        eprintln!("cannot write the output: {e}");
+                    }
+                    if rows.columns.is_empty() && interactive {
+                        if let Some(note) = &rows.note {
+                            let _ = writeln!(out, "{note}");
+                        }
+                    }
+                }
+                Err(e) => report(e),
+            }
+            if timer {
+                let _ = writeln!(out, "time: {}", format_duration(clock.elapsed()));
+            }
+            clock = Instant::now();
+        });
+        let _ = out.flush();
+        match result {
+            Ok(report) => report.failed == 0,
+            Err(e) => {
+                report(&e);
+                false
+            }
+        }
+    }
+
+    /// Runs one dot-command line.
+    pub fn dot(&mut self, line: &str) -> Result<Flow, String> {
+        let mut words = dot_arguments(line.trim());
+        let name = words.remove(0);
+        let Some(command) = DOT_COMMANDS.iter().find(|c| c.name == name) else {
+            return Err(format!(
+                "unknown command '{name}'; .help lists the commands"
+            ));
+        };
+        if words.len() < command.min || words.len() > command.max {
+            return Err(format!("usage: {}", help_line(command)));
+        }
+        let on_off = |word: &str| match word {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            _ => Err(format!("usage: {}", help_line(command))),
+        };
+        match command.name {
+            ".help" => match words.first() {
+                None => {
+                    println!(
+                        "Statements end with ';' (see the README for the language). Dot-commands:"
+                    );
+                    for c in DOT_COMMANDS {
+                        println!("{}", help_line(c));
+                    }
+                }
+                Some(wanted) => {
+                    let wanted = if wanted.starts_with('.') {
+                        wanted.clone()
+                    } else {
+                        format!(".{wanted}")
+                    };
+                    match DOT_COMMANDS.iter().find(|c| c.name == wanted) {
+                        Some(c) => println!("{}", help_line(c)),
+                        None => {
+                            return Err(format!("no command '{wanted}'; .help lists the commands"))
+                        }
+                    }
+                }
+            },
+            ".mode" => {
+                self.format = Format::from_name(&words[0])
+                    .ok_or_else(|| format!("usage: {}", help_line(command)))?;
+            }
+            ".headers" => self.headers = on_off(&words[0])?,
+            ".timer" => self.timer = on_off(&words[0])?,
+            ".quit" => return Ok(Flow::Quit),
+            ".stats" => {
+                let stats = self.db.stats().map_err(|e| e.to_string())?;
+                let size = self.db.size_on_disk().map_err(|e| e.to_string())?;
+                println!(
+                    "actors: {}\nplaces: {}\ndocuments: {}\nmeetings: {}\nrelations: {}\nsize on disk: {:.1} MiB",
+                    stats.actors,
+                    stats.places,
+                    stats.documents,
+                    stats.meetings,
+                    stats.relations,
+                    size as f64 / (1024.0 * 1024.0)
+                );
+            }
+            ".schema" => print!("{}", schema(&self.db).map_err(|e| e.to_string())?),
+            ".check" => {
+                let report = self.db.check().map_err(|e| e.to_string())?;
+                if !report.is_clean() {
+                    return Err(report.to_string());
+                }
+                println!("{report}");
+            }
+            ".read" => {
+                let path = PathBuf::from(&words[0]);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let base = path.parent().map(Path::to_path_buf);
+                if !self.run_text(&text, Some(&words[0]), base.as_deref()) {
+                    return Err(format!("{} did not run to the end", words[0]));
+                }
+            }
+            ".dump" => {
+                let statement = match words.first() {
+                    Some(file) => format!("dump {};", quote(file)),
+                    None => "dump;".to_string(),
+                };
+                let rows = self.db.query(&statement).map_err(|e| e.to_string())?;
+                match words.first() {
+                    Some(_) => println!("{}", rows.note.unwrap_or_default()),
+                    None => {
+                        for row in &rows.rows {
+                            println!("{}", row[0]);
+                        }
+                    }
+                }
+            }
+            ".open" => {
+                let path = PathBuf::from(&words[0]);
+                // Close the current database first: sled allows one open handle per directory.
+                let placeholder = Database::temporary().map_err(|e| e.to_string())?;
+                drop(std::mem::replace(&mut self.db, placeholder));
+                self.db = Database::open(&path).map_err(|e| e.to_string())?;
+                println!("{}", welcome(&self.db, &path));
+            }
+            other => return Err(format!("'{other}' is not implemented")),
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+/// A string literal for a statement.
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// Prints an error as the library words it, located errors with their caret.
+pub fn report(error: &Error) {
+    eprintln!("error: {error}");
+}
+
+pub fn format_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1.0 {
+        format!("{:.0} µs", ms * 1000.0)
+    } else if ms < 1000.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}
+
+/// One line saying which database is open and what it holds.
+pub fn welcome(db: &Database, path: &Path) -> String {
+    match db.stats() {
+        Ok(s) => format!(
+            "Database {}: {} actors, {} places, {} meetings, {} documents.",
+            path.display(),
+            s.actors,
+            s.places,
+            s.meetings,
+            s.documents
+        ),
+        Err(e) => format!("Database {}: {e}", path.display()),
+    }
+}
+
+/// The kinds of records and relations present, with counts.
+fn schema(db: &Database) -> entrevue::Result<String> {
+    use std::collections::BTreeMap;
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let mut section = |title: &str, counts: BTreeMap<String, usize>| {
+        if !counts.is_empty() {
+            let list: Vec<String> = counts.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+            let _ = writeln!(out, "{title}: {}", list.join(", "));
+        }
+    };
+    let tally = |items: Vec<String>| {
+        let mut counts = BTreeMap::new();
+        for item in items {
+            *counts.entry(item).or_insert(0) += 1;
+        }
+        counts
+    };
+    let actors = db.all::<entrevue::Actor>()?;
+    section(
+        "actors",
+        tally(actors.iter().map(|(_, a)| a.kind.to_string()).collect()),
+    );
+    let places = db.all::<entrevue::Place>()?;
+    section(
+        "places",
+        tally(places.iter().map(|(_, p)| p.kind.to_string()).collect()),
+    );
+    let meetings = db.all::<entrevue::Meeting>()?;
+    section(
+        "meetings",
+        tally(meetings.iter().map(|(_, m)| m.kind.clone()).collect()),
+    );
+    section(
+        "statuses",
+        tally(meetings.iter().map(|(_, m)| m.status.to_string()).collect()),
+    );
+    let relations = db.all::<entrevue::Relation>()?;
+    section(
+        "relations",
+        tally(relations.iter().map(|(_, r)| r.predicate.clone()).collect()),
+    );
+    section(
+        "documents",
+        tally(
+            db.all::<entrevue::Document>()?
+                .iter()
+                .map(|_| "document".to_string())
+                .collect(),
+        ),
+    );
+    if out.is_empty() {
+        out.push_str("the database is empty\n");
+    }
+    Ok(out)
+}
+
+/// The terminal's width in columns, from `COLUMNS` or the terminal itself.
+fn terminal_width() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .or_else(|| comfy_table::Table::new().width())
+}

@@ -1,0 +1,116 @@
+//! Printing rows: a table fitted to the terminal, RFC 4180 CSV, one JSON document per statement,
+//! or one JSON object per line.
+
+use std::io::{self, Write};
+
+use comfy_table::{presets, ContentArrangement, Table};
+use entrevue::{Rows, Value};
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table with borders, fitted to the terminal.
+    Table,
+    /// Comma-separated values with a header line (RFC 4180).
+    Csv,
+    /// One JSON array of objects per statement.
+    Json,
+    /// One JSON object per row, one per line.
+    Jsonl,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        [Format::Table, Format::Csv, Format::Json, Format::Jsonl]
+            .into_iter()
+            .find(|f| f.name() == name)
+    }
+}
+
+/// How rows are printed.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub format: Format,
+    pub headers: bool,
+    /// The terminal's width, when printing to one.
+    pub width: Option<u16>,
+}
+
+/// A value as one cell of text: lists joined with "; " so they stay one CSV field.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::List(items) => items.join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// Prints one statement's rows. Rows without columns (the result of a write) print nothing.
+pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<()> {
+    if rows.columns.is_empty() {
+        return Ok(());
+    }
+    match style.format {
+        Format::Table => {
+            if rows.is_empty() {
+                writeln!(out, "(no rows)")?;
+            } else {
+                let mut table = Table::new();
+                table.load_style(presets::UTF8_FULL_CONDENSED);
+                table.set_content_arrangement(ContentArrangement::Dynamic);
+                if let Some(width) = style.width {
+                    table.set_width(width);
+                }
+                if style.headers {
+                    table.set_header(&rows.columns);
+                }
+                for row in &rows.rows {
+                    table.add_row(row.iter().map(|v| match v {
+                        Value::List(items) => items.join(", "),
+                        other => other.to_string(),
+                    }));
+                }
+                writeln!(out, "{table}")?;
+                let n = rows.len();
+                writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
+            }
+            if let Some(note) = &rows.note {
+                writeln!(out, "{note}")?;
+            }
+        }
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            if style.headers {
+                writer
+                    .write_record(&rows.columns)
+                    .map_err(io::Error::other)?;
+            }
+            for row in &rows.rows {
+                writer
+                    .write_record(row.iter().map(cell))
+                    .map_err(io::Error::other)?;
+            }
+            writer.flush()?;
+        }
+        Format::Json => {
+            let records: Vec<_> = rows.records().collect();
+            serde_json::to_writer_pretty(&mut *out, &records).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+        Format::Jsonl => {
+            for record in rows.records() {
+                serde_json::to_writer(&mut *out, &record).map_err(io::Error::other)?;
+                writeln!(out)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -101,7 +101,10 @@ fn suggestions<R: Named>(reader: &Reader<'_>, name: &str) -> Result<Vec<String>>
     let mut best: std::collections::BTreeMap<u64, (f64, String)> = Default::default();
     for entry in reader.names(R::KIND) {
         let entry = entry?;
-        let score = strsim::normalized_damerau_levenshtein(&wanted, &entry.folded);
+        // A name typed as one word of a longer one ("Ann" for "Ann Archer") is a good guess too.
+        let whole_word = !wanted.is_empty() && entry.folded.split(' ').any(|w| w == wanted);
+        let score = strsim::normalized_damerau_levenshtein(&wanted, &entry.folded)
+            .max(if whole_word { 0.9 } else { 0.0 });
         if score >= MIN_SIMILARITY && best.get(&entry.id).is_none_or(|(s, _)| score > *s) {
             best.insert(entry.id, (score, entry.spelling));
         }

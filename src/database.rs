@@ -5,7 +5,8 @@
 //! sees the state before or after a whole write, never part of one.
 
 use std::path::Path;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
 use crate::error::Result;
 use crate::model::{
@@ -47,6 +48,23 @@ pub struct Database {
     /// readers wait behind the commit instead of starving it (std's `RwLock` lets a reader that
     /// comes back quickly overtake a woken writer).
     turnstile: Mutex<()>,
+    /// Set to stop the statement that is running.
+    interrupt: Arc<AtomicBool>,
+}
+
+/// Stops the statement a [`Database`] is running, from another thread or a signal handler; the
+/// statement fails with [`Error::Interrupted`](crate::Error::Interrupted), and a script that
+/// was writing keeps nothing.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle {
+    flag: Arc<AtomicBool>,
+}
+
+impl InterruptHandle {
+    /// Asks the running statement to stop.
+    pub fn interrupt(&self) {
+        self.flag.store(true, Ordering::Relaxed);
+    }
 }
 
 /// How many records of each kind a database holds.
@@ -85,7 +103,20 @@ impl Database {
             writer: Mutex::new(()),
             visible: RwLock::new(()),
             turnstile: Mutex::new(()),
+            interrupt: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// A handle that stops the statement this database is running.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle {
+            flag: self.interrupt.clone(),
+        }
+    }
+
+    /// The flag the executor watches; cleared when a script starts.
+    pub(crate) fn interrupt_flag(&self) -> &AtomicBool {
+        &self.interrupt
     }
 
     /// The database directory, or `None` for a temporary database.

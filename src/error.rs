@@ -98,6 +98,10 @@ pub enum Error {
         error: Box<Error>,
     },
 
+    /// The statement was interrupted (Ctrl-C, or [`InterruptHandle::interrupt`](crate::InterruptHandle::interrupt)).
+    #[error("interrupted")]
+    Interrupted,
+
     /// The storage engine failed (I/O, disk full …).
     #[error("storage error: {0}")]
     Storage(String),

@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Error, Result};
 use crate::model::{Actor, Certainty, Document, Id, Meeting, Participant, Place, Record, Status};
@@ -15,11 +16,12 @@ use crate::plan::{self, Column, Named, Pairing, PathSearch, Plan, Predicate, Sca
 use crate::rows::{Rows, Value};
 use crate::storage::{Posting, Reader};
 
-/// Runs a plan.
-pub(crate) fn execute(reader: Reader<'_>, plan: &Plan) -> Result<Rows> {
+/// Runs a plan; stops with [`Error::Interrupted`] when `interrupt` is set.
+pub(crate) fn execute(reader: Reader<'_>, plan: &Plan, interrupt: &AtomicBool) -> Result<Rows> {
     let ctx = Ctx {
         reader,
         cache: RefCell::default(),
+        interrupt,
     };
     match ctx.run(plan)? {
         Stream::Rows(rows) => Ok(rows),
@@ -44,6 +46,7 @@ struct Cache {
 struct Ctx<'a> {
     reader: Reader<'a>,
     cache: RefCell<Cache>,
+    interrupt: &'a AtomicBool,
 }
 
 fn missing<R: Record>(id: u64) -> Error {
@@ -67,7 +70,17 @@ fn met(a: &Participant, b: &Participant) -> bool {
 }
 
 impl Ctx<'_> {
+    /// Fails once the statement has been interrupted; called wherever work is done per record.
+    fn go_on(&self) -> Result<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+
     fn meeting(&self, id: u64) -> Result<Rc<Meeting>> {
+        self.go_on()?;
         if let Some(m) = self.cache.borrow().meetings.get(&id) {
             return Ok(m.clone());
         }
@@ -396,6 +409,7 @@ impl Ctx<'_> {
             current.sort_unstable();
             for actor in current {
                 for (other, posting) in self.encounters(actor, search)? {
+                    self.go_on()?;
                     if reached[side].contains_key(&other) {
                         continue;
                     }

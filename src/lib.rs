@@ -10,12 +10,12 @@ mod model;
 mod plan;
 mod resolve;
 mod rows;
-mod script;
+pub mod script;
 mod storage;
 pub mod syntax;
 mod write;
 
-pub use database::{Database, Stats, Transaction};
+pub use database::{Database, InterruptHandle, Stats, Transaction};
 pub use error::{Error, Result};
 pub use model::{
     fold_name, Actor, ActorId, ActorKind, Certainty, DatePoint, DateSpan, Day, Document,
@@ -23,5 +23,5 @@ pub use model::{
     RecordKind, RecordRef, Relation, RelationId, SourceRef, Status, Title,
 };
 pub use rows::{Record as RowRecord, Rows, Value};
-pub use script::{ScriptOptions, ScriptReport, DEMO_SCRIPT};
+pub use script::{Progress, ScriptOptions, ScriptReport, DEMO_SCRIPT};
 pub use storage::CheckReport;

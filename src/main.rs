@@ -117,6 +117,7 @@ fn main() -> ExitCode {
     };
     let interactive =
         args.command.is_none() && args.action.is_none() && std::io::stdin().is_terminal();
+    cli::handle_interrupts(&db);
     let mut session = Session {
         db,
         format: args.format.unwrap_or(default_format),

@@ -6,6 +6,7 @@
 //! snapshot, without taking the writer lock.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::database::{Database, Transaction};
 use crate::error::{Error, Result};
@@ -21,8 +22,20 @@ pub const DEMO_SCRIPT: &str = include_str!("../fixtures/miami-talks/miami-talks.
 /// How deeply `load` may nest scripts that load scripts.
 const MAX_LOAD_DEPTH: usize = 16;
 
+/// How far a script has got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Statements run so far, those of loaded files included.
+    pub done: usize,
+    /// Statements known so far: a `load` adds those of its file when it starts.
+    pub total: usize,
+}
+
+/// A function told of a script's progress after each statement.
+pub type ProgressFn = std::sync::Arc<dyn Fn(Progress) + Send + Sync>;
+
 /// How to run a script.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ScriptOptions {
     /// The name errors are reported under (a file name, `<stdin>`, `-c`).
     pub source: Option<String>,
@@ -31,6 +44,47 @@ pub struct ScriptOptions {
     pub keep_going: bool,
     /// Where `load` and `dump` resolve relative paths (default: the current directory).
     pub base_dir: Option<PathBuf>,
+    /// Told of the progress after each statement (for a progress bar).
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for ScriptOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScriptOptions")
+            .field("source", &self.source)
+            .field("keep_going", &self.keep_going)
+            .field("base_dir", &self.base_dir)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What every statement of one script run shares: the interrupt flag and the progress count.
+struct Run<'a> {
+    interrupt: &'a AtomicBool,
+    progress: Option<&'a (dyn Fn(Progress) + Send + Sync)>,
+    done: usize,
+    total: usize,
+}
+
+impl Run<'_> {
+    fn go_on(&self) -> Result<()> {
+        if self.interrupt.load(Ordering::Relaxed) {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn step(&mut self) {
+        self.done += 1;
+        if let Some(progress) = self.progress {
+            progress(Progress {
+                done: self.done,
+                total: self.total,
+            });
+        }
+    }
 }
 
 /// What a script did.
@@ -116,6 +170,9 @@ impl Database {
         options: &ScriptOptions,
         on_result: &mut dyn FnMut(Result<&Rows, &Error>),
     ) -> Result<ScriptReport> {
+        // Clear an earlier interrupt before the (uninterruptible) parse, so that one arriving
+        // while a long script is parsed still stops it.
+        self.interrupt_flag().store(false, Ordering::Relaxed);
         let name = options.source.as_deref();
         let statements = parse(text).map_err(|e| match name {
             Some(name) => Error::Parse(e.in_source(name)),
@@ -127,11 +184,19 @@ impl Database {
             statements: statements.len(),
             failed: 0,
         };
+        let flag = self.interrupt_flag();
+        let mut ctx = Run {
+            interrupt: flag,
+            progress: options.progress.as_deref(),
+            done: 0,
+            total: statements.len(),
+        };
         if !statements.iter().any(|(s, _)| writes(s)) {
             return self.read(|reader| {
                 for (statement, span) in &statements {
                     match run(
                         &mut Scope::Read(reader),
+                        &mut ctx,
                         &source,
                         statement,
                         *span,
@@ -152,7 +217,15 @@ impl Database {
         if options.keep_going {
             for (statement, span) in &statements {
                 let result = self.transaction(|tx| {
-                    run(&mut Scope::Write(tx), &source, statement, *span, &base, 0)
+                    run(
+                        &mut Scope::Write(tx),
+                        &mut ctx,
+                        &source,
+                        statement,
+                        *span,
+                        &base,
+                        0,
+                    )
                 });
                 match result {
                     Ok(rows) => on_result(Ok(&rows)),
@@ -166,7 +239,15 @@ impl Database {
         }
         self.transaction(|tx| {
             for (statement, span) in &statements {
-                let rows = run(&mut Scope::Write(tx), &source, statement, *span, &base, 0)?;
+                let rows = run(
+                    &mut Scope::Write(tx),
+                    &mut ctx,
+                    &source,
+                    statement,
+                    *span,
+                    &base,
+                    0,
+                )?;
                 on_result(Ok(&rows));
             }
             Ok(report)
@@ -174,9 +255,27 @@ impl Database {
     }
 }
 
-/// Runs one statement.
+/// Runs one statement: stops first if interrupted, counts it when done.
+#[allow(clippy::too_many_arguments)]
 fn run(
     scope: &mut Scope<'_, '_>,
+    ctx: &mut Run<'_>,
+    source: &Source<'_>,
+    statement: &Statement,
+    span: Span,
+    base: &Path,
+    depth: usize,
+) -> Result<Rows> {
+    ctx.go_on().map_err(|e| source.at(span, e))?;
+    let rows = run_one(scope, ctx, source, statement, span, base, depth)?;
+    ctx.step();
+    Ok(rows)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_one(
+    scope: &mut Scope<'_, '_>,
+    ctx: &mut Run<'_>,
     source: &Source<'_>,
     statement: &Statement,
     span: Span,
@@ -188,7 +287,7 @@ fn run(
         Statement::Query(query) => {
             let reader = scope.reader();
             let plan = plan_query(reader, source, query)?;
-            crate::exec::execute(reader, &plan).map_err(located)
+            crate::exec::execute(reader, &plan, ctx.interrupt).map_err(located)
         }
         Statement::Explain(query) => {
             let plan = plan_query(scope.reader(), source, query)?;
@@ -263,9 +362,11 @@ fn run(
                 text: &text,
                 name: Some(&name),
             };
+            ctx.total += statements.len();
             for (statement, span) in &statements {
                 run(
                     &mut Scope::Write(tx),
+                    ctx,
                     &inner,
                     statement,
                     *span,

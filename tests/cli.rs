@@ -393,3 +393,36 @@ fn unknown_dot_commands_fail_with_their_line() {
             "<stdin>:2: unknown command '.frobnicate'",
         ));
 }
+
+/// A script long enough to be interrupted: 40,000 actors in one transaction.
+fn long_script(home: &Home) -> String {
+    let text: String = (0..40_000)
+        .map(|i| format!("add actor \"Extra {i}\" kind person;\n"))
+        .collect();
+    home.file("long.ent", &text)
+}
+
+#[test]
+fn ctrl_c_stops_a_running_script_and_keeps_nothing() {
+    let home = Home::new();
+    let script = long_script(&home);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
+        .args(["--db", &home.db(), "run", &script])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    home.cmd().args(["-c", "who is Extra 1"]).assert().failure();
+    dot(&home, ".stats")
+        .success()
+        .stdout(predicate::str::contains("actors: 37\n"));
+}

@@ -43,16 +43,30 @@ fn a_person_at_the_shell() {
     repl.exp_string("2 rows").unwrap();
     repl.exp_string("entrevue> ").unwrap();
 
+    // Ctrl-C while a long script runs stops it, and it keeps nothing.
+    let script = home.path().join("long.ent");
+    let text: String = (0..40_000)
+        .map(|i| format!("add actor \"Extra {i}\" kind person;\n"))
+        .collect();
+    std::fs::write(&script, text).unwrap();
+    keys(&mut repl, &format!(".read {}\r", script.display()));
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    keys(&mut repl, "\x03");
+    repl.exp_string("interrupted").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, ".stats\r");
+    repl.exp_string("actors: 37").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+
     // Ctrl-D leaves; the history survives the restart.
     keys(&mut repl, "\x04");
     repl.exp_eof().unwrap();
 
     let mut again = shell(home.path());
     keys(&mut again, "\x1b[A"); // Up: the last line typed before leaving
-    again.exp_string("Dmitriev").unwrap();
+    again.exp_string(".stats").unwrap();
     keys(&mut again, "\r");
-    again.exp_string("2025-12-20").unwrap();
-    again.exp_string("2 rows").unwrap();
+    again.exp_string("actors: 37").unwrap();
     keys(&mut again, "\x04");
     again.exp_eof().unwrap();
 }

@@ -8,9 +8,13 @@ pub mod repl;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use entrevue::{Database, Error, ScriptOptions};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use entrevue::{Database, Error, InterruptHandle, Progress, ScriptOptions};
 
 use output::{print_rows, Format, Style};
 
@@ -279,11 +283,14 @@ impl Session {
         source: Option<&str>,
         base_dir: Option<&Path>,
     ) -> bool {
+        let bar = ProgressSlot::default();
         let options = ScriptOptions {
             source: source.map(str::to_string),
             keep_going: self.keep_going,
             base_dir: base_dir.map(Path::to_path_buf),
+            progress: progress_bar(&bar),
         };
+        RUNNING.store(true, Ordering::SeqCst);
         let style = self.style();
         let (interactive, timer) = (self.interactive, self.timer);
         let stdout = io::stdout();
@@ -308,6 +315,10 @@ impl Session {
             }
             clock = Instant::now();
         });
+        RUNNING.store(false, Ordering::SeqCst);
+        if let Some(bar) = bar.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            bar.finish_and_clear();
+        }
         let _ = out.flush();
         match result {
             Ok(report) => report.failed == 0,
@@ -417,12 +428,77 @@ impl Session {
                 let placeholder = Database::temporary().map_err(|e| e.to_string())?;
                 drop(std::mem::replace(&mut self.db, placeholder));
                 self.db = Database::open(&path).map_err(|e| e.to_string())?;
+                watch(&self.db);
                 println!("{}", welcome(&self.db, &path));
             }
             other => return Err(format!("'{other}' is not implemented")),
         }
         Ok(Flow::Continue)
     }
+}
+
+/// The progress bar of the script that is running, once it has been shown.
+type ProgressSlot = Arc<Mutex<Option<ProgressBar>>>;
+
+/// A progress callback that shows a bar on a terminal once a script has run for half a second
+/// (quick scripts and pipes show nothing).
+fn progress_bar(slot: &ProgressSlot) -> Option<entrevue::script::ProgressFn> {
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    let slot = slot.clone();
+    let start = Instant::now();
+    Some(Arc::new(move |p: Progress| {
+        if start.elapsed() < Duration::from_millis(500) {
+            return;
+        }
+        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let bar = slot.get_or_insert_with(|| {
+            let bar = ProgressBar::new(p.total as u64);
+            let style = ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} statements, {elapsed} ({eta} left)",
+            );
+            if let Ok(style) = style {
+                bar.set_style(style);
+            }
+            bar
+        });
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+    }))
+}
+
+/// Whether a statement is running: Ctrl-C then stops it instead of leaving.
+static RUNNING: AtomicBool = AtomicBool::new(false);
+/// The handle that stops the open database's statement.
+static INTERRUPT: Mutex<Option<InterruptHandle>> = Mutex::new(None);
+
+/// Makes Ctrl-C stop the running statement (which then changes nothing), or leave the program
+/// when none is running (as while waiting for standard input). The REPL reads lines in raw
+/// mode, where Ctrl-C is a key that clears the line, not a signal.
+pub fn handle_interrupts(db: &Database) {
+    watch(db);
+    let installed = ctrlc::set_handler(|| {
+        if RUNNING.load(Ordering::SeqCst) {
+            if let Some(handle) = INTERRUPT
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+            {
+                handle.interrupt();
+            }
+        } else {
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = installed {
+        eprintln!("warning: Ctrl-C will not stop a running statement: {e}");
+    }
+}
+
+/// Points Ctrl-C at this database.
+fn watch(db: &Database) {
+    *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(db.interrupt_handle());
 }
 
 /// A string literal for a statement.

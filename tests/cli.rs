@@ -406,7 +406,7 @@ fn long_script(home: &Home) -> String {
 fn ctrl_c_stops_a_running_script_and_keeps_nothing() {
     let home = Home::new();
     let script = long_script(&home);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
         .args(["--db", &home.db(), "run", &script])
         .stderr(std::process::Stdio::piped())
         .spawn()

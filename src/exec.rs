@@ -243,7 +243,8 @@ impl Ctx<'_> {
         }
         let meeting = self.meeting(posting.meeting)?;
         Ok(match predicate {
-            Predicate::Status(_) => unreachable!("answered from the posting entry above"),
+            // The posting entry answered above; the record agrees with it.
+            Predicate::Status(statuses) => statuses.contains(&meeting.status),
             Predicate::Inside(_, places) => meeting.place.is_some_and(|p| places.contains(&p)),
             Predicate::Attended(actor, any) => meeting
                 .participant(actor.id)

@@ -267,23 +267,8 @@ fn run(
     depth: usize,
 ) -> Result<Rows> {
     ctx.go_on().map_err(|e| source.at(span, e))?;
-    let rows = run_one(scope, ctx, source, statement, span, base, depth)?;
-    ctx.step();
-    Ok(rows)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run_one(
-    scope: &mut Scope<'_, '_>,
-    ctx: &mut Run<'_>,
-    source: &Source<'_>,
-    statement: &Statement,
-    span: Span,
-    base: &Path,
-    depth: usize,
-) -> Result<Rows> {
     let located = |e: Error| source.at(span, e);
-    match statement {
+    let rows = match statement {
         Statement::Query(query) => {
             let reader = scope.reader();
             let plan = plan_query(reader, source, query)?;
@@ -379,38 +364,45 @@ fn run_one(
                 statements.len()
             )))
         }
-        Statement::Add(_)
-        | Statement::Set { .. }
-        | Statement::Delete { .. }
-        | Statement::AddAlias { .. }
-        | Statement::DeleteAlias { .. } => {
-            let Scope::Write(tx) = scope else {
-                return Err(located(Error::Invalid(
-                    "writes need a write transaction".into(),
-                )));
-            };
-            let mut writer = Writer { tx, source };
-            let done = match statement {
-                Statement::Add(def) => writer.add(def),
-                Statement::Set {
-                    kind,
-                    target,
-                    clauses,
-                } => writer.set(*kind, target, clauses),
-                Statement::Delete { kind, target } => writer.delete(*kind, target),
-                Statement::AddAlias {
-                    alias,
-                    kind,
-                    target,
-                } => writer.alias(alias, *kind, target, true),
-                Statement::DeleteAlias {
-                    alias,
-                    kind,
-                    target,
-                } => writer.alias(alias, *kind, target, false),
-                _ => unreachable!("matched above"),
-            };
-            done.map(note).map_err(located)
+        Statement::Add(def) => write(scope, source, span, |w| w.add(def)),
+        Statement::Set {
+            kind,
+            target,
+            clauses,
+        } => write(scope, source, span, |w| w.set(*kind, target, clauses)),
+        Statement::Delete { kind, target } => {
+            write(scope, source, span, |w| w.delete(*kind, target))
         }
-    }
+        Statement::AddAlias {
+            alias,
+            kind,
+            target,
+        } => write(scope, source, span, |w| w.alias(alias, *kind, target, true)),
+        Statement::DeleteAlias {
+            alias,
+            kind,
+            target,
+        } => write(scope, source, span, |w| {
+            w.alias(alias, *kind, target, false)
+        }),
+    }?;
+    ctx.step();
+    Ok(rows)
+}
+
+/// Runs a write statement; its result is a note saying what changed.
+fn write(
+    scope: &mut Scope<'_, '_>,
+    source: &Source<'_>,
+    span: Span,
+    apply: impl FnOnce(&mut Writer<'_, '_>) -> Result<String>,
+) -> Result<Rows> {
+    let Scope::Write(tx) = scope else {
+        return Err(source.at(
+            span,
+            Error::Invalid("writes need a write transaction".into()),
+        ));
+    };
+    let mut writer = Writer { tx, source };
+    apply(&mut writer).map(note).map_err(|e| source.at(span, e))
 }

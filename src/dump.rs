@@ -34,6 +34,20 @@ pub(crate) fn quote(text: &str) -> String {
     out
 }
 
+/// A value written bare when it reads back as one word, quoted otherwise (`talks`,
+/// `"peace talks"`, `"of"`).
+fn word(text: &str) -> String {
+    let mut chars = text.chars();
+    let is_word = chars.next().is_some_and(char::is_alphabetic)
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '\'' | '’' | '.'))
+        && !crate::syntax::is_keyword(text);
+    if is_word {
+        text.to_string()
+    } else {
+        quote(text)
+    }
+}
+
 /// Every statement of the dump, in order, each ending with `;`.
 pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
     let documents: Vec<(Id<Document>, Document)> = reader.all().collect::<Result<_>>()?;
@@ -152,7 +166,7 @@ pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
             "add relation {} {} {} {}{}",
             handle(&r.handle),
             actor_ref(&r.subject),
-            r.predicate,
+            word(&r.predicate),
             actor_ref(&r.object),
             during(r.during)
         );
@@ -161,7 +175,7 @@ pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
     }
 
     for (_, m) in &meetings {
-        let mut s = format!("add meeting {} kind {}", handle(&m.handle), m.kind);
+        let mut s = format!("add meeting {} kind {}", handle(&m.handle), word(&m.kind));
         if let Some(date) = m.date {
             let _ = write!(s, " on {date}");
         }
@@ -175,7 +189,7 @@ pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
                 let _ = write!(s, " side {}", actor_ref(side));
             }
             if let Some(role) = &p.role {
-                let _ = write!(s, " role {role}");
+                let _ = write!(s, " role {}", word(role));
             }
             if p.certainty != Certainty::Confirmed {
                 let _ = write!(s, " certainty {}", p.certainty);

@@ -393,6 +393,10 @@ impl Ctx<'_> {
             ..Rows::default()
         };
         if from == to {
+            rows.note = Some(format!(
+                "{} and {} are the same actor",
+                search.from, search.to
+            ));
             return Ok(rows);
         }
         type Trail = HashMap<u64, Option<(u64, Posting)>>;
@@ -560,11 +564,12 @@ fn sort(rows: &mut Rows, keys: &[SortKey]) {
     rows.rows.sort_by(|x, y| {
         keys.iter()
             .map(|k| {
-                let order = x[k.column].compare(&y[k.column]);
-                if k.descending {
-                    order.reverse()
-                } else {
-                    order
+                let (a, b) = (&x[k.column], &y[k.column]);
+                match (a, b, k.descending) {
+                    // Unknown values (an undated meeting) list last whichever the direction.
+                    (Value::Null, _, _) | (_, Value::Null, _) => a.compare(b),
+                    (_, _, true) => a.compare(b).reverse(),
+                    (_, _, false) => a.compare(b),
                 }
             })
             .find(|o| o.is_ne())

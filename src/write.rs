@@ -80,7 +80,7 @@ impl Writer<'_, '_> {
     where
         T: std::fmt::Display,
     {
-        parse(word).ok_or_else(|| {
+        parse(&word.to_ascii_lowercase()).ok_or_else(|| {
             let choices: Vec<String> = all.iter().map(|k| k.to_string()).collect();
             self.source.at(
                 span,

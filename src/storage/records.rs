@@ -303,7 +303,12 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
                 "place '{handle}' is nested too deeply"
             )));
         }
-        RecordRef::Actor(_) | RecordRef::Document(_) => {}
+        RecordRef::Document(d) => {
+            if d.title.trim().is_empty() {
+                return Err(Error::Invalid(format!("document '{handle}' needs a title")));
+            }
+        }
+        RecordRef::Actor(_) => {}
     }
     Ok(())
 }

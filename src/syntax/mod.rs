@@ -12,6 +12,7 @@ use std::fmt;
 use nom_locate::LocatedSpan;
 
 pub use ast::*;
+pub(crate) use parser::is_keyword;
 pub use parser::KEYWORDS;
 
 /// A spot in a text: the source name, line and column, and the line itself, to show a caret

@@ -246,6 +246,11 @@ fn bare_word<'a>(what: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, (St
     }
 }
 
+/// A word (keyword or not) or a string: the value of `kind`, `role`, `language`.
+fn word_or_string<'a>(what: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, (String, Span)> {
+    move |i| alt((parse_string, any_word(what))).parse(i)
+}
+
 /// A string in single or double quotes, with `\"`, `\'`, `\\`, `\n`, `\t` and `\u{…}` escapes.
 fn parse_string(i: Input<'_>) -> PResult<'_, (String, Span)> {
     let (i, _) = ws(i)?;
@@ -779,7 +784,8 @@ fn parse_add(i: Input<'_>) -> PResult<'_, Statement> {
             // relation's own only when a whole relation follows it.
             let triple = |i| {
                 let (i, subject) = parse_single_name(i)?;
-                let (i, (predicate, _)) = bare_word("a predicate like envoy_of")(i)?;
+                let (i, (predicate, _)) =
+                    alt((bare_word("a predicate like envoy_of"), parse_string)).parse(i)?;
                 let (i, object) = parse_name(i)?;
                 Ok((i, (subject, predicate, object)))
             };
@@ -973,14 +979,14 @@ fn doc_field<'a>(i: Input<'a>, keyword: &'static str, field: DocumentField) -> P
 
 fn parse_language(i: Input<'_>) -> PResult<'_, Clause> {
     let (i, _) = kw("language")(i)?;
-    let (i, (text, _)) = cut(alt((parse_string, any_word("a language code like fr")))).parse(i)?;
+    let (i, (text, _)) = cut(word_or_string("a language code like fr"))(i)?;
     Ok((i, Clause::DocumentField(DocumentField::Language, text)))
 }
 
 fn parse_kind_clause(i: Input<'_>) -> PResult<'_, Clause> {
     let (i, _) = kw("kind")(i)?;
-    let (i, (word, span)) = cut(any_word("a kind"))(i)?;
-    Ok((i, Clause::Kind(word.to_ascii_lowercase(), span)))
+    let (i, (word, span)) = cut(word_or_string("a kind"))(i)?;
+    Ok((i, Clause::Kind(word, span)))
 }
 
 fn parse_in_clause(i: Input<'_>) -> PResult<'_, Clause> {
@@ -1027,7 +1033,7 @@ fn parse_with(i: Input<'_>) -> PResult<'_, Clause> {
             participant.side = Some(side);
             i = rest;
         } else if let Ok((rest, _)) = kw("role")(i) {
-            let (rest, (role, _)) = cut(any_word("a role like head_of_delegation"))(rest)?;
+            let (rest, (role, _)) = cut(word_or_string("a role like head_of_delegation"))(rest)?;
             participant.role = Some(role);
             i = rest;
         } else if let Ok((rest, _)) = kw("certainty")(i) {

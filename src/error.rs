@@ -82,8 +82,13 @@ pub enum Error {
     Invalid(String),
 
     /// Text that should be a date is not one.
-    #[error("'{0}' is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)")]
-    InvalidDate(String),
+    #[error("'{text}' is not a valid date: {reason}")]
+    InvalidDate {
+        /// The text as given.
+        text: String,
+        /// Why not: "there is no month 13", "February 2025 has 28 days" …
+        reason: String,
+    },
 
     /// A statement does not parse.
     #[error("{0}")]

@@ -60,11 +60,48 @@ pub struct DateSpan {
 
 const EPOCH: jiff::civil::Date = jiff::civil::Date::constant(1970, 1, 1);
 
+/// What a malformed date should look like.
+const DATE_FORMAT: &str = "expected YYYY, YYYY-MM or YYYY-MM-DD";
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn invalid(text: impl Into<String>, reason: impl Into<String>) -> Error {
+    Error::InvalidDate {
+        text: text.into(),
+        reason: reason.into(),
+    }
+}
+
+/// The calendar day, or why there is none ("there is no month 13", "February 2025 has 28 days").
 fn civil(year: i16, month: u8, day: u8) -> Result<jiff::civil::Date> {
-    let invalid = || Error::InvalidDate(format!("{year:04}-{month:02}-{day:02}"));
-    let month = i8::try_from(month).map_err(|_| invalid())?;
-    let day = i8::try_from(day).map_err(|_| invalid())?;
-    jiff::civil::Date::new(year, month, day).map_err(|_| invalid())
+    let text = format!("{year:04}-{month:02}-{day:02}");
+    if !(1..=9999).contains(&year) {
+        return Err(invalid(text, "years run from 0001 to 9999"));
+    }
+    if !(1..=12).contains(&month) {
+        return Err(invalid(text, format!("there is no month {month}")));
+    }
+    let first =
+        jiff::civil::Date::new(year, month as i8, 1).map_err(|e| invalid(&text, e.to_string()))?;
+    let days = first.days_in_month() as u8;
+    if !(1..=days).contains(&day) {
+        let name = MONTHS[usize::from(month - 1)];
+        return Err(invalid(text, format!("{name} {year} has {days} days")));
+    }
+    jiff::civil::Date::new(year, month as i8, day as i8).map_err(|e| invalid(text, e.to_string()))
 }
 
 fn day_number(date: jiff::civil::Date) -> Day {
@@ -77,17 +114,15 @@ fn day_number(date: jiff::civil::Date) -> Day {
 impl DatePoint {
     /// Checks that the point names a real year, month or day (years 1 to 9999).
     pub fn validate(self) -> Result<Self> {
-        match self {
-            DatePoint::Year(y) => civil(y, 1, 1).map(|_| self),
-            DatePoint::Month(y, m) => civil(y, m, 1).map(|_| self),
-            DatePoint::Day(y, m, d) => civil(y, m, d).map(|_| self),
-        }
-        .and_then(|p| {
-            if (1..=9999).contains(&p.year()) {
-                Ok(p)
-            } else {
-                Err(Error::InvalidDate(p.to_string()))
-            }
+        let checked = match self {
+            DatePoint::Year(y) => civil(y, 1, 1),
+            DatePoint::Month(y, m) => civil(y, m, 1),
+            DatePoint::Day(y, m, d) => civil(y, m, d),
+        };
+        // Report the point as written, not as the day it was checked through.
+        checked.map(|_| self).map_err(|e| match e {
+            Error::InvalidDate { reason, .. } => invalid(self.to_string(), reason),
+            other => other,
         })
     }
 
@@ -132,7 +167,7 @@ impl FromStr for DatePoint {
 
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     fn from_str(text: &str) -> Result<Self> {
-        let invalid = || Error::InvalidDate(text.to_string());
+        let invalid = || invalid(text, DATE_FORMAT);
         let mut parts = text.split('-');
         let mut number = |digits: usize| -> Result<Option<u16>> {
             match parts.next() {
@@ -155,7 +190,7 @@ impl FromStr for DatePoint {
             (Some(m), None) => DatePoint::Month(year, m as u8),
             (Some(m), Some(d)) => DatePoint::Day(year, m as u8, d as u8),
         };
-        point.validate().map_err(|_| invalid())
+        point.validate()
     }
 }
 
@@ -169,8 +204,8 @@ impl DateSpan {
     pub fn range(from: DatePoint, to: DatePoint) -> Result<Self> {
         let (from, to) = (from.validate()?, to.validate()?);
         if from.first_day() > to.first_day() || from.last_day() > to.last_day() {
-            return Err(Error::InvalidDate(format!(
-                "{from}..{to} ends before it starts"
+            return Err(Error::Invalid(format!(
+                "the range {from}..{to} ends before it starts"
             )));
         }
         Ok(DateSpan {

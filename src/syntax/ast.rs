@@ -4,18 +4,15 @@ use serde::Serialize;
 
 use crate::model::{Certainty, DateSpan, RecordKind, Status};
 
-/// A byte range of the source text, with the line and column (1-based, in characters) of its
-/// start.
+/// A byte range of the source text. Line and column are worked out from the text only when
+/// an error is shown ([`Location::of`](crate::syntax::Location::of)), which keeps parsing linear
+/// in the length of a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Span {
     /// Byte offset of the first byte.
     pub start: usize,
     /// Byte offset just past the last byte.
     pub end: usize,
-    /// Line of the first byte, from 1.
-    pub line: u32,
-    /// Column of the first byte, in characters, from 1.
-    pub column: u32,
 }
 
 /// A reference to a record as written: a name (resolved through aliases, then handles) or an

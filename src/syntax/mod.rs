@@ -167,40 +167,79 @@ fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
         message.push_str(&format!(" after `{previous}`"));
     }
     match token_at(&text[offset..]) {
-        Some(found) => message.push_str(&format!(", found `{found}`")),
+        Some(found) => {
+            message.push_str(&format!(", found `{found}`"));
+            if parser::is_keyword(&found)
+                && expected
+                    .iter()
+                    .any(|e| e.contains("a name") || e.contains("a predicate"))
+                // When `;` would do, the keyword more likely starts the next statement.
+                && !expected.iter().any(|e| e == "`;`")
+            {
+                message.push_str(&format!(
+                    "; `{found}` is a keyword: write \"{found}\" in quotes to use it as a name"
+                ));
+            }
+        }
         None => message.push_str(", found the end of the input"),
     }
     message
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
+}
+
+/// Shows a character so that it can be seen: control characters as `U+0000`.
+fn visible(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        c.to_string()
+    }
+}
+
+/// At most 40 characters, with an ellipsis when cut.
+fn clip(text: &str) -> String {
+    let mut clipped: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        clipped.push('…');
+    }
+    clipped
 }
 
 fn token_at(rest: &str) -> Option<String> {
     let rest = rest.trim_start();
     let first = rest.chars().next()?;
     if first.is_alphanumeric() {
-        Some(
-            rest.chars()
-                .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-                .take(40)
-                .collect(),
-        )
+        Some(clip(
+            &rest
+                .chars()
+                .take_while(|c| is_token_char(*c))
+                .collect::<String>(),
+        ))
     } else {
-        Some(first.to_string())
+        Some(visible(first))
     }
 }
 
+/// The token just before an error: a word (with its `#`), a whole string, or one character.
 fn token_before(before: &str) -> Option<String> {
-    // Skip white space and a trailing comment-free tail; comments are rare before an error.
     let before = before.trim_end();
     let last = before.chars().last()?;
-    if last.is_alphanumeric() {
+    if last == '"' || last == '\'' {
+        let body = &before[..before.len() - 1];
+        let start = body.rfind(last).unwrap_or(0);
+        return Some(clip(&before[start..]));
+    }
+    if is_token_char(last) {
         let start = before
             .char_indices()
             .rev()
-            .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            .take_while(|(_, c)| is_token_char(*c) || *c == '#')
             .last()
             .map_or(before.len(), |(i, _)| i);
-        Some(before[start..].chars().take(40).collect())
-    } else {
-        Some(last.to_string())
+        return Some(clip(&before[start..]));
     }
+    Some(visible(last))
 }

@@ -105,8 +105,6 @@ fn span_of(start: &Input<'_>, end: &Input<'_>) -> Span {
     Span {
         start: start.location_offset(),
         end: end.location_offset(),
-        line: start.location_line(),
-        column: start.get_utf8_column() as u32,
     }
 }
 
@@ -209,6 +207,15 @@ fn kw<'a>(word: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, Span> {
     }
 }
 
+/// Whether the input starts with this keyword; unlike [`kw`] it records no expectation, so a
+/// look ahead for a likely mistake does not show up in "expected …" lists.
+fn next_is(i: &Input<'_>, word: &str) -> bool {
+    let text = i.fragment();
+    text.get(..word.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        && !text[word.len()..].starts_with(is_word_char)
+}
+
 /// A punctuation symbol.
 fn sym<'a>(symbol: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, ()> {
     move |i| {
@@ -281,6 +288,12 @@ fn parse_string(i: Input<'_>) -> PResult<'_, (String, Span)> {
                         .and_then(|(hex, _)| {
                             u32::from_str_radix(hex, 16).ok().map(|n| (n, hex.len()))
                         });
+                    if let Some((n, _)) = code.filter(|(n, _)| char::from_u32(*n).is_none()) {
+                        return fail(
+                            &nom::Input::take_from(&i, at),
+                            format!("invalid escape: \\u{{{n:x}}} is not a Unicode character"),
+                        );
+                    }
                     match code.and_then(|(n, len)| char::from_u32(n).map(|c| (c, len))) {
                         Some((c, len)) => {
                             text.push(c);
@@ -421,6 +434,10 @@ fn parse_date_span(i: Input<'_>) -> PResult<'_, (DateSpan, Span)> {
     let attempt: PResult<'_, Input<'_>> =
         recognize((opt(char('~')), date, opt((tag(".."), date)))).parse(i);
     match attempt {
+        Ok((rest, _)) if rest.fragment().starts_with("..") => fail(
+            &nom::Input::take_from(&rest, 2),
+            "expected a date like 2025-12-31 after `..`".into(),
+        ),
         Ok((rest, text)) => match text.fragment().parse::<DateSpan>() {
             Ok(span) => Ok((rest, (span, span_of(&i, &rest)))),
             Err(e) => fail(&i, e.to_string()),
@@ -448,7 +465,14 @@ fn parse_integer(i: Input<'_>) -> PResult<'_, u64> {
     match attempt {
         Ok((rest, digits)) => match digits.fragment().parse() {
             Ok(n) => Ok((rest, n)),
-            Err(_) => fail(&i, format!("{} is too large", digits.fragment())),
+            Err(_) => fail(
+                &i,
+                format!(
+                    "{} is too large (the largest number is {})",
+                    digits.fragment(),
+                    u64::MAX
+                ),
+            ),
         },
         Err(_) => mismatch(&i, "a number"),
     }
@@ -538,6 +562,18 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     let (i, filters) = parse_filters(i)?;
     let (i, order) = opt(parse_order).parse(i)?;
     let (i, limit) = opt(preceded(kw("limit"), cut(parse_integer))).parse(i)?;
+    let (at, _) = ws(i)?;
+    if next_is(&at, "order") {
+        let message = if limit.is_some() {
+            "`order by` goes before `limit`"
+        } else {
+            "`order by` is given twice"
+        };
+        return fail(&at, message.into());
+    }
+    if limit.is_some() && next_is(&at, "limit") {
+        return fail(&at, "`limit` is given twice".into());
+    }
     Ok((
         i,
         Query {
@@ -726,10 +762,7 @@ fn parse_including(i: Input<'_>) -> PResult<'_, StatusFilter> {
     if let Ok((rest, _)) = kw("all")(i) {
         return Ok((rest, StatusFilter::All));
     }
-    let (mut i, first) = parse_value(
-        "`all` or a status (planned, possible, ruled_out, denied, cancelled)",
-        Status::from_word,
-    )(i)?;
+    let (mut i, first) = parse_value(STATUS, Status::from_word)(i)?;
     let mut statuses = vec![first];
     while let Ok((rest, ())) = sym(",")(i) {
         let (rest, status) = cut(parse_status)(rest)?;

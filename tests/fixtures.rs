@@ -18,6 +18,11 @@ use entrevue::{Database, DateSpan, RecordKind, Status};
 
 // ---- loading the fixture and the seeds ---------------------------------------------------------
 
+/// The line of the fixture a span starts on.
+fn line(span: &impl std::borrow::Borrow<Span>) -> u32 {
+    entrevue::syntax::Location::of(entrevue::DEMO_SCRIPT, span.borrow().start, None).line
+}
+
 fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -45,7 +50,7 @@ fn definitions(text: &str) -> Vec<(Definition, Span)> {
             Statement::Add(def) => out.push((def, span)),
             other => panic!(
                 "line {}: the fixture should only add records, found {other:?}",
-                span.line
+                line(&span)
             ),
         }
     }
@@ -73,13 +78,13 @@ fn document_files(defs: &[(Definition, Span)]) -> BTreeMap<String, String> {
         let handle = def
             .handle
             .clone()
-            .unwrap_or_else(|| panic!("line {}: a document without a handle", span.line));
+            .unwrap_or_else(|| panic!("line {}: a document without a handle", line(&span)));
         let file = def.clauses.iter().find_map(|c| match c {
             Clause::DocumentField(DocumentField::File, file) => Some(file.clone()),
             _ => None,
         });
         let file =
-            file.unwrap_or_else(|| panic!("line {}: document #{handle} has no file", span.line));
+            file.unwrap_or_else(|| panic!("line {}: document #{handle} has no file", line(&span)));
         assert!(
             files.insert(handle.clone(), file).is_none(),
             "document #{handle} is added twice"
@@ -251,7 +256,7 @@ fn every_quote_is_an_exact_substring_of_its_seed() {
     for (def, span) in &defs {
         for source in sources(def) {
             let handle = document_handle(&source.document);
-            let where_ = format!("line {} ({} {})", span.line, def.kind, label(def));
+            let where_ = format!("line {} ({} {})", line(&span), def.kind, label(def));
             if !source.document.is_handle {
                 failures.push(format!(
                     "{where_}: source '{}' should name its document by #handle",
@@ -321,7 +326,7 @@ fn document_titles_come_from_their_seed() {
                 if !seeds[handle].contains(title.as_str()) {
                     failures.push(format!(
                         "line {}: title of #{handle} is not in its seed: {}\n        {}",
-                        span.line,
+                        line(&span),
                         visible(title),
                         diagnose(title, &seeds[handle])
                     ));
@@ -402,7 +407,7 @@ fn every_alias_and_every_non_english_name_occurs_in_a_seed() {
                     .unwrap_or_default();
                 failures.push(format!(
                     "line {}: alias '{}' of {} #{handle} occurs in no seed{hint}",
-                    span.line,
+                    line(&span),
                     visible(alias),
                     def.kind
                 ));
@@ -413,13 +418,13 @@ fn every_alias_and_every_non_english_name_occurs_in_a_seed() {
                 if *english != name {
                     failures.push(format!(
                         "line {}: #{handle} is listed as the English rendering '{english}' but is named '{name}'",
-                        span.line
+                        line(&span)
                     ));
                 }
                 if aliases(def).next().is_none() {
                     failures.push(format!(
                         "line {}: #{handle} '{name}' is an English rendering without any alias from the texts",
-                        span.line
+                        line(&span)
                     ));
                 }
             }
@@ -427,7 +432,7 @@ fn every_alias_and_every_non_english_name_occurs_in_a_seed() {
                 if !in_some_seed(&name) {
                     failures.push(format!(
                         "line {}: canonical name '{}' of {} #{handle} occurs in no seed and is not listed as an English rendering",
-                        span.line,
+                        line(&span),
                         visible(&name),
                         def.kind
                     ));
@@ -459,7 +464,7 @@ fn the_cyrillic_misspelling_is_not_an_alias() {
             assert!(
                 !alias.contains('\u{0435}'),
                 "line {}: alias '{}' contains a Cyrillic е",
-                span.line,
+                line(&span),
                 visible(alias)
             );
         }
@@ -485,7 +490,7 @@ fn counts_are_sane() {
         if matches!(def.kind, RecordKind::Meeting | RecordKind::Relation)
             && sources(def).next().is_none()
         {
-            unsourced.push(format!("line {}: {} {}", span.line, def.kind, label(def)));
+            unsourced.push(format!("line {}: {} {}", line(&span), def.kind, label(def)));
         }
     }
     assert!(
@@ -499,7 +504,7 @@ fn counts_are_sane() {
         assert!(
             def.clauses.iter().any(|c| matches!(c, Clause::With(_))),
             "line {}: meeting {} has no participant",
-            span.line,
+            line(&span),
             label(def)
         );
     }
@@ -508,7 +513,7 @@ fn counts_are_sane() {
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     for (def, span) in of_kind(&defs, RecordKind::Meeting) {
         let s =
-            status(def).unwrap_or_else(|| panic!("line {}: meeting without a status", span.line));
+            status(def).unwrap_or_else(|| panic!("line {}: meeting without a status", line(&span)));
         *by_status.entry(s.to_string()).or_default() += 1;
     }
     assert_eq!(
@@ -529,7 +534,7 @@ fn counts_are_sane() {
                 assert!(
                     seen.insert(h.clone()),
                     "line {}: {kind} handle #{h} is used twice",
-                    span.line
+                    line(&span)
                 );
             }
         }
@@ -551,7 +556,9 @@ fn kinds_are_counted_as_the_readme_says() {
                     Clause::Kind(k, _) => Some(k.clone()),
                     _ => None,
                 })
-                .unwrap_or_else(|| panic!("line {}: {kind} {} has no kind", span.line, label(def)));
+                .unwrap_or_else(|| {
+                    panic!("line {}: {kind} {} has no kind", line(&span), label(def))
+                });
             *counts.entry(k).or_default() += 1;
         }
         counts
@@ -648,7 +655,7 @@ fn the_readme_timeline_matches_the_meetings() {
             if readme_value != script_value {
                 failures.push(format!(
                     "line {}: #{handle} {what}: README says {readme_value}, the script {script_value}",
-                    span.line
+                    line(&span)
                 ));
             }
         }
@@ -665,7 +672,7 @@ fn meeting_handles_are_m01_to_mnn_in_date_order() {
         .map(|(d, span)| {
             d.handle
                 .clone()
-                .unwrap_or_else(|| panic!("line {}: a meeting without a handle", span.line))
+                .unwrap_or_else(|| panic!("line {}: a meeting without a handle", line(&span)))
         })
         .collect();
     let expected: Vec<String> = (1..=meetings.len()).map(|n| format!("m{n:02}")).collect();
@@ -718,7 +725,7 @@ fn says_dates_are_consistent_with_the_meeting_dates() {
                 assert!(
                     d.overlaps(&said),
                     "line {}: meeting {} is on {d} but #{} says {said}",
-                    span.line,
+                    line(&span),
                     label(def),
                     document_handle(&source.document)
                 );
@@ -737,7 +744,7 @@ fn lines_with_invisible_characters_are_marked() {
     let mut failures = Vec::new();
     for (def, span) in &defs {
         let body = &text[span.start..span.end];
-        let comment: String = lines[..(span.line as usize - 1)]
+        let comment: String = lines[..(line(&span) as usize - 1)]
             .iter()
             .rev()
             .take_while(|l| l.trim_start().starts_with("--"))
@@ -752,7 +759,7 @@ fn lines_with_invisible_characters_are_marked() {
             if body.contains(c) && !comment.contains(mark) {
                 failures.push(format!(
                     "line {}: {} {} contains U+{:04X} but the comment before it has no {mark}",
-                    span.line,
+                    line(&span),
                     def.kind,
                     label(def),
                     c as u32
@@ -761,7 +768,7 @@ fn lines_with_invisible_characters_are_marked() {
             if !body.contains(c) && comment.contains(mark) {
                 failures.push(format!(
                     "line {}: {} {} is marked {mark} but contains no U+{:04X}",
-                    span.line,
+                    line(&span),
                     def.kind,
                     label(def),
                     c as u32
@@ -807,7 +814,8 @@ fn load_demo_checks_clean_and_counts_match_the_script() -> entrevue::Result<()> 
         assert!(
             found,
             "line {}: {} #{h} is not in the loaded database",
-            span.line, def.kind
+            line(&span),
+            def.kind
         );
     }
     Ok(())

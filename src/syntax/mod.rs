@@ -114,7 +114,7 @@ impl std::error::Error for ParseError {}
 /// assert!(matches!(&statements[1].0, Statement::Query(q) if matches!(q.question, Question::WhoIs(_))));
 ///
 /// let err = parse("who met Witkoff during 2025-13;").unwrap_err();
-/// assert_eq!(err.to_string(), "1:24: '2025-13' is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)\n  who met Witkoff during 2025-13;\n                         ^");
+/// assert_eq!(err.to_string(), "1:24: '2025-13' is not a valid date: there is no month 13\n  who met Witkoff during 2025-13;\n                         ^");
 /// # Ok::<(), entrevue::syntax::ParseError>(())
 /// ```
 pub fn parse(text: &str) -> Result<Vec<(Statement, Span)>, ParseError> {

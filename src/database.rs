@@ -13,7 +13,7 @@ use crate::model::{
     Actor, ActorId, DateSpan, Id, MeetingId, Place, PlaceId, Record, RecordKind, RelationId,
 };
 use crate::resolve::resolve;
-use crate::storage::{self, CheckReport, Reader, Store, Write};
+use crate::storage::{self, Bulk, CheckReport, Reader, Store, Write};
 
 /// An Entrevue database: actors, places, documents, meetings and relations, with their indexes.
 ///
@@ -166,6 +166,30 @@ impl Database {
         let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
         tx.write.commit()?;
         Ok(out)
+    }
+
+    /// Runs a bulk load into this empty database: `fill` adds the records, then they are written
+    /// while readers wait, and a failure leaves the database empty again.
+    pub(crate) fn bulk(
+        &self,
+        fill: impl FnOnce(&mut Bulk<'_>) -> Result<()>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<()> {
+        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut bulk = Bulk::new(&self.store)?;
+        fill(&mut bulk)?;
+        let _turn = self
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        bulk.finish(progress)
+    }
+
+    /// Whether opening found an import that never finished (the process died) and discarded
+    /// it, leaving the database empty as it was before the import.
+    pub fn discarded_import(&self) -> bool {
+        self.store.discarded_load()
     }
 
     /// Stores a new record and returns its id. An empty handle is replaced by one the database

@@ -6,6 +6,7 @@ mod database;
 mod dump;
 mod error;
 mod exec;
+mod import;
 mod model;
 mod plan;
 mod resolve;
@@ -17,6 +18,7 @@ mod write;
 
 pub use database::{Database, InterruptHandle, Stats, Transaction};
 pub use error::{Error, Result};
+pub use import::ImportReport;
 pub use model::{
     fold_name, Actor, ActorId, ActorKind, Certainty, DatePoint, DateSpan, Day, Document,
     DocumentId, Id, Meeting, MeetingId, Participant, Place, PlaceId, PlaceKind, Precision, Record,

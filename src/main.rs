@@ -47,6 +47,12 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Action {
+    /// Import actors.csv, places.csv, meetings.csv and participation.csv from DIR into an empty
+    /// database (use --db NEW_PATH); CSV ids become handles (who met #12224).
+    Import {
+        /// The directory holding the four CSV files.
+        dir: PathBuf,
+    },
     /// Run script files, in order, each as one transaction.
     Run {
         /// The files.
@@ -133,6 +139,8 @@ fn main() -> ExitCode {
     }
     let ok = if let Some(text) = &args.command {
         session.run_text(text, None, None)
+    } else if let Some(Action::Import { dir }) = &args.action {
+        cli::import(&session.db, dir)
     } else if let Some(Action::Run { files }) = &args.action {
         let mut ok = true;
         for file in files {

@@ -501,6 +501,41 @@ fn watch(db: &Database) {
     *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(db.interrupt_handle());
 }
 
+/// Runs `entrevue import DIR`, with a progress bar on a terminal.
+pub fn import(db: &Database, dir: &Path) -> bool {
+    let start = Instant::now();
+    let bar = if io::stderr().is_terminal() {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) = ProgressStyle::with_template("writing {bar:40} {percent}% ({eta} left)") {
+        bar.set_style(style);
+    }
+    let result = db.import_csv(dir, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(r) => {
+            eprintln!(
+                "imported {} actors, {} places, {} meetings ({} participations) in {}",
+                r.actors,
+                r.places,
+                r.meetings,
+                r.participations,
+                format_duration(start.elapsed())
+            );
+            true
+        }
+        Err(e) => {
+            report(&e);
+            false
+        }
+    }
+}
+
 /// A string literal for a statement.
 fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))

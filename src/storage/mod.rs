@@ -9,6 +9,7 @@
 //!
 //! **Architecture invariant:** this is the only module that names sled or bincode.
 
+mod bulk;
 mod check;
 mod keys;
 mod kv;
@@ -19,10 +20,11 @@ mod values;
 
 use std::path::{Path, PathBuf};
 
+pub(crate) use bulk::Bulk;
 pub(crate) use check::check;
 pub use check::CheckReport;
 pub(crate) use postings::Posting;
-pub(crate) use read::Reader;
+pub(crate) use read::{Reader, MAX_PLACE_DEPTH};
 pub(crate) use records::Write;
 
 use crate::error::{Error, Result};
@@ -99,6 +101,8 @@ pub(crate) struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     path: Option<PathBuf>,
+    /// Whether opening found an unfinished bulk load and cleared it.
+    discarded_load: bool,
 }
 
 impl Store {
@@ -123,8 +127,22 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(t.name()).map_err(storage_error))
             .collect::<Result<Vec<_>>>()?;
-        let store = Store { db, trees, path };
+        let mut store = Store {
+            db,
+            trees,
+            path,
+            discarded_load: false,
+        };
         store.ensure_format()?;
+        if store
+            .tree(Table::Meta)
+            .contains_key(bulk::LOADING)
+            .map_err(storage_error)?
+        {
+            // The process died during a bulk load into what was an empty database.
+            bulk::clear(&store)?;
+            store.discarded_load = true;
+        }
         Ok(store)
     }
 
@@ -169,6 +187,11 @@ impl Store {
     /// The database directory, unless it is temporary.
     pub(crate) fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Whether opening found an unfinished bulk load and cleared it.
+    pub(crate) fn discarded_load(&self) -> bool {
+        self.discarded_load
     }
 
     /// Makes everything committed so far durable.

@@ -78,7 +78,7 @@ pub(crate) fn status_byte(status: Status) -> u8 {
     Status::ALL.iter().position(|s| *s == status).unwrap_or(0) as u8
 }
 
-fn encode_chunk(entries: &[Posting]) -> Vec<u8> {
+pub(crate) fn encode_chunk(entries: &[Posting]) -> Vec<u8> {
     let mut out = Vec::with_capacity(2 + entries.len() * 6);
     out.push(VALUE_VERSION);
     put_varint(&mut out, entries.len() as u64);

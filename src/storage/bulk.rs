@@ -1,0 +1,188 @@
+//! Bulk loading into an empty database: records with ids chosen by the caller, written in
+//! key order with plain sled batches instead of one transaction per record.
+//!
+//! The index entries are the same `index_entries` that ordinary writes use (so `check` agrees),
+//! but they are gathered in memory, sorted, and posting lists are cut into full chunks at once.
+//!
+//! Atomicity: loading starts by setting `meta:loading`; a load that fails clears every table,
+//! and a database opened with the marker still set (the process died) is cleared on open. Only an
+//! empty database can be bulk-loaded, so clearing it restores what was there.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::keys::{encode_chunk_key, encode_id_key};
+use super::kv::storage_error;
+use super::postings::{self, Posting, MAX_CHUNK};
+use super::records::{count_key, index_entries, next_id_key, record_table, IndexEntry};
+use super::values::encode_value;
+use super::{Store, Table};
+use crate::error::{Error, Result};
+use crate::model::{Record, RecordKind};
+
+/// `meta` key set while a bulk load is in progress.
+pub(crate) const LOADING: &[u8] = b"loading";
+
+/// Keys per sled batch: larger batches made sled use gigabytes of memory for no speed gain.
+const BATCH: usize = 1000;
+
+/// Records gathered for one bulk load.
+pub(crate) struct Bulk<'s> {
+    store: &'s Store,
+    entries: BTreeMap<Table, Vec<(Vec<u8>, Vec<u8>)>>,
+    postings: HashMap<(Table, u64), Vec<Posting>>,
+    counts: BTreeMap<RecordKind, (u64, u64)>,
+}
+
+impl<'s> Bulk<'s> {
+    /// Starts a bulk load; the database must hold no records.
+    pub(crate) fn new(store: &'s Store) -> Result<Bulk<'s>> {
+        let empty = Table::ALL
+            .iter()
+            .filter(|t| **t != Table::Meta)
+            .all(|t| store.tree(*t).is_empty());
+        if !empty {
+            return Err(Error::Invalid(
+                "an import needs an empty database: open a new one (--db NEW_PATH) to import into"
+                    .into(),
+            ));
+        }
+        Ok(Bulk {
+            store,
+            entries: BTreeMap::new(),
+            postings: HashMap::new(),
+            counts: BTreeMap::new(),
+        })
+    }
+
+    /// Adds a record with this id. The caller guarantees that ids are unique per kind and that
+    /// every reference points at a record of the load.
+    pub(crate) fn add<R: Record>(&mut self, id: u64, record: &R) -> Result<()> {
+        self.entries
+            .entry(record_table(R::KIND))
+            .or_default()
+            .push((encode_id_key(id).to_vec(), encode_value(record)?));
+        for entry in index_entries(id, record.as_record_ref()).into_values() {
+            match entry {
+                IndexEntry::Kv { table, key, value } => {
+                    self.entries.entry(table).or_default().push((key, value))
+                }
+                IndexEntry::Posting {
+                    table,
+                    owner,
+                    day,
+                    meeting,
+                    span,
+                    status,
+                } => {
+                    let status = *crate::model::Status::ALL
+                        .get(status as usize)
+                        .ok_or_else(|| Error::Corrupt("bad status".into()))?;
+                    self.postings
+                        .entry((table, owner))
+                        .or_default()
+                        .push(Posting {
+                            day,
+                            meeting,
+                            span,
+                            status,
+                        });
+                }
+            }
+        }
+        let (count, max) = self.counts.entry(R::KIND).or_default();
+        *count += 1;
+        *max = (*max).max(id);
+        Ok(())
+    }
+
+    /// Writes everything and makes it durable; on failure, leaves the database empty again.
+    pub(crate) fn finish(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        let store = self.store;
+        let meta = store.tree(Table::Meta);
+        meta.insert(LOADING, &[1u8][..]).map_err(storage_error)?;
+        meta.flush().map_err(storage_error)?;
+        let result = self.write(progress).and_then(|()| {
+            store.flush()?;
+            meta.remove(LOADING).map_err(storage_error)?;
+            store.flush()
+        });
+        if result.is_err() {
+            clear(store)?;
+        }
+        result
+    }
+
+    fn write(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
+        let mut batches: Vec<(Table, Vec<(Vec<u8>, Vec<u8>)>)> = Vec::new();
+        for (table, mut entries) in self.entries {
+            entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+                let what = if table == Table::Handles {
+                    "handle"
+                } else {
+                    table.name()
+                };
+                return Err(Error::Invalid(format!(
+                    "two records share the same {what} ({})",
+                    String::from_utf8_lossy(&w[0].0[1..])
+                )));
+            }
+            batches.push((table, entries));
+        }
+        let mut lists: Vec<((Table, u64), Vec<Posting>)> = self.postings.into_iter().collect();
+        lists.sort_unstable_by_key(|(k, _)| *k);
+        let mut chunks: BTreeMap<Table, Vec<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+        for ((table, owner), mut list) in lists {
+            list.sort_unstable_by_key(Posting::key);
+            for chunk in list.chunks(MAX_CHUNK) {
+                let key = encode_chunk_key(owner, chunk[0].day, chunk[0].meeting).to_vec();
+                chunks
+                    .entry(table)
+                    .or_default()
+                    .push((key, postings::encode_chunk(chunk)));
+            }
+        }
+        batches.extend(chunks);
+        let mut counters = Vec::new();
+        for (kind, (count, max)) in self.counts {
+            counters.push((count_key(kind), count.to_be_bytes().to_vec()));
+            counters.push((next_id_key(kind), max.to_be_bytes().to_vec()));
+        }
+        batches.push((Table::Meta, counters));
+
+        let total: u64 = batches.iter().map(|(_, e)| e.len() as u64).sum();
+        let mut done = 0;
+        for (table, entries) in batches {
+            let tree = self.store.tree(table);
+            for part in entries.chunks(BATCH) {
+                let mut batch = sled::Batch::default();
+                for (key, value) in part {
+                    batch.insert(key.as_slice(), value.as_slice());
+                }
+                tree.apply_batch(batch).map_err(storage_error)?;
+                done += part.len() as u64;
+                progress(done, total);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Removes every record and index entry, keeping the format version.
+pub(crate) fn clear(store: &Store) -> Result<()> {
+    for table in Table::ALL {
+        let tree = store.tree(table);
+        if table == Table::Meta {
+            for key in [LOADING] {
+                tree.remove(key).map_err(storage_error)?;
+            }
+            for kind in RecordKind::ALL {
+                tree.remove(count_key(kind)).map_err(storage_error)?;
+                tree.remove(next_id_key(kind)).map_err(storage_error)?;
+            }
+        } else {
+            tree.clear().map_err(storage_error)?;
+        }
+    }
+    store.flush()
+}

@@ -25,10 +25,13 @@ pub(crate) const LOADING: &[u8] = b"loading";
 /// Keys per sled batch: larger batches made sled use gigabytes of memory for no speed gain.
 const BATCH: usize = 1000;
 
+/// Key-value pairs to write into one table.
+type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// Records gathered for one bulk load.
 pub(crate) struct Bulk<'s> {
     store: &'s Store,
-    entries: BTreeMap<Table, Vec<(Vec<u8>, Vec<u8>)>>,
+    entries: BTreeMap<Table, Pairs>,
     postings: HashMap<(Table, u64), Vec<Posting>>,
     counts: BTreeMap<RecordKind, (u64, u64)>,
 }
@@ -113,7 +116,7 @@ impl<'s> Bulk<'s> {
     }
 
     fn write(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-        let mut batches: Vec<(Table, Vec<(Vec<u8>, Vec<u8>)>)> = Vec::new();
+        let mut batches: Vec<(Table, Pairs)> = Vec::new();
         for (table, mut entries) in self.entries {
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -131,7 +134,7 @@ impl<'s> Bulk<'s> {
         }
         let mut lists: Vec<((Table, u64), Vec<Posting>)> = self.postings.into_iter().collect();
         lists.sort_unstable_by_key(|(k, _)| *k);
-        let mut chunks: BTreeMap<Table, Vec<(Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+        let mut chunks: BTreeMap<Table, Pairs> = BTreeMap::new();
         for ((table, owner), mut list) in lists {
             list.sort_unstable_by_key(Posting::key);
             for chunk in list.chunks(MAX_CHUNK) {

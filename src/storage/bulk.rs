@@ -176,9 +176,7 @@ pub(crate) fn clear(store: &Store) -> Result<()> {
     for table in Table::ALL {
         let tree = store.tree(table);
         if table == Table::Meta {
-            for key in [LOADING] {
-                tree.remove(key).map_err(storage_error)?;
-            }
+            tree.remove(LOADING).map_err(storage_error)?;
             for kind in RecordKind::ALL {
                 tree.remove(count_key(kind)).map_err(storage_error)?;
                 tree.remove(next_id_key(kind)).map_err(storage_error)?;

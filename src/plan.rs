@@ -511,11 +511,11 @@ impl Planner<'_> {
         default: Vec<SortKey>,
     ) -> Result<Plan> {
         let mut keys = Vec::new();
-        if let Some(Order {
+        for Order {
             column,
             span,
             descending,
-        }) = &query.order
+        } in &query.order
         {
             let Some(position) = columns.iter().position(|c| c == column) else {
                 let error = Error::Invalid(format!(

@@ -48,6 +48,10 @@ impl Value {
             (_, Value::Null) => Ordering::Less,
             (Value::Int(a), Value::Int(b)) => a.cmp(b),
             (Value::Date(a), Value::Date(b)) => a.cmp(b),
+            // Numbers written as text (imported handles) sort as numbers: 9 before 12224.
+            (Value::Text(a), Value::Text(b)) if is_number(a) && is_number(b) => {
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            }
             (Value::Text(a), Value::Text(b)) => crate::model::fold_name(a)
                 .cmp(&crate::model::fold_name(b))
                 .then_with(|| a.cmp(b)),
@@ -55,6 +59,10 @@ impl Value {
             (a, b) => a.to_string().cmp(&b.to_string()),
         }
     }
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && !text.starts_with('0') && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 impl fmt::Display for Value {

@@ -703,7 +703,9 @@ fn the_specification_forms_keep_their_order_and_limit() {
         let Statement::Explain(query) = &statements[0].0 else {
             panic!("`{text}` is not an explain: {:?}", statements[0].0);
         };
-        let order = query.order.as_ref().expect("an order");
+        let [order] = query.order.as_slice() else {
+            panic!("`{text}` should have one order key")
+        };
         assert_eq!(order.column, "date", "`{text}`");
         assert!(order.descending, "`{text}`");
         assert_eq!(query.limit, Some(3), "`{text}`");

@@ -92,8 +92,8 @@ pub struct Query {
     pub question: Question,
     /// Restrictions on the meetings considered.
     pub filters: Filters,
-    /// `order by <column> [asc|desc]`
-    pub order: Option<Order>,
+    /// `order by <column> [asc|desc] {, <column> [asc|desc]}`, in priority order.
+    pub order: Vec<Order>,
     /// `limit N`
     pub limit: Option<u64>,
 }

@@ -561,13 +561,14 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     let (i, question) = parse_question(i)?;
     let (i, filters) = parse_filters(i)?;
     let (i, order) = opt(parse_order).parse(i)?;
+    let order = order.unwrap_or_default();
     let (i, limit) = opt(preceded(kw("limit"), cut(parse_integer))).parse(i)?;
     let (at, _) = ws(i)?;
     if next_is(&at, "order") {
         let message = if limit.is_some() {
             "`order by` goes before `limit`"
         } else {
-            "`order by` is given twice"
+            "`order by` is given twice; list its columns with commas"
         };
         return fail(&at, message.into());
     }
@@ -773,10 +774,23 @@ fn parse_including(i: Input<'_>) -> PResult<'_, StatusFilter> {
 }
 
 /// `order = "order" "by" word [ "asc" | "desc" ]`
-fn parse_order(i: Input<'_>) -> PResult<'_, Order> {
+fn parse_order(i: Input<'_>) -> PResult<'_, Vec<Order>> {
     let (i, _) = kw("order")(i)?;
-    let (i, _) = cut(kw("by"))(i)?;
-    let (i, (column, span)) = cut(any_word("a column name"))(i)?;
+    let (mut i, _) = cut(kw("by"))(i)?;
+    let mut keys = Vec::new();
+    loop {
+        let (rest, key) = cut(parse_order_key)(i)?;
+        keys.push(key);
+        match sym(",")(rest) {
+            Ok((rest, ())) => i = rest,
+            Err(_) => return Ok((rest, keys)),
+        }
+    }
+}
+
+/// `word [ "asc" | "desc" ]`
+fn parse_order_key(i: Input<'_>) -> PResult<'_, Order> {
+    let (i, (column, span)) = any_word("a column name")(i)?;
     let (i, direction) = opt(alt((kw("asc"), kw("desc")))).parse(i)?;
     let descending = direction.is_some_and(|d| d.end - d.start == 4);
     Ok((

@@ -561,18 +561,35 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
 }
 
 fn sort(rows: &mut Rows, keys: &[SortKey]) {
-    rows.rows.sort_by(|x, y| {
-        keys.iter()
-            .map(|k| {
-                let (a, b) = (&x[k.column], &y[k.column]);
-                match (a, b, k.descending) {
+    // Sort positions by keys computed once per row, then put the rows in that order.
+    let order: Vec<usize> = {
+        let row_keys: Vec<Vec<crate::rows::SortKey<'_>>> = rows
+            .rows
+            .iter()
+            .map(|row| keys.iter().map(|k| row[k.column].sort_key()).collect())
+            .collect();
+        let mut order: Vec<usize> = (0..rows.rows.len()).collect();
+        order.sort_by(|&x, &y| {
+            keys.iter()
+                .zip(row_keys[x].iter().zip(&row_keys[y]))
+                .map(|(k, (a, b))| {
+                    let nulls = matches!(a, crate::rows::SortKey::Null)
+                        || matches!(b, crate::rows::SortKey::Null);
                     // Unknown values (an undated meeting) list last whichever the direction.
-                    (Value::Null, _, _) | (_, Value::Null, _) => a.compare(b),
-                    (_, _, true) => a.compare(b).reverse(),
-                    (_, _, false) => a.compare(b),
-                }
-            })
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+                    if k.descending && !nulls {
+                        a.cmp(b).reverse()
+                    } else {
+                        a.cmp(b)
+                    }
+                })
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        order
+    };
+    let mut taken: Vec<Option<Vec<Value>>> = std::mem::take(&mut rows.rows)
+        .into_iter()
+        .map(Some)
+        .collect();
+    rows.rows = order.into_iter().filter_map(|i| taken[i].take()).collect();
 }

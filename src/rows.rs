@@ -39,26 +39,38 @@ impl Value {
         }
     }
 
-    /// Ordering for `order by`: numbers by value, dates in date order, text ignoring case;
-    /// nulls last.
+    /// Ordering for `order by`: numbers by value, dates in date order, text ignoring case
+    /// (text that is a plain number, like an imported handle, as a number); values of different
+    /// kinds by kind; nulls last.
     pub fn compare(&self, other: &Value) -> Ordering {
-        match (self, other) {
-            (Value::Null, Value::Null) => Ordering::Equal,
-            (Value::Null, _) => Ordering::Greater,
-            (_, Value::Null) => Ordering::Less,
-            (Value::Int(a), Value::Int(b)) => a.cmp(b),
-            (Value::Date(a), Value::Date(b)) => a.cmp(b),
-            // Numbers written as text (imported handles) sort as numbers: 9 before 12224.
-            (Value::Text(a), Value::Text(b)) if is_number(a) && is_number(b) => {
-                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-            }
-            (Value::Text(a), Value::Text(b)) => crate::model::fold_name(a)
-                .cmp(&crate::model::fold_name(b))
-                .then_with(|| a.cmp(b)),
-            (Value::List(a), Value::List(b)) => a.cmp(b),
-            (a, b) => a.to_string().cmp(&b.to_string()),
+        self.sort_key().cmp(&other.sort_key())
+    }
+
+    /// What [`compare`](Self::compare) orders by, worked out once per value so that sorting
+    /// many rows does not fold the same name again at every comparison.
+    pub(crate) fn sort_key(&self) -> SortKey<'_> {
+        match self {
+            Value::Int(n) => SortKey::Int(*n),
+            Value::Date(d) => SortKey::Date(*d),
+            Value::Text(t) if is_number(t) => SortKey::Number(t.len(), t),
+            Value::Text(t) => SortKey::Text(crate::model::fold_name(t), t),
+            Value::List(items) => SortKey::List(items),
+            Value::Null => SortKey::Null,
         }
     }
+}
+
+/// The order of values; the variants' order puts values of different kinds apart, nulls last.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum SortKey<'a> {
+    Int(i64),
+    Date(DateSpan),
+    /// Digits sort by length, then digit by digit: 9 before 12224.
+    Number(usize, &'a str),
+    /// Folded, then as written.
+    Text(String, &'a str),
+    List(&'a [String]),
+    Null,
 }
 
 fn is_number(text: &str) -> bool {

@@ -79,44 +79,36 @@ impl Ctx<'_> {
         }
     }
 
+    /// A record, read once per query and shared after that.
+    fn cached<R: Record>(
+        &self,
+        id: u64,
+        slot: fn(&mut Cache) -> &mut HashMap<u64, Rc<R>>,
+    ) -> Result<Rc<R>> {
+        let hit = slot(&mut self.cache.borrow_mut()).get(&id).cloned();
+        if let Some(record) = hit {
+            return Ok(record);
+        }
+        let record = Rc::new(
+            self.reader
+                .get::<R>(Id::new(id))?
+                .ok_or_else(|| missing::<R>(id))?,
+        );
+        slot(&mut self.cache.borrow_mut()).insert(id, record.clone());
+        Ok(record)
+    }
+
     fn meeting(&self, id: u64) -> Result<Rc<Meeting>> {
         self.go_on()?;
-        if let Some(m) = self.cache.borrow().meetings.get(&id) {
-            return Ok(m.clone());
-        }
-        let m = Rc::new(
-            self.reader
-                .get::<Meeting>(Id::new(id))?
-                .ok_or_else(|| missing::<Meeting>(id))?,
-        );
-        self.cache.borrow_mut().meetings.insert(id, m.clone());
-        Ok(m)
+        self.cached(id, |c| &mut c.meetings)
     }
 
     fn actor(&self, id: u64) -> Result<Rc<Actor>> {
-        if let Some(a) = self.cache.borrow().actors.get(&id) {
-            return Ok(a.clone());
-        }
-        let a = Rc::new(
-            self.reader
-                .get::<Actor>(Id::new(id))?
-                .ok_or_else(|| missing::<Actor>(id))?,
-        );
-        self.cache.borrow_mut().actors.insert(id, a.clone());
-        Ok(a)
+        self.cached(id, |c| &mut c.actors)
     }
 
     fn place(&self, id: u64) -> Result<Rc<Place>> {
-        if let Some(p) = self.cache.borrow().places.get(&id) {
-            return Ok(p.clone());
-        }
-        let p = Rc::new(
-            self.reader
-                .get::<Place>(Id::new(id))?
-                .ok_or_else(|| missing::<Place>(id))?,
-        );
-        self.cache.borrow_mut().places.insert(id, p.clone());
-        Ok(p)
+        self.cached(id, |c| &mut c.places)
     }
 
     fn run(&self, plan: &Plan) -> Result<Stream> {

@@ -65,31 +65,13 @@ impl<'s> Bulk<'s> {
             .or_default()
             .push((encode_id_key(id).to_vec(), encode_value(record)?));
         for entry in index_entries(id, record.as_record_ref()).into_values() {
-            match entry {
-                IndexEntry::Kv { table, key, value } => {
-                    self.entries.entry(table).or_default().push((key, value))
-                }
-                IndexEntry::Posting {
-                    table,
-                    owner,
-                    day,
-                    meeting,
-                    span,
-                    status,
-                } => {
-                    let status = *crate::model::Status::ALL
-                        .get(status as usize)
-                        .ok_or_else(|| Error::Corrupt("bad status".into()))?;
-                    self.postings
-                        .entry((table, owner))
-                        .or_default()
-                        .push(Posting {
-                            day,
-                            meeting,
-                            span,
-                            status,
-                        });
-                }
+            if let Some((table, owner, posting)) = entry.as_posting() {
+                self.postings
+                    .entry((table, owner))
+                    .or_default()
+                    .push(posting);
+            } else if let IndexEntry::Kv { table, key, value } = entry {
+                self.entries.entry(table).or_default().push((key, value));
             }
         }
         let (count, max) = self.counts.entry(R::KIND).or_default();

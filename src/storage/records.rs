@@ -81,7 +81,7 @@ impl IndexEntry {
         }
     }
 
-    fn as_posting(&self) -> Option<(Table, u64, Posting)> {
+    pub(crate) fn as_posting(&self) -> Option<(Table, u64, Posting)> {
         match *self {
             IndexEntry::Posting {
                 table,

@@ -30,7 +30,7 @@ pub(crate) struct Tracker {
 }
 
 impl Tracker {
-    fn expect(&mut self, offset: usize, what: impl Into<String>) {
+    fn record(&mut self, offset: usize, what: impl Into<String>) {
         if offset > self.offset {
             self.offset = offset;
             self.expected.clear();
@@ -84,7 +84,7 @@ fn fail<'a, T>(at: &Input<'a>, message: String) -> PResult<'a, T> {
 }
 
 fn mismatch<'a, T>(at: &Input<'a>, expected: &str) -> PResult<'a, T> {
-    at.extra.borrow_mut().expect(at.location_offset(), expected);
+    at.extra.borrow_mut().record(at.location_offset(), expected);
     Err(nom::Err::Error(Failure {
         offset: at.location_offset(),
         message: None,

@@ -52,6 +52,16 @@ pub struct Database {
     interrupt: Arc<AtomicBool>,
 }
 
+/// Fails with [`Error::Interrupted`](crate::Error::Interrupted) once `flag` is set: the one
+/// check the executor and the script runner make wherever they do work per record or statement.
+pub(crate) fn check_interrupt(flag: &AtomicBool) -> Result<()> {
+    if flag.load(Ordering::Relaxed) {
+        Err(crate::Error::Interrupted)
+    } else {
+        Ok(())
+    }
+}
+
 /// Stops the statement a [`Database`] is running, from another thread or a signal handler; the
 /// statement fails with [`Error::Interrupted`](crate::Error::Interrupted), and a script that
 /// was writing keeps nothing.

@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use crate::error::{Error, Result};
 use crate::model::{Actor, Certainty, Document, Id, Meeting, Participant, Place, Record, Status};
@@ -72,11 +72,7 @@ fn met(a: &Participant, b: &Participant) -> bool {
 impl Ctx<'_> {
     /// Fails once the statement has been interrupted; called wherever work is done per record.
     fn go_on(&self) -> Result<()> {
-        if self.interrupt.load(Ordering::Relaxed) {
-            Err(Error::Interrupted)
-        } else {
-            Ok(())
-        }
+        crate::database::check_interrupt(self.interrupt)
     }
 
     /// A record, read once per query and shared after that.

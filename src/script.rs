@@ -69,11 +69,7 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn go_on(&self) -> Result<()> {
-        if self.interrupt.load(Ordering::Relaxed) {
-            Err(Error::Interrupted)
-        } else {
-            Ok(())
-        }
+        crate::database::check_interrupt(self.interrupt)
     }
 
     fn step(&mut self) {

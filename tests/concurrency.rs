@@ -2,10 +2,10 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use entrevue::{Actor, ActorKind, Database, Meeting, Participant};
+use entrevue::{Actor, ActorId, ActorKind, Database, Meeting, Participant};
 
-#[test]
-fn readers_never_see_half_a_write() {
+/// An empty database with two actors, whom the writer then puts in meetings together.
+fn two_actors() -> (Database, ActorId, ActorId) {
     let db = Database::temporary().unwrap();
     let a = db
         .add(Actor::new(ActorKind::Person, "Steve Witkoff"))
@@ -13,6 +13,12 @@ fn readers_never_see_half_a_write() {
     let b = db
         .add(Actor::new(ActorKind::Person, "Kirill Dmitriev"))
         .unwrap();
+    (db, a, b)
+}
+
+#[test]
+fn readers_never_see_half_a_write() {
+    let (db, a, b) = two_actors();
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let readers: Vec<_> = (0..3)
@@ -58,13 +64,7 @@ fn readers_never_see_half_a_write() {
 
 #[test]
 fn check_stays_clean_while_a_writer_commits() {
-    let db = Database::temporary().unwrap();
-    let a = db
-        .add(Actor::new(ActorKind::Person, "Steve Witkoff"))
-        .unwrap();
-    let b = db
-        .add(Actor::new(ActorKind::Person, "Kirill Dmitriev"))
-        .unwrap();
+    let (db, a, b) = two_actors();
     let done = AtomicBool::new(false);
     std::thread::scope(|s| {
         let reader = s.spawn(|| {

@@ -9,12 +9,13 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::model::{Actor, Certainty, Document, Id, Meeting, Participant, Place, Record, Status};
+use crate::model::{Actor, Document, Id, Meeting, Place, PlaceId, Record, Status};
 use crate::plan::{self, Column, Named, Pairing, PathSearch, Plan, Predicate, Scan, SortKey};
 use crate::rows::{Rows, Value};
-use crate::storage::{Posting, Reader};
+use crate::storage::{cast_of, Member, Posting, Reader};
 
 /// Runs a plan; stops with [`Error::Interrupted`] when `interrupt` is set.
 pub(crate) fn execute(reader: Reader<'_>, plan: &Plan, interrupt: &AtomicBool) -> Result<Rows> {
@@ -31,7 +32,8 @@ pub(crate) fn execute(reader: Reader<'_>, plan: &Plan, interrupt: &AtomicBool) -
 
 enum Stream {
     Meetings(Vec<Posting>),
-    Pairs(Vec<(Posting, u64)>),
+        /// (meeting, actor)
+    Pairs(Vec<(u64, u64)>),
     Counts(Vec<(u64, i64)>),
     Rows(Rows),
 }
@@ -57,16 +59,15 @@ fn missing<R: Record>(id: u64) -> Error {
 }
 
 /// Whether a participant counts under the certainty rule.
-fn counts(p: &Participant, any_certainty: bool) -> bool {
-    any_certainty || p.certainty == Certainty::Confirmed
+fn counts(m: &Member, any_certainty: bool) -> bool {
+    any_certainty || m.confirmed
 }
 
-/// Two participants met: they were on different sides, or a side is unknown.
-fn met(a: &Participant, b: &Participant) -> bool {
-    match (a.side, b.side) {
-        (Some(x), Some(y)) => x != y,
-        _ => true,
-    }
+/// The participant `actor` of a cast (which is in actor order).
+fn member(cast: &[Member], actor: u64) -> Option<&Member> {
+    cast.binary_search_by_key(&actor, |m| m.actor)
+        .ok()
+        .map(|i| &cast[i])
 }
 
 impl Ctx<'_> {
@@ -103,25 +104,23 @@ impl Ctx<'_> {
         self.cached(id, |c| &mut c.actors)
     }
 
-    fn place(&self, id: u64) -> Result<Rc<Place>> {
+        fn place(&self, id: u64) -> Result<Rc<Place>> {
         self.cached(id, |c| &mut c.places)
+    }
+
+    /// The participants of a posting's meeting: from the entry when it carries them (actor
+    /// lists do), otherwise from the meeting record.
+    fn cast(&self, posting: &Posting) -> Result<Arc<[Member]>> {
+        if !posting.cast.is_empty() {
+            return Ok(posting.cast.clone());
+        }
+        Ok(Arc::from(cast_of(&*self.meeting(posting.meeting)?)))
     }
 
     fn run(&self, plan: &Plan) -> Result<Stream> {
         Ok(match plan {
             Plan::Scan(scan) => Stream::Meetings(self.scan(scan)?),
-            Plan::Intersect(inputs) => {
-                let mut lists = inputs
-                    .iter()
-                    .map(|p| self.meetings(p))
-                    .collect::<Result<Vec<_>>>()?;
-                lists.sort_by_key(Vec::len);
-                let mut result = lists.remove(0);
-                for other in &lists {
-                    result = intersect(&result, other);
-                }
-                Stream::Meetings(result)
-            }
+            
             Plan::Filter(input, predicate) => {
                 let mut meetings = self.meetings(input)?;
                 let mut error = None;
@@ -137,21 +136,21 @@ impl Ctx<'_> {
                 }
                 Stream::Meetings(meetings)
             }
-            Plan::Expand(input, anchor, pairing, any) => {
+                        Plan::Expand(input, anchor, pairing, any) => {
                 let mut pairs = Vec::new();
                 for posting in self.meetings(input)? {
-                    let meeting = self.meeting(posting.meeting)?;
-                    let Some(me) = meeting.participant(anchor.id).filter(|p| counts(p, *any))
+                    let cast = self.cast(&posting)?;
+                    let Some(me) = member(&cast, anchor.id.get()).filter(|m| counts(m, *any))
                     else {
                         continue;
                     };
-                    for other in &meeting.participants {
+                    for other in cast.iter() {
                         let paired = match pairing {
-                            Pairing::Counterparts => met(me, other),
-                            Pairing::Companions => me.side.is_some() && me.side == other.side,
+                            Pairing::Counterparts => me.met(other),
+                            Pairing::Companions => me.together(other),
                         };
-                        if other.actor != anchor.id && counts(other, *any) && paired {
-                            pairs.push((posting, other.actor.get()));
+                        if other.actor != me.actor && counts(other, *any) && paired {
+                            pairs.push((posting.meeting, other.actor));
                         }
                     }
                 }
@@ -225,33 +224,24 @@ impl Ctx<'_> {
         }
     }
 
-    fn test(&self, posting: &Posting, predicate: &Predicate) -> Result<bool> {
-        if let Predicate::Status(statuses) = predicate {
-            return Ok(statuses.contains(&posting.status));
-        }
-        let meeting = self.meeting(posting.meeting)?;
+        fn test(&self, posting: &Posting, predicate: &Predicate) -> Result<bool> {
         Ok(match predicate {
-            // The posting entry answered above; the record agrees with it.
-            Predicate::Status(statuses) => statuses.contains(&meeting.status),
-            Predicate::Inside(_, places) => meeting.place.is_some_and(|p| places.contains(&p)),
-            Predicate::Attended(actor, any) => meeting
-                .participant(actor.id)
-                .is_some_and(|p| counts(p, *any)),
+            Predicate::Status(statuses) => statuses.contains(&posting.status),
+            Predicate::Inside(_, places) => places.contains(&PlaceId::new(posting.place)),
+            Predicate::Attended(actor, any) => {
+                member(&self.cast(posting)?, actor.id.get()).is_some_and(|m| counts(m, *any))
+            }
             Predicate::Met(a, b, any) => {
-                match (meeting.participant(a.id), meeting.participant(b.id)) {
-                    (Some(pa), Some(pb)) => {
-                        counts(pa, *any) && counts(pb, *any) && a.id != b.id && met(pa, pb)
+                let cast = self.cast(posting)?;
+                match (member(&cast, a.id.get()), member(&cast, b.id.get())) {
+                    (Some(ma), Some(mb)) => {
+                        counts(ma, *any) && counts(mb, *any) && a.id != b.id && ma.met(mb)
                     }
                     _ => false,
                 }
             }
             Predicate::MinParticipants(n) => {
-                meeting
-                    .participants
-                    .iter()
-                    .filter(|p| p.certainty == Certainty::Confirmed)
-                    .count() as u64
-                    >= *n
+                self.cast(posting)?.iter().filter(|m| m.confirmed).count() as u64 >= *n
             }
         })
     }
@@ -278,11 +268,11 @@ impl Ctx<'_> {
                 }
             }
             Stream::Meetings(meetings) => {
-                for posting in meetings {
-                    let m = self.meeting(posting.meeting)?;
+                                for posting in meetings {
+                    self.go_on()?;
                     let row = columns
                         .iter()
-                        .map(|c| self.meeting_value(&m, c))
+                        .map(|c| self.meeting_value(&posting, c))
                         .collect::<Result<_>>()?;
                     rows.rows.push(row);
                 }
@@ -300,19 +290,27 @@ impl Ctx<'_> {
             .collect()
     }
 
-    fn meeting_value(&self, m: &Meeting, column: &Column) -> Result<Value> {
+        fn place_name(&self, place: u64) -> Result<Value> {
+        Ok(match place {
+            0 => Value::Null,
+            id => Value::Text(self.place(id)?.name.clone()),
+        })
+    }
+
+    /// A column of a meeting: from its posting entry when that holds it, else from the record.
+    fn meeting_value(&self, posting: &Posting, column: &Column) -> Result<Value> {
+        match column {
+            Column::Date => return Ok(posting.date.map_or(Value::Null, Value::Date)),
+            Column::PlaceName => return self.place_name(posting.place),
+            Column::Status => return Ok(Value::Text(posting.status.to_string())),
+            _ => {}
+        }
+        let m = self.meeting(posting.meeting)?;
         let text_or_null = |t: Option<String>| t.map_or(Value::Null, Value::Text);
         Ok(match column {
             Column::MeetingHandle => Value::Text(m.handle.clone()),
-            Column::Date => m.date.map_or(Value::Null, Value::Date),
-            Column::PlaceName => text_or_null(
-                m.place
-                    .map(|p| self.place(p.get()))
-                    .transpose()?
-                    .map(|p| p.name.clone()),
-            ),
+            Column::Date | Column::PlaceName | Column::Status => Value::Null,
             Column::Kind => Value::Text(m.kind.clone()),
-            Column::Status => Value::Text(m.status.to_string()),
             Column::Participants => {
                 Value::List(self.names(m.participants.iter().map(|p| p.actor.get()))?)
             }
@@ -339,8 +337,8 @@ impl Ctx<'_> {
         })
     }
 
-    /// Who `actor` met in the meetings the search counts, with the meeting of each encounter.
-    fn encounters(&self, actor: u64, search: &PathSearch) -> Result<Vec<(u64, Posting)>> {
+        /// Who `actor` met in the meetings the search counts, with the meeting of each encounter.
+    fn encounters(&self, actor: u64, search: &PathSearch) -> Result<Vec<(u64, u64)>> {
         let mut found = Vec::new();
         for posting in self
             .reader
@@ -349,22 +347,19 @@ impl Ctx<'_> {
             if !search.counted.statuses.contains(&posting.status) {
                 continue;
             }
-            let meeting = self.meeting(posting.meeting)?;
             if let Some((_, places)) = &search.inside {
-                if !meeting.place.is_some_and(|p| places.contains(&p)) {
+                if !places.contains(&PlaceId::new(posting.place)) {
                     continue;
                 }
             }
             let any = search.counted.any_certainty;
-            let Some(me) = meeting
-                .participant(Id::new(actor))
-                .filter(|p| counts(p, any))
-            else {
+            let cast = self.cast(&posting)?;
+            let Some(me) = member(&cast, actor).filter(|m| counts(m, any)) else {
                 continue;
             };
-            for other in &meeting.participants {
-                if other.actor.get() != actor && counts(other, any) && met(me, other) {
-                    found.push((other.actor.get(), posting));
+            for other in cast.iter() {
+                if other.actor != actor && counts(other, any) && me.met(other) {
+                    found.push((other.actor, posting.meeting));
                 }
             }
         }
@@ -387,7 +382,8 @@ impl Ctx<'_> {
             ));
             return Ok(rows);
         }
-        type Trail = HashMap<u64, Option<(u64, Posting)>>;
+                // Each reached actor: the actor and meeting it was reached through.
+        type Trail = HashMap<u64, Option<(u64, u64)>>;
         let mut reached: [Trail; 2] = [HashMap::from([(from, None)]), HashMap::from([(to, None)])];
         let mut frontier: [VecDeque<u64>; 2] = [VecDeque::from([from]), VecDeque::from([to])];
         let mut hops = 0;
@@ -401,12 +397,12 @@ impl Ctx<'_> {
             let mut current: Vec<u64> = frontier[side].drain(..).collect();
             current.sort_unstable();
             for actor in current {
-                for (other, posting) in self.encounters(actor, search)? {
+                                for (other, meeting) in self.encounters(actor, search)? {
                     self.go_on()?;
                     if reached[side].contains_key(&other) {
                         continue;
                     }
-                    reached[side].insert(other, Some((actor, posting)));
+                    reached[side].insert(other, Some((actor, meeting)));
                     if reached[1 - side].contains_key(&other) {
                         break 'search Some(other);
                     }
@@ -423,27 +419,27 @@ impl Ctx<'_> {
             return Ok(rows);
         };
         // Walk back to `from`, then forward to `to`.
-        let mut chain: Vec<(u64, u64, Posting)> = Vec::new();
+                let mut chain: Vec<(u64, u64, u64)> = Vec::new();
         let mut at = middle;
-        while let Some(Some((prev, posting))) = reached[0].get(&at) {
-            chain.push((*prev, at, *posting));
+                while let Some(Some((prev, meeting))) = reached[0].get(&at) {
+            chain.push((*prev, at, *meeting));
             at = *prev;
         }
         chain.reverse();
         let mut at = middle;
-        while let Some(Some((next, posting))) = reached[1].get(&at) {
-            chain.push((at, *next, *posting));
+                while let Some(Some((next, meeting))) = reached[1].get(&at) {
+            chain.push((at, *next, *meeting));
             at = *next;
         }
-        for (step, (a, b, posting)) in chain.into_iter().enumerate() {
-            let meeting = self.meeting(posting.meeting)?;
+                for (step, (a, b, meeting)) in chain.into_iter().enumerate() {
+            let meeting = self.meeting(meeting)?;
             rows.rows.push(vec![
                 Value::Int(step as i64 + 1),
                 Value::Text(self.actor(a)?.name.clone()),
                 Value::Text(self.actor(b)?.name.clone()),
                 Value::Text(meeting.handle.clone()),
                 meeting.date.map_or(Value::Null, Value::Date),
-                self.meeting_value(&meeting, &Column::PlaceName)?,
+                                self.place_name(meeting.place.map_or(0, |p| p.get()))?,
             ]);
         }
         Ok(rows)
@@ -529,23 +525,6 @@ impl Ctx<'_> {
         }
         Ok(rows)
     }
-}
-
-/// The entries present in both sorted lists.
-fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].key().cmp(&b[j].key()) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
 }
 
 fn sort(rows: &mut Rows, keys: &[SortKey]) {

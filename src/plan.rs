@@ -164,8 +164,7 @@ pub(crate) struct PathSearch {
 pub(crate) enum Plan {
     /// Meetings from one index.
     Scan(Scan),
-    /// Meetings present in every input, by a merge of the date-ordered lists.
-    Intersect(Vec<Plan>),
+    
     /// Meetings that pass a predicate.
     Filter(Box<Plan>, Predicate),
     /// (meeting, participant) pairs for the participants paired with an anchor.
@@ -347,25 +346,34 @@ impl Planner<'_> {
                     .iter()
                     .map(|n| self.actor(n))
                     .collect::<Result<Vec<_>>>()?;
-                let mut scans: Vec<Plan> = actors
-                    .iter()
-                    .map(|a| Plan::Scan(Scan::Actor(a.clone(), during)))
-                    .collect();
+                                // Scan the actor with the fewest meetings; the others are looked up in the
+                // cast that each of its entries carries.
+                let mut scanned = None;
+                let mut fewest = u64::MAX;
+                for (i, actor) in actors.iter().enumerate() {
+                    let n = self.reader.meeting_count(actor.id)?;
+                    if n < fewest {
+                        (scanned, fewest) = (Some(i), n);
+                    }
+                }
                 let mut place_used = false;
-                let source = match (scans.len(), &filters.place) {
-                    (0, Some(place)) => {
+                let source = match (scanned, &filters.place) {
+                    (Some(i), _) => Plan::Scan(Scan::Actor(actors[i].clone(), during)),
+                    (None, Some(place)) => {
                         let (place, inside) = self.inside(place)?;
                         place_used = true;
                         Plan::Scan(Scan::Places(place, inside.into_iter().collect(), during))
                     }
-                    (0, None) => Plan::Scan(Scan::All(during)),
-                    (1, _) => scans.remove(0),
-                    _ => Plan::Intersect(scans),
+                    (None, None) => Plan::Scan(Scan::All(during)),
                 };
                 let mut plan = self.filtered_except_place(source, filters, &counted, place_used)?;
-                if !counted.any_certainty {
-                    for actor in actors {
-                        plan = Plan::Filter(Box::new(plan), Predicate::Attended(actor, false));
+                for (i, actor) in actors.into_iter().enumerate() {
+                    // The scanned actor took part in every meeting of its list, at some certainty.
+                    if Some(i) != scanned || !counted.any_certainty {
+                        plan = Plan::Filter(
+                            Box::new(plan),
+                            Predicate::Attended(actor, counted.any_certainty),
+                        );
                     }
                 }
                 let columns = vec![
@@ -595,21 +603,17 @@ impl Plan {
                 during(d)
             ),
             Plan::Scan(Scan::All(d)) => writeln!(f, "{pad}Scan all meetings{}   [index date_meetings]", during(d)),
-            Plan::Intersect(inputs) => {
-                writeln!(f, "{pad}Intersect by date   [merge of sorted lists]")?;
-                inputs.iter().try_for_each(|p| p.write_tree(f, depth + 1))
-            }
             Plan::Filter(input, predicate) => {
                 let (text, source) = match predicate {
                     Predicate::Status(s) => (format!("status in ({})", statuses(s)), "posting entries"),
                     Predicate::Inside(p, all) => {
-                        (format!("place is {p} or one of the {} places inside it", all.len() - 1), "meeting records")
+                        (format!("place is {p} or one of the {} places inside it", all.len() - 1), "posting entries")
                     }
-                    Predicate::Attended(a, any) => (format!("{a} took part ({})", certainty(*any)), "meeting records"),
+                    Predicate::Attended(a, any) => (format!("{a} took part ({})", certainty(*any)), "participants in actor-list entries, else meeting records"),
                     Predicate::Met(a, b, any) => {
-                        (format!("{a} met {b}: different sides or a side unknown ({})", certainty(*any)), "meeting records")
+                        (format!("{a} met {b}: different sides or a side unknown ({})", certainty(*any)), "participants in actor-list entries, else meeting records")
                     }
-                    Predicate::MinParticipants(n) => (format!("at least {n} confirmed participants"), "meeting records"),
+                    Predicate::MinParticipants(n) => (format!("at least {n} confirmed participants"), "participants in actor-list entries, else meeting records"),
                 };
                 writeln!(f, "{pad}Filter {text}   [{source}]")?;
                 input.write_tree(f, depth + 1)
@@ -619,7 +623,7 @@ impl Plan {
                     Pairing::Counterparts => "participants who met",
                     Pairing::Companions => "participants on the same side as",
                 };
-                writeln!(f, "{pad}Expand to {who} {anchor} ({})   [meeting records]", certainty(*any))?;
+                writeln!(f, "{pad}Expand to {who} {anchor} ({})   [participants in actor-list entries, else meeting records]", certainty(*any))?;
                 input.write_tree(f, depth + 1)
             }
             Plan::CountByActor(input) => {

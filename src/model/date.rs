@@ -111,7 +111,36 @@ fn day_number(date: jiff::civil::Date) -> Day {
     Day(days)
 }
 
+impl Day {
+    /// The calendar date of this day number, when it is one.
+    fn civil(self) -> Option<jiff::civil::Date> {
+        let span = jiff::Span::new().try_days(i64::from(self.0)).ok()?;
+        EPOCH.checked_add(span).ok()
+    }
+}
+
 impl DatePoint {
+    /// 1, 2 or 3 for a year, a month or a day: two bits of [`DateSpan::shape`].
+    fn precision_code(self) -> u8 {
+        match self {
+            DatePoint::Year(_) => 1,
+            DatePoint::Month(..) => 2,
+            DatePoint::Day(..) => 3,
+        }
+    }
+
+    /// The point at this precision code that contains `day`.
+    fn containing(day: Day, code: u8) -> Option<DatePoint> {
+        let date = day.civil()?;
+        let (y, m, d) = (date.year(), date.month() as u8, date.day() as u8);
+        match code {
+            1 => Some(DatePoint::Year(y)),
+            2 => Some(DatePoint::Month(y, m)),
+            3 => Some(DatePoint::Day(y, m, d)),
+            _ => None,
+        }
+    }
+
     /// Checks that the point names a real year, month or day (years 1 to 9999).
     pub fn validate(self) -> Result<Self> {
         let checked = match self {
@@ -285,6 +314,23 @@ impl DateSpan {
         self.first_day() <= other.last_day() && other.first_day() <= self.last_day()
     }
 
+        /// The span's shape in one byte: the precision of each end, and whether it is approximate.
+    /// With the first and last days it rebuilds the span ([`DateSpan::from_shape`]), so an
+    /// index entry that keeps days for filtering can also give the date as written.
+    pub(crate) fn shape(&self) -> u8 {
+        self.from.precision_code() | self.to.precision_code() << 2 | u8::from(self.approximate) << 4
+    }
+
+    /// The span of this shape from `first` to `last`; `None` when they do not fit the shape.
+    pub(crate) fn from_shape(shape: u8, first: Day, last: Day) -> Option<DateSpan> {
+        let span = DateSpan {
+            from: DatePoint::containing(first, shape & 3)?,
+            to: DatePoint::containing(last, shape >> 2 & 3)?,
+            approximate: shape & 0x10 != 0,
+        };
+        (shape < 0x20 && span.first_day() == first && span.last_day() == last).then_some(span)
+    }
+
     /// The key that puts spans in date order: first day, then last day.
     pub fn sort_key(&self) -> (Day, Day) {
         (self.first_day(), self.last_day())
@@ -345,9 +391,26 @@ impl Ord for DateSpan {
 mod tests {
     use super::*;
 
-    fn span(text: &str) -> DateSpan {
+        fn span(text: &str) -> DateSpan {
         text.parse().unwrap()
     }
+
+    #[test]
+    fn shape_and_days_rebuild_the_span() {
+        for text in [
+            "2025", "2025-11", "2025-11-30", "~2025-11", "2024-02-29", "0001-01-01",
+            "2025-11-28..2025-12", "~2024..2025-03-02", "1969-12-31", "9999-12",
+        ] {
+            let s = span(text);
+            let rebuilt = DateSpan::from_shape(s.shape(), s.first_day(), s.last_day());
+            assert_eq!(rebuilt, Some(s), "{text}");
+        }
+        let month = span("2025-11");
+        let wrong_end = DateSpan::from_shape(month.shape(), month.first_day(), Day(0));
+        assert_eq!(wrong_end, None);
+        assert_eq!(DateSpan::from_shape(0, Day(0), Day(0)), None);
+    }
+
 
     #[test]
     fn prints_at_its_own_precision() {

@@ -65,13 +65,19 @@ impl<'s> Bulk<'s> {
             .or_default()
             .push((encode_id_key(id).to_vec(), encode_value(record)?));
         for entry in index_entries(id, record.as_record_ref()).into_values() {
-            if let Some((table, owner, posting)) = entry.as_posting() {
-                self.postings
+                        match entry {
+                IndexEntry::Posting {
+                    table,
+                    owner,
+                    posting,
+                } => self
+                    .postings
                     .entry((table, owner))
                     .or_default()
-                    .push(posting);
-            } else if let IndexEntry::Kv { table, key, value } = entry {
-                self.entries.entry(table).or_default().push((key, value));
+                    .push(posting),
+                IndexEntry::Kv { table, key, value } => {
+                    self.entries.entry(table).or_default().push((key, value))
+                }
             }
         }
         let (count, max) = self.counts.entry(R::KIND).or_default();
@@ -124,7 +130,7 @@ impl<'s> Bulk<'s> {
                 chunks
                     .entry(table)
                     .or_default()
-                    .push((key, postings::encode_chunk(chunk)));
+                    .push((key, postings::encode_chunk(owner, chunk)));
             }
         }
         batches.extend(chunks);

@@ -285,16 +285,19 @@ fn compare_postings(
                 ));
                 continue;
             }
-            let want = IndexEntry::posting(table, owner, posting);
+                        let meeting = posting.meeting;
+            let found = IndexEntry::Posting {
+                table,
+                owner,
+                posting,
+            };
             match wanted.remove(&key) {
-                Some((entry, _, _)) if entry == want => {}
+                                Some((entry, _, _)) if entry == found => {}
                 Some(_) => report.problem(format!(
-                    "{name} entry for meeting #{} under owner {owner} is stale",
-                    posting.meeting
+                    "{name} entry for meeting #{meeting} under owner {owner} is stale"
                 )),
                 None => report.problem(format!(
-                    "{name} lists meeting #{} under owner {owner}, which it does not involve",
-                    posting.meeting
+                    "{name} lists meeting #{meeting} under owner {owner}, which it does not involve"
                 )),
             }
         }

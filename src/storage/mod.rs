@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use bulk::Bulk;
 pub(crate) use check::check;
 pub use check::CheckReport;
-pub(crate) use postings::Posting;
+pub(crate) use postings::{cast_of, Member, Posting};
 pub(crate) use read::{Reader, MAX_PLACE_DEPTH};
 pub(crate) use records::Write;
 
@@ -32,7 +32,7 @@ use kv::storage_error;
 
 /// The on-disk format this build reads and writes. Bump it (and add a migration step in
 /// [`Store::ensure_format`]) whenever a key layout or a value version changes.
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 
 /// The sled trees, one per record kind and per index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -6,22 +6,33 @@
 //! list is cut into chunks of at most [`MAX_CHUNK`] entries:
 //!
 //! ```text
-//! key   = owner: u64 BE | day: u32 BE | meeting: u64 BE     (a lower bound of the chunk's entries)
-//! value = VALUE_VERSION: u8 | count: varint | count × entry
-//! entry = Δday: varint | zigzag(Δmeeting): varint | span: varint | status: u8
+//! key    = owner: u64 BE | day: u32 BE | meeting: u64 BE     (a lower bound of the chunk's entries)
+//! value  = VALUE_VERSION: u8 | count: varint | count × entry
+//! entry  = Δday: varint | zigzag(Δmeeting): varint | span: varint | flags: u8 | shape: u8
+//!          | place: varint | [ owner's side: varint ] | others: varint | others × member
+//! flags  = status index (bits 0-2) | 0x08 the owner takes part | 0x10 … confirmed | 0x20 … has a side
+//! member = (Δactor << 2 | has a side << 1 | confirmed): varint | [ side: varint ]
 //! ```
 //!
 //! Entries are sorted by (day, meeting), deltas taken from the previous entry (the first from
 //! zero). Invariants, verified by `check`: chunks are non-empty and hold at most `MAX_CHUNK`
 //! entries; each chunk's key is ≤ its first entry; every entry is < the next chunk's key.
 //! A chunk keeps its key when its first entry is removed, so keys are lower bounds, not copies.
+//!
+//! An entry carries what the questions ask of a meeting most — its date as written (`shape`,
+//! see `DateSpan::shape`), status, place, and in actor lists its whole cast — so that "who met",
+//! "meetings with", "path" and the date, status and place filters read no meeting record. The
+//! cast is stored without the owner (whose own flags ride in `flags`), members in actor order,
+//! each with its certainty and side; sides are numbered within the meeting (see [`Member`]).
+
+use std::sync::Arc;
 
 use super::keys::{decode_chunk_key, encode_chunk_key};
 use super::kv::{KvRead, Overlay};
 use super::values::{get_varint, put_varint, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{DateSpan, Status};
+use crate::model::{Certainty, DateSpan, Day, Meeting, Status};
 
 /// Entries per chunk at most; a chunk that grows past it splits in two.
 pub(crate) const MAX_CHUNK: usize = 512;
@@ -29,9 +40,59 @@ pub(crate) const MAX_CHUNK: usize = 512;
 /// The day of a meeting with no date: after every real day, so undated meetings list last.
 pub(crate) const UNDATED: u32 = u32::MAX;
 
-/// One meeting in a posting list, with what a date or status filter needs to skip it without
-/// reading the meeting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+const OWNER_TAKES_PART: u8 = 0x08;
+const OWNER_CONFIRMED: u8 = 0x10;
+const OWNER_HAS_SIDE: u8 = 0x20;
+
+/// One participant of a meeting, as posting entries record it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Member {
+    pub actor: u64,
+    /// 0 when the side is unknown; otherwise the side's rank among the meeting's distinct
+    /// sides, from 1. Only equality within one meeting matters: "met" is "on different sides".
+    pub side: u64,
+    pub confirmed: bool,
+}
+
+impl Member {
+    /// Whether the two met there: on different sides, or a side unknown.
+    pub(crate) fn met(&self, other: &Member) -> bool {
+        self.side == 0 || other.side == 0 || self.side != other.side
+    }
+
+    /// Whether the two were on the same known side.
+    pub(crate) fn together(&self, other: &Member) -> bool {
+        self.side != 0 && self.side == other.side
+    }
+}
+
+/// The participants of a meeting, in actor order.
+pub(crate) fn cast_of(meeting: &Meeting) -> Vec<Member> {
+    let mut sides: Vec<u64> = meeting
+        .participants
+        .iter()
+        .filter_map(|p| p.side.map(|s| s.get()))
+        .collect();
+    sides.sort_unstable();
+    sides.dedup();
+    let mut cast: Vec<Member> = meeting
+        .participants
+        .iter()
+        .map(|p| Member {
+            actor: p.actor.get(),
+            side: p
+                .side
+                .and_then(|s| sides.binary_search(&s.get()).ok())
+                .map_or(0, |rank| rank as u64 + 1),
+            confirmed: p.certainty == Certainty::Confirmed,
+        })
+        .collect();
+    cast.sort_unstable();
+    cast
+}
+
+/// One meeting in a posting list, with what questions need of it without reading the meeting.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) struct Posting {
     /// The meeting's first day, biased to sort as unsigned; [`UNDATED`] when it has no date.
     pub day: u32,
@@ -39,11 +100,17 @@ pub(crate) struct Posting {
     /// Last day minus first day (0 for a single day or no date).
     pub span: u32,
     pub status: Status,
+    pub date: Option<DateSpan>,
+    /// Where it was held; 0 when unknown.
+    pub place: u64,
+    /// Every participant, in actor lists; empty in the place and date lists.
+    pub cast: Arc<[Member]>,
 }
 
 impl Posting {
-    pub(crate) fn new(meeting: u64, date: Option<&DateSpan>, status: Status) -> Posting {
-        let (day, span) = match date {
+    /// The entry of `meeting` (record id `id`), with its cast when `with_cast`.
+    pub(crate) fn of(id: u64, meeting: &Meeting, cast: Arc<[Member]>) -> Posting {
+        let (day, span) = match &meeting.date {
             Some(d) => (
                 bias(d.first_day().0),
                 (d.last_day().0 - d.first_day().0) as u32,
@@ -52,9 +119,12 @@ impl Posting {
         };
         Posting {
             day,
-            meeting,
+            meeting: id,
             span,
-            status,
+            status: meeting.status,
+            date: meeting.date,
+            place: meeting.place.map_or(0, |p| p.get()),
+            cast,
         }
     }
 
@@ -67,6 +137,14 @@ impl Posting {
     pub(crate) fn last_day(&self) -> u32 {
         self.day.saturating_add(self.span)
     }
+
+    /// The participant `actor`, when the entry carries a cast and the actor is in it.
+    pub(crate) fn member(&self, actor: u64) -> Option<&Member> {
+        self.cast
+            .binary_search_by_key(&actor, |m| m.actor)
+            .ok()
+            .map(|i| &self.cast[i])
+    }
 }
 
 /// Maps a day number to an unsigned value with the same order.
@@ -74,12 +152,25 @@ pub(crate) fn bias(day: i32) -> u32 {
     (day as u32) ^ (1 << 31)
 }
 
+fn unbias(day: u32) -> Day {
+    Day((day ^ (1 << 31)) as i32)
+}
+
 pub(crate) fn status_byte(status: Status) -> u8 {
     Status::ALL.iter().position(|s| *s == status).unwrap_or(0) as u8
 }
 
-pub(crate) fn encode_chunk(entries: &[Posting]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2 + entries.len() * 6);
+fn put_member(out: &mut Vec<u8>, previous: u64, m: &Member) {
+    let flags = u64::from(m.side != 0) << 1 | u64::from(m.confirmed);
+    put_varint(out, (m.actor - previous) << 2 | flags);
+    if m.side != 0 {
+        put_varint(out, m.side);
+    }
+}
+
+/// Encodes the entries of `owner`'s list (sorted by key).
+pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2 + entries.len() * 12);
     out.push(VALUE_VERSION);
     put_varint(&mut out, entries.len() as u64);
     let (mut day, mut meeting) = (0u32, 0u64);
@@ -88,14 +179,52 @@ pub(crate) fn encode_chunk(entries: &[Posting]) -> Vec<u8> {
         let delta = e.meeting.wrapping_sub(meeting) as i64;
         put_varint(&mut out, ((delta << 1) ^ (delta >> 63)) as u64);
         put_varint(&mut out, u64::from(e.span));
-        out.push(status_byte(e.status));
+        let own = e.member(owner);
+        let mut flags = status_byte(e.status);
+        if let Some(own) = own {
+            flags |= OWNER_TAKES_PART;
+            flags |= if own.confirmed { OWNER_CONFIRMED } else { 0 };
+            flags |= if own.side != 0 { OWNER_HAS_SIDE } else { 0 };
+        }
+        out.push(flags);
+        out.push(e.date.map_or(0, |d| d.shape()));
+        put_varint(&mut out, e.place);
+        if let Some(own) = own.filter(|o| o.side != 0) {
+            put_varint(&mut out, own.side);
+        }
+        let others = e.cast.len() - usize::from(own.is_some());
+        put_varint(&mut out, others as u64);
+        let mut previous = 0;
+        for m in e.cast.iter().filter(|m| m.actor != owner) {
+            put_member(&mut out, previous, m);
+            previous = m.actor;
+        }
         (day, meeting) = (e.day, e.meeting);
     }
     out
 }
 
-fn decode_chunk(bytes: &[u8]) -> Result<Vec<Posting>> {
-    let corrupt = |what: &str| Error::Corrupt(format!("posting chunk: {what}"));
+fn corrupt(what: &str) -> Error {
+    Error::Corrupt(format!("posting chunk: {what}"))
+}
+
+fn get_u8(bytes: &[u8], at: &mut usize) -> Result<u8> {
+    let byte = *bytes.get(*at).ok_or_else(|| corrupt("truncated"))?;
+    *at += 1;
+    Ok(byte)
+}
+
+fn get_u32(bytes: &[u8], at: &mut usize, what: &str) -> Result<u32> {
+    u32::try_from(get_varint(bytes, at)?).map_err(|_| corrupt(what))
+}
+
+/// The number of entries in a chunk, read from its header alone.
+fn chunk_len(bytes: &[u8]) -> Result<u64> {
+    let mut at = 1;
+    get_varint(bytes, &mut at)
+}
+
+fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
     let (&version, _) = bytes.split_first().ok_or_else(|| corrupt("empty value"))?;
     if version != VALUE_VERSION {
         return Err(corrupt("unknown version"));
@@ -107,26 +236,69 @@ fn decode_chunk(bytes: &[u8]) -> Result<Vec<Posting>> {
     }
     let mut entries = Vec::with_capacity(count);
     let (mut day, mut meeting) = (0u32, 0u64);
+    let mut cast = Vec::new();
     for _ in 0..count {
-        let delta_day =
-            u32::try_from(get_varint(bytes, &mut at)?).map_err(|_| corrupt("day delta"))?;
         day = day
-            .checked_add(delta_day)
+            .checked_add(get_u32(bytes, &mut at, "day delta")?)
             .ok_or_else(|| corrupt("day overflow"))?;
         let zigzag = get_varint(bytes, &mut at)?;
         let delta = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
         meeting = meeting.wrapping_add(delta as u64);
-        let span = u32::try_from(get_varint(bytes, &mut at)?).map_err(|_| corrupt("span"))?;
-        let status = *bytes.get(at).ok_or_else(|| corrupt("truncated"))?;
-        at += 1;
+        let span = get_u32(bytes, &mut at, "span")?;
+        let flags = get_u8(bytes, &mut at)?;
         let status = *Status::ALL
-            .get(status as usize)
+            .get(usize::from(flags & 7))
             .ok_or_else(|| corrupt("unknown status"))?;
+        let shape = get_u8(bytes, &mut at)?;
+        let date = match shape {
+            0 => None,
+            _ => Some(
+                DateSpan::from_shape(shape, unbias(day), unbias(day.saturating_add(span)))
+                    .ok_or_else(|| corrupt("date"))?,
+            ),
+        };
+        let place = get_varint(bytes, &mut at)?;
+        cast.clear();
+        if flags & OWNER_TAKES_PART != 0 {
+            let side = match flags & OWNER_HAS_SIDE {
+                0 => 0,
+                _ => get_varint(bytes, &mut at)?,
+            };
+            cast.push(Member {
+                actor: owner,
+                side,
+                confirmed: flags & OWNER_CONFIRMED != 0,
+            });
+        }
+        let others = get_varint(bytes, &mut at)?;
+        if others > (bytes.len() - at) as u64 {
+            return Err(corrupt("too many participants"));
+        }
+        let mut actor = 0u64;
+        for _ in 0..others {
+            let packed = get_varint(bytes, &mut at)?;
+            actor = actor
+                .checked_add(packed >> 2)
+                .ok_or_else(|| corrupt("actor overflow"))?;
+            let side = match packed & 2 {
+                0 => 0,
+                _ => get_varint(bytes, &mut at)?,
+            };
+            cast.push(Member {
+                actor,
+                side,
+                confirmed: packed & 1 != 0,
+            });
+        }
+        cast.sort_unstable();
         entries.push(Posting {
             day,
             meeting,
             span,
             status,
+            date,
+            place,
+            cast: Arc::from(cast.as_slice()),
         });
     }
     if at != bytes.len() {
@@ -147,7 +319,7 @@ fn chunk_from(key: &[u8], value: &[u8]) -> Result<Chunk> {
     Ok(Chunk {
         owner,
         bound: (day, meeting),
-        entries: decode_chunk(value)?,
+        entries: decode_chunk(owner, value)?,
     })
 }
 
@@ -187,12 +359,12 @@ fn write_chunk(
     if entries.is_empty() {
         ov.delete(table, &key[..]);
     } else if entries.len() <= MAX_CHUNK {
-        ov.put(table, &key[..], encode_chunk(entries));
+        ov.put(table, &key[..], encode_chunk(owner, entries));
     } else {
         let (low, high) = entries.split_at(entries.len() / 2);
-        ov.put(table, &key[..], encode_chunk(low));
+        ov.put(table, &key[..], encode_chunk(owner, low));
         let high_key = encode_chunk_key(owner, high[0].day, high[0].meeting);
-        ov.put(table, &high_key[..], encode_chunk(high));
+        ov.put(table, &high_key[..], encode_chunk(owner, high));
     }
 }
 
@@ -268,7 +440,7 @@ pub(crate) fn scan(
     let mut found = Vec::new();
     for entry in kv.range(table, &start, Some(&end), false) {
         let (_, value) = entry?;
-        let entries = decode_chunk(&value)?;
+        let entries = decode_chunk(owner, &value)?;
         found.extend(
             entries
                 .into_iter()
@@ -276,6 +448,16 @@ pub(crate) fn scan(
         );
     }
     Ok(found)
+}
+
+/// How many entries `owner`'s list holds, read from the chunk headers without decoding them:
+/// what the planner compares to scan the shortest list.
+pub(crate) fn len(kv: &dyn KvRead, table: Table, owner: u64) -> Result<u64> {
+    let mut total = 0;
+    for entry in kv.prefix(table, &owner.to_be_bytes()) {
+        total += chunk_len(&entry?.1)?;
+    }
+    Ok(total)
 }
 
 /// Whether `owner` has any entry at all.
@@ -296,13 +478,36 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    fn posting(day: u32, meeting: u64) -> Posting {
+        fn posting(day: u32, meeting: u64) -> Posting {
         Posting {
             day,
             meeting,
             span: day % 3,
             status: Status::ALL[(meeting % 6) as usize],
+            date: None,
+            place: meeting % 5,
+            cast: Arc::from([]),
         }
+    }
+
+    /// A cast of up to five actors around `owner`, with varied sides and certainty.
+    fn cast(owner: u64, seed: u64) -> Arc<[Member]> {
+        let mut members: Vec<Member> = (0..seed % 5)
+            .map(|i| Member {
+                actor: owner + 1 + i * (seed % 300 + 1),
+                side: (seed >> i) % 3,
+                confirmed: (seed >> i) & 4 == 0,
+            })
+            .collect();
+        if seed % 7 != 0 {
+            members.push(Member {
+                actor: owner,
+                side: seed % 2,
+                confirmed: seed % 3 != 0,
+            });
+        }
+        members.sort_unstable();
+        Arc::from(members)
     }
 
     proptest! {
@@ -320,16 +525,17 @@ mod tests {
             let mut model: BTreeMap<(u64, u32, u64), Posting> = BTreeMap::new();
             let mut ov = Overlay::new(&store);
             for (owner, day, meeting, add) in ops {
-                let p = posting(day, meeting);
+                                let mut p = posting(day, meeting);
+                p.cast = cast(owner + 1, meeting);
                 let present = model.contains_key(&(owner, day, meeting));
                 if add {
-                    insert(&mut ov, Table::ActorMeetings, owner, p).unwrap();
+                                        insert(&mut ov, Table::ActorMeetings, owner + 1, p.clone()).unwrap();
                     model.insert((owner, day, meeting), p);
                 } else if present {
-                    remove(&mut ov, Table::ActorMeetings, owner, p).unwrap();
+                    remove(&mut ov, Table::ActorMeetings, owner + 1, p).unwrap();
                     model.remove(&(owner, day, meeting));
                 } else {
-                    prop_assert!(remove(&mut ov, Table::ActorMeetings, owner, p).is_err());
+                    prop_assert!(remove(&mut ov, Table::ActorMeetings, owner + 1, p).is_err());
                 }
                 if commit_each {
                     std::mem::replace(&mut ov, Overlay::new(&store)).commit().unwrap();
@@ -338,11 +544,13 @@ mod tests {
             ov.commit().unwrap();
             for owner in 0..3 {
                 for days in [(0, 39), (5, 5), (10, 30), (39, 0)] {
-                    let got = scan(&store, Table::ActorMeetings, owner, days).unwrap();
+                    let got = scan(&store, Table::ActorMeetings, owner + 1, days).unwrap();
                     let want: Vec<Posting> = model.iter()
                         .filter(|((o, d, _), _)| *o == owner && days.0 <= *d && *d <= days.1)
-                        .map(|(_, p)| *p).collect();
+                        .map(|(_, p)| p.clone()).collect();
+                    let total = len(&store, Table::ActorMeetings, owner + 1).unwrap();
                     prop_assert_eq!(got, want);
+                    prop_assert_eq!(total, model.keys().filter(|(o, _, _)| *o == owner).count() as u64);
                 }
             }
             let mut previous_end: Option<(u64, (u32, u64))> = None;
@@ -361,14 +569,30 @@ mod tests {
 
     #[test]
     fn chunks_round_trip_and_reject_garbage() {
-        let entries: Vec<Posting> = (0..700)
-            .map(|i| posting(bias(20_000 + i / 3), 1_000_000 - i as u64 * 7))
+                let owner = 4410;
+        
+        let entries: Vec<Posting> = (0..700u64)
+            .map(|i| {
+                let mut p = posting(bias(20_000 + i as i32 / 3), 1_000_000 - i * 7);
+                if i % 4 == 0 {
+                    let text = ["2025-11", "~2020-03-01", "2019..2020-02", "2025-12-30"];
+                                        let date: DateSpan = text[(i / 4 % 4) as usize].parse().unwrap();
+                    p.day = bias(date.first_day().0);
+                    p.span = (date.last_day().0 - date.first_day().0) as u32;
+                    p.date = Some(date);
+                }
+                p.cast = cast(owner, i);
+                p
+            })
             .collect();
         let mut sorted = entries.clone();
         sorted.sort_by_key(Posting::key);
-        assert_eq!(decode_chunk(&encode_chunk(&sorted)).unwrap(), sorted);
+        sorted.dedup_by_key(|p| p.key());
+        let bytes = encode_chunk(owner, &sorted);
+        assert_eq!(decode_chunk(owner, &bytes).unwrap(), sorted);
+        assert_eq!(chunk_len(&bytes).unwrap(), sorted.len() as u64);
         for bad in [&b""[..], &[1], &[1, 5, 0], &[2, 0], &[1, 1, 0, 0, 0, 9]] {
-            assert!(decode_chunk(bad).is_err());
+            assert!(decode_chunk(owner, bad).is_err());
         }
     }
 }

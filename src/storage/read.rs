@@ -17,7 +17,7 @@ use super::records::{count_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{fold_name, DateSpan, Id, PlaceId, Record, RecordKind};
+use crate::model::{ActorId, fold_name, DateSpan, Id, PlaceId, Record, RecordKind};
 
 /// The deepest a place tree may nest; deeper chains are refused as likely cycles.
 pub(crate) const MAX_PLACE_DEPTH: usize = 64;
@@ -145,6 +145,11 @@ impl<'a> Reader<'a> {
         during: Option<&DateSpan>,
     ) -> Result<Vec<Posting>> {
         self.postings(Table::ActorMeetings, actor, during)
+    }
+
+        /// How many meetings list `actor`, from the posting chunks' headers.
+    pub(crate) fn meeting_count(&self, actor: ActorId) -> Result<u64> {
+        postings::len(self.kv, Table::ActorMeetings, actor.get())
     }
 
     /// The meetings held at `place` itself (not at places inside it), in date order.

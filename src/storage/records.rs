@@ -8,6 +8,7 @@
 //! never disagree about what an index should hold.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::keys::{
     encode_handle_key, encode_id_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag,
@@ -33,7 +34,7 @@ pub(crate) fn record_table(kind: RecordKind) -> Table {
 }
 
 /// One index entry a record owns.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum IndexEntry {
     /// A plain key in `handles`, `names` or `refs`.
     Kv {
@@ -41,29 +42,15 @@ pub(crate) enum IndexEntry {
         key: Vec<u8>,
         value: Vec<u8>,
     },
-    /// An entry in a posting list.
+    /// An entry in the posting list of `owner`.
     Posting {
         table: Table,
         owner: u64,
-        day: u32,
-        meeting: u64,
-        span: u32,
-        status: u8,
+        posting: Posting,
     },
 }
 
 impl IndexEntry {
-    pub(crate) fn posting(table: Table, owner: u64, p: Posting) -> IndexEntry {
-        IndexEntry::Posting {
-            table,
-            owner,
-            day: p.day,
-            meeting: p.meeting,
-            span: p.span,
-            status: postings::status_byte(p.status),
-        }
-    }
-
     /// What identifies the entry; two entries with the same identity differ only in payload.
     fn identity(&self) -> (Table, Vec<u8>) {
         match self {
@@ -71,39 +58,11 @@ impl IndexEntry {
             IndexEntry::Posting {
                 table,
                 owner,
-                day,
-                meeting,
-                ..
+                posting,
             } => (
                 *table,
-                super::keys::encode_chunk_key(*owner, *day, *meeting).to_vec(),
+                super::keys::encode_chunk_key(*owner, posting.day, posting.meeting).to_vec(),
             ),
-        }
-    }
-
-    pub(crate) fn as_posting(&self) -> Option<(Table, u64, Posting)> {
-        match *self {
-            IndexEntry::Posting {
-                table,
-                owner,
-                day,
-                meeting,
-                span,
-                status,
-            } => {
-                let status = *crate::model::Status::ALL.get(status as usize)?;
-                Some((
-                    table,
-                    owner,
-                    Posting {
-                        day,
-                        meeting,
-                        span,
-                        status,
-                    },
-                ))
-            }
-            IndexEntry::Kv { .. } => None,
         }
     }
 }
@@ -201,21 +160,27 @@ pub(crate) fn index_entries(
         }
     }
     if let RecordRef::Meeting(m) = record {
-        let posting = Posting::new(id, m.date.as_ref(), m.status);
-        add(IndexEntry::posting(Table::DateMeetings, 0, posting));
+                // Place and date lists carry no cast; every actor list shares one.
+        let bare = Posting::of(id, m, Arc::from([]));
         if let Some(place) = m.place {
-            add(IndexEntry::posting(
-                Table::PlaceMeetings,
-                place.get(),
-                posting,
-            ));
+            add(IndexEntry::Posting {
+                table: Table::PlaceMeetings,
+                owner: place.get(),
+                posting: bare.clone(),
+            });
         }
+        add(IndexEntry::Posting {
+            table: Table::DateMeetings,
+            owner: 0,
+            posting: bare,
+        });
+        let with_cast = Posting::of(id, m, Arc::from(postings::cast_of(m)));
         for p in &m.participants {
-            add(IndexEntry::posting(
-                Table::ActorMeetings,
-                p.actor.get(),
-                posting,
-            ));
+            add(IndexEntry::Posting {
+                table: Table::ActorMeetings,
+                owner: p.actor.get(),
+                posting: with_cast.clone(),
+            });
         }
     }
     entries
@@ -496,25 +461,29 @@ impl<'s> Write<'s> {
         Ok(())
     }
 
-    fn add_entry(&mut self, entry: IndexEntry) -> Result<()> {
-        match entry.as_posting() {
-            Some((table, owner, posting)) => postings::insert(&mut self.ov, table, owner, posting),
-            None => {
-                if let IndexEntry::Kv { table, key, value } = entry {
-                    self.ov.put(table, key, value);
-                }
+        fn add_entry(&mut self, entry: IndexEntry) -> Result<()> {
+        match entry {
+            IndexEntry::Posting {
+                table,
+                owner,
+                posting,
+            } => postings::insert(&mut self.ov, table, owner, posting),
+            IndexEntry::Kv { table, key, value } => {
+                self.ov.put(table, key, value);
                 Ok(())
             }
         }
     }
 
     fn remove_entry(&mut self, entry: IndexEntry) -> Result<()> {
-        match entry.as_posting() {
-            Some((table, owner, posting)) => postings::remove(&mut self.ov, table, owner, posting),
-            None => {
-                if let IndexEntry::Kv { table, key, .. } = entry {
-                    self.ov.delete(table, key);
-                }
+        match entry {
+            IndexEntry::Posting {
+                table,
+                owner,
+                posting,
+            } => postings::remove(&mut self.ov, table, owner, posting),
+            IndexEntry::Kv { table, key, .. } => {
+                self.ov.delete(table, key);
                 Ok(())
             }
         }

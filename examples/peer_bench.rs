@@ -82,16 +82,16 @@ impl Question {
 
 fn q1(x: &Value) -> Question {
     Question {
-        text: format!("who met #{x}"),
-        columns: &["handle", "meetings"],
+                text: format!("who met #{x} return id, meetings"),
+        columns: &["id", "meetings"],
         hops_within: None,
     }
 }
 
 fn q2(x: &Value, y: &Value) -> Question {
     Question {
-        text: format!("meetings with #{x} and #{y}"),
-        columns: &["meeting", "date", "place"],
+                text: format!("meetings with #{x} and #{y} return id, date, place"),
+        columns: &["id", "date", "place"],
         hops_within: None,
     }
 }
@@ -203,10 +203,10 @@ fn main() {
             "q3",
             Question {
                 text: format!(
-                    "meetings in #{} between {from} and {to_day}",
+                                        "meetings in #{} between {from} and {to_day} return id, date, place",
                     params["q3"]["country"]
                 ),
-                columns: &["meeting", "date", "place"],
+                columns: &["id", "date", "place"],
                 hops_within: None,
             },
             300,
@@ -224,10 +224,10 @@ fn main() {
             "q5",
             Question {
                 text: format!(
-                    "who met #{} order by meetings desc, handle asc limit 10",
+                                        "who met #{} return id, meetings order by meetings desc, id limit 10",
                     params["q5_x"]
                 ),
-                columns: &["handle", "meetings"],
+                columns: &["id", "meetings"],
                 hops_within: None,
             },
             300,
@@ -296,7 +296,7 @@ fn main() {
         "engine": "entrevue",
         "version": format!("{} (git {git})", env!("CARGO_PKG_VERSION")),
         "size": size,
-        "notes": "sled trees: records by id, handles, folded names, chunked posting lists (actor/place/date -> meetings in date order); import: entrevue's bulk CSV path (sorted 1,000-key batches); questions in the language, unprepared: q1 'who met #X', q2 'meetings with #X and #Y', q3 'meetings in #C between A and B' (place tree), q4 'path from #X to #Y' (bidirectional BFS, hops = rows, none beyond 4), q5 'who met #X order by meetings desc, handle asc limit 10', q6 the q1/q2 batch",
+        "notes": "sled trees: records by id, handles, folded names, chunked posting lists (actor/place/date -> meetings in date order, each entry with the meeting's date, place and, in actor lists, its participants); import: entrevue's bulk CSV path (sorted 1,000-key batches); questions in the language, unprepared, each returning only the columns the harness reads (import keeps CSV ids as record ids): q1 'who met #X return id, meetings', q2 'meetings with #X and #Y return id, date, place', q3 'meetings in #C between A and B return id, date, place' (place tree), q4 'path from #X to #Y' (bidirectional BFS, hops = rows, none beyond 4), q5 'who met #X return id, meetings order by meetings desc, id limit 10', q6 the q1/q2 batch",
         "dataset": {"n_actors": report.actors, "n_meetings": report.meetings, "n_participation": report.participations},
         "load_s": (load_s * 1000.0).round() / 1000.0,
         "size_bytes": size_bytes,

@@ -182,6 +182,18 @@ impl Ctx<'_> {
                     .truncate(usize::try_from(*n).unwrap_or(usize::MAX));
                 Stream::Rows(rows)
             }
+                        Plan::Keep(input, keep) => {
+                let rows = self.rows(input)?;
+                Stream::Rows(Rows {
+                    columns: keep.iter().map(|&i| rows.columns[i].clone()).collect(),
+                    rows: rows
+                        .rows
+                        .into_iter()
+                        .map(|row| keep.iter().map(|&i| row[i].clone()).collect())
+                        .collect(),
+                    note: rows.note,
+                })
+            }
             Plan::Path(search) => Stream::Rows(self.path(search)?),
             Plan::Profile(actor) => Stream::Rows(self.profile(actor)?),
             Plan::Sources(meeting) => Stream::Rows(self.sources(meeting)?),
@@ -253,14 +265,19 @@ impl Ctx<'_> {
         };
         match stream {
             Stream::Counts(counts) => {
+                                let needs_record = columns
+                    .iter()
+                    .any(|c| matches!(c, Column::ActorName | Column::ActorHandle));
                 for (actor, count) in counts {
-                    let a = self.actor(actor)?;
+                    self.go_on()?;
+                    let record = needs_record.then(|| self.actor(actor)).transpose()?;
                     let row = columns
                         .iter()
-                        .map(|c| match c {
-                            Column::ActorName => Value::Text(a.name.clone()),
-                            Column::ActorHandle => Value::Text(a.handle.clone()),
-                            Column::Count => Value::Int(count),
+                        .map(|c| match (c, &record) {
+                            (Column::Id, _) => Value::Int(actor as i64),
+                            (Column::ActorName, Some(a)) => Value::Text(a.name.clone()),
+                            (Column::ActorHandle, Some(a)) => Value::Text(a.handle.clone()),
+                            (Column::Count, _) => Value::Int(count),
                             _ => Value::Null,
                         })
                         .collect();
@@ -300,6 +317,7 @@ impl Ctx<'_> {
     /// A column of a meeting: from its posting entry when that holds it, else from the record.
     fn meeting_value(&self, posting: &Posting, column: &Column) -> Result<Value> {
         match column {
+                        Column::Id => return Ok(Value::Int(posting.meeting as i64)),
             Column::Date => return Ok(posting.date.map_or(Value::Null, Value::Date)),
             Column::PlaceName => return self.place_name(posting.place),
             Column::Status => return Ok(Value::Text(posting.status.to_string())),
@@ -309,7 +327,7 @@ impl Ctx<'_> {
         let text_or_null = |t: Option<String>| t.map_or(Value::Null, Value::Text);
         Ok(match column {
             Column::MeetingHandle => Value::Text(m.handle.clone()),
-            Column::Date | Column::PlaceName | Column::Status => Value::Null,
+                        Column::Id | Column::Date | Column::PlaceName | Column::Status => Value::Null,
             Column::Kind => Value::Text(m.kind.clone()),
             Column::Participants => {
                 Value::List(self.names(m.participants.iter().map(|p| p.actor.get()))?)

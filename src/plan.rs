@@ -105,8 +105,10 @@ pub(crate) enum Pairing {
 }
 
 /// An output column.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Column {
+    /// The record number of the row's actor or meeting (what an import keeps of its ids).
+    Id,
     ActorName,
     ActorHandle,
     Count,
@@ -125,6 +127,7 @@ pub(crate) enum Column {
 impl Column {
     pub(crate) fn name(&self) -> &'static str {
         match self {
+                        Column::Id => "id",
             Column::ActorName => "actor",
             Column::ActorHandle => "handle",
             Column::Count => "meetings",
@@ -175,8 +178,10 @@ pub(crate) enum Plan {
     Project(Box<Plan>, Vec<Column>),
     /// Rows in order.
     Sort(Box<Plan>, Vec<SortKey>),
-    /// The first rows.
+        /// The first rows.
     Limit(Box<Plan>, u64),
+    /// These columns of each row, in this order.
+    Keep(Box<Plan>, Vec<usize>),
     /// The shortest chain of "met" between two actors.
     Path(PathSearch),
     /// An actor's profile.
@@ -435,26 +440,73 @@ impl Planner<'_> {
                     during,
                     max_hops: MAX_PATH_HOPS,
                 };
-                return self.ordered(Plan::Path(search), path_columns(), query, Vec::new());
+                                return self.fixed(Plan::Path(search), path_columns(), query);
             }
             Question::WhoIs(name) => {
                 self.no_filters(query, "who is")?;
-                return self.ordered(
-                    Plan::Profile(self.actor(name)?),
-                    profile_columns(),
-                    query,
-                    Vec::new(),
-                );
+                                return self.fixed(Plan::Profile(self.actor(name)?), profile_columns(), query);
             }
             Question::Sources(name) => {
                 self.no_filters(query, "sources of")?;
                 let meeting = self.meeting(name)?;
-                return self.ordered(Plan::Sources(meeting), sources_columns(), query, Vec::new());
+                                return self.fixed(Plan::Sources(meeting), sources_columns(), query);
             }
         };
-        let names: Vec<&'static str> = columns.iter().map(Column::name).collect();
-        let projected = Plan::Project(Box::new(plan), columns);
-        self.ordered(projected, names, query, default_order)
+                // Project what is shown (the returned columns, or the question's own) and what the
+        // order needs besides, so that no record is read for a column nobody asked for.
+        let defaults: Vec<(Column, bool)> = default_order
+            .iter()
+            .map(|k| (columns[k.column].clone(), k.descending))
+            .collect();
+        let mut available = columns.clone();
+        available.push(Column::Id);
+        let available_names: Vec<&'static str> = available.iter().map(Column::name).collect();
+        let shown: Vec<Column> = if query.returns.is_empty() {
+            columns
+        } else {
+            self.returned(query, &available_names)?
+                .into_iter()
+                .map(|i| available[i].clone())
+                .collect()
+        };
+        let mut projected = shown.clone();
+        for order in &query.order {
+            let i = self.column(&order.column, order.span, &available_names, "order by")?;
+            if !projected.contains(&available[i]) {
+                projected.push(available[i].clone());
+            }
+        }
+        let default_keys = defaults
+            .into_iter()
+            .filter_map(|(column, descending)| {
+                let column = projected.iter().position(|c| *c == column)?;
+                Some(SortKey { column, descending })
+            })
+            .collect();
+        let names: Vec<&'static str> = projected.iter().map(Column::name).collect();
+        let output = (0..shown.len()).collect();
+        let plan = Plan::Project(Box::new(plan), projected);
+        self.ordered(plan, names, output, query, default_keys)
+    }
+
+    /// The position of column `name` among `names`, or an error at `span` listing them.
+    fn column(&self, name: &str, span: Span, names: &[&str], clause: &str) -> Result<usize> {
+        names.iter().position(|c| *c == name).ok_or_else(|| {
+            let error = Error::Invalid(format!(
+                "there is no column '{name}' to {clause}; the columns are {}",
+                names.join(", ")
+            ));
+            self.source.at(span, error)
+        })
+    }
+
+    /// The positions, among `names`, of the columns `return` lists.
+    fn returned(&self, query: &Query, names: &[&str]) -> Result<Vec<usize>> {
+        query
+            .returns
+            .iter()
+            .map(|c| self.column(&c.name, c.span, names, "return"))
+            .collect()
     }
 
     /// Adds the status, place and size filters a question asked for.
@@ -511,10 +563,12 @@ impl Planner<'_> {
     }
 
     /// Adds `order by` (before the question's own order) and `limit`.
+        /// Sorts, limits, and keeps the `output` columns (positions among `columns`).
     fn ordered(
         &self,
         plan: Plan,
         columns: Vec<&'static str>,
+        output: Vec<usize>,
         query: &Query,
         default: Vec<SortKey>,
     ) -> Result<Plan> {
@@ -525,15 +579,8 @@ impl Planner<'_> {
             descending,
         } in &query.order
         {
-            let Some(position) = columns.iter().position(|c| c == column) else {
-                let error = Error::Invalid(format!(
-                    "there is no column '{column}' to order by; the columns are {}",
-                    columns.join(", ")
-                ));
-                return Err(self.source.at(*span, error));
-            };
             keys.push(SortKey {
-                column: position,
+                column: self.column(column, *span, &columns, "order by")?,
                 descending: *descending,
             });
         }
@@ -543,10 +590,23 @@ impl Planner<'_> {
         if !keys.is_empty() {
             plan = Plan::Sort(Box::new(plan), keys);
         }
-        if let Some(n) = query.limit {
+                if let Some(n) = query.limit {
             plan = Plan::Limit(Box::new(plan), n);
         }
+        if output.len() < columns.len() || output.iter().enumerate().any(|(i, c)| i != *c) {
+            plan = Plan::Keep(Box::new(plan), output);
+        }
         Ok(plan)
+    }
+
+    /// The columns of a question with fixed columns: all of them, or those `return` lists.
+    fn fixed(&self, plan: Plan, columns: Vec<&'static str>, query: &Query) -> Result<Plan> {
+        let output = if query.returns.is_empty() {
+            (0..columns.len()).collect()
+        } else {
+            self.returned(query, &columns)?
+        };
+        self.ordered(plan, columns, output, query, Vec::new())
     }
 }
 
@@ -643,8 +703,13 @@ impl Plan {
                 writeln!(f, "{pad}Sort by {}", keys.join(", "))?;
                 input.write_tree(f, depth + 1)
             }
-            Plan::Limit(input, n) => {
+                        Plan::Limit(input, n) => {
                 writeln!(f, "{pad}Limit {n}")?;
+                input.write_tree(f, depth + 1)
+            }
+            Plan::Keep(input, columns) => {
+                let list: Vec<String> = columns.iter().map(|c| (c + 1).to_string()).collect();
+                writeln!(f, "{pad}Keep columns {}", list.join(", "))?;
                 input.write_tree(f, depth + 1)
             }
             Plan::Path(p) => {

@@ -2385,3 +2385,100 @@ fn answers_agree_on_a_world_with_long_posting_lists() {
         names_of(&world.in_date_order(mine))
     );
 }
+
+// ---- return: choosing columns ------------------------------------------------------------
+
+fn sorted_table(rows: &Rows) -> Vec<Vec<String>> {
+    let mut all = table(rows);
+    all.sort();
+    all
+}
+
+#[test]
+fn return_keeps_the_columns_it_names_in_its_order() {
+    let db = world();
+    for question in [
+        "who met Ann Archer",
+        "meetings with Ann Archer including all",
+        "meetings in North Province",
+        "timeline of Pia Park",
+    ] {
+        let full = q(&db, question);
+        let picked = [full.columns[2].clone(), full.columns[0].clone()];
+        let text = format!("{question} return {}, {}", picked[0], picked[1]);
+        let returned = q(&db, &text);
+        assert_eq!(returned.columns, picked, "{text}");
+        let expected: Vec<Vec<Value>> = full
+            .rows
+            .iter()
+            .map(|r| vec![r[2].clone(), r[0].clone()])
+            .collect();
+        let expected = Rows {
+            rows: expected,
+            ..returned.clone()
+        };
+        assert_eq!(sorted_table(&returned), sorted_table(&expected), "{text}");
+        assert!(!returned.rows.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn id_is_the_record_number_of_each_row() {
+    let db = world();
+    let actors = q(&db, "who met Ann Archer including all return id, handle");
+    assert!(!actors.rows.is_empty());
+    for row in &actors.rows {
+        let (Value::Int(id), Value::Text(handle)) = (&row[0], &row[1]) else {
+            panic!("{row:?}");
+        };
+        let actor: entrevue::Actor = db.get(entrevue::Id::new(*id as u64)).unwrap().unwrap();
+        assert_eq!(&actor.handle, handle);
+    }
+    let meetings = q(&db, "meetings with Pia Park return id, meeting");
+    assert!(!meetings.rows.is_empty());
+    for row in &meetings.rows {
+        let (Value::Int(id), Value::Text(handle)) = (&row[0], &row[1]) else {
+            panic!("{row:?}");
+        };
+        let meeting: Meeting = db.get(entrevue::Id::new(*id as u64)).unwrap().unwrap();
+        assert_eq!(&meeting.handle, handle);
+    }
+}
+
+#[test]
+fn order_may_use_a_column_that_return_leaves_out() {
+    let db = world();
+    let by_count = q(&db, "who met Ann Archer including all order by meetings desc, actor");
+    let names = q(
+        &db,
+        "who met Ann Archer including all return actor order by meetings desc, actor",
+    );
+    assert_eq!(names.columns, ["actor"]);
+    let expected: Vec<Vec<Value>> = by_count.rows.iter().map(|r| vec![r[0].clone()]).collect();
+    assert_eq!(names.rows, expected);
+    let explained = plan(
+        &db,
+        "who met Ann Archer return actor order by meetings desc",
+    );
+    assert!(explained.contains("Keep columns 1"), "{explained}");
+}
+
+#[test]
+fn return_errors_say_which_columns_exist() {
+    let db = world();
+    let e = err(&db, "who met Ann Archer return actor, nope");
+    let shown = e.to_string();
+    assert!(
+        shown.starts_with(
+            "1:34: there is no column 'nope' to return; the columns are actor, handle, meetings, id"
+        ),
+        "{shown}"
+    );
+    let e = err(&db, "path from Ann Archer to Bo Berg return when");
+    assert!(e.to_string().contains("to return; the columns are"), "{e}");
+    let e = err(&db, "who met Ann Archer limit 2 return id");
+    assert!(
+        e.to_string().contains("`return` goes before `order by` and `limit`"),
+        "{e}"
+    );
+}

@@ -92,6 +92,9 @@ pub struct Query {
     pub question: Question,
     /// Restrictions on the meetings considered.
     pub filters: Filters,
+        /// `return <column> {, <column>}`: the columns to show, in this order; empty for the
+    /// question's own.
+    pub returns: Vec<ColumnRef>,
     /// `order by <column> [asc|desc] {, <column> [asc|desc]}`, in priority order.
     pub order: Vec<Order>,
     /// `limit N`
@@ -152,6 +155,15 @@ pub struct Order {
     pub span: Span,
     /// `desc`
     pub descending: bool,
+}
+
+/// A column named by `return`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ColumnRef {
+    /// The column name, lower-cased.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
 }
 
 /// An `add` statement.

@@ -166,7 +166,8 @@ pub const KEYWORDS: &[&str] = &[
     "path",
     "place",
     "published",
-    "relation",
+        "relation",
+    "return",
     "role",
     "actor",
     "says",
@@ -556,14 +557,19 @@ fn parse_explain(i: Input<'_>) -> PResult<'_, Statement> {
     Ok((i, Statement::Explain(query)))
 }
 
-/// `query = question { filter } [ order ] [ limit ]`
+/// `query = question { filter } [ return ] [ order ] [ limit ]`
 fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     let (i, question) = parse_question(i)?;
     let (i, filters) = parse_filters(i)?;
+    let (i, returns) = opt(parse_return).parse(i)?;
+    let returns = returns.unwrap_or_default();
     let (i, order) = opt(parse_order).parse(i)?;
     let order = order.unwrap_or_default();
     let (i, limit) = opt(preceded(kw("limit"), cut(parse_integer))).parse(i)?;
     let (at, _) = ws(i)?;
+    if next_is(&at, "return") {
+        return fail(&at, "`return` goes before `order by` and `limit`".into());
+    }
     if next_is(&at, "order") {
         let message = if limit.is_some() {
             "`order by` goes before `limit`"
@@ -577,9 +583,10 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     }
     Ok((
         i,
-        Query {
+                Query {
             question,
             filters,
+            returns,
             order,
             limit,
         },
@@ -771,6 +778,23 @@ fn parse_including(i: Input<'_>) -> PResult<'_, StatusFilter> {
         i = rest;
     }
     Ok((i, StatusFilter::Including(statuses)))
+}
+
+/// `return = "return" word { "," word }`
+fn parse_return(i: Input<'_>) -> PResult<'_, Vec<ColumnRef>> {
+    let (mut i, _) = kw("return")(i)?;
+    let mut columns = Vec::new();
+    loop {
+        let (rest, (name, span)) = cut(any_word("a column name"))(i)?;
+        columns.push(ColumnRef {
+            name: name.to_ascii_lowercase(),
+            span,
+        });
+        match sym(",")(rest) {
+            Ok((rest, ())) => i = rest,
+            Err(_) => return Ok((rest, columns)),
+        }
+    }
 }
 
 /// `order = "order" "by" word [ "asc" | "desc" ]`

@@ -179,8 +179,44 @@ fn handles_are_assigned_kept_and_unique() {
     let err =
         w.db.add(Actor::new(ActorKind::Person, "Bad").with_handle("no spaces"))
             .unwrap_err();
-    assert!(matches!(err, Error::Invalid(_)), "{err}");
+        assert!(matches!(err, Error::Invalid(_)), "{err}");
     assert_clean(&w.db);
+}
+
+/// A handle that spells its record's own id (as an import gives) has no index entry, yet it
+/// finds the record and stays unique against handles that are stored.
+#[test]
+fn handles_that_spell_the_id_find_the_record_and_stay_unique() {
+    let db = Database::temporary().unwrap();
+    let person = |name: &str, handle: &str| Actor::new(ActorKind::Person, name).with_handle(handle);
+    let first = db.add(person("First", "1")).unwrap();
+    assert_eq!(first.get(), 1);
+    assert_eq!(db.by_handle::<Actor>("1").unwrap(), Some(first));
+    assert_eq!(db.by_handle::<Actor>("01").unwrap(), None);
+    assert_eq!(db.by_handle::<Actor>("2").unwrap(), None);
+    let taken = db.add(person("Second", "1")).unwrap_err();
+    assert!(matches!(taken, Error::HandleTaken { .. }), "{taken}");
+
+    // Record 2 holds the stored handle "3", so record 3 cannot take "3" as its own id's.
+    let second = db.add(person("Second", "3")).unwrap();
+    assert_eq!(db.by_handle::<Actor>("3").unwrap(), Some(second));
+    let taken = db.add(person("Third", "3")).unwrap_err();
+    assert!(matches!(taken, Error::HandleTaken { .. }), "{taken}");
+
+    // Renaming frees the implicit handle, and another record may then store it.
+    let mut renamed = db.get(first).unwrap().unwrap();
+    renamed.handle = "first".into();
+    db.update(first, renamed).unwrap();
+    assert_eq!(db.by_handle::<Actor>("1").unwrap(), None);
+    assert_eq!(db.by_handle::<Actor>("first").unwrap(), Some(first));
+    let third = db.add(person("Third", "1")).unwrap();
+    assert_eq!(db.by_handle::<Actor>("1").unwrap(), Some(third));
+    // Record 1 cannot take its own id back while record 3 stores it.
+    let mut back = db.get(first).unwrap().unwrap();
+    back.handle = "1".into();
+    let taken = db.update(first, back).unwrap_err();
+    assert!(matches!(taken, Error::HandleTaken { .. }), "{taken}");
+    assert_clean(&db);
 }
 
 #[test]

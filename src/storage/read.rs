@@ -54,6 +54,12 @@ fn ends_within(posting: &Posting, during: Option<&DateSpan>) -> bool {
     }
 }
 
+/// The id a handle would be implicit for: its digits, written without leading zeros.
+pub(crate) fn implicit_id(handle: &str) -> Option<u64> {
+    let id: u64 = handle.parse().ok()?;
+    (id.to_string() == handle).then_some(id)
+}
+
 impl<'a> Reader<'a> {
     pub(crate) fn new(kv: &'a dyn KvRead) -> Self {
         Reader { kv }
@@ -83,7 +89,7 @@ impl<'a> Reader<'a> {
             })
     }
 
-    /// The record of this kind with this handle.
+        /// The record of this kind with this handle.
     pub(crate) fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<Id<R>>> {
         match self
             .kv
@@ -92,7 +98,14 @@ impl<'a> Reader<'a> {
             Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
                 .map(|b| Some(Id::new(u64::from_be_bytes(b))))
                 .map_err(|_| Error::Corrupt(format!("handle '{handle}' maps to a malformed id"))),
-            None => Ok(None),
+            // A handle that spells the record's own id is not stored (see `implicit_handle`).
+            None => match implicit_id(handle) {
+                Some(id) => Ok(self
+                    .get::<R>(Id::new(id))?
+                    .filter(|r| r.handle() == handle)
+                    .map(|_| Id::new(id))),
+                None => Ok(None),
+            },
         }
     }
 

@@ -15,7 +15,7 @@ use super::keys::{
 };
 use super::kv::{KvRead, Overlay};
 use super::postings::{self, Posting};
-use super::read::Reader;
+use super::read::{implicit_id, Reader};
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
@@ -138,11 +138,15 @@ pub(crate) fn index_entries(
     let mut add = |entry: IndexEntry| {
         entries.entry(entry.identity()).or_insert(entry);
     };
-    add(IndexEntry::Kv {
-        table: Table::Handles,
-        key: encode_handle_key(kind, handle(record)),
-        value: id.to_be_bytes().to_vec(),
-    });
+        // A handle that spells the record's own id (as imports give) finds it without an entry:
+    // a million meetings would otherwise pay a million keys.
+    if implicit_id(handle(record)) != Some(id) {
+        add(IndexEntry::Kv {
+            table: Table::Handles,
+            key: encode_handle_key(kind, handle(record)),
+            value: id.to_be_bytes().to_vec(),
+        });
+    }
     for name in names(record) {
         add(IndexEntry::Kv {
             table: Table::Names,
@@ -424,23 +428,22 @@ impl<'s> Write<'s> {
         })
     }
 
-    fn store<R: Record>(&mut self, id: u64, old: Option<&R>, new: &R) -> Result<()> {
+        fn store<R: Record>(&mut self, id: u64, old: Option<&R>, new: &R) -> Result<()> {
         validate(&self.ov, id, new.as_record_ref())?;
-        let old_entries = old
-            .map(|o| index_entries(id, o.as_record_ref()))
-            .unwrap_or_default();
-        let new_entries = index_entries(id, new.as_record_ref());
-        for (identity, entry) in &new_entries {
-            let (table, key) = identity;
-            if *table == Table::Handles
-                && !old_entries.contains_key(identity)
-                && self.ov.get(*table, key)?.is_some()
-            {
+        if old.is_none_or(|o| o.handle() != new.handle()) {
+            let holder = self.reader().by_handle::<R>(new.handle())?;
+            if holder.is_some_and(|h| h.get() != id) {
                 return Err(Error::HandleTaken {
                     kind: R::KIND.word(),
                     handle: new.handle().to_string(),
                 });
             }
+        }
+        let old_entries = old
+            .map(|o| index_entries(id, o.as_record_ref()))
+            .unwrap_or_default();
+        let new_entries = index_entries(id, new.as_record_ref());
+        for (identity, entry) in &new_entries {
             if old_entries.get(identity) != Some(entry) {
                 if let Some(stale) = old_entries.get(identity) {
                     self.remove_entry(stale.clone())?;

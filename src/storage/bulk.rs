@@ -10,7 +10,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::keys::{encode_chunk_key, encode_id_key};
+use super::keys::encode_chunk_key;
+use super::pages::{encode_page, page_key, PER_PAGE};
 use super::kv::storage_error;
 use super::postings::{self, Posting, MAX_CHUNK};
 use super::records::{count_key, index_entries, next_id_key, record_table, IndexEntry};
@@ -31,6 +32,8 @@ type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
 /// Records gathered for one bulk load.
 pub(crate) struct Bulk<'s> {
     store: &'s Store,
+        /// (id, encoded record) per record table.
+    records: BTreeMap<Table, Vec<(u64, Vec<u8>)>>,
     entries: BTreeMap<Table, Pairs>,
     postings: HashMap<(Table, u64), Vec<Posting>>,
     counts: BTreeMap<RecordKind, (u64, u64)>,
@@ -50,7 +53,8 @@ impl<'s> Bulk<'s> {
             ));
         }
         Ok(Bulk {
-            store,
+                        store,
+            records: BTreeMap::new(),
             entries: BTreeMap::new(),
             postings: HashMap::new(),
             counts: BTreeMap::new(),
@@ -60,10 +64,10 @@ impl<'s> Bulk<'s> {
     /// Adds a record with this id. The caller guarantees that ids are unique per kind and that
     /// every reference points at a record of the load.
     pub(crate) fn add<R: Record>(&mut self, id: u64, record: &R) -> Result<()> {
-        self.entries
+                self.records
             .entry(record_table(R::KIND))
             .or_default()
-            .push((encode_id_key(id).to_vec(), encode_value(record)?));
+            .push((id, encode_value(record)?));
         for entry in index_entries(id, record.as_record_ref()).into_values() {
                         match entry {
                 IndexEntry::Posting {
@@ -104,7 +108,25 @@ impl<'s> Bulk<'s> {
     }
 
     fn write(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-        let mut batches: Vec<(Table, Pairs)> = Vec::new();
+                let mut batches: Vec<(Table, Pairs)> = Vec::new();
+        for (table, mut records) in self.records {
+            records.sort_unstable_by_key(|(id, _)| *id);
+            if let Some(w) = records.windows(2).find(|w| w[0].0 == w[1].0) {
+                return Err(Error::Invalid(format!(
+                    "two records of {} share the id {}",
+                    table.name(),
+                    w[0].0
+                )));
+            }
+            let pages = records
+                .chunk_by(|a, b| a.0 / PER_PAGE == b.0 / PER_PAGE)
+                .map(|page| {
+                    let slots = page.iter().map(|(id, r)| (*id, r.as_slice()));
+                    (page_key(page[0].0).to_vec(), encode_page(slots))
+                })
+                .collect();
+            batches.push((table, pages));
+        }
         for (table, mut entries) in self.entries {
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {

@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use super::keys::{
-    decode_handle_key, decode_id_key, decode_name_key, decode_ref_key, encode_id_key,
+    decode_handle_key, decode_name_key, decode_ref_key,
 };
 use super::kv::KvRead;
+use super::pages;
 use super::postings::{self, MAX_CHUNK};
 use super::records::{
     count_key, index_entries, next_id_key, read_counter, record_table, references, IndexEntry,
@@ -134,16 +135,16 @@ fn read_records<R: Record>(
 ) -> Result<()> {
     let kind = R::KIND;
     let (mut count, mut max_id) = (0u64, 0u64);
-    for entry in kv.range(record_table(kind), &[], None, false) {
-        let (key, value) = entry?;
-        count += 1;
-        let id = match decode_id_key(&key) {
-            Ok(id) => id,
-            Err(e) => {
+        for entry in pages::all(kv, record_table(kind)) {
+        let (id, value) = match entry {
+            Ok(slot) => slot,
+            Err(e @ Error::Corrupt(_)) => {
                 report.problem(format!("{kind} table: {}", reason(&e)));
                 continue;
             }
+            Err(e) => return Err(e),
         };
+        count += 1;
         max_id = max_id.max(id);
         let record: R = match decode_value(&value) {
             Ok(r) => r,
@@ -153,10 +154,7 @@ fn read_records<R: Record>(
             }
         };
         for ((target, target_id), _) in references(record.as_record_ref()) {
-            if kv
-                .get(record_table(target), &encode_id_key(target_id))?
-                .is_none()
-            {
+                        if pages::get(kv, record_table(target), target_id)?.is_none() {
                 report.problem(format!(
                     "{kind} #{id} refers to missing {target} #{target_id}"
                 ));

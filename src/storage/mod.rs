@@ -13,6 +13,7 @@ mod bulk;
 mod check;
 mod keys;
 mod kv;
+mod pages;
 mod postings;
 mod read;
 mod records;

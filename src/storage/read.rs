@@ -8,11 +8,12 @@
 use std::collections::BTreeSet;
 
 use super::keys::{
-    decode_name_key, decode_ref_key, encode_handle_key, encode_id_key, encode_name_prefix,
+    decode_name_key, decode_ref_key, encode_handle_key, encode_name_prefix,
     encode_ref_prefix,
 };
 use super::kv::KvRead;
 use super::postings::{self, bias, Posting};
+use super::pages;
 use super::records::{count_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
@@ -67,10 +68,7 @@ impl<'a> Reader<'a> {
 
     /// The record with this id.
     pub(crate) fn get<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
-        match self
-            .kv
-            .get(record_table(R::KIND), &encode_id_key(id.get()))?
-        {
+                match pages::get(self.kv, record_table(R::KIND), id.get())? {
             Some(bytes) => decode_value(&bytes).map(Some),
             None => Ok(None),
         }
@@ -78,15 +76,10 @@ impl<'a> Reader<'a> {
 
     /// Every record of a kind, in id order.
     pub(crate) fn all<R: Record>(&self) -> impl Iterator<Item = Result<(Id<R>, R)>> + 'a {
-        self.kv
-            .range(record_table(R::KIND), &[], None, false)
-            .map(|entry| {
-                let (key, value) = entry?;
-                Ok((
-                    Id::new(super::keys::decode_id_key(&key)?),
-                    decode_value(&value)?,
-                ))
-            })
+                pages::all(self.kv, record_table(R::KIND)).map(|entry| {
+            let (id, value) = entry?;
+            Ok((Id::new(id), decode_value(&value)?))
+        })
     }
 
         /// The record of this kind with this handle.

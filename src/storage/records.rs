@@ -11,9 +11,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::keys::{
-    encode_handle_key, encode_id_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag,
+    encode_handle_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag,
 };
 use super::kv::{KvRead, Overlay};
+use super::pages;
 use super::postings::{self, Posting};
 use super::read::{implicit_id, Reader};
 use super::values::encode_value;
@@ -217,10 +218,7 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
                 "{kind} '{handle}' cannot refer to itself"
             )));
         }
-        if kv
-            .get(record_table(target), &encode_id_key(target_id))?
-            .is_none()
-        {
+                if pages::get(kv, record_table(target), target_id)?.is_none() {
             return Err(Error::Invalid(format!(
                 "{kind} '{handle}' refers to {target} #{target_id}, which does not exist"
             )));
@@ -392,8 +390,7 @@ impl<'s> Write<'s> {
         for entry in index_entries(id.get(), old.as_record_ref()).into_values() {
             self.remove_entry(entry)?;
         }
-        self.ov
-            .delete(record_table(R::KIND), &encode_id_key(id.get())[..]);
+                pages::set(&mut self.ov, record_table(R::KIND), id.get(), None)?;
         self.bump(&count_key(R::KIND), -1)?;
         Ok(())
     }
@@ -456,11 +453,12 @@ impl<'s> Write<'s> {
                 self.remove_entry(entry)?;
             }
         }
-        self.ov.put(
+                pages::set(
+            &mut self.ov,
             record_table(R::KIND),
-            &encode_id_key(id)[..],
-            encode_value(new)?,
-        );
+            id,
+            Some(&encode_value(new)?),
+        )?;
         Ok(())
     }
 

@@ -87,21 +87,22 @@ fn invalid(text: impl Into<String>, reason: impl Into<String>) -> Error {
 
 /// The calendar day, or why there is none ("there is no month 13", "February 2025 has 28 days").
 fn civil(year: i16, month: u8, day: u8) -> Result<jiff::civil::Date> {
-    let text = format!("{year:04}-{month:02}-{day:02}");
+    // Only a failure spells the date out: index entries rebuild dates by the million.
+    let text = || format!("{year:04}-{month:02}-{day:02}");
     if !(1..=9999).contains(&year) {
-        return Err(invalid(text, "years run from 0001 to 9999"));
+        return Err(invalid(text(), "years run from 0001 to 9999"));
     }
     if !(1..=12).contains(&month) {
-        return Err(invalid(text, format!("there is no month {month}")));
+        return Err(invalid(text(), format!("there is no month {month}")));
     }
-    let first =
-        jiff::civil::Date::new(year, month as i8, 1).map_err(|e| invalid(&text, e.to_string()))?;
+    let first = jiff::civil::Date::new(year, month as i8, 1)
+        .map_err(|e| invalid(text(), e.to_string()))?;
     let days = first.days_in_month() as u8;
     if !(1..=days).contains(&day) {
         let name = MONTHS[usize::from(month - 1)];
-        return Err(invalid(text, format!("{name} {year} has {days} days")));
+        return Err(invalid(text(), format!("{name} {year} has {days} days")));
     }
-    jiff::civil::Date::new(year, month as i8, day as i8).map_err(|e| invalid(text, e.to_string()))
+    jiff::civil::Date::new(year, month as i8, day as i8).map_err(|e| invalid(text(), e.to_string()))
 }
 
 fn day_number(date: jiff::civil::Date) -> Day {

@@ -91,8 +91,53 @@ pub(crate) fn cast_of(meeting: &Meeting) -> Vec<Member> {
     cast
 }
 
+/// The participants of one meeting, in actor order: a slice of a buffer that the entries of a
+/// decoded chunk share, so decoding allocates once per chunk rather than once per entry.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Cast {
+    members: Option<Arc<[Member]>>,
+    start: u32,
+    end: u32,
+}
+
+impl Cast {
+    fn within(members: &Arc<[Member]>, start: usize, end: usize) -> Cast {
+        Cast {
+            members: Some(members.clone()),
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
+
+impl From<Vec<Member>> for Cast {
+    fn from(members: Vec<Member>) -> Cast {
+        let end = members.len();
+        Cast::within(&Arc::from(members), 0, end)
+    }
+}
+
+impl std::ops::Deref for Cast {
+    type Target = [Member];
+
+    fn deref(&self) -> &[Member] {
+        match &self.members {
+            Some(all) => &all[self.start as usize..self.end as usize],
+            None => &[],
+        }
+    }
+}
+
+impl PartialEq for Cast {
+    fn eq(&self, other: &Cast) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Cast {}
+
 /// One meeting in a posting list, with what questions need of it without reading the meeting.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Posting {
     /// The meeting's first day, biased to sort as unsigned; [`UNDATED`] when it has no date.
     pub day: u32,
@@ -100,16 +145,17 @@ pub(crate) struct Posting {
     /// Last day minus first day (0 for a single day or no date).
     pub span: u32,
     pub status: Status,
-    pub date: Option<DateSpan>,
+    /// `DateSpan::shape` of the date (0: none); see [`Posting::date`].
+    pub shape: u8,
     /// Where it was held; 0 when unknown.
     pub place: u64,
     /// Every participant, in actor lists; empty in the place and date lists.
-    pub cast: Arc<[Member]>,
+    pub cast: Cast,
 }
 
 impl Posting {
-    /// The entry of `meeting` (record id `id`), with its cast when `with_cast`.
-    pub(crate) fn of(id: u64, meeting: &Meeting, cast: Arc<[Member]>) -> Posting {
+    /// The entry of `meeting` (record id `id`), carrying `cast`.
+    pub(crate) fn of(id: u64, meeting: &Meeting, cast: Cast) -> Posting {
         let (day, span) = match &meeting.date {
             Some(d) => (
                 bias(d.first_day().0),
@@ -121,8 +167,8 @@ impl Posting {
             day,
             meeting: id,
             span,
-            status: meeting.status,
-            date: meeting.date,
+                        status: meeting.status,
+            shape: meeting.date.map_or(0, |d| d.shape()),
             place: meeting.place.map_or(0, |p| p.get()),
             cast,
         }
@@ -136,6 +182,14 @@ impl Posting {
     /// The last day the meeting covers (biased).
     pub(crate) fn last_day(&self) -> u32 {
         self.day.saturating_add(self.span)
+    }
+
+        /// The meeting's date as written, rebuilt from the entry (decoded only when asked for).
+    pub(crate) fn date(&self) -> Option<DateSpan> {
+        match self.shape {
+            0 => None,
+            shape => DateSpan::from_shape(shape, unbias(self.day), unbias(self.last_day())),
+        }
     }
 
     /// The participant `actor`, when the entry carries a cast and the actor is in it.
@@ -187,7 +241,7 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
             flags |= if own.side != 0 { OWNER_HAS_SIDE } else { 0 };
         }
         out.push(flags);
-        out.push(e.date.map_or(0, |d| d.shape()));
+                out.push(e.shape);
         put_varint(&mut out, e.place);
         if let Some(own) = own.filter(|o| o.side != 0) {
             put_varint(&mut out, own.side);
@@ -234,9 +288,11 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
     if count > MAX_CHUNK * 2 {
         return Err(corrupt("too many entries"));
     }
-    let mut entries = Vec::with_capacity(count);
+        let mut entries = Vec::with_capacity(count);
     let (mut day, mut meeting) = (0u32, 0u64);
-    let mut cast = Vec::new();
+    // Every entry's members go into one buffer; each entry keeps its range of it.
+    let mut members: Vec<Member> = Vec::new();
+    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(count);
     for _ in 0..count {
         day = day
             .checked_add(get_u32(bytes, &mut at, "day delta")?)
@@ -249,22 +305,15 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
         let status = *Status::ALL
             .get(usize::from(flags & 7))
             .ok_or_else(|| corrupt("unknown status"))?;
-        let shape = get_u8(bytes, &mut at)?;
-        let date = match shape {
-            0 => None,
-            _ => Some(
-                DateSpan::from_shape(shape, unbias(day), unbias(day.saturating_add(span)))
-                    .ok_or_else(|| corrupt("date"))?,
-            ),
-        };
+                let shape = get_u8(bytes, &mut at)?;
         let place = get_varint(bytes, &mut at)?;
-        cast.clear();
+        let start = members.len();
         if flags & OWNER_TAKES_PART != 0 {
             let side = match flags & OWNER_HAS_SIDE {
                 0 => 0,
                 _ => get_varint(bytes, &mut at)?,
             };
-            cast.push(Member {
+                        members.push(Member {
                 actor: owner,
                 side,
                 confirmed: flags & OWNER_CONFIRMED != 0,
@@ -284,25 +333,32 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
                 0 => 0,
                 _ => get_varint(bytes, &mut at)?,
             };
-            cast.push(Member {
+                        members.push(Member {
                 actor,
                 side,
                 confirmed: packed & 1 != 0,
             });
         }
-        cast.sort_unstable();
+                members[start..].sort_unstable();
+        ranges.push((start, members.len()));
         entries.push(Posting {
             day,
             meeting,
             span,
             status,
-            date,
+            shape,
             place,
-            cast: Arc::from(cast.as_slice()),
+            cast: Cast::default(),
         });
     }
     if at != bytes.len() {
         return Err(corrupt("trailing bytes"));
+    }
+    if !members.is_empty() {
+        let members: Arc<[Member]> = Arc::from(members);
+        for (entry, (start, end)) in entries.iter_mut().zip(ranges) {
+            entry.cast = Cast::within(&members, start, end);
+        }
     }
     Ok(entries)
 }
@@ -484,14 +540,14 @@ mod tests {
             meeting,
             span: day % 3,
             status: Status::ALL[(meeting % 6) as usize],
-            date: None,
+                        shape: 0,
             place: meeting % 5,
-            cast: Arc::from([]),
+            cast: Cast::default(),
         }
     }
 
     /// A cast of up to five actors around `owner`, with varied sides and certainty.
-    fn cast(owner: u64, seed: u64) -> Arc<[Member]> {
+        fn cast(owner: u64, seed: u64) -> Cast {
         let mut members: Vec<Member> = (0..seed % 5)
             .map(|i| Member {
                 actor: owner + 1 + i * (seed % 300 + 1),
@@ -506,8 +562,8 @@ mod tests {
                 confirmed: seed % 3 != 0,
             });
         }
-        members.sort_unstable();
-        Arc::from(members)
+                members.sort_unstable();
+        Cast::from(members)
     }
 
     proptest! {
@@ -579,7 +635,8 @@ mod tests {
                                         let date: DateSpan = text[(i / 4 % 4) as usize].parse().unwrap();
                     p.day = bias(date.first_day().0);
                     p.span = (date.last_day().0 - date.first_day().0) as u32;
-                    p.date = Some(date);
+                                        p.shape = date.shape();
+                    assert_eq!(p.date(), Some(date));
                 }
                 p.cast = cast(owner, i);
                 p

@@ -14,7 +14,7 @@ use super::keys::{
 use super::kv::KvRead;
 use super::postings::{self, bias, Posting};
 use super::pages;
-use super::records::{count_key, read_counter, record_table};
+use super::records::{count_key, next_id_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
@@ -223,7 +223,12 @@ impl<'a> Reader<'a> {
     }
 
     /// How many records of `kind` there are (a stored counter, not a scan).
-    pub(crate) fn count(&self, kind: RecordKind) -> Result<u64> {
+        pub(crate) fn count(&self, kind: RecordKind) -> Result<u64> {
         read_counter(self.kv, &count_key(kind))
+    }
+
+    /// The highest id handed out for a kind: every record of it has an id up to this.
+    pub(crate) fn last_id(&self, kind: RecordKind) -> Result<u64> {
+        read_counter(self.kv, &next_id_key(kind))
     }
 }

@@ -8,14 +8,13 @@
 //! never disagree about what an index should hold.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::keys::{
     encode_handle_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag,
 };
 use super::kv::{KvRead, Overlay};
 use super::pages;
-use super::postings::{self, Posting};
+use super::postings::{self, Cast, Posting};
 use super::read::{implicit_id, Reader};
 use super::values::encode_value;
 use super::{Store, Table};
@@ -166,7 +165,7 @@ pub(crate) fn index_entries(
     }
     if let RecordRef::Meeting(m) = record {
                 // Place and date lists carry no cast; every actor list shares one.
-        let bare = Posting::of(id, m, Arc::from([]));
+        let bare = Posting::of(id, m, Cast::default());
         if let Some(place) = m.place {
             add(IndexEntry::Posting {
                 table: Table::PlaceMeetings,
@@ -179,7 +178,7 @@ pub(crate) fn index_entries(
             owner: 0,
             posting: bare,
         });
-        let with_cast = Posting::of(id, m, Arc::from(postings::cast_of(m)));
+        let with_cast = Posting::of(id, m, Cast::from(postings::cast_of(m)));
         for p in &m.participants {
             add(IndexEntry::Posting {
                 table: Table::ActorMeetings,

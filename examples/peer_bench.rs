@@ -82,7 +82,7 @@ impl Question {
 
 fn q1(x: &Value) -> Question {
     Question {
-                text: format!("who met #{x} return id, meetings"),
+        text: format!("who met #{x} return id, meetings"),
         columns: &["id", "meetings"],
         hops_within: None,
     }
@@ -90,7 +90,7 @@ fn q1(x: &Value) -> Question {
 
 fn q2(x: &Value, y: &Value) -> Question {
     Question {
-                text: format!("meetings with #{x} and #{y} return id, date, place"),
+        text: format!("meetings with #{x} and #{y} return id, date, place"),
         columns: &["id", "date", "place"],
         hops_within: None,
     }
@@ -203,7 +203,7 @@ fn main() {
             "q3",
             Question {
                 text: format!(
-                                        "meetings in #{} between {from} and {to_day} return id, date, place",
+                    "meetings in #{} between {from} and {to_day} return id, date, place",
                     params["q3"]["country"]
                 ),
                 columns: &["id", "date", "place"],
@@ -224,7 +224,7 @@ fn main() {
             "q5",
             Question {
                 text: format!(
-                                        "who met #{} return id, meetings order by meetings desc, id limit 10",
+                    "who met #{} return id, meetings order by meetings desc, id limit 10",
                     params["q5_x"]
                 ),
                 columns: &["id", "meetings"],

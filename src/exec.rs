@@ -31,7 +31,7 @@ pub(crate) fn execute(reader: Reader<'_>, plan: &Plan, interrupt: &AtomicBool) -
 
 enum Stream {
     Meetings(Vec<Posting>),
-        Counts(Vec<(u64, i64)>),
+    Counts(Vec<(u64, i64)>),
     Rows(Rows),
 }
 
@@ -101,7 +101,7 @@ impl Ctx<'_> {
         self.cached(id, |c| &mut c.actors)
     }
 
-        fn place(&self, id: u64) -> Result<Rc<Place>> {
+    fn place(&self, id: u64) -> Result<Rc<Place>> {
         self.cached(id, |c| &mut c.places)
     }
 
@@ -117,23 +117,39 @@ impl Ctx<'_> {
     fn run(&self, plan: &Plan) -> Result<Stream> {
         Ok(match plan {
             Plan::Scan(scan) => Stream::Meetings(self.scan(scan)?),
-            
-            Plan::Filter(input, predicate) => {
+
+            Plan::Filter(..) => {
+                // A chain of filters runs as one pass, innermost predicate first.
+                let mut predicates = Vec::new();
+                let mut input = plan;
+                while let Plan::Filter(inner, predicate) = input {
+                    predicates.push(predicate);
+                    input = inner;
+                }
+                predicates.reverse();
                 let mut meetings = self.meetings(input)?;
                 let mut error = None;
-                meetings.retain(|p| match self.test(p, predicate) {
-                    Ok(keep) => keep,
-                    Err(e) => {
-                        error.get_or_insert(e);
-                        false
-                    }
+                meetings.retain(|p| {
+                    predicates
+                        .iter()
+                        .try_fold(true, |keep, predicate| {
+                            if keep {
+                                self.test(p, predicate)
+                            } else {
+                                Ok(false)
+                            }
+                        })
+                        .unwrap_or_else(|e| {
+                            error.get_or_insert(e);
+                            false
+                        })
                 });
                 if let Some(e) = error {
                     return Err(e);
                 }
                 Stream::Meetings(meetings)
             }
-                        Plan::Expand(..) => {
+            Plan::Expand(..) => {
                 return Err(Error::Invalid(
                     "an expansion to participants must be counted".into(),
                 ))
@@ -176,7 +192,7 @@ impl Ctx<'_> {
                     .truncate(usize::try_from(*n).unwrap_or(usize::MAX));
                 Stream::Rows(rows)
             }
-                        Plan::Keep(input, keep) => {
+            Plan::Keep(input, keep) => {
                 let rows = self.rows(input)?;
                 Stream::Rows(Rows {
                     columns: keep.iter().map(|&i| rows.columns[i].clone()).collect(),
@@ -230,7 +246,7 @@ impl Ctx<'_> {
         }
     }
 
-        fn test(&self, posting: &Posting, predicate: &Predicate) -> Result<bool> {
+    fn test(&self, posting: &Posting, predicate: &Predicate) -> Result<bool> {
         Ok(match predicate {
             Predicate::Status(statuses) => statuses.contains(&posting.status),
             Predicate::Inside(_, places) => places.contains(&PlaceId::new(posting.place)),
@@ -259,7 +275,7 @@ impl Ctx<'_> {
         };
         match stream {
             Stream::Counts(counts) => {
-                                let needs_record = columns
+                let needs_record = columns
                     .iter()
                     .any(|c| matches!(c, Column::ActorName | Column::ActorHandle));
                 for (actor, count) in counts {
@@ -279,7 +295,7 @@ impl Ctx<'_> {
                 }
             }
             Stream::Meetings(meetings) => {
-                                for posting in meetings {
+                for posting in meetings {
                     self.go_on()?;
                     let row = columns
                         .iter()
@@ -301,7 +317,7 @@ impl Ctx<'_> {
             .collect()
     }
 
-        fn place_name(&self, place: u64) -> Result<Value> {
+    fn place_name(&self, place: u64) -> Result<Value> {
         Ok(match place {
             0 => Value::Null,
             id => Value::Text(self.place(id)?.name.clone()),
@@ -311,7 +327,7 @@ impl Ctx<'_> {
     /// A column of a meeting: from its posting entry when that holds it, else from the record.
     fn meeting_value(&self, posting: &Posting, column: &Column) -> Result<Value> {
         match column {
-                        Column::Id => return Ok(Value::Int(posting.meeting as i64)),
+            Column::Id => return Ok(Value::Int(posting.meeting as i64)),
             Column::Date => return Ok(posting.date().map_or(Value::Null, Value::Date)),
             Column::PlaceName => return self.place_name(posting.place),
             Column::Status => return Ok(Value::Text(posting.status.to_string())),
@@ -321,7 +337,7 @@ impl Ctx<'_> {
         let text_or_null = |t: Option<String>| t.map_or(Value::Null, Value::Text);
         Ok(match column {
             Column::MeetingHandle => Value::Text(m.handle.clone()),
-                        Column::Id | Column::Date | Column::PlaceName | Column::Status => Value::Null,
+            Column::Id | Column::Date | Column::PlaceName | Column::Status => Value::Null,
             Column::Kind => Value::Text(m.kind.clone()),
             Column::Participants => {
                 Value::List(self.names(m.participants.iter().map(|p| p.actor.get()))?)
@@ -349,7 +365,7 @@ impl Ctx<'_> {
         })
     }
 
-        /// Who `actor` met in the meetings the search counts, with the meeting of each encounter.
+    /// Who `actor` met in the meetings the search counts, with the meeting of each encounter.
     fn encounters(&self, actor: u64, search: &PathSearch) -> Result<Vec<(u64, u64)>> {
         let mut found = Vec::new();
         for posting in self
@@ -394,7 +410,7 @@ impl Ctx<'_> {
             ));
             return Ok(rows);
         }
-                // Each reached actor: the actor and meeting it was reached through.
+        // Each reached actor: the actor and meeting it was reached through.
         type Trail = HashMap<u64, Option<(u64, u64)>>;
         let mut reached: [Trail; 2] = [HashMap::from([(from, None)]), HashMap::from([(to, None)])];
         let mut frontier: [VecDeque<u64>; 2] = [VecDeque::from([from]), VecDeque::from([to])];
@@ -409,7 +425,7 @@ impl Ctx<'_> {
             let mut current: Vec<u64> = frontier[side].drain(..).collect();
             current.sort_unstable();
             for actor in current {
-                                for (other, meeting) in self.encounters(actor, search)? {
+                for (other, meeting) in self.encounters(actor, search)? {
                     self.go_on()?;
                     if reached[side].contains_key(&other) {
                         continue;
@@ -431,19 +447,19 @@ impl Ctx<'_> {
             return Ok(rows);
         };
         // Walk back to `from`, then forward to `to`.
-                let mut chain: Vec<(u64, u64, u64)> = Vec::new();
+        let mut chain: Vec<(u64, u64, u64)> = Vec::new();
         let mut at = middle;
-                while let Some(Some((prev, meeting))) = reached[0].get(&at) {
+        while let Some(Some((prev, meeting))) = reached[0].get(&at) {
             chain.push((*prev, at, *meeting));
             at = *prev;
         }
         chain.reverse();
         let mut at = middle;
-                while let Some(Some((next, meeting))) = reached[1].get(&at) {
+        while let Some(Some((next, meeting))) = reached[1].get(&at) {
             chain.push((at, *next, *meeting));
             at = *next;
         }
-                for (step, (a, b, meeting)) in chain.into_iter().enumerate() {
+        for (step, (a, b, meeting)) in chain.into_iter().enumerate() {
             let meeting = self.meeting(meeting)?;
             rows.rows.push(vec![
                 Value::Int(step as i64 + 1),
@@ -451,7 +467,7 @@ impl Ctx<'_> {
                 Value::Text(self.actor(b)?.name.clone()),
                 Value::Text(meeting.handle.clone()),
                 meeting.date.map_or(Value::Null, Value::Date),
-                                self.place_name(meeting.place.map_or(0, |p| p.get()))?,
+                self.place_name(meeting.place.map_or(0, |p| p.get()))?,
             ]);
         }
         Ok(rows)
@@ -566,7 +582,7 @@ fn count_each(mut actors: Vec<u64>, last_id: u64) -> Vec<(u64, i64)> {
 
 fn sort(rows: &mut Rows, keys: &[SortKey]) {
     // Sort positions by keys computed once per row, then put the rows in that order.
-        let order: Vec<usize> = {
+    let order: Vec<usize> = {
         // Row i's keys are row_keys[i * n .. (i + 1) * n].
         let n = keys.len();
         let row_keys: Vec<crate::rows::SortKey<'_>> = rows
@@ -577,7 +593,11 @@ fn sort(rows: &mut Rows, keys: &[SortKey]) {
         let mut order: Vec<usize> = (0..rows.rows.len()).collect();
         order.sort_by(|&x, &y| {
             keys.iter()
-                .zip(row_keys[x * n..(x + 1) * n].iter().zip(&row_keys[y * n..(y + 1) * n]))
+                .zip(
+                    row_keys[x * n..(x + 1) * n]
+                        .iter()
+                        .zip(&row_keys[y * n..(y + 1) * n]),
+                )
                 .map(|(k, (a, b))| {
                     let nulls = matches!(a, crate::rows::SortKey::Null)
                         || matches!(b, crate::rows::SortKey::Null);

@@ -127,7 +127,7 @@ pub(crate) enum Column {
 impl Column {
     pub(crate) fn name(&self) -> &'static str {
         match self {
-                        Column::Id => "id",
+            Column::Id => "id",
             Column::ActorName => "actor",
             Column::ActorHandle => "handle",
             Column::Count => "meetings",
@@ -167,7 +167,7 @@ pub(crate) struct PathSearch {
 pub(crate) enum Plan {
     /// Meetings from one index.
     Scan(Scan),
-    
+
     /// Meetings that pass a predicate.
     Filter(Box<Plan>, Predicate),
     /// (meeting, participant) pairs for the participants paired with an anchor.
@@ -178,7 +178,7 @@ pub(crate) enum Plan {
     Project(Box<Plan>, Vec<Column>),
     /// Rows in order.
     Sort(Box<Plan>, Vec<SortKey>),
-        /// The first rows.
+    /// The first rows.
     Limit(Box<Plan>, u64),
     /// These columns of each row, in this order.
     Keep(Box<Plan>, Vec<usize>),
@@ -351,7 +351,7 @@ impl Planner<'_> {
                     .iter()
                     .map(|n| self.actor(n))
                     .collect::<Result<Vec<_>>>()?;
-                                // Scan the actor with the fewest meetings; the others are looked up in the
+                // Scan the actor with the fewest meetings; the others are looked up in the
                 // cast that each of its entries carries.
                 let mut scanned = None;
                 let mut fewest = u64::MAX;
@@ -440,19 +440,19 @@ impl Planner<'_> {
                     during,
                     max_hops: MAX_PATH_HOPS,
                 };
-                                return self.fixed(Plan::Path(search), path_columns(), query);
+                return self.fixed(Plan::Path(search), path_columns(), query);
             }
             Question::WhoIs(name) => {
                 self.no_filters(query, "who is")?;
-                                return self.fixed(Plan::Profile(self.actor(name)?), profile_columns(), query);
+                return self.fixed(Plan::Profile(self.actor(name)?), profile_columns(), query);
             }
             Question::Sources(name) => {
                 self.no_filters(query, "sources of")?;
                 let meeting = self.meeting(name)?;
-                                return self.fixed(Plan::Sources(meeting), sources_columns(), query);
+                return self.fixed(Plan::Sources(meeting), sources_columns(), query);
             }
         };
-                // Project what is shown (the returned columns, or the question's own) and what the
+        // Project what is shown (the returned columns, or the question's own) and what the
         // order needs besides, so that no record is read for a column nobody asked for.
         let defaults: Vec<(Column, bool)> = default_order
             .iter()
@@ -563,7 +563,7 @@ impl Planner<'_> {
     }
 
     /// Adds `order by` (before the question's own order) and `limit`.
-        /// Sorts, limits, and keeps the `output` columns (positions among `columns`).
+    /// Sorts, limits, and keeps the `output` columns (positions among `columns`).
     fn ordered(
         &self,
         plan: Plan,
@@ -590,7 +590,7 @@ impl Planner<'_> {
         if !keys.is_empty() {
             plan = Plan::Sort(Box::new(plan), keys);
         }
-                if let Some(n) = query.limit {
+        if let Some(n) = query.limit {
             plan = Plan::Limit(Box::new(plan), n);
         }
         if output.len() < columns.len() || output.iter().enumerate().any(|(i, c)| i != *c) {

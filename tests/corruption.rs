@@ -66,7 +66,7 @@ fn check_reports_each_disagreement() {
 fn undecodable_records_are_reported_not_panicked_on() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = build(dir.path());
-        raw(dir.path(), |db| {
+    raw(dir.path(), |db| {
         // The page of actors 0..63 with one slot: actor `a`, whose record is garbage.
         let page = [1, 1, a as u8, 3, 1, 0xff, 0xff];
         db.open_tree("actors")

@@ -1800,24 +1800,25 @@ fn explain_names_the_index_of_each_scan() {
     let date = plan(&db, "meetings during 2025-03");
     assert!(date.contains("[index date_meetings]"), "{date}");
 
-        // Two actors: one scan of the actor with fewer meetings, whatever the order they are
+    // Two actors: one scan of the actor with fewer meetings, whatever the order they are
     // named in; the other is tested on each entry's participants.
     let both = plan(&db, "meetings with Ann Archer and Bo Berg");
     assert_eq!(both.matches("[index actor_meetings").count(), 1, "{both}");
-    let fewer = |name: &str| {
-        db.query(&format!("timeline of {name}"))
-            .unwrap()
-            .rows
-            .len()
-    };
+    let fewer = |name: &str| db.query(&format!("timeline of {name}")).unwrap().rows.len();
     let (scanned, tested) = if fewer("Bo Berg") <= fewer("Ann Archer") {
         ("Bo Berg", "Ann Archer")
     } else {
         ("Ann Archer", "Bo Berg")
     };
     for text in [both, plan(&db, "meetings with Bo Berg and Ann Archer")] {
-        assert!(text.contains(&format!("Scan meetings of {scanned}")), "{text}");
-        assert!(text.contains(&format!("Filter {tested} took part")), "{text}");
+        assert!(
+            text.contains(&format!("Scan meetings of {scanned}")),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("Filter {tested} took part")),
+            "{text}"
+        );
     }
 
     // explain does not run the question, but it resolves names.
@@ -2448,7 +2449,10 @@ fn id_is_the_record_number_of_each_row() {
 #[test]
 fn order_may_use_a_column_that_return_leaves_out() {
     let db = world();
-    let by_count = q(&db, "who met Ann Archer including all order by meetings desc, actor");
+    let by_count = q(
+        &db,
+        "who met Ann Archer including all order by meetings desc, actor",
+    );
     let names = q(
         &db,
         "who met Ann Archer including all return actor order by meetings desc, actor",
@@ -2478,7 +2482,8 @@ fn return_errors_say_which_columns_exist() {
     assert!(e.to_string().contains("to return; the columns are"), "{e}");
     let e = err(&db, "who met Ann Archer limit 2 return id");
     assert!(
-        e.to_string().contains("`return` goes before `order by` and `limit`"),
+        e.to_string()
+            .contains("`return` goes before `order by` and `limit`"),
         "{e}"
     );
 }

@@ -179,7 +179,7 @@ fn handles_are_assigned_kept_and_unique() {
     let err =
         w.db.add(Actor::new(ActorKind::Person, "Bad").with_handle("no spaces"))
             .unwrap_err();
-        assert!(matches!(err, Error::Invalid(_)), "{err}");
+    assert!(matches!(err, Error::Invalid(_)), "{err}");
     assert_clean(&w.db);
 }
 

@@ -95,8 +95,8 @@ fn civil(year: i16, month: u8, day: u8) -> Result<jiff::civil::Date> {
     if !(1..=12).contains(&month) {
         return Err(invalid(text(), format!("there is no month {month}")));
     }
-    let first = jiff::civil::Date::new(year, month as i8, 1)
-        .map_err(|e| invalid(text(), e.to_string()))?;
+    let first =
+        jiff::civil::Date::new(year, month as i8, 1).map_err(|e| invalid(text(), e.to_string()))?;
     let days = first.days_in_month() as u8;
     if !(1..=days).contains(&day) {
         let name = MONTHS[usize::from(month - 1)];
@@ -315,7 +315,7 @@ impl DateSpan {
         self.first_day() <= other.last_day() && other.first_day() <= self.last_day()
     }
 
-        /// The span's shape in one byte: the precision of each end, and whether it is approximate.
+    /// The span's shape in one byte: the precision of each end, and whether it is approximate.
     /// With the first and last days it rebuilds the span ([`DateSpan::from_shape`]), so an
     /// index entry that keeps days for filtering can also give the date as written.
     pub(crate) fn shape(&self) -> u8 {
@@ -392,15 +392,23 @@ impl Ord for DateSpan {
 mod tests {
     use super::*;
 
-        fn span(text: &str) -> DateSpan {
+    fn span(text: &str) -> DateSpan {
         text.parse().unwrap()
     }
 
     #[test]
     fn shape_and_days_rebuild_the_span() {
         for text in [
-            "2025", "2025-11", "2025-11-30", "~2025-11", "2024-02-29", "0001-01-01",
-            "2025-11-28..2025-12", "~2024..2025-03-02", "1969-12-31", "9999-12",
+            "2025",
+            "2025-11",
+            "2025-11-30",
+            "~2025-11",
+            "2024-02-29",
+            "0001-01-01",
+            "2025-11-28..2025-12",
+            "~2024..2025-03-02",
+            "1969-12-31",
+            "9999-12",
         ] {
             let s = span(text);
             let rebuilt = DateSpan::from_shape(s.shape(), s.first_day(), s.last_day());
@@ -411,7 +419,6 @@ mod tests {
         assert_eq!(wrong_end, None);
         assert_eq!(DateSpan::from_shape(0, Day(0), Day(0)), None);
     }
-
 
     #[test]
     fn prints_at_its_own_precision() {

@@ -11,8 +11,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::keys::encode_chunk_key;
-use super::pages::{encode_page, page_key, PER_PAGE};
 use super::kv::storage_error;
+use super::pages::{encode_page, page_key, PER_PAGE};
 use super::postings::{self, Posting, MAX_CHUNK};
 use super::records::{count_key, index_entries, next_id_key, record_table, IndexEntry};
 use super::values::encode_value;
@@ -32,7 +32,7 @@ type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
 /// Records gathered for one bulk load.
 pub(crate) struct Bulk<'s> {
     store: &'s Store,
-        /// (id, encoded record) per record table.
+    /// (id, encoded record) per record table.
     records: BTreeMap<Table, Vec<(u64, Vec<u8>)>>,
     entries: BTreeMap<Table, Pairs>,
     postings: HashMap<(Table, u64), Vec<Posting>>,
@@ -53,7 +53,7 @@ impl<'s> Bulk<'s> {
             ));
         }
         Ok(Bulk {
-                        store,
+            store,
             records: BTreeMap::new(),
             entries: BTreeMap::new(),
             postings: HashMap::new(),
@@ -64,12 +64,12 @@ impl<'s> Bulk<'s> {
     /// Adds a record with this id. The caller guarantees that ids are unique per kind and that
     /// every reference points at a record of the load.
     pub(crate) fn add<R: Record>(&mut self, id: u64, record: &R) -> Result<()> {
-                self.records
+        self.records
             .entry(record_table(R::KIND))
             .or_default()
             .push((id, encode_value(record)?));
         for entry in index_entries(id, record.as_record_ref()).into_values() {
-                        match entry {
+            match entry {
                 IndexEntry::Posting {
                     table,
                     owner,
@@ -108,7 +108,7 @@ impl<'s> Bulk<'s> {
     }
 
     fn write(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
-                let mut batches: Vec<(Table, Pairs)> = Vec::new();
+        let mut batches: Vec<(Table, Pairs)> = Vec::new();
         for (table, mut records) in self.records {
             records.sort_unstable_by_key(|(id, _)| *id);
             if let Some(w) = records.windows(2).find(|w| w[0].0 == w[1].0) {

@@ -7,9 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::keys::{
-    decode_handle_key, decode_name_key, decode_ref_key,
-};
+use super::keys::{decode_handle_key, decode_name_key, decode_ref_key};
 use super::kv::KvRead;
 use super::pages;
 use super::postings::{self, MAX_CHUNK};
@@ -135,7 +133,7 @@ fn read_records<R: Record>(
 ) -> Result<()> {
     let kind = R::KIND;
     let (mut count, mut max_id) = (0u64, 0u64);
-        for entry in pages::all(kv, record_table(kind)) {
+    for entry in pages::all(kv, record_table(kind)) {
         let (id, value) = match entry {
             Ok(slot) => slot,
             Err(e @ Error::Corrupt(_)) => {
@@ -154,7 +152,7 @@ fn read_records<R: Record>(
             }
         };
         for ((target, target_id), _) in references(record.as_record_ref()) {
-                        if pages::get(kv, record_table(target), target_id)?.is_none() {
+            if pages::get(kv, record_table(target), target_id)?.is_none() {
                 report.problem(format!(
                     "{kind} #{id} refers to missing {target} #{target_id}"
                 ));
@@ -283,14 +281,14 @@ fn compare_postings(
                 ));
                 continue;
             }
-                        let meeting = posting.meeting;
+            let meeting = posting.meeting;
             let found = IndexEntry::Posting {
                 table,
                 owner,
                 posting,
             };
             match wanted.remove(&key) {
-                                Some((entry, _, _)) if entry == found => {}
+                Some((entry, _, _)) if entry == found => {}
                 Some(_) => report.problem(format!(
                     "{name} entry for meeting #{meeting} under owner {owner} is stale"
                 )),

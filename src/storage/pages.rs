@@ -98,7 +98,12 @@ pub(crate) fn get(kv: &dyn KvRead, table: Table, id: u64) -> Result<Option<Vec<u
 }
 
 /// Stores (`Some`) or removes (`None`) the encoded record `id`, rewriting its page.
-pub(crate) fn set(ov: &mut Overlay<'_>, table: Table, id: u64, record: Option<&[u8]>) -> Result<()> {
+pub(crate) fn set(
+    ov: &mut Overlay<'_>,
+    table: Table,
+    id: u64,
+    record: Option<&[u8]>,
+) -> Result<()> {
     let key = page_key(id);
     let page: Option<IVec> = ov.get(table, &key)?;
     let mut slots = match &page {
@@ -123,11 +128,17 @@ pub(crate) fn set(ov: &mut Overlay<'_>, table: Table, id: u64, record: Option<&[
 }
 
 /// Every stored record of a table, (id, encoded record), in id order.
-pub(crate) fn all(kv: &dyn KvRead, table: Table) -> impl Iterator<Item = Result<(u64, Vec<u8>)>> + '_ {
+pub(crate) fn all(
+    kv: &dyn KvRead,
+    table: Table,
+) -> impl Iterator<Item = Result<(u64, Vec<u8>)>> + '_ {
     kv.range(table, &[], None, false).flat_map(|entry| {
         let slots: Vec<Result<(u64, Vec<u8>)>> = match entry {
             Ok((key, value)) => match decode_page(&key, &value) {
-                Ok(slots) => slots.into_iter().map(|(id, r)| Ok((id, r.to_vec()))).collect(),
+                Ok(slots) => slots
+                    .into_iter()
+                    .map(|(id, r)| Ok((id, r.to_vec())))
+                    .collect(),
                 Err(e) => vec![Err(e)],
             },
             Err(e) => vec![Err(e)],
@@ -184,8 +195,17 @@ mod tests {
     #[test]
     fn malformed_pages_are_corrupt() {
         let key = page_key(0);
-        for bad in [&b""[..], &[1, 0], &[1, 1, 5, 9, 1], &[1, 2, 3, 0, 3, 0], &[2, 1, 0, 0]] {
-            assert!(matches!(decode_page(&key, bad), Err(Error::Corrupt(_))), "{bad:?}");
+        for bad in [
+            &b""[..],
+            &[1, 0],
+            &[1, 1, 5, 9, 1],
+            &[1, 2, 3, 0, 3, 0],
+            &[2, 1, 0, 0],
+        ] {
+            assert!(
+                matches!(decode_page(&key, bad), Err(Error::Corrupt(_))),
+                "{bad:?}"
+            );
         }
         let good = encode_page([(1, &b"ab"[..]), (63, &b""[..])].into_iter());
         assert_eq!(

@@ -167,7 +167,7 @@ impl Posting {
             day,
             meeting: id,
             span,
-                        status: meeting.status,
+            status: meeting.status,
             shape: meeting.date.map_or(0, |d| d.shape()),
             place: meeting.place.map_or(0, |p| p.get()),
             cast,
@@ -184,7 +184,7 @@ impl Posting {
         self.day.saturating_add(self.span)
     }
 
-        /// The meeting's date as written, rebuilt from the entry (decoded only when asked for).
+    /// The meeting's date as written, rebuilt from the entry (decoded only when asked for).
     pub(crate) fn date(&self) -> Option<DateSpan> {
         match self.shape {
             0 => None,
@@ -241,7 +241,7 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
             flags |= if own.side != 0 { OWNER_HAS_SIDE } else { 0 };
         }
         out.push(flags);
-                out.push(e.shape);
+        out.push(e.shape);
         put_varint(&mut out, e.place);
         if let Some(own) = own.filter(|o| o.side != 0) {
             put_varint(&mut out, own.side);
@@ -279,6 +279,18 @@ fn chunk_len(bytes: &[u8]) -> Result<u64> {
 }
 
 fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
+    let mut entries = Vec::new();
+    decode_chunk_into(owner, bytes, (0, u32::MAX), &mut entries)?;
+    Ok(entries)
+}
+
+/// Decodes a chunk, appending to `out` the entries whose first day lies in `days`.
+fn decode_chunk_into(
+    owner: u64,
+    bytes: &[u8],
+    days: (u32, u32),
+    out: &mut Vec<Posting>,
+) -> Result<()> {
     let (&version, _) = bytes.split_first().ok_or_else(|| corrupt("empty value"))?;
     if version != VALUE_VERSION {
         return Err(corrupt("unknown version"));
@@ -288,7 +300,8 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
     if count > MAX_CHUNK * 2 {
         return Err(corrupt("too many entries"));
     }
-        let mut entries = Vec::with_capacity(count);
+    let first = out.len();
+    out.reserve(count);
     let (mut day, mut meeting) = (0u32, 0u64);
     // Every entry's members go into one buffer; each entry keeps its range of it.
     let mut members: Vec<Member> = Vec::new();
@@ -305,15 +318,16 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
         let status = *Status::ALL
             .get(usize::from(flags & 7))
             .ok_or_else(|| corrupt("unknown status"))?;
-                let shape = get_u8(bytes, &mut at)?;
+        let shape = get_u8(bytes, &mut at)?;
         let place = get_varint(bytes, &mut at)?;
         let start = members.len();
-        if flags & OWNER_TAKES_PART != 0 {
+        let owner_takes_part = flags & OWNER_TAKES_PART != 0;
+        if owner_takes_part {
             let side = match flags & OWNER_HAS_SIDE {
                 0 => 0,
                 _ => get_varint(bytes, &mut at)?,
             };
-                        members.push(Member {
+            members.push(Member {
                 actor: owner,
                 side,
                 confirmed: flags & OWNER_CONFIRMED != 0,
@@ -333,15 +347,24 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
                 0 => 0,
                 _ => get_varint(bytes, &mut at)?,
             };
-                        members.push(Member {
+            members.push(Member {
                 actor,
                 side,
                 confirmed: packed & 1 != 0,
             });
         }
-                members[start..].sort_unstable();
+        if owner_takes_part {
+            // The others are stored in actor order: move the owner to its place among them.
+            let others = &members[start + 1..];
+            let before = others.partition_point(|m| m.actor < owner);
+            members[start..=start + before].rotate_left(1);
+        }
+        if !(days.0 <= day && day <= days.1) {
+            members.truncate(start);
+            continue;
+        }
         ranges.push((start, members.len()));
-        entries.push(Posting {
+        out.push(Posting {
             day,
             meeting,
             span,
@@ -356,11 +379,11 @@ fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
     }
     if !members.is_empty() {
         let members: Arc<[Member]> = Arc::from(members);
-        for (entry, (start, end)) in entries.iter_mut().zip(ranges) {
+        for (entry, (start, end)) in out[first..].iter_mut().zip(ranges) {
             entry.cast = Cast::within(&members, start, end);
         }
     }
-    Ok(entries)
+    Ok(())
 }
 
 /// A chunk as stored: its key (owner, lower bound) and entries.
@@ -496,12 +519,7 @@ pub(crate) fn scan(
     let mut found = Vec::new();
     for entry in kv.range(table, &start, Some(&end), false) {
         let (_, value) = entry?;
-        let entries = decode_chunk(owner, &value)?;
-        found.extend(
-            entries
-                .into_iter()
-                .filter(|e| days.0 <= e.day && e.day <= days.1),
-        );
+        decode_chunk_into(owner, &value, days, &mut found)?;
     }
     Ok(found)
 }
@@ -534,20 +552,20 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-        fn posting(day: u32, meeting: u64) -> Posting {
+    fn posting(day: u32, meeting: u64) -> Posting {
         Posting {
             day,
             meeting,
             span: day % 3,
             status: Status::ALL[(meeting % 6) as usize],
-                        shape: 0,
+            shape: 0,
             place: meeting % 5,
             cast: Cast::default(),
         }
     }
 
     /// A cast of up to five actors around `owner`, with varied sides and certainty.
-        fn cast(owner: u64, seed: u64) -> Cast {
+    fn cast(owner: u64, seed: u64) -> Cast {
         let mut members: Vec<Member> = (0..seed % 5)
             .map(|i| Member {
                 actor: owner + 1 + i * (seed % 300 + 1),
@@ -562,7 +580,7 @@ mod tests {
                 confirmed: seed % 3 != 0,
             });
         }
-                members.sort_unstable();
+        members.sort_unstable();
         Cast::from(members)
     }
 
@@ -625,17 +643,17 @@ mod tests {
 
     #[test]
     fn chunks_round_trip_and_reject_garbage() {
-                let owner = 4410;
-        
+        let owner = 4410;
+
         let entries: Vec<Posting> = (0..700u64)
             .map(|i| {
                 let mut p = posting(bias(20_000 + i as i32 / 3), 1_000_000 - i * 7);
                 if i % 4 == 0 {
                     let text = ["2025-11", "~2020-03-01", "2019..2020-02", "2025-12-30"];
-                                        let date: DateSpan = text[(i / 4 % 4) as usize].parse().unwrap();
+                    let date: DateSpan = text[(i / 4 % 4) as usize].parse().unwrap();
                     p.day = bias(date.first_day().0);
                     p.span = (date.last_day().0 - date.first_day().0) as u32;
-                                        p.shape = date.shape();
+                    p.shape = date.shape();
                     assert_eq!(p.date(), Some(date));
                 }
                 p.cast = cast(owner, i);

@@ -8,17 +8,16 @@
 use std::collections::BTreeSet;
 
 use super::keys::{
-    decode_name_key, decode_ref_key, encode_handle_key, encode_name_prefix,
-    encode_ref_prefix,
+    decode_name_key, decode_ref_key, encode_handle_key, encode_name_prefix, encode_ref_prefix,
 };
 use super::kv::KvRead;
-use super::postings::{self, bias, Posting};
 use super::pages;
+use super::postings::{self, bias, Posting};
 use super::records::{count_key, next_id_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{ActorId, fold_name, DateSpan, Id, PlaceId, Record, RecordKind};
+use crate::model::{fold_name, ActorId, DateSpan, Id, PlaceId, Record, RecordKind};
 
 /// The deepest a place tree may nest; deeper chains are refused as likely cycles.
 pub(crate) const MAX_PLACE_DEPTH: usize = 64;
@@ -68,7 +67,7 @@ impl<'a> Reader<'a> {
 
     /// The record with this id.
     pub(crate) fn get<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
-                match pages::get(self.kv, record_table(R::KIND), id.get())? {
+        match pages::get(self.kv, record_table(R::KIND), id.get())? {
             Some(bytes) => decode_value(&bytes).map(Some),
             None => Ok(None),
         }
@@ -76,13 +75,13 @@ impl<'a> Reader<'a> {
 
     /// Every record of a kind, in id order.
     pub(crate) fn all<R: Record>(&self) -> impl Iterator<Item = Result<(Id<R>, R)>> + 'a {
-                pages::all(self.kv, record_table(R::KIND)).map(|entry| {
+        pages::all(self.kv, record_table(R::KIND)).map(|entry| {
             let (id, value) = entry?;
             Ok((Id::new(id), decode_value(&value)?))
         })
     }
 
-        /// The record of this kind with this handle.
+    /// The record of this kind with this handle.
     pub(crate) fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<Id<R>>> {
         match self
             .kv
@@ -153,7 +152,7 @@ impl<'a> Reader<'a> {
         self.postings(Table::ActorMeetings, actor, during)
     }
 
-        /// How many meetings list `actor`, from the posting chunks' headers.
+    /// How many meetings list `actor`, from the posting chunks' headers.
     pub(crate) fn meeting_count(&self, actor: ActorId) -> Result<u64> {
         postings::len(self.kv, Table::ActorMeetings, actor.get())
     }
@@ -223,7 +222,7 @@ impl<'a> Reader<'a> {
     }
 
     /// How many records of `kind` there are (a stored counter, not a scan).
-        pub(crate) fn count(&self, kind: RecordKind) -> Result<u64> {
+    pub(crate) fn count(&self, kind: RecordKind) -> Result<u64> {
         read_counter(self.kv, &count_key(kind))
     }
 

@@ -9,9 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::keys::{
-    encode_handle_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag,
-};
+use super::keys::{encode_handle_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag};
 use super::kv::{KvRead, Overlay};
 use super::pages;
 use super::postings::{self, Cast, Posting};
@@ -138,7 +136,7 @@ pub(crate) fn index_entries(
     let mut add = |entry: IndexEntry| {
         entries.entry(entry.identity()).or_insert(entry);
     };
-        // A handle that spells the record's own id (as imports give) finds it without an entry:
+    // A handle that spells the record's own id (as imports give) finds it without an entry:
     // a million meetings would otherwise pay a million keys.
     if implicit_id(handle(record)) != Some(id) {
         add(IndexEntry::Kv {
@@ -164,7 +162,7 @@ pub(crate) fn index_entries(
         }
     }
     if let RecordRef::Meeting(m) = record {
-                // Place and date lists carry no cast; every actor list shares one.
+        // Place and date lists carry no cast; every actor list shares one.
         let bare = Posting::of(id, m, Cast::default());
         if let Some(place) = m.place {
             add(IndexEntry::Posting {
@@ -217,7 +215,7 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
                 "{kind} '{handle}' cannot refer to itself"
             )));
         }
-                if pages::get(kv, record_table(target), target_id)?.is_none() {
+        if pages::get(kv, record_table(target), target_id)?.is_none() {
             return Err(Error::Invalid(format!(
                 "{kind} '{handle}' refers to {target} #{target_id}, which does not exist"
             )));
@@ -389,7 +387,7 @@ impl<'s> Write<'s> {
         for entry in index_entries(id.get(), old.as_record_ref()).into_values() {
             self.remove_entry(entry)?;
         }
-                pages::set(&mut self.ov, record_table(R::KIND), id.get(), None)?;
+        pages::set(&mut self.ov, record_table(R::KIND), id.get(), None)?;
         self.bump(&count_key(R::KIND), -1)?;
         Ok(())
     }
@@ -424,7 +422,7 @@ impl<'s> Write<'s> {
         })
     }
 
-        fn store<R: Record>(&mut self, id: u64, old: Option<&R>, new: &R) -> Result<()> {
+    fn store<R: Record>(&mut self, id: u64, old: Option<&R>, new: &R) -> Result<()> {
         validate(&self.ov, id, new.as_record_ref())?;
         if old.is_none_or(|o| o.handle() != new.handle()) {
             let holder = self.reader().by_handle::<R>(new.handle())?;
@@ -452,7 +450,7 @@ impl<'s> Write<'s> {
                 self.remove_entry(entry)?;
             }
         }
-                pages::set(
+        pages::set(
             &mut self.ov,
             record_table(R::KIND),
             id,
@@ -461,7 +459,7 @@ impl<'s> Write<'s> {
         Ok(())
     }
 
-        fn add_entry(&mut self, entry: IndexEntry) -> Result<()> {
+    fn add_entry(&mut self, entry: IndexEntry) -> Result<()> {
         match entry {
             IndexEntry::Posting {
                 table,

@@ -92,7 +92,7 @@ pub struct Query {
     pub question: Question,
     /// Restrictions on the meetings considered.
     pub filters: Filters,
-        /// `return <column> {, <column>}`: the columns to show, in this order; empty for the
+    /// `return <column> {, <column>}`: the columns to show, in this order; empty for the
     /// question's own.
     pub returns: Vec<ColumnRef>,
     /// `order by <column> [asc|desc] {, <column> [asc|desc]}`, in priority order.

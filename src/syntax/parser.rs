@@ -166,7 +166,7 @@ pub const KEYWORDS: &[&str] = &[
     "path",
     "place",
     "published",
-        "relation",
+    "relation",
     "return",
     "role",
     "actor",
@@ -583,7 +583,7 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     }
     Ok((
         i,
-                Query {
+        Query {
             question,
             filters,
             returns,

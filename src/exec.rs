@@ -183,13 +183,22 @@ impl Ctx<'_> {
             Plan::Project(input, columns) => Stream::Rows(self.project(self.run(input)?, columns)?),
             Plan::Sort(input, keys) => {
                 let mut rows = self.rows(input)?;
-                sort(&mut rows, keys);
+                sort(&mut rows, keys, None);
                 Stream::Rows(rows)
             }
             Plan::Limit(input, n) => {
-                let mut rows = self.rows(input)?;
-                rows.rows
-                    .truncate(usize::try_from(*n).unwrap_or(usize::MAX));
+                let n = usize::try_from(*n).unwrap_or(usize::MAX);
+                let rows = match &**input {
+                    // The first n in order need not put the rest in order.
+                    Plan::Sort(input, keys) => {
+                        let mut rows = self.rows(input)?;
+                        sort(&mut rows, keys, Some(n));
+                        rows
+                    }
+                    _ => self.rows(input)?,
+                };
+                let mut rows = rows;
+                rows.rows.truncate(n);
                 Stream::Rows(rows)
             }
             Plan::Keep(input, keep) => {
@@ -580,7 +589,9 @@ fn count_each(mut actors: Vec<u64>, last_id: u64) -> Vec<(u64, i64)> {
         .collect()
 }
 
-fn sort(rows: &mut Rows, keys: &[SortKey]) {
+/// Puts rows in order (only the first `first` of them, when given, the rest after them in no
+/// particular order). Ties keep their input order, so the first n are those a full sort gives.
+fn sort(rows: &mut Rows, keys: &[SortKey], first: Option<usize>) {
     // Sort positions by keys computed once per row, then put the rows in that order.
     let order: Vec<usize> = {
         // Row i's keys are row_keys[i * n .. (i + 1) * n].
@@ -591,7 +602,7 @@ fn sort(rows: &mut Rows, keys: &[SortKey]) {
             .flat_map(|row| keys.iter().map(|k| row[k.column].sort_key()))
             .collect();
         let mut order: Vec<usize> = (0..rows.rows.len()).collect();
-        order.sort_by(|&x, &y| {
+        let compare = |&x: &usize, &y: &usize| {
             keys.iter()
                 .zip(
                     row_keys[x * n..(x + 1) * n]
@@ -609,8 +620,17 @@ fn sort(rows: &mut Rows, keys: &[SortKey]) {
                     }
                 })
                 .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+                .unwrap_or_else(|| x.cmp(&y))
+        };
+        match first {
+            Some(n) if n < order.len() => {
+                if n > 0 {
+                    order.select_nth_unstable_by(n - 1, compare);
+                }
+                order[..n].sort_unstable_by(compare);
+            }
+            _ => order.sort_unstable_by(compare),
+        }
         order
     };
     let mut taken: Vec<Option<Vec<Value>>> = std::mem::take(&mut rows.rows)
@@ -622,10 +642,43 @@ fn sort(rows: &mut Rows, keys: &[SortKey]) {
 
 #[cfg(test)]
 mod tests {
-    use super::count_each;
+    use super::{count_each, sort};
+    use crate::plan::SortKey;
+    use crate::rows::{Rows, Value};
     use proptest::prelude::*;
 
     proptest! {
+        /// The first n rows of a partial sort are the first n of a full sort, ties included.
+        #[test]
+        fn the_first_n_agree_with_a_full_sort(
+            cells in proptest::collection::vec((0i64..5, 0usize..4), 0..60),
+            n in 0usize..70,
+            descending in any::<bool>(),
+        ) {
+            let names = ["b", "A", "a", "ä"];
+            let rows = Rows {
+                columns: vec!["count".into(), "name".into(), "position".into()],
+                rows: cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (c, t))| {
+                        vec![Value::Int(*c), Value::Text(names[*t].into()), Value::Int(i as i64)]
+                    })
+                    .collect(),
+                note: None,
+            };
+            let keys = [
+                SortKey { column: 0, descending },
+                SortKey { column: 1, descending: false },
+            ];
+            let (mut full, mut partial) = (rows.clone(), rows);
+            sort(&mut full, &keys, None);
+            sort(&mut partial, &keys, Some(n));
+            full.rows.truncate(n);
+            partial.rows.truncate(n);
+            prop_assert_eq!(full.rows, partial.rows);
+        }
+
         /// The dense and the sorting count agree, whatever the ids.
         #[test]
         fn both_ways_of_counting_agree(actors in proptest::collection::vec(0u64..300, 0..400)) {

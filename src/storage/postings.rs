@@ -95,13 +95,14 @@ pub(crate) fn cast_of(meeting: &Meeting) -> Vec<Member> {
 /// decoded chunk share, so decoding allocates once per chunk rather than once per entry.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Cast {
-    members: Option<Arc<[Member]>>,
+    // A Vec rather than a slice so that sharing the decoded buffer does not copy it.
+    members: Option<Arc<Vec<Member>>>,
     start: u32,
     end: u32,
 }
 
 impl Cast {
-    fn within(members: &Arc<[Member]>, start: usize, end: usize) -> Cast {
+    fn within(members: &Arc<Vec<Member>>, start: usize, end: usize) -> Cast {
         Cast {
             members: Some(members.clone()),
             start: start as u32,
@@ -113,7 +114,7 @@ impl Cast {
 impl From<Vec<Member>> for Cast {
     fn from(members: Vec<Member>) -> Cast {
         let end = members.len();
-        Cast::within(&Arc::from(members), 0, end)
+        Cast::within(&Arc::new(members), 0, end)
     }
 }
 
@@ -378,7 +379,7 @@ fn decode_chunk_into(
         return Err(corrupt("trailing bytes"));
     }
     if !members.is_empty() {
-        let members: Arc<[Member]> = Arc::from(members);
+        let members = Arc::new(members);
         for (entry, (start, end)) in out[first..].iter_mut().zip(ranges) {
             entry.cast = Cast::within(&members, start, end);
         }

@@ -22,8 +22,31 @@ fn build(dir: &std::path::Path) -> (u64, u64) {
     (a.get(), b.get())
 }
 
+/// Opens a database closed a moment ago, waiting out sled's lingering file lock.
+fn reopen(dir: &std::path::Path) -> Database {
+    for _ in 0..40 {
+        match Database::open(dir) {
+            Err(Error::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            other => return other.unwrap(),
+        }
+    }
+    panic!("the database stayed locked");
+}
+
 fn raw(dir: &std::path::Path, f: impl FnOnce(&sled::Db)) {
-    let db = sled::open(dir).unwrap();
+    // sled lets go of its file lock only when the closed database's background work ends.
+    let mut tries = 0;
+    let db = loop {
+        match sled::open(dir) {
+            Ok(db) => break db,
+            Err(e) if tries < 40 => {
+                tries += 1;
+                eprintln!("retrying after: {e}");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(e) => panic!("cannot open the closed database: {e}"),
+        }
+    };
     f(&db);
     db.flush().unwrap();
 }
@@ -47,7 +70,7 @@ fn check_reports_each_disagreement() {
         let (chunk, _) = dates.iter().next().unwrap().unwrap();
         dates.remove(chunk).unwrap();
     });
-    let db = Database::open(dir.path()).unwrap();
+    let db = reopen(dir.path());
     let report = db.check().unwrap();
     assert_eq!(report.problem_count, 3, "{report}");
     let text = report.to_string();
@@ -74,7 +97,7 @@ fn undecodable_records_are_reported_not_panicked_on() {
             .insert((a / 64).to_be_bytes(), &page[..])
             .unwrap();
     });
-    let db = Database::open(dir.path()).unwrap();
+    let db = reopen(dir.path());
     let err = db.get(entrevue::ActorId::new(a)).unwrap_err();
     assert!(matches!(err, Error::Corrupt(_)), "{err}");
     let report = db.check().unwrap();

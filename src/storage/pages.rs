@@ -35,6 +35,20 @@ fn corrupt(page: u64, what: &str) -> Error {
 
 /// The slots of a page: (id, encoded record), in id order.
 pub(crate) fn decode_page<'v>(key: &[u8], value: &'v [u8]) -> Result<Vec<(u64, &'v [u8])>> {
+    let mut slots = Vec::new();
+    walk_page(key, value, |id, record| {
+        slots.push((id, record));
+        true
+    })?;
+    Ok(slots)
+}
+
+/// Calls `visit` with each slot of a page in id order, until it returns false.
+fn walk_page<'v>(
+    key: &[u8],
+    value: &'v [u8],
+    mut visit: impl FnMut(u64, &'v [u8]) -> bool,
+) -> Result<()> {
     let page = decode_id_key(key)?;
     if page > u64::MAX >> PAGE_BITS {
         return Err(corrupt(page, "key out of range"));
@@ -50,7 +64,7 @@ pub(crate) fn decode_page<'v>(key: &[u8], value: &'v [u8]) -> Result<Vec<(u64, &
     if count == 0 || count > PER_PAGE {
         return Err(corrupt(page, "bad record count"));
     }
-    let mut slots = Vec::with_capacity(count as usize);
+    let mut previous = None;
     for _ in 0..count {
         let low = *value.get(at).ok_or_else(|| corrupt(page, "truncated"))?;
         at += 1;
@@ -60,16 +74,19 @@ pub(crate) fn decode_page<'v>(key: &[u8], value: &'v [u8]) -> Result<Vec<(u64, &
             .filter(|end| *end <= value.len())
             .ok_or_else(|| corrupt(page, "truncated"))?;
         let id = page << PAGE_BITS | u64::from(low);
-        if u64::from(low) >= PER_PAGE || slots.last().is_some_and(|(prev, _)| *prev >= id) {
+        if u64::from(low) >= PER_PAGE || previous.is_some_and(|prev| prev >= id) {
             return Err(corrupt(page, "slots out of order"));
         }
-        slots.push((id, &value[at..end]));
+        previous = Some(id);
+        if !visit(id, &value[at..end]) {
+            return Ok(());
+        }
         at = end;
     }
     if at != value.len() {
         return Err(corrupt(page, "trailing bytes"));
     }
-    Ok(slots)
+    Ok(())
 }
 
 /// Encodes slots (in id order, all of one page).
@@ -90,11 +107,14 @@ pub(crate) fn get(kv: &dyn KvRead, table: Table, id: u64) -> Result<Option<Vec<u
     let Some(page) = kv.get(table, &key)? else {
         return Ok(None);
     };
-    let slots = decode_page(&key, &page)?;
-    Ok(slots
-        .binary_search_by_key(&id, |(i, _)| *i)
-        .ok()
-        .map(|i| slots[i].1.to_vec()))
+    let mut found = None;
+    walk_page(&key, &page, |slot, record| {
+        if slot == id {
+            found = Some(record.to_vec());
+        }
+        slot < id
+    })?;
+    Ok(found)
 }
 
 /// Stores (`Some`) or removes (`None`) the encoded record `id`, rewriting its page.

@@ -592,36 +592,19 @@ fn count_each(mut actors: Vec<u64>, last_id: u64) -> Vec<(u64, i64)> {
 /// Puts rows in order (only the first `first` of them, when given, the rest after them in no
 /// particular order). Ties keep their input order, so the first n are those a full sort gives.
 fn sort(rows: &mut Rows, keys: &[SortKey], first: Option<usize>) {
-    // Sort positions by keys computed once per row, then put the rows in that order.
+    // Sort positions by one byte key per row (see `Value::push_sort_bytes`), ties by position.
     let order: Vec<usize> = {
-        // Row i's keys are row_keys[i * n .. (i + 1) * n].
-        let n = keys.len();
-        let row_keys: Vec<crate::rows::SortKey<'_>> = rows
-            .rows
-            .iter()
-            .flat_map(|row| keys.iter().map(|k| row[k.column].sort_key()))
-            .collect();
+        let mut bytes = Vec::new();
+        let mut ends = Vec::with_capacity(rows.rows.len());
+        for row in &rows.rows {
+            for k in keys {
+                row[k.column].push_sort_bytes(&mut bytes, k.descending);
+            }
+            ends.push(bytes.len());
+        }
+        let key = |i: usize| &bytes[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        let compare = |&x: &usize, &y: &usize| key(x).cmp(key(y)).then(x.cmp(&y));
         let mut order: Vec<usize> = (0..rows.rows.len()).collect();
-        let compare = |&x: &usize, &y: &usize| {
-            keys.iter()
-                .zip(
-                    row_keys[x * n..(x + 1) * n]
-                        .iter()
-                        .zip(&row_keys[y * n..(y + 1) * n]),
-                )
-                .map(|(k, (a, b))| {
-                    let nulls = matches!(a, crate::rows::SortKey::Null)
-                        || matches!(b, crate::rows::SortKey::Null);
-                    // Unknown values (an undated meeting) list last whichever the direction.
-                    if k.descending && !nulls {
-                        a.cmp(b).reverse()
-                    } else {
-                        a.cmp(b)
-                    }
-                })
-                .find(|o| o.is_ne())
-                .unwrap_or_else(|| x.cmp(&y))
-        };
         match first {
             Some(n) if n < order.len() => {
                 if n > 0 {
@@ -629,7 +612,9 @@ fn sort(rows: &mut Rows, keys: &[SortKey], first: Option<usize>) {
                 }
                 order[..n].sort_unstable_by(compare);
             }
-            _ => order.sort_unstable_by(compare),
+            // A stable sort keeps ties in input order without comparing positions, and is
+            // quick on the long runs of equal keys that counts have.
+            _ => order.sort_by(|&x, &y| key(x).cmp(key(y))),
         }
         order
     };

@@ -379,12 +379,12 @@ impl PartialOrd for DateSpan {
 }
 
 impl Ord for DateSpan {
-    /// Date order: by first day, then last day; ties broken by the written form so that the
-    /// order is total and agrees with `Eq`.
+    /// Date order: by first day, then last day; ties broken by the shape (which, with the two
+    /// days, determines the span) so that the order is total and agrees with `Eq`.
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.sort_key()
             .cmp(&other.sort_key())
-            .then_with(|| self.to_string().cmp(&other.to_string()))
+            .then_with(|| self.shape().cmp(&other.shape()))
     }
 }
 

@@ -1,9 +1,9 @@
 //! Execution: a plan, run over storage, into rows.
 //!
-//! Operators pass one of three streams up the tree — meetings (posting entries, in date
-//! order), (meeting, actor) pairs, or (actor, count) groups — until a projection turns them into
-//! rows. Records are read once per query and cached: a meeting looked at by a filter and then by
-//! the projection is decoded once.
+//! Operators pass one of two streams up the tree — meetings (posting entries, in date order)
+//! or (actor, count) groups — until a projection turns them into rows. Posting entries carry
+//! each meeting's date, place and (in actor lists) participants, so most questions read no
+//! meeting record; records that are read are read once per query and cached.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};

@@ -1,10 +1,11 @@
 //! Planning: a question's AST → a logical plan, with every name resolved.
 //!
 //! Every question lowers into the same algebra: a scan of one index (an actor's, a place's, or
-//! the date index), intersections of scans, filters on meetings, an expansion from meetings to
-//! the participants paired with an anchor, a count per actor, a projection to columns, a sort
-//! and a limit — or one of three special operators (shortest path, profile, sources). The
-//! executor (`exec`) knows only these operators; `explain` prints them.
+//! the date index), filters on meetings, an expansion from meetings to the participants paired
+//! with an anchor, a count per actor, a projection to columns, a sort, a limit and the columns
+//! kept for `return` — or one of three special operators (shortest path, profile, sources). The
+//! executor (`exec`) knows only these operators; `explain` prints them. Several actors are
+//! met by scanning the one with the shortest list and filtering on the others.
 
 use std::collections::BTreeSet;
 use std::fmt;

@@ -232,7 +232,9 @@ fn dot_help() {
     let home = Home::new();
     dot(&home, ".help")
         .success()
-        .stdout(predicate::str::contains(".timer on|off"));
+        .stdout(predicate::str::contains(".timer on|off"))
+        .stdout(predicate::str::contains("who met X"))
+        .stdout(predicate::str::contains("return COLUMN"));
     dot(&home, ".help mode")
         .success()
         .stdout(predicate::str::starts_with(".mode table|csv|json|jsonl"));

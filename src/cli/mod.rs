@@ -108,6 +108,16 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
     },
 ];
 
+/// The language in brief, for `.help`; `grammar/entrevue.ebnf` has all of it.
+const LANGUAGE_SUMMARY: &str = "\
+Statements end with ';'. Questions:
+  who met X | who was with X | when did X meet Y | where did X meet Y | who is X
+  meetings [with X {and Y}] | path from X to Y | timeline of X | sources of MEETING
+Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, possible | all
+         | with at least N participants
+Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
+explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE].";
+
 fn help_line(c: &DotCommand) -> String {
     let head = if c.usage.is_empty() {
         c.name.to_string()
@@ -349,9 +359,8 @@ impl Session {
         match command.name {
             ".help" => match words.first() {
                 None => {
-                    println!(
-                        "Statements end with ';' (see the README for the language). Dot-commands:"
-                    );
+                    println!("{LANGUAGE_SUMMARY}");
+                    println!("Dot-commands:");
                     for c in DOT_COMMANDS {
                         println!("{}", help_line(c));
                     }

@@ -218,22 +218,26 @@ pub(crate) fn plan_query(reader: Reader<'_>, source: &Source<'_>, query: &Query)
 
 impl Planner<'_> {
     fn actor(&self, name: &NameRef) -> Result<Named<ActorId>> {
-        let id = self.lookup::<Actor>(name)?;
-        let label = self
-            .reader
-            .get(id)?
-            .map(|a| a.name)
-            .unwrap_or_else(|| name.text.clone());
-        Ok(Named { id, label })
+        self.named::<Actor>(name)
     }
 
     fn place(&self, name: &NameRef) -> Result<Named<PlaceId>> {
-        let id = self.lookup::<Place>(name)?;
-        let label = self
-            .reader
-            .get(id)?
-            .map(|p| p.name)
-            .unwrap_or_else(|| name.text.clone());
+        self.named::<Place>(name)
+    }
+
+    /// The record a name stands for, labelled with its canonical name (read once).
+    fn named<R: crate::resolve::Named>(
+        &self,
+        name: &NameRef,
+    ) -> Result<Named<crate::model::Id<R>>> {
+        let (id, record) = self.lookup::<R>(name)?;
+        let label = match record {
+            Some(r) => r.name().to_string(),
+            None => self
+                .reader
+                .get(id)?
+                .map_or_else(|| name.text.clone(), |r| r.name().to_string()),
+        };
         Ok(Named { id, label })
     }
 
@@ -255,10 +259,14 @@ impl Planner<'_> {
         }
     }
 
-    fn lookup<R: crate::resolve::Named>(&self, name: &NameRef) -> Result<crate::model::Id<R>> {
+    /// The id a name stands for, with the record when finding it meant reading it.
+    fn lookup<R: crate::resolve::Named>(
+        &self,
+        name: &NameRef,
+    ) -> Result<(crate::model::Id<R>, Option<R>)> {
         let found = if name.is_handle {
-            match self.reader.by_handle::<R>(&name.text)? {
-                Some(id) => Ok(id),
+            match self.reader.by_handle_read::<R>(&name.text)? {
+                Some(found) => Ok(found),
                 None => Err(Error::NotFound {
                     kind: R::KIND.word(),
                     name: format!("#{}", name.text),
@@ -266,7 +274,7 @@ impl Planner<'_> {
                 }),
             }
         } else {
-            resolve::<R>(&self.reader, &name.text)
+            resolve::<R>(&self.reader, &name.text).map(|id| (id, None))
         };
         found.map_err(|e| self.source.at(name.span, e))
     }

@@ -512,7 +512,12 @@ pub(crate) fn scan(
     owner: u64,
     days: (u32, u32),
 ) -> Result<Vec<Posting>> {
-    let start = match floor_chunk(kv, table, owner, (days.0, 0))? {
+    // From day 0 the list starts at its first chunk: no need to look for the one before.
+    let floor = match days.0 {
+        0 => None,
+        day => floor_chunk(kv, table, owner, (day, 0))?,
+    };
+    let start = match floor {
         Some(chunk) => encode_chunk_key(owner, chunk.bound.0, chunk.bound.1),
         None => encode_chunk_key(owner, 0, 0),
     };

@@ -83,19 +83,28 @@ impl<'a> Reader<'a> {
 
     /// The record of this kind with this handle.
     pub(crate) fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<Id<R>>> {
+        Ok(self.by_handle_read::<R>(handle)?.map(|(id, _)| id))
+    }
+
+    /// The record of this kind with this handle, and the record itself when finding it meant
+    /// reading it: a handle that spells its record's own id has no `handles` key, so the record
+    /// is read to confirm it.
+    pub(crate) fn by_handle_read<R: Record>(
+        &self,
+        handle: &str,
+    ) -> Result<Option<(Id<R>, Option<R>)>> {
         match self
             .kv
             .get(Table::Handles, &encode_handle_key(R::KIND, handle))?
         {
             Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
-                .map(|b| Some(Id::new(u64::from_be_bytes(b))))
+                .map(|b| Some((Id::new(u64::from_be_bytes(b)), None)))
                 .map_err(|_| Error::Corrupt(format!("handle '{handle}' maps to a malformed id"))),
-            // A handle that spells the record's own id is not stored (see `implicit_handle`).
             None => match implicit_id(handle) {
                 Some(id) => Ok(self
                     .get::<R>(Id::new(id))?
                     .filter(|r| r.handle() == handle)
-                    .map(|_| Id::new(id))),
+                    .map(|r| (Id::new(id), Some(r)))),
                 None => Ok(None),
             },
         }

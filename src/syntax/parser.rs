@@ -30,13 +30,15 @@ pub(crate) struct Tracker {
 }
 
 impl Tracker {
-    fn record(&mut self, offset: usize, what: impl Into<String>) {
+    /// Notes that `what` was expected at `offset`; it is spelled out only if the offset is the
+    /// furthest yet, since most alternatives tried fail behind it.
+    fn record(&mut self, offset: usize, what: impl std::fmt::Display) {
         if offset > self.offset {
             self.offset = offset;
             self.expected.clear();
         }
         if offset == self.offset {
-            let what = what.into();
+            let what = what.to_string();
             if !self.expected.contains(&what) {
                 self.expected.push(what);
             }
@@ -83,7 +85,16 @@ fn fail<'a, T>(at: &Input<'a>, message: String) -> PResult<'a, T> {
     }))
 }
 
-fn mismatch<'a, T>(at: &Input<'a>, expected: &str) -> PResult<'a, T> {
+/// A keyword or symbol as an error lists it: in backquotes.
+struct Quoted(&'static str);
+
+impl std::fmt::Display for Quoted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`", self.0)
+    }
+}
+
+fn mismatch<'a, T>(at: &Input<'a>, expected: impl std::fmt::Display) -> PResult<'a, T> {
     at.extra.borrow_mut().record(at.location_offset(), expected);
     Err(nom::Err::Error(Failure {
         offset: at.location_offset(),
@@ -203,7 +214,7 @@ fn kw<'a>(word: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, Span> {
             Ok((rest, _)) if !rest.fragment().starts_with(is_word_char) => {
                 Ok((rest, span_of(&start, &rest)))
             }
-            _ => mismatch(&start, &format!("`{word}`")),
+            _ => mismatch(&start, Quoted(word)),
         }
     }
 }
@@ -224,7 +235,7 @@ fn sym<'a>(symbol: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, ()> {
         let attempt: PResult<'a, Input<'a>> = tag(symbol).parse(i);
         match attempt {
             Ok((rest, _)) => Ok((rest, ())),
-            Err(_) => mismatch(&i, &format!("`{symbol}`")),
+            Err(_) => mismatch(&i, Quoted(symbol)),
         }
     }
 }

@@ -149,7 +149,7 @@ impl Database {
         let mut all = Vec::new();
         self.run_script(text, &ScriptOptions::default(), &mut |result| {
             if let Ok(rows) = result {
-                all.push(rows.clone());
+                all.push(rows);
             }
         })?;
         Ok(all)
@@ -164,7 +164,7 @@ impl Database {
         &self,
         text: &str,
         options: &ScriptOptions,
-        on_result: &mut dyn FnMut(Result<&Rows, &Error>),
+        on_result: &mut dyn FnMut(Result<Rows, &Error>),
     ) -> Result<ScriptReport> {
         // Clear an earlier interrupt before the (uninterruptible) parse, so that one arriving
         // while a long script is parsed still stops it.
@@ -199,7 +199,7 @@ impl Database {
                         &base,
                         0,
                     ) {
-                        Ok(rows) => on_result(Ok(&rows)),
+                        Ok(rows) => on_result(Ok(rows)),
                         Err(e) if options.keep_going => {
                             report.failed += 1;
                             on_result(Err(&e));
@@ -224,7 +224,7 @@ impl Database {
                     )
                 });
                 match result {
-                    Ok(rows) => on_result(Ok(&rows)),
+                    Ok(rows) => on_result(Ok(rows)),
                     Err(e) => {
                         report.failed += 1;
                         on_result(Err(&e));
@@ -244,7 +244,7 @@ impl Database {
                     &base,
                     0,
                 )?;
-                on_result(Ok(&rows));
+                on_result(Ok(rows));
             }
             Ok(report)
         })

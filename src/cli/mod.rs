@@ -309,7 +309,7 @@ impl Session {
         let result = self.db.run_script(text, &options, &mut |result| {
             match result {
                 Ok(rows) => {
-                    if let Err(e) = print_rows(&mut out, rows, style) {
+                    if let Err(e) = print_rows(&mut out, &rows, style) {
                         eprintln!("cannot write the output: {e}");
                     }
                     if rows.columns.is_empty() && interactive {

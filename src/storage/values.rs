@@ -49,7 +49,19 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
 }
 
 /// Reads a LEB128 varint at `*at`, advancing it.
+#[inline]
 pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
+    // Most varints in posting entries are one byte.
+    if let Some(&byte) = bytes.get(*at) {
+        if byte < 0x80 {
+            *at += 1;
+            return Ok(u64::from(byte));
+        }
+    }
+    get_long_varint(bytes, at)
+}
+
+fn get_long_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *bytes

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, PlaceId, Record, Status};
 use crate::plan::{self, Column, Named, Pairing, PathSearch, Plan, Predicate, Scan, SortKey};
 use crate::rows::{Rows, Value};
-use crate::storage::{cast_of, Cast, Member, Posting, Reader};
+use crate::storage::{cast_of, Cast, List, Member, Posting, Reader};
 
 /// Runs a plan; stops with [`Error::Interrupted`] when `interrupt` is set.
 pub(crate) fn execute(reader: Reader<'_>, plan: &Plan, interrupt: &AtomicBool) -> Result<Rows> {
@@ -58,6 +58,24 @@ fn missing<R: Record>(id: u64) -> Error {
 /// Whether a participant counts under the certainty rule.
 fn counts(m: &Member, any_certainty: bool) -> bool {
     any_certainty || m.confirmed
+}
+
+/// Whether a meeting passes one predicate, given its entry and participants.
+fn test(posting: &Posting, cast: &[Member], predicate: &Predicate) -> bool {
+    match predicate {
+        Predicate::Status(statuses) => statuses.contains(&posting.status),
+        Predicate::Inside(_, places) => places.contains(&PlaceId::new(posting.place)),
+        Predicate::Attended(actor, any) => {
+            member(cast, actor.id.get()).is_some_and(|m| counts(m, *any))
+        }
+        Predicate::Met(a, b, any) => match (member(cast, a.id.get()), member(cast, b.id.get())) {
+            (Some(ma), Some(mb)) => {
+                counts(ma, *any) && counts(mb, *any) && a.id != b.id && ma.met(mb)
+            }
+            _ => false,
+        },
+        Predicate::MinParticipants(n) => cast.iter().filter(|m| m.confirmed).count() as u64 >= *n,
+    }
 }
 
 /// The participant `actor` of a cast (which is in actor order).
@@ -116,10 +134,10 @@ impl Ctx<'_> {
 
     fn run(&self, plan: &Plan) -> Result<Stream> {
         Ok(match plan {
-            Plan::Scan(scan) => Stream::Meetings(self.scan(scan)?),
+            Plan::Scan(scan) => Stream::Meetings(self.scan(scan, &[])?),
 
             Plan::Filter(..) => {
-                // A chain of filters runs as one pass, innermost predicate first.
+                // A chain of filters is tested as the scan under it decodes each entry.
                 let mut predicates = Vec::new();
                 let mut input = plan;
                 while let Plan::Filter(inner, predicate) = input {
@@ -127,27 +145,10 @@ impl Ctx<'_> {
                     input = inner;
                 }
                 predicates.reverse();
-                let mut meetings = self.meetings(input)?;
-                let mut error = None;
-                meetings.retain(|p| {
-                    predicates
-                        .iter()
-                        .try_fold(true, |keep, predicate| {
-                            if keep {
-                                self.test(p, predicate)
-                            } else {
-                                Ok(false)
-                            }
-                        })
-                        .unwrap_or_else(|e| {
-                            error.get_or_insert(e);
-                            false
-                        })
-                });
-                if let Some(e) = error {
-                    return Err(e);
-                }
-                Stream::Meetings(meetings)
+                let Plan::Scan(scan) = input else {
+                    return Err(Error::Invalid("a filter needs a scan under it".into()));
+                };
+                Stream::Meetings(self.scan(scan, &predicates)?)
             }
             Plan::Expand(..) => {
                 return Err(Error::Invalid(
@@ -235,46 +236,58 @@ impl Ctx<'_> {
         }
     }
 
-    fn scan(&self, scan: &Scan) -> Result<Vec<Posting>> {
+    /// The meetings of a scan that pass every predicate, in date order.
+    fn scan(&self, scan: &Scan, predicates: &[&Predicate]) -> Result<Vec<Posting>> {
+        let mut keep = |p: &Posting, cast: &[Member]| self.passes(p, cast, predicates);
         match scan {
-            Scan::Actor(actor, during) => self
-                .reader
-                .meetings_of_actor(actor.id.get(), during.as_ref()),
+            Scan::Actor(actor, during) => {
+                self.reader
+                    .meetings_where(List::Actor(actor.id.get()), during.as_ref(), &mut keep)
+            }
             Scan::Places(_, places, during) => {
                 let mut all = Vec::new();
                 for place in places {
-                    all.extend(
-                        self.reader
-                            .meetings_at_place(place.get(), during.as_ref())?,
-                    );
+                    all.extend(self.reader.meetings_where(
+                        List::Place(place.get()),
+                        during.as_ref(),
+                        &mut keep,
+                    )?);
                 }
                 all.sort_by_key(Posting::key);
                 Ok(all)
             }
-            Scan::All(during) => self.reader.meetings_by_date(during.as_ref()),
+            Scan::All(during) => self
+                .reader
+                .meetings_where(List::All, during.as_ref(), &mut keep),
         }
     }
 
-    fn test(&self, posting: &Posting, predicate: &Predicate) -> Result<bool> {
-        Ok(match predicate {
-            Predicate::Status(statuses) => statuses.contains(&posting.status),
-            Predicate::Inside(_, places) => places.contains(&PlaceId::new(posting.place)),
-            Predicate::Attended(actor, any) => {
-                member(&self.cast(posting)?, actor.id.get()).is_some_and(|m| counts(m, *any))
-            }
-            Predicate::Met(a, b, any) => {
-                let cast = self.cast(posting)?;
-                match (member(&cast, a.id.get()), member(&cast, b.id.get())) {
-                    (Some(ma), Some(mb)) => {
-                        counts(ma, *any) && counts(mb, *any) && a.id != b.id && ma.met(mb)
-                    }
-                    _ => false,
-                }
-            }
-            Predicate::MinParticipants(n) => {
-                self.cast(posting)?.iter().filter(|m| m.confirmed).count() as u64 >= *n
-            }
-        })
+    /// Whether an entry passes every predicate. `cast` is the entry's participants, empty
+    /// outside actor lists, where the meeting record is read if a predicate needs them.
+    fn passes(
+        &self,
+        posting: &Posting,
+        cast: &[Member],
+        predicates: &[&Predicate],
+    ) -> Result<bool> {
+        if predicates.is_empty() {
+            return Ok(true);
+        }
+        self.go_on()?;
+        let needs_participants = |p: &&Predicate| {
+            matches!(
+                p,
+                Predicate::Attended(..) | Predicate::Met(..) | Predicate::MinParticipants(_)
+            )
+        };
+        let from_record;
+        let cast = if cast.is_empty() && predicates.iter().any(needs_participants) {
+            from_record = cast_of(&*self.meeting(posting.meeting)?);
+            &from_record[..]
+        } else {
+            cast
+        };
+        Ok(predicates.iter().all(|p| test(posting, cast, p)))
     }
 
     fn project(&self, stream: Stream, columns: &[Column]) -> Result<Rows> {

@@ -1,6 +1,9 @@
 //! Damage done behind Entrevue's back is found by `check()`, one line per disagreement, and a
 //! database in an unknown format is refused rather than misread.
 
+mod common;
+
+use common::{raw, reopen};
 use entrevue::{Actor, ActorKind, Database, Error, Meeting, Participant};
 
 /// A database with two actors and one meeting, closed; returns the two actor ids.
@@ -20,35 +23,6 @@ fn build(dir: &std::path::Path) -> (u64, u64) {
     .unwrap();
     db.flush().unwrap();
     (a.get(), b.get())
-}
-
-/// Opens a database closed a moment ago, waiting out sled's lingering file lock.
-fn reopen(dir: &std::path::Path) -> Database {
-    for _ in 0..40 {
-        match Database::open(dir) {
-            Err(Error::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(50)),
-            other => return other.unwrap(),
-        }
-    }
-    panic!("the database stayed locked");
-}
-
-fn raw(dir: &std::path::Path, f: impl FnOnce(&sled::Db)) {
-    // sled lets go of its file lock only when the closed database's background work ends.
-    let mut tries = 0;
-    let db = loop {
-        match sled::open(dir) {
-            Ok(db) => break db,
-            Err(e) if tries < 40 => {
-                tries += 1;
-                eprintln!("retrying after: {e}");
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            Err(e) => panic!("cannot open the closed database: {e}"),
-        }
-    };
-    f(&db);
-    db.flush().unwrap();
 }
 
 #[test]
@@ -120,7 +94,12 @@ fn a_newer_format_is_refused_with_a_clear_message() {
             .insert("format", &99u32.to_be_bytes())
             .unwrap();
     });
-    let err = Database::open(dir.path()).err().unwrap();
+    let err = loop {
+        match Database::open(dir.path()) {
+            Err(Error::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(50)),
+            other => break other.err().unwrap(),
+        }
+    };
     assert!(
         matches!(err, Error::UnsupportedFormat { found: 99, .. }),
         "{err}"

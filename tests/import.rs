@@ -1,6 +1,8 @@
 //! Importing the CSV layout: records, handles and indexes come out right; a bad row names its
 //! file and line and leaves the database empty; an import cut short is discarded on open.
 
+mod common;
+
 use std::path::Path;
 
 use entrevue::{Database, Error, Meeting, Place, PlaceKind};
@@ -132,15 +134,13 @@ fn an_import_cut_short_is_discarded_on_open() {
         assert!(!db.discarded_import());
     }
     // Leave the marker an import sets while it writes, as if the process had died then.
-    {
-        let raw = sled::open(dir.path()).unwrap();
+    common::raw(dir.path(), |raw| {
         raw.open_tree("meta")
             .unwrap()
             .insert("loading", &[1u8][..])
             .unwrap();
-        raw.flush().unwrap();
-    }
-    let db = Database::open(dir.path()).unwrap();
+    });
+    let db = common::reopen(dir.path());
     assert!(db.discarded_import());
     assert_eq!(db.stats().unwrap(), entrevue::Stats::default());
     assert!(db.check().unwrap().is_clean());

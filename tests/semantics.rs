@@ -1975,13 +1975,11 @@ mod model {
 
         /// Meetings in the order questions list them: date order, undated last, then by id.
         pub fn in_date_order(&self, mut list: Vec<usize>) -> Vec<usize> {
+            // Date order is first day, then last day (`DateSpan`'s own order, whose tie-break
+            // between spans of the same days is arbitrary but total); undated last.
             list.sort_by_key(|&i| {
                 let d = self.meetings[i].date;
-                (
-                    d.is_none(),
-                    d.map(|d| (d.first_day(), d.last_day(), d.to_string())),
-                    i,
-                )
+                (d.is_none(), d, i)
             });
             list
         }

@@ -1,6 +1,8 @@
 //! The store through the public API: round trips through reopen, corrections and deletions that
 //! keep every index exact, and the errors a user can meet.
 
+mod common;
+
 use entrevue::{
     Actor, ActorKind, Certainty, Database, DateSpan, Document, Error, Meeting, Participant, Place,
     PlaceKind, Relation, SourceRef, Status, Title,
@@ -144,7 +146,7 @@ fn every_record_kind_round_trips_through_reopen() {
             (7, 4, 1, 2, 1)
         );
     }
-    let db = Database::open(dir.path()).unwrap();
+    let db = common::reopen(dir.path());
     assert_eq!(db.all::<Actor>().unwrap(), actors);
     assert_eq!(db.all::<Place>().unwrap(), places);
     assert_eq!(db.all::<Document>().unwrap(), documents);

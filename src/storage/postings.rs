@@ -279,17 +279,29 @@ fn chunk_len(bytes: &[u8]) -> Result<u64> {
     get_varint(bytes, &mut at)
 }
 
+/// A test on an entry and its participants (empty outside actor lists), applied while a
+/// chunk is decoded so that entries it rejects are never built.
+pub(crate) type Keep<'k> = &'k mut dyn FnMut(&Posting, &[Member]) -> Result<bool>;
+
 fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
     let mut entries = Vec::new();
-    decode_chunk_into(owner, bytes, (0, u32::MAX), &mut entries)?;
+    decode_chunk_into(
+        owner,
+        bytes,
+        (0, u32::MAX),
+        &mut |_, _| Ok(true),
+        &mut entries,
+    )?;
     Ok(entries)
 }
 
-/// Decodes a chunk, appending to `out` the entries whose first day lies in `days`.
+/// Decodes a chunk, appending to `out` the entries whose first day lies in `days` and that
+/// `keep` accepts.
 fn decode_chunk_into(
     owner: u64,
     bytes: &[u8],
     days: (u32, u32),
+    keep: Keep<'_>,
     out: &mut Vec<Posting>,
 ) -> Result<()> {
     let (&version, _) = bytes.split_first().ok_or_else(|| corrupt("empty value"))?;
@@ -364,8 +376,7 @@ fn decode_chunk_into(
             members.truncate(start);
             continue;
         }
-        ranges.push((start, members.len()));
-        out.push(Posting {
+        let entry = Posting {
             day,
             meeting,
             span,
@@ -373,7 +384,13 @@ fn decode_chunk_into(
             shape,
             place,
             cast: Cast::default(),
-        });
+        };
+        if !keep(&entry, &members[start..])? {
+            members.truncate(start);
+            continue;
+        }
+        ranges.push((start, members.len()));
+        out.push(entry);
     }
     if at != bytes.len() {
         return Err(corrupt("trailing bytes"));
@@ -512,6 +529,17 @@ pub(crate) fn scan(
     owner: u64,
     days: (u32, u32),
 ) -> Result<Vec<Posting>> {
+    scan_where(kv, table, owner, days, &mut |_, _| Ok(true))
+}
+
+/// [`scan`], keeping only the entries `keep` accepts.
+pub(crate) fn scan_where(
+    kv: &dyn KvRead,
+    table: Table,
+    owner: u64,
+    days: (u32, u32),
+    keep: Keep<'_>,
+) -> Result<Vec<Posting>> {
     // From day 0 the list starts at its first chunk: no need to look for the one before.
     let floor = match days.0 {
         0 => None,
@@ -525,7 +553,7 @@ pub(crate) fn scan(
     let mut found = Vec::new();
     for entry in kv.range(table, &start, Some(&end), false) {
         let (_, value) = entry?;
-        decode_chunk_into(owner, &value, days, &mut found)?;
+        decode_chunk_into(owner, &value, days, keep, &mut found)?;
     }
     Ok(found)
 }

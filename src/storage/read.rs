@@ -12,7 +12,7 @@ use super::keys::{
 };
 use super::kv::KvRead;
 use super::pages;
-use super::postings::{self, bias, Posting};
+use super::postings::{self, bias, Keep, Member, Posting};
 use super::records::{count_key, next_id_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
@@ -52,6 +52,14 @@ fn ends_within(posting: &Posting, during: Option<&DateSpan>) -> bool {
         }
         None => true,
     }
+}
+
+/// A posting list: one actor's meetings, those held at one place itself, or all of them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum List {
+    Actor(u64),
+    Place(u64),
+    All,
 }
 
 /// The id a handle would be implicit for: its digits, written without leading zeros.
@@ -200,9 +208,40 @@ impl<'a> Reader<'a> {
         owner: u64,
         during: Option<&DateSpan>,
     ) -> Result<Vec<Posting>> {
-        let mut found = postings::scan(self.kv, table, owner, day_range(during))?;
-        found.retain(|p| ends_within(p, during));
-        Ok(found)
+        self.postings_where(table, owner, during, &mut |_, _| Ok(true))
+    }
+
+    /// The meetings of one posting list wholly inside `during` that `keep` accepts, in date
+    /// order; `keep` sees each entry and its participants before the entry is built.
+    pub(crate) fn meetings_where(
+        &self,
+        list: List,
+        during: Option<&DateSpan>,
+        keep: Keep<'_>,
+    ) -> Result<Vec<Posting>> {
+        let (table, owner) = match list {
+            List::Actor(actor) => (Table::ActorMeetings, actor),
+            List::Place(place) => (Table::PlaceMeetings, place),
+            List::All => (Table::DateMeetings, 0),
+        };
+        self.postings_where(table, owner, during, keep)
+    }
+
+    fn postings_where(
+        &self,
+        table: Table,
+        owner: u64,
+        during: Option<&DateSpan>,
+        keep: Keep<'_>,
+    ) -> Result<Vec<Posting>> {
+        let mut inside = |p: &Posting, cast: &[Member]| {
+            if ends_within(p, during) {
+                keep(p, cast)
+            } else {
+                Ok(false)
+            }
+        };
+        postings::scan_where(self.kv, table, owner, day_range(during), &mut inside)
     }
 
     /// `place` and every place inside it, at any depth.

@@ -1,0 +1,44 @@
+//! Helpers shared by the tests that close a database and open it again at once.
+//!
+//! sled lets go of its file lock only when a closed database's background work ends, so an
+//! immediate reopen can find it still locked on a loaded machine. These wait up to 2 s.
+
+use std::path::Path;
+use std::time::Duration;
+
+use entrevue::{Database, Error};
+
+const TRIES: usize = 40;
+const PAUSE: Duration = Duration::from_millis(50);
+
+/// Opens a database closed a moment ago.
+#[allow(dead_code)]
+pub fn reopen(dir: &Path) -> Database {
+    for _ in 0..TRIES {
+        match Database::open(dir) {
+            Err(Error::Locked { .. }) => std::thread::sleep(PAUSE),
+            other => return other.unwrap(),
+        }
+    }
+    panic!("the database stayed locked");
+}
+
+/// Runs `f` on the raw sled database under an Entrevue database closed a moment ago, then
+/// flushes it: for damaging or rewinding what Entrevue wrote.
+#[allow(dead_code)]
+pub fn raw(dir: &Path, f: impl FnOnce(&sled::Db)) {
+    let mut tries = 0;
+    let db = loop {
+        match sled::open(dir) {
+            Ok(db) => break db,
+            Err(e) if tries < TRIES => {
+                tries += 1;
+                eprintln!("retrying after: {e}");
+                std::thread::sleep(PAUSE);
+            }
+            Err(e) => panic!("cannot open the closed database: {e}"),
+        }
+    };
+    f(&db);
+    db.flush().unwrap();
+}

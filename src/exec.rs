@@ -238,7 +238,26 @@ impl Ctx<'_> {
 
     /// The meetings of a scan that pass every predicate, in date order.
     fn scan(&self, scan: &Scan, predicates: &[&Predicate]) -> Result<Vec<Posting>> {
-        let mut keep = |p: &Posting, cast: &[Member]| self.passes(p, cast, predicates);
+        let needs_participants = predicates.iter().any(|p| {
+            matches!(
+                p,
+                Predicate::Attended(..) | Predicate::Met(..) | Predicate::MinParticipants(_)
+            )
+        });
+        let mut keep = |p: &Posting, cast: &[Member]| {
+            if predicates.is_empty() {
+                return Ok(true);
+            }
+            // Outside actor lists the participants come from the meeting record.
+            let from_record;
+            let cast = if cast.is_empty() && needs_participants {
+                from_record = cast_of(&*self.meeting(p.meeting)?);
+                &from_record[..]
+            } else {
+                cast
+            };
+            Ok(predicates.iter().all(|predicate| test(p, cast, predicate)))
+        };
         match scan {
             Scan::Actor(actor, during) => {
                 self.reader
@@ -260,34 +279,6 @@ impl Ctx<'_> {
                 .reader
                 .meetings_where(List::All, during.as_ref(), &mut keep),
         }
-    }
-
-    /// Whether an entry passes every predicate. `cast` is the entry's participants, empty
-    /// outside actor lists, where the meeting record is read if a predicate needs them.
-    fn passes(
-        &self,
-        posting: &Posting,
-        cast: &[Member],
-        predicates: &[&Predicate],
-    ) -> Result<bool> {
-        if predicates.is_empty() {
-            return Ok(true);
-        }
-        self.go_on()?;
-        let needs_participants = |p: &&Predicate| {
-            matches!(
-                p,
-                Predicate::Attended(..) | Predicate::Met(..) | Predicate::MinParticipants(_)
-            )
-        };
-        let from_record;
-        let cast = if cast.is_empty() && predicates.iter().any(needs_participants) {
-            from_record = cast_of(&*self.meeting(posting.meeting)?);
-            &from_record[..]
-        } else {
-            cast
-        };
-        Ok(predicates.iter().all(|p| test(posting, cast, p)))
     }
 
     fn project(&self, stream: Stream, columns: &[Column]) -> Result<Rows> {

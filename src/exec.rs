@@ -5,6 +5,7 @@
 //! each meeting's date, place and (in actor lists) participants, so most questions read no
 //! meeting record; records that are read are read once per query and cached.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::rc::Rc;
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, PlaceId, Record, Status};
 use crate::plan::{self, Column, Named, Pairing, PathSearch, Plan, Predicate, Scan, SortKey};
 use crate::rows::{Rows, Value};
-use crate::storage::{cast_of, Cast, List, Member, Posting, Reader};
+use crate::storage::{cast_of, member, List, Member, Posting, Reader};
 
 /// Runs a plan; stops with [`Error::Interrupted`] when `interrupt` is set.
 pub(crate) fn execute(reader: Reader<'_>, plan: &Plan, interrupt: &AtomicBool) -> Result<Rows> {
@@ -78,13 +79,6 @@ fn test(posting: &Posting, cast: &[Member], predicate: &Predicate) -> bool {
     }
 }
 
-/// The participant `actor` of a cast (which is in actor order).
-fn member(cast: &[Member], actor: u64) -> Option<&Member> {
-    cast.binary_search_by_key(&actor, |m| m.actor)
-        .ok()
-        .map(|i| &cast[i])
-}
-
 impl Ctx<'_> {
     /// Fails once the statement has been interrupted; called wherever work is done per record.
     fn go_on(&self) -> Result<()> {
@@ -123,13 +117,13 @@ impl Ctx<'_> {
         self.cached(id, |c| &mut c.places)
     }
 
-    /// The participants of a posting's meeting: from the entry when it carries them (actor
-    /// lists do), otherwise from the meeting record.
-    fn cast(&self, posting: &Posting) -> Result<Cast> {
-        if !posting.cast.is_empty() {
-            return Ok(posting.cast.clone());
+    /// The participants of a meeting: `cast`, the ones its entry carries (actor lists do), or
+    /// when that is empty, those of the meeting record.
+    fn participants<'c>(&self, meeting: u64, cast: &'c [Member]) -> Result<Cow<'c, [Member]>> {
+        if !cast.is_empty() {
+            return Ok(Cow::Borrowed(cast));
         }
-        Ok(Cast::from(cast_of(&*self.meeting(posting.meeting)?)))
+        Ok(Cow::Owned(cast_of(&*self.meeting(meeting)?)))
     }
 
     fn run(&self, plan: &Plan) -> Result<Stream> {
@@ -163,7 +157,7 @@ impl Ctx<'_> {
                 };
                 let mut actors = Vec::new();
                 for posting in self.meetings(meetings)? {
-                    let cast = self.cast(&posting)?;
+                    let cast = self.participants(posting.meeting, &posting.cast)?;
                     let Some(me) = member(&cast, anchor.id.get()).filter(|m| counts(m, *any))
                     else {
                         continue;
@@ -248,15 +242,11 @@ impl Ctx<'_> {
             if predicates.is_empty() {
                 return Ok(true);
             }
-            // Outside actor lists the participants come from the meeting record.
-            let from_record;
-            let cast = if cast.is_empty() && needs_participants {
-                from_record = cast_of(&*self.meeting(p.meeting)?);
-                &from_record[..]
-            } else {
-                cast
+            let cast = match needs_participants {
+                true => self.participants(p.meeting, cast)?,
+                false => Cow::Borrowed(cast),
             };
-            Ok(predicates.iter().all(|predicate| test(p, cast, predicate)))
+            Ok(predicates.iter().all(|predicate| test(p, &cast, predicate)))
         };
         match scan {
             Scan::Actor(actor, during) => {
@@ -394,7 +384,7 @@ impl Ctx<'_> {
                 }
             }
             let any = search.counted.any_certainty;
-            let cast = self.cast(&posting)?;
+            let cast = self.participants(posting.meeting, &posting.cast)?;
             let Some(me) = member(&cast, actor).filter(|m| counts(m, any)) else {
                 continue;
             };

@@ -362,12 +362,14 @@ impl Planner<'_> {
                     .collect::<Result<Vec<_>>>()?;
                 // Scan the actor with the fewest meetings; the others are looked up in the
                 // cast that each of its entries carries.
-                let mut scanned = None;
-                let mut fewest = u64::MAX;
-                for (i, actor) in actors.iter().enumerate() {
-                    let n = self.reader.meeting_count(actor.id)?;
-                    if n < fewest {
-                        (scanned, fewest) = (Some(i), n);
+                let mut scanned = (!actors.is_empty()).then_some(0);
+                if actors.len() > 1 {
+                    let mut fewest = u64::MAX;
+                    for (i, actor) in actors.iter().enumerate() {
+                        let n = self.reader.meeting_count(actor.id)?;
+                        if n < fewest {
+                            (scanned, fewest) = (Some(i), n);
+                        }
                     }
                 }
                 let mut place_used = false;

@@ -94,12 +94,7 @@ fn a_newer_format_is_refused_with_a_clear_message() {
             .insert("format", &99u32.to_be_bytes())
             .unwrap();
     });
-    let err = loop {
-        match Database::open(dir.path()) {
-            Err(Error::Locked { .. }) => std::thread::sleep(std::time::Duration::from_millis(50)),
-            other => break other.err().unwrap(),
-        }
-    };
+    let err = common::open_waiting(dir.path()).err().unwrap();
     assert!(
         matches!(err, Error::UnsupportedFormat { found: 99, .. }),
         "{err}"

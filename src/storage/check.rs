@@ -152,7 +152,7 @@ fn read_records<R: Record>(
             }
         };
         for ((target, target_id), _) in references(record.as_record_ref()) {
-            if pages::get(kv, record_table(target), target_id)?.is_none() {
+            if !pages::contains(kv, record_table(target), target_id)? {
                 report.problem(format!(
                     "{kind} #{id} refers to missing {target} #{target_id}"
                 ));

@@ -101,8 +101,13 @@ pub(crate) fn encode_page<'r>(slots: impl ExactSizeIterator<Item = (u64, &'r [u8
     out
 }
 
-/// The encoded record `id`, if stored.
-pub(crate) fn get(kv: &dyn KvRead, table: Table, id: u64) -> Result<Option<Vec<u8>>> {
+/// `read` applied to the encoded record `id` where it lies in its page, if it is stored.
+pub(crate) fn read<T>(
+    kv: &dyn KvRead,
+    table: Table,
+    id: u64,
+    read: impl FnOnce(&[u8]) -> Result<T>,
+) -> Result<Option<T>> {
     let key = page_key(id);
     let Some(page) = kv.get(table, &key)? else {
         return Ok(None);
@@ -110,11 +115,16 @@ pub(crate) fn get(kv: &dyn KvRead, table: Table, id: u64) -> Result<Option<Vec<u
     let mut found = None;
     walk_page(&key, &page, |slot, record| {
         if slot == id {
-            found = Some(record.to_vec());
+            found = Some(record);
         }
         slot < id
     })?;
-    Ok(found)
+    found.map(read).transpose()
+}
+
+/// Whether record `id` is stored.
+pub(crate) fn contains(kv: &dyn KvRead, table: Table, id: u64) -> Result<bool> {
+    Ok(read(kv, table, id, |_| Ok(()))?.is_some())
 }
 
 /// Stores (`Some`) or removes (`None`) the encoded record `id`, rewriting its page.
@@ -202,7 +212,9 @@ mod tests {
             let expected: Vec<(u64, Vec<u8>)> = model.clone().into_iter().collect();
             prop_assert_eq!(stored, expected);
             for id in 0..300 {
-                prop_assert_eq!(get(&store, Table::Actors, id).unwrap(), model.get(&id).cloned());
+                                let stored = read(&store, Table::Actors, id, |r| Ok(r.to_vec())).unwrap();
+                prop_assert_eq!(stored, model.get(&id).cloned());
+                prop_assert_eq!(contains(&store, Table::Actors, id).unwrap(), model.contains_key(&id));
             }
         }
 

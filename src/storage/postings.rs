@@ -192,14 +192,13 @@ impl Posting {
             shape => DateSpan::from_shape(shape, unbias(self.day), unbias(self.last_day())),
         }
     }
+}
 
-    /// The participant `actor`, when the entry carries a cast and the actor is in it.
-    pub(crate) fn member(&self, actor: u64) -> Option<&Member> {
-        self.cast
-            .binary_search_by_key(&actor, |m| m.actor)
-            .ok()
-            .map(|i| &self.cast[i])
-    }
+/// The participant `actor` of a cast (which is in actor order).
+pub(crate) fn member(cast: &[Member], actor: u64) -> Option<&Member> {
+    cast.binary_search_by_key(&actor, |m| m.actor)
+        .ok()
+        .map(|i| &cast[i])
 }
 
 /// Maps a day number to an unsigned value with the same order.
@@ -234,7 +233,7 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
         let delta = e.meeting.wrapping_sub(meeting) as i64;
         put_varint(&mut out, ((delta << 1) ^ (delta >> 63)) as u64);
         put_varint(&mut out, u64::from(e.span));
-        let own = e.member(owner);
+        let own = member(&e.cast, owner);
         let mut flags = status_byte(e.status);
         if let Some(own) = own {
             flags |= OWNER_TAKES_PART;

@@ -75,10 +75,7 @@ impl<'a> Reader<'a> {
 
     /// The record with this id.
     pub(crate) fn get<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
-        match pages::get(self.kv, record_table(R::KIND), id.get())? {
-            Some(bytes) => decode_value(&bytes).map(Some),
-            None => Ok(None),
-        }
+        pages::read(self.kv, record_table(R::KIND), id.get(), decode_value)
     }
 
     /// Every record of a kind, in id order.

@@ -215,7 +215,7 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
                 "{kind} '{handle}' cannot refer to itself"
             )));
         }
-        if pages::get(kv, record_table(target), target_id)?.is_none() {
+        if !pages::contains(kv, record_table(target), target_id)? {
             return Err(Error::Invalid(format!(
                 "{kind} '{handle}' refers to {target} #{target_id}, which does not exist"
             )));

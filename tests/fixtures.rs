@@ -9,6 +9,7 @@
 //! - `load demo` builds a database whose indexes check clean and whose counts match the script.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use entrevue::syntax::{
@@ -31,8 +32,21 @@ fn fixture_dir() -> PathBuf {
     manifest_dir().join("fixtures/miami-talks")
 }
 
-fn seeds_dir() -> PathBuf {
-    manifest_dir().join("../shared/seeds")
+/// The seed articles' folder, or `None` when `../shared` is not beside this clone: then the
+/// check named `check` says in the test output that it was skipped, and passes.
+fn seeds_dir(check: &str) -> Option<PathBuf> {
+    let dir = manifest_dir().join("../shared/seeds");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    // Straight to the process's standard error: the test harness captures `eprintln!` of a
+    // passing test, and this line must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {check}: it needs the seed articles in {}, which is not there",
+        dir.display()
+    );
+    None
 }
 
 fn fixture_text() -> String {
@@ -94,11 +108,12 @@ fn document_files(defs: &[(Definition, Span)]) -> BTreeMap<String, String> {
 }
 
 /// Document handle → the text of its seed file.
-fn seed_texts(defs: &[(Definition, Span)]) -> BTreeMap<String, String> {
-    document_files(defs)
+fn seed_texts(defs: &[(Definition, Span)], check: &str) -> Option<BTreeMap<String, String>> {
+    let dir = seeds_dir(check)?;
+    let texts = document_files(defs)
         .into_iter()
         .map(|(handle, file)| {
-            let path = seeds_dir().join(&file);
+            let path = dir.join(&file);
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
                 panic!(
                     "document #{handle}: cannot read its file {}: {e}",
@@ -107,7 +122,8 @@ fn seed_texts(defs: &[(Definition, Span)]) -> BTreeMap<String, String> {
             });
             (handle, text)
         })
-        .collect()
+        .collect();
+    Some(texts)
 }
 
 fn sources(def: &Definition) -> impl Iterator<Item = &SourceDef> {
@@ -227,7 +243,10 @@ fn documents_map_to_the_five_seed_files() {
         ["d000", "d001", "d002", "d003", "d004"]
     );
     // The seeds' README maps the same handles to the same files.
-    let readme = std::fs::read_to_string(seeds_dir().join("README.md")).expect("seeds README");
+    let Some(seeds) = seeds_dir("documents_map_to_the_five_seed_files") else {
+        return;
+    };
+    let readme = std::fs::read_to_string(seeds.join("README.md")).expect("seeds README");
     let mut listed = BTreeMap::new();
     for line in readme.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -241,7 +260,7 @@ fn documents_map_to_the_five_seed_files() {
     );
     for (handle, file) in &files {
         assert!(
-            seeds_dir().join(file).is_file(),
+            seeds.join(file).is_file(),
             "document #{handle}: seed file {file} is missing"
         );
     }
@@ -250,7 +269,9 @@ fn documents_map_to_the_five_seed_files() {
 #[test]
 fn every_quote_is_an_exact_substring_of_its_seed() {
     let defs = definitions(&fixture_text());
-    let seeds = seed_texts(&defs);
+    let Some(seeds) = seed_texts(&defs, "every_quote_is_an_exact_substring_of_its_seed") else {
+        return;
+    };
     let mut failures = Vec::new();
     let mut checked = 0;
     for (def, span) in &defs {
@@ -298,7 +319,9 @@ fn the_quote_check_is_byte_exact() {
     // d001 writes "M." and the name with a U+00A0 between them: an ordinary space is a
     // different quote, which the check must refuse and explain.
     let defs = definitions(&fixture_text());
-    let seeds = seed_texts(&defs);
+    let Some(seeds) = seed_texts(&defs, "the_quote_check_is_byte_exact") else {
+        return;
+    };
     let d001 = &seeds["d001"];
     assert!(d001.contains("dirigée par M.\u{a0}Oumerov"));
     assert!(!d001.contains("dirigée par M. Oumerov"));
@@ -317,7 +340,9 @@ fn the_quote_check_is_byte_exact() {
 #[test]
 fn document_titles_come_from_their_seed() {
     let defs = definitions(&fixture_text());
-    let seeds = seed_texts(&defs);
+    let Some(seeds) = seed_texts(&defs, "document_titles_come_from_their_seed") else {
+        return;
+    };
     let mut failures = Vec::new();
     for (def, span) in of_kind(&defs, RecordKind::Document) {
         let handle = def.handle.as_deref().unwrap_or_default();
@@ -384,7 +409,12 @@ const ENGLISH_RENDERINGS: &[(&str, &str)] = &[
 #[test]
 fn every_alias_and_every_non_english_name_occurs_in_a_seed() {
     let defs = definitions(&fixture_text());
-    let seeds = seed_texts(&defs);
+    let Some(seeds) = seed_texts(
+        &defs,
+        "every_alias_and_every_non_english_name_occurs_in_a_seed",
+    ) else {
+        return;
+    };
     let renderings: HashMap<&str, &str> = ENGLISH_RENDERINGS.iter().copied().collect();
     let in_some_seed = |name: &str| seeds.values().any(|text| occurs_as_words(text, name));
     let mut failures = Vec::new();

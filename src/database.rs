@@ -1,19 +1,22 @@
-//! The embedding API: [`Database`] and its write [`Transaction`].
+//! The embedding API: [`Database`], every public operation in one place. Each is a thin call
+//! into the layer that does the work: the engine (locks, transactions), the query layer,
+//! scripts, imports.
 //!
-//! Concurrency: any number of threads read at once; one writes at a time. A writer gathers its
-//! changes privately and holds the `visible` lock only while committing them, so a reader always
-//! sees the state before or after a whole write, never part of one.
+//! Concurrency: any number of threads read at once; one writer at a time, and a reader sees the
+//! state before or after a whole write, never part of one (see `engine`).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard};
 
-use crate::error::Result;
+use crate::engine::{Engine, Transaction};
+use crate::error::{Error, Result};
+use crate::import::ImportReport;
 use crate::model::{
     Actor, ActorId, DateSpan, Id, MeetingId, Place, PlaceId, Record, RecordKind, RelationId,
 };
-use crate::resolve::resolve;
-use crate::storage::{self, Bulk, CheckReport, Reader, Store, Write};
+use crate::query::{resolve, CancellationToken, List, MemoryCatalog};
+use crate::rows::Rows;
+use crate::script::{ScriptOptions, ScriptReport};
+use crate::storage::{CheckReport, Store};
 
 /// An Entrevue database: actors, places, documents, meetings and relations, with their indexes.
 ///
@@ -39,27 +42,7 @@ use crate::storage::{self, Bulk, CheckReport, Reader, Store, Write};
 /// # Ok::<(), entrevue::Error>(())
 /// ```
 pub struct Database {
-    store: Store,
-    /// Held for the whole of a write: one writer at a time.
-    writer: Mutex<()>,
-    /// Readers share it; a writer takes it exclusively only to commit.
-    visible: RwLock<()>,
-    /// Readers pass through it before taking `visible`; a committing writer holds it, so new
-    /// readers wait behind the commit instead of starving it (std's `RwLock` lets a reader that
-    /// comes back quickly overtake a woken writer).
-    turnstile: Mutex<()>,
-    /// Set to stop the statement that is running.
-    interrupt: Arc<AtomicBool>,
-}
-
-/// Fails with [`Error::Interrupted`](crate::Error::Interrupted) once `flag` is set: the one
-/// check the executor and the script runner make wherever they do work per record or statement.
-pub(crate) fn check_interrupt(flag: &AtomicBool) -> Result<()> {
-    if flag.load(Ordering::Relaxed) {
-        Err(crate::Error::Interrupted)
-    } else {
-        Ok(())
-    }
+    engine: Engine,
 }
 
 /// Stops the statement a [`Database`] is running, from another thread or a signal handler; the
@@ -67,13 +50,13 @@ pub(crate) fn check_interrupt(flag: &AtomicBool) -> Result<()> {
 /// was writing keeps nothing.
 #[derive(Clone, Debug)]
 pub struct InterruptHandle {
-    flag: Arc<AtomicBool>,
+    cancel: CancellationToken,
 }
 
 impl InterruptHandle {
     /// Asks the running statement to stop.
     pub fn interrupt(&self) {
-        self.flag.store(true, Ordering::Relaxed);
+        self.cancel.cancel();
     }
 }
 
@@ -109,43 +92,24 @@ impl Database {
 
     fn new(store: Store) -> Database {
         Database {
-            store,
-            writer: Mutex::new(()),
-            visible: RwLock::new(()),
-            turnstile: Mutex::new(()),
-            interrupt: Arc::new(AtomicBool::new(false)),
+            engine: Engine::new(store),
         }
     }
 
     /// A handle that stops the statement this database is running.
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle {
-            flag: self.interrupt.clone(),
+            cancel: self.engine.cancel().clone(),
         }
-    }
-
-    /// The flag the executor watches; cleared when a script starts.
-    pub(crate) fn interrupt_flag(&self) -> &AtomicBool {
-        &self.interrupt
     }
 
     /// The database directory, or `None` for a temporary database.
     pub fn path(&self) -> Option<&Path> {
-        self.store.path()
+        self.engine.path()
     }
 
-    /// Holds a consistent view: no commit can happen until the guard is dropped.
-    fn snapshot(&self) -> RwLockReadGuard<'_, ()> {
-        let _turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        self.visible.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn read<T>(&self, f: impl FnOnce(Reader<'_>) -> Result<T>) -> Result<T> {
-        let _snapshot = self.snapshot();
-        f(Reader::new(&self.store))
+    fn read<T>(&self, f: impl FnOnce(crate::storage::Reader<'_>) -> Result<T>) -> Result<T> {
+        self.engine.read(f)
     }
 
     /// Runs `f` as one atomic write: everything it does becomes visible together when it
@@ -164,42 +128,85 @@ impl Database {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn transaction<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
-        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut tx = Transaction {
-            write: Write::new(&self.store),
-        };
-        let out = f(&mut tx)?;
-        let _turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
-        tx.write.commit()?;
-        Ok(out)
+        self.engine.transaction(f)
     }
 
-    /// Runs a bulk load into this empty database: `fill` adds the records, then they are written
-    /// while readers wait, and a failure leaves the database empty again.
-    pub(crate) fn bulk(
+    /// Runs one statement and returns its rows.
+    ///
+    /// ```
+    /// use entrevue::Database;
+    ///
+    /// let db = Database::temporary()?;
+    /// db.execute("load demo;")?;
+    /// let rows = db.query("who met Oumerov order by actor")?;
+    /// assert_eq!(rows.columns, ["actor", "handle", "meetings"]);
+    /// assert!(rows.values("actor").iter().any(|v| v.as_text() == Some("Steve Witkoff")));
+    /// # Ok::<(), entrevue::Error>(())
+    /// ```
+    pub fn query(&self, text: &str) -> Result<Rows> {
+        let mut all = self.execute(text)?;
+        match all.len() {
+            1 => Ok(all.remove(0)),
+            n => Err(Error::Invalid(format!(
+                "expected one statement, found {n}; use `execute` to run a script"
+            ))),
+        }
+    }
+
+    /// Runs a script atomically and returns the rows of each statement.
+    pub fn execute(&self, text: &str) -> Result<Vec<Rows>> {
+        let mut all = Vec::new();
+        self.run_script(text, &ScriptOptions::default(), &mut |result| {
+            if let Ok(rows) = result {
+                all.push(rows);
+            }
+        })?;
+        Ok(all)
+    }
+
+    /// Runs a script, handing each statement's result to `on_result` as it comes.
+    ///
+    /// Without `keep_going`, the first error stops the script, is returned, and undoes every
+    /// write the script made; with it, each statement stands alone and errors go to
+    /// `on_result`.
+    pub fn run_script(
         &self,
-        fill: impl FnOnce(&mut Bulk<'_>) -> Result<()>,
+        text: &str,
+        options: &ScriptOptions,
+        on_result: &mut dyn FnMut(Result<Rows, &Error>),
+    ) -> Result<ScriptReport> {
+        crate::script::run_script(&self.engine, text, options, on_result)
+    }
+
+    /// Imports `actors.csv`, `places.csv`, `meetings.csv` and `participation.csv` from `dir`
+    /// into this database, which must be empty. `progress(done, total)` is called as the
+    /// records and index entries are written.
+    pub fn import_csv(
+        &self,
+        dir: &Path,
         progress: &mut dyn FnMut(u64, u64),
-    ) -> Result<()> {
-        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut bulk = Bulk::new(&self.store)?;
-        fill(&mut bulk)?;
-        let _turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
-        bulk.finish(progress)
+    ) -> Result<ImportReport> {
+        crate::import::import_csv(&self.engine, dir, progress)
+    }
+
+    /// A copy of every record in a [`MemoryCatalog`], which answers questions from the
+    /// records alone, without indexes.
+    pub fn memory_copy(&self) -> Result<MemoryCatalog> {
+        let mut memory = MemoryCatalog::new();
+        self.read(|r| {
+            copy_all::<Actor>(&r, &mut memory)?;
+            copy_all::<Place>(&r, &mut memory)?;
+            copy_all::<crate::model::Document>(&r, &mut memory)?;
+            copy_all::<crate::model::Meeting>(&r, &mut memory)?;
+            copy_all::<crate::model::Relation>(&r, &mut memory)
+        })?;
+        Ok(memory)
     }
 
     /// Whether opening found an import that never finished (the process died) and discarded
     /// it, leaving the database empty as it was before the import.
     pub fn discarded_import(&self) -> bool {
-        self.store.discarded_load()
+        self.engine.store().discarded_load()
     }
 
     /// Stores a new record and returns its id. An empty handle is replaced by one the database
@@ -259,29 +266,36 @@ impl Database {
     /// Fails with [`Error::NotFound`](crate::Error::NotFound), with suggestions, or
     /// [`Error::Ambiguous`](crate::Error::Ambiguous), with the candidates.
     pub fn resolve_actor(&self, name: &str) -> Result<ActorId> {
-        self.read(|r| resolve::<Actor>(&r, name))
+        self.read(|r| resolve::<Actor, _>(&r, name))
     }
 
     /// The one place `name` designates (a name, an alias or a handle).
     pub fn resolve_place(&self, name: &str) -> Result<PlaceId> {
-        self.read(|r| resolve::<Place>(&r, name))
+        self.read(|r| resolve::<Place, _>(&r, name))
     }
 
     /// The meetings of `actor` in date order (undated last), of any status, optionally only
     /// those that lie wholly within `during`.
     pub fn meetings_of(&self, actor: ActorId, during: Option<&DateSpan>) -> Result<Vec<MeetingId>> {
         self.read(|r| {
-            Ok(r.meetings_of_actor(actor.get(), during)?
-                .iter()
-                .map(|p| Id::new(p.meeting))
-                .collect())
+            Ok(
+                crate::query::meetings_in(&r, &[List::Actor(actor.get())], during)?
+                    .iter()
+                    .map(|p| Id::new(p.meeting))
+                    .collect(),
+            )
         })
     }
 
     /// The meetings held at `place` or at any place inside it, in date order.
     pub fn meetings_in(&self, place: PlaceId, during: Option<&DateSpan>) -> Result<Vec<MeetingId>> {
         self.read(|r| {
-            Ok(r.meetings_inside_place(place, during)?
+            let lists: Vec<List> = r
+                .places_inside(place)?
+                .into_iter()
+                .map(|p| List::Place(p.get()))
+                .collect();
+            Ok(crate::query::meetings_in(&r, &lists, during)?
                 .iter()
                 .map(|p| Id::new(p.meeting))
                 .collect())
@@ -291,7 +305,7 @@ impl Database {
     /// Every meeting that lies wholly within `during`, in date order; every meeting without one.
     pub fn meetings_during(&self, during: Option<&DateSpan>) -> Result<Vec<MeetingId>> {
         self.read(|r| {
-            Ok(r.meetings_by_date(during)?
+            Ok(crate::query::meetings_in(&r, &[List::All], during)?
                 .iter()
                 .map(|p| Id::new(p.meeting))
                 .collect())
@@ -329,63 +343,27 @@ impl Database {
 
     /// Verifies that every index agrees with the records, and reports each disagreement.
     pub fn check(&self) -> Result<CheckReport> {
-        let _snapshot = self.snapshot();
-        storage::check(&self.store)
+        self.engine.check()
     }
 
     /// Makes every committed write durable now (sled also does so every half second).
     pub fn flush(&self) -> Result<()> {
-        self.store.flush()
+        self.engine.store().flush()
     }
 
     /// Bytes the database takes on disk.
     pub fn size_on_disk(&self) -> Result<u64> {
-        self.store.size_on_disk()
+        self.engine.store().size_on_disk()
     }
 }
 
-/// An atomic write in progress; see [`Database::transaction`]. Its reads see its own writes.
-pub struct Transaction<'db> {
-    write: Write<'db>,
-}
-
-impl Transaction<'_> {
-    pub(crate) fn reader(&self) -> Reader<'_> {
-        self.write.reader()
+fn copy_all<R: Record>(
+    reader: &crate::storage::Reader<'_>,
+    memory: &mut MemoryCatalog,
+) -> Result<()> {
+    for entry in reader.all::<R>() {
+        let (id, record) = entry?;
+        memory.insert(id, record);
     }
-
-    /// Stores a new record; see [`Database::add`].
-    pub fn add<R: Record>(&mut self, record: R) -> Result<Id<R>> {
-        self.write.add(record)
-    }
-
-    /// Replaces a record; see [`Database::update`].
-    pub fn update<R: Record>(&mut self, id: Id<R>, record: R) -> Result<()> {
-        self.write.update(id, record)
-    }
-
-    /// Deletes a record; see [`Database::delete`].
-    pub fn delete<R: Record>(&mut self, id: Id<R>) -> Result<()> {
-        self.write.delete(id)
-    }
-
-    /// The record with id `id`, as this transaction sees it.
-    pub fn get<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
-        self.write.reader().get(id)
-    }
-
-    /// The record of kind `R` with this handle, as this transaction sees it.
-    pub fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<Id<R>>> {
-        self.write.reader().by_handle(handle)
-    }
-
-    /// The one actor `name` designates; see [`Database::resolve_actor`].
-    pub fn resolve_actor(&self, name: &str) -> Result<ActorId> {
-        resolve::<Actor>(&self.write.reader(), name)
-    }
-
-    /// The one place `name` designates; see [`Database::resolve_place`].
-    pub fn resolve_place(&self, name: &str) -> Result<PlaceId> {
-        resolve::<Place>(&self.write.reader(), name)
-    }
+    Ok(())
 }

@@ -8,7 +8,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::syntax::{Location, ParseError};
+use crate::location::{Location, ParseError};
 
 /// Every way an Entrevue operation can fail.
 #[derive(Debug, thiserror::Error)]

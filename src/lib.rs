@@ -4,19 +4,20 @@
 
 mod database;
 mod dump;
+mod engine;
 mod error;
-mod exec;
 mod import;
+mod location;
 mod model;
-mod plan;
-mod resolve;
+pub mod query;
 mod rows;
 pub mod script;
 mod storage;
 pub mod syntax;
 mod write;
 
-pub use database::{Database, InterruptHandle, Stats, Transaction};
+pub use database::{Database, InterruptHandle, Stats};
+pub use engine::Transaction;
 pub use error::{Error, Result};
 pub use import::ImportReport;
 pub use model::{

@@ -6,14 +6,13 @@
 //! snapshot, without taking the writer lock.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::database::{Database, Transaction};
+use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
-use crate::plan::{plan_query, Source};
+use crate::query::{self, CancellationToken};
 use crate::rows::{Rows, Value};
 use crate::storage::Reader;
-use crate::syntax::{parse, LoadSource, Span, Statement};
+use crate::syntax::{parse, LoadSource, Source, Span, Statement};
 use crate::write::Writer;
 
 /// The bundled *Miami talks* dataset, as a script.
@@ -59,19 +58,15 @@ impl std::fmt::Debug for ScriptOptions {
     }
 }
 
-/// What every statement of one script run shares: the interrupt flag and the progress count.
+/// What every statement of one script run shares: the cancellation and the progress count.
 struct Run<'a> {
-    interrupt: &'a AtomicBool,
+    cancel: &'a CancellationToken,
     progress: Option<&'a (dyn Fn(Progress) + Send + Sync)>,
     done: usize,
     total: usize,
 }
 
 impl Run<'_> {
-    fn go_on(&self) -> Result<()> {
-        crate::database::check_interrupt(self.interrupt)
-    }
-
     fn step(&mut self) {
         self.done += 1;
         if let Some(progress) = self.progress {
@@ -81,6 +76,15 @@ impl Run<'_> {
             });
         }
     }
+}
+
+/// Where a script's statements come from: its text and name (to locate errors), the folder
+/// its relative paths start from, and how deeply `load` has nested it.
+#[derive(Clone, Copy)]
+struct Script<'a> {
+    source: Source<'a>,
+    base: &'a Path,
+    depth: usize,
 }
 
 /// What a script did.
@@ -121,165 +125,93 @@ fn note(text: String) -> Rows {
     }
 }
 
-impl Database {
-    /// Runs one statement and returns its rows.
-    ///
-    /// ```
-    /// use entrevue::Database;
-    ///
-    /// let db = Database::temporary()?;
-    /// db.execute("load demo;")?;
-    /// let rows = db.query("who met Oumerov order by actor")?;
-    /// assert_eq!(rows.columns, ["actor", "handle", "meetings"]);
-    /// assert!(rows.values("actor").iter().any(|v| v.as_text() == Some("Steve Witkoff")));
-    /// # Ok::<(), entrevue::Error>(())
-    /// ```
-    pub fn query(&self, text: &str) -> Result<Rows> {
-        let mut all = self.execute(text)?;
-        match all.len() {
-            1 => Ok(all.remove(0)),
-            n => Err(Error::Invalid(format!(
-                "expected one statement, found {n}; use `execute` to run a script"
-            ))),
-        }
-    }
-
-    /// Runs a script atomically and returns the rows of each statement.
-    pub fn execute(&self, text: &str) -> Result<Vec<Rows>> {
-        let mut all = Vec::new();
-        self.run_script(text, &ScriptOptions::default(), &mut |result| {
-            if let Ok(rows) = result {
-                all.push(rows);
-            }
-        })?;
-        Ok(all)
-    }
-
-    /// Runs a script, handing each statement's result to `on_result` as it comes.
-    ///
-    /// Without `keep_going`, the first error stops the script, is returned, and undoes every
-    /// write the script made; with it, each statement stands alone and errors go to
-    /// `on_result`.
-    pub fn run_script(
-        &self,
-        text: &str,
-        options: &ScriptOptions,
-        on_result: &mut dyn FnMut(Result<Rows, &Error>),
-    ) -> Result<ScriptReport> {
-        // Clear an earlier interrupt before the (uninterruptible) parse, so that one arriving
-        // while a long script is parsed still stops it.
-        self.interrupt_flag().store(false, Ordering::Relaxed);
-        let name = options.source.as_deref();
-        let statements = parse(text).map_err(|e| match name {
-            Some(name) => Error::Parse(e.in_source(name)),
-            None => Error::Parse(e),
-        })?;
-        let source = Source { text, name };
-        let base = options.base_dir.clone().unwrap_or_default();
-        let mut report = ScriptReport {
-            statements: statements.len(),
-            failed: 0,
-        };
-        let flag = self.interrupt_flag();
-        let mut ctx = Run {
-            interrupt: flag,
-            progress: options.progress.as_deref(),
-            done: 0,
-            total: statements.len(),
-        };
-        if !statements.iter().any(|(s, _)| writes(s)) {
-            return self.read(|reader| {
-                for (statement, span) in &statements {
-                    match run(
-                        &mut Scope::Read(reader),
-                        &mut ctx,
-                        &source,
-                        statement,
-                        *span,
-                        &base,
-                        0,
-                    ) {
-                        Ok(rows) => on_result(Ok(rows)),
-                        Err(e) if options.keep_going => {
-                            report.failed += 1;
-                            on_result(Err(&e));
-                        }
-                        Err(e) => return Err(e),
-                    }
-                }
-                Ok(report)
-            });
-        }
-        if options.keep_going {
+/// Runs a script; see [`Database::run_script`](crate::Database::run_script).
+pub(crate) fn run_script(
+    engine: &Engine,
+    text: &str,
+    options: &ScriptOptions,
+    on_result: &mut dyn FnMut(Result<Rows, &Error>),
+) -> Result<ScriptReport> {
+    // Clear an earlier interrupt before the (uninterruptible) parse, so that one arriving
+    // while a long script is parsed still stops it.
+    let cancel = engine.cancel();
+    cancel.reset();
+    let name = options.source.as_deref();
+    let statements = parse(text).map_err(|e| match name {
+        Some(name) => Error::Parse(e.in_source(name)),
+        None => Error::Parse(e),
+    })?;
+    let base = options.base_dir.clone().unwrap_or_default();
+    let script = Script {
+        source: Source { text, name },
+        base: &base,
+        depth: 0,
+    };
+    let mut report = ScriptReport {
+        statements: statements.len(),
+        failed: 0,
+    };
+    let mut ctx = Run {
+        cancel,
+        progress: options.progress.as_deref(),
+        done: 0,
+        total: statements.len(),
+    };
+    if !statements.iter().any(|(s, _)| writes(s)) {
+        return engine.read(|reader| {
             for (statement, span) in &statements {
-                let result = self.transaction(|tx| {
-                    run(
-                        &mut Scope::Write(tx),
-                        &mut ctx,
-                        &source,
-                        statement,
-                        *span,
-                        &base,
-                        0,
-                    )
-                });
-                match result {
+                match run(&mut Scope::Read(reader), &mut ctx, script, statement, *span) {
                     Ok(rows) => on_result(Ok(rows)),
-                    Err(e) => {
+                    Err(e) if options.keep_going => {
                         report.failed += 1;
                         on_result(Err(&e));
                     }
+                    Err(e) => return Err(e),
                 }
             }
-            return Ok(report);
-        }
-        self.transaction(|tx| {
-            for (statement, span) in &statements {
-                let rows = run(
-                    &mut Scope::Write(tx),
-                    &mut ctx,
-                    &source,
-                    statement,
-                    *span,
-                    &base,
-                    0,
-                )?;
-                on_result(Ok(rows));
-            }
             Ok(report)
-        })
+        });
     }
+    if options.keep_going {
+        for (statement, span) in &statements {
+            let result = engine
+                .transaction(|tx| run(&mut Scope::Write(tx), &mut ctx, script, statement, *span));
+            match result {
+                Ok(rows) => on_result(Ok(rows)),
+                Err(e) => {
+                    report.failed += 1;
+                    on_result(Err(&e));
+                }
+            }
+        }
+        return Ok(report);
+    }
+    engine.transaction(|tx| {
+        for (statement, span) in &statements {
+            let rows = run(&mut Scope::Write(tx), &mut ctx, script, statement, *span)?;
+            on_result(Ok(rows));
+        }
+        Ok(report)
+    })
 }
 
 /// Runs one statement: stops first if interrupted, counts it when done.
-#[allow(clippy::too_many_arguments)]
 fn run(
     scope: &mut Scope<'_, '_>,
     ctx: &mut Run<'_>,
-    source: &Source<'_>,
+    script: Script<'_>,
     statement: &Statement,
     span: Span,
-    base: &Path,
-    depth: usize,
 ) -> Result<Rows> {
-    ctx.go_on().map_err(|e| source.at(span, e))?;
+    let source = script.source;
+    let base = script.base;
+    ctx.cancel.check().map_err(|e| source.at(span, e))?;
     let located = |e: Error| source.at(span, e);
     let rows = match statement {
         Statement::Query(query) => {
-            let reader = scope.reader();
-            let plan = plan_query(reader, source, query)?;
-            crate::exec::execute(reader, &plan, ctx.interrupt).map_err(located)
+            query::answer(&scope.reader(), source, query, ctx.cancel).map_err(located)
         }
-        Statement::Explain(query) => {
-            let plan = plan_query(scope.reader(), source, query)?;
-            let mut rows = Rows::new(&["plan"]);
-            rows.rows = plan
-                .to_string()
-                .lines()
-                .map(|l| vec![Value::Text(l.to_string())])
-                .collect();
-            Ok(rows)
-        }
+        Statement::Explain(query) => query::explain(&scope.reader(), source, query),
         Statement::Dump(path) => {
             let statements = crate::dump::dump(&scope.reader()).map_err(located)?;
             match path {
@@ -315,7 +247,7 @@ fn run(
                     "load needs a write transaction".into(),
                 )));
             };
-            if depth >= MAX_LOAD_DEPTH {
+            if script.depth >= MAX_LOAD_DEPTH {
                 return Err(located(Error::Invalid(format!(
                     "load nests deeper than {MAX_LOAD_DEPTH} scripts"
                 ))));
@@ -339,21 +271,17 @@ fn run(
                 }
             };
             let statements = parse(&text).map_err(|e| Error::Parse(e.in_source(name.clone())))?;
-            let inner = Source {
-                text: &text,
-                name: Some(&name),
+            let inner = Script {
+                source: Source {
+                    text: &text,
+                    name: Some(&name),
+                },
+                base: &dir,
+                depth: script.depth + 1,
             };
             ctx.total += statements.len();
             for (statement, span) in &statements {
-                run(
-                    &mut Scope::Write(tx),
-                    ctx,
-                    &inner,
-                    statement,
-                    *span,
-                    &dir,
-                    depth + 1,
-                )?;
+                run(&mut Scope::Write(tx), ctx, inner, statement, *span)?;
             }
             Ok(note(format!(
                 "loaded {} statements from {name}",
@@ -389,7 +317,7 @@ fn run(
 /// Runs a write statement; its result is a note saying what changed.
 fn write(
     scope: &mut Scope<'_, '_>,
-    source: &Source<'_>,
+    source: Source<'_>,
     span: Span,
     apply: impl FnOnce(&mut Writer<'_, '_>) -> Result<String>,
 ) -> Result<Rows> {

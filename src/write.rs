@@ -7,20 +7,19 @@
 
 use std::collections::HashSet;
 
-use crate::database::Transaction;
+use crate::engine::Transaction;
 use crate::error::{Error, Result};
 use crate::model::{
     fold_name, Actor, ActorKind, Certainty, Document, Id, Meeting, Participant, Place, PlaceKind,
     Record, RecordKind, Relation, SourceRef, Title,
 };
-use crate::plan::Source;
-use crate::resolve::{resolve, Named};
-use crate::syntax::{Clause, Definition, DocumentField, NameRef, Span};
+use crate::query::Binder;
+use crate::syntax::{Clause, Definition, DocumentField, NameRef, Source, Span};
 
-/// Resolves names for writes, as the transaction sees them.
+/// Applies write statements to a transaction, binding names as the transaction sees them.
 pub(crate) struct Writer<'t, 'db> {
     pub tx: &'t mut Transaction<'db>,
-    pub source: &'t Source<'t>,
+    pub source: Source<'t>,
 }
 
 /// Remembers which list fields a statement has already started replacing.
@@ -37,36 +36,10 @@ impl Lists {
 }
 
 impl Writer<'_, '_> {
-    fn named<R: Named>(&self, name: &NameRef) -> Result<Id<R>> {
+    /// The record `name` stands for: see the query layer's binder.
+    fn named<R: Record>(&self, name: &NameRef) -> Result<Id<R>> {
         let reader = self.tx.reader();
-        let found = if name.is_handle {
-            reader
-                .by_handle::<R>(&name.text)?
-                .ok_or_else(|| Error::NotFound {
-                    kind: R::KIND.word(),
-                    name: format!("#{}", name.text),
-                    suggestions: Vec::new(),
-                })
-        } else {
-            resolve::<R>(&reader, &name.text)
-        };
-        found.map_err(|e| self.source.at(name.span, e))
-    }
-
-    /// A document, meeting or relation: these go by handle only.
-    fn by_handle<R: Record>(&self, name: &NameRef) -> Result<Id<R>> {
-        let handle = name.text.trim_start_matches('#');
-        match self.tx.reader().by_handle::<R>(handle)? {
-            Some(id) => Ok(id),
-            None => Err(self.source.at(
-                name.span,
-                Error::NotFound {
-                    kind: R::KIND.word(),
-                    name: name.text.clone(),
-                    suggestions: Vec::new(),
-                },
-            )),
-        }
+        Binder::new(&reader, self.source).bind(name)
     }
 
     fn kind_word<T>(
@@ -182,19 +155,19 @@ impl Writer<'_, '_> {
                 self.tx.update(id, place)?;
             }
             RecordKind::Document => {
-                let id = self.by_handle::<Document>(target)?;
+                let id = self.named::<Document>(target)?;
                 let mut document = self.stored(id)?;
                 self.document_clauses(&mut document, clauses)?;
                 self.tx.update(id, document)?;
             }
             RecordKind::Meeting => {
-                let id = self.by_handle::<Meeting>(target)?;
+                let id = self.named::<Meeting>(target)?;
                 let mut meeting = self.stored(id)?;
                 self.meeting_clauses(&mut meeting, clauses)?;
                 self.tx.update(id, meeting)?;
             }
             RecordKind::Relation => {
-                let id = self.by_handle::<Relation>(target)?;
+                let id = self.named::<Relation>(target)?;
                 let mut relation = self.stored(id)?;
                 self.relation_clauses(&mut relation, clauses)?;
                 self.tx.update(id, relation)?;
@@ -219,13 +192,13 @@ impl Writer<'_, '_> {
                 .named::<Place>(target)
                 .and_then(|id| self.tx.delete(id)),
             RecordKind::Document => self
-                .by_handle::<Document>(target)
+                .named::<Document>(target)
                 .and_then(|id| self.tx.delete(id)),
             RecordKind::Meeting => self
-                .by_handle::<Meeting>(target)
+                .named::<Meeting>(target)
                 .and_then(|id| self.tx.delete(id)),
             RecordKind::Relation => self
-                .by_handle::<Relation>(target)
+                .named::<Relation>(target)
                 .and_then(|id| self.tx.delete(id)),
         };
         deleted.map_err(|e| self.source.at(target.span, e))?;
@@ -395,7 +368,7 @@ impl Writer<'_, '_> {
 
     fn source_ref(&self, s: &crate::syntax::SourceDef) -> Result<SourceRef> {
         Ok(SourceRef {
-            document: self.by_handle::<Document>(&s.document)?,
+            document: self.named::<Document>(&s.document)?,
             quote: s.quote.clone(),
             says_status: s.says_status,
             says_date: s.says_date,

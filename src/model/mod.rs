@@ -554,6 +554,30 @@ pub enum RecordRef<'a> {
     Relation(&'a Relation),
 }
 
+/// One `match` over the record kinds, for the few places that must handle each kind: the
+/// borrowed record's kind and handle.
+macro_rules! record_ref_fields {
+    ($($ty:ident),+) => {
+        impl<'a> RecordRef<'a> {
+            /// The kind of the record.
+            pub fn kind(self) -> RecordKind {
+                match self {
+                    $(RecordRef::$ty(_) => RecordKind::$ty,)+
+                }
+            }
+
+            /// The record's handle.
+            pub fn handle(self) -> &'a str {
+                match self {
+                    $(RecordRef::$ty(r) => &r.handle,)+
+                }
+            }
+        }
+    };
+}
+
+record_ref_fields!(Actor, Place, Document, Meeting, Relation);
+
 mod sealed {
     pub trait Sealed {}
 }

@@ -148,7 +148,8 @@ impl<'s> Bulk<'s> {
         for ((table, owner), mut list) in lists {
             list.sort_unstable_by_key(Posting::key);
             for chunk in list.chunks(MAX_CHUNK) {
-                let key = encode_chunk_key(owner, chunk[0].day, chunk[0].meeting).to_vec();
+                let key =
+                    encode_chunk_key(owner, chunk[0].entry.day, chunk[0].entry.meeting).to_vec();
                 chunks
                     .entry(table)
                     .or_default()

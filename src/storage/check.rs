@@ -273,15 +273,17 @@ fn compare_postings(
         }
         for posting in chunk.entries {
             report.index_entries += 1;
-            let key = super::keys::encode_chunk_key(owner, posting.day, posting.meeting).to_vec();
+            let key =
+                super::keys::encode_chunk_key(owner, posting.entry.day, posting.entry.meeting)
+                    .to_vec();
             if !seen.insert(key.clone()) {
                 report.problem(format!(
                     "{name} lists meeting #{} twice under owner {owner}",
-                    posting.meeting
+                    posting.entry.meeting
                 ));
                 continue;
             }
-            let meeting = posting.meeting;
+            let meeting = posting.entry.meeting;
             let found = IndexEntry::Posting {
                 table,
                 owner,

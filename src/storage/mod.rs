@@ -24,8 +24,7 @@ use std::path::{Path, PathBuf};
 pub(crate) use bulk::Bulk;
 pub(crate) use check::check;
 pub use check::CheckReport;
-pub(crate) use postings::{cast_of, member, Member, Posting};
-pub(crate) use read::{List, Reader, MAX_PLACE_DEPTH};
+pub(crate) use read::{Reader, MAX_PLACE_DEPTH};
 pub(crate) use records::Write;
 
 use crate::error::{Error, Result};

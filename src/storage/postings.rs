@@ -32,64 +32,15 @@ use super::kv::{KvRead, Overlay};
 use super::values::{get_varint, put_varint, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{Certainty, DateSpan, Day, Meeting, Status};
+use crate::model::Status;
+use crate::query::{MeetingEntry, Member, Visit};
 
 /// Entries per chunk at most; a chunk that grows past it splits in two.
 pub(crate) const MAX_CHUNK: usize = 512;
 
-/// The day of a meeting with no date: after every real day, so undated meetings list last.
-pub(crate) const UNDATED: u32 = u32::MAX;
-
 const OWNER_TAKES_PART: u8 = 0x08;
 const OWNER_CONFIRMED: u8 = 0x10;
 const OWNER_HAS_SIDE: u8 = 0x20;
-
-/// One participant of a meeting, as posting entries record it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Member {
-    pub actor: u64,
-    /// 0 when the side is unknown; otherwise the side's rank among the meeting's distinct
-    /// sides, from 1. Only equality within one meeting matters: "met" is "on different sides".
-    pub side: u64,
-    pub confirmed: bool,
-}
-
-impl Member {
-    /// Whether the two met there: on different sides, or a side unknown.
-    pub(crate) fn met(&self, other: &Member) -> bool {
-        self.side == 0 || other.side == 0 || self.side != other.side
-    }
-
-    /// Whether the two were on the same known side.
-    pub(crate) fn together(&self, other: &Member) -> bool {
-        self.side != 0 && self.side == other.side
-    }
-}
-
-/// The participants of a meeting, in actor order.
-pub(crate) fn cast_of(meeting: &Meeting) -> Vec<Member> {
-    let mut sides: Vec<u64> = meeting
-        .participants
-        .iter()
-        .filter_map(|p| p.side.map(|s| s.get()))
-        .collect();
-    sides.sort_unstable();
-    sides.dedup();
-    let mut cast: Vec<Member> = meeting
-        .participants
-        .iter()
-        .map(|p| Member {
-            actor: p.actor.get(),
-            side: p
-                .side
-                .and_then(|s| sides.binary_search(&s.get()).ok())
-                .map_or(0, |rank| rank as u64 + 1),
-            confirmed: p.certainty == Certainty::Confirmed,
-        })
-        .collect();
-    cast.sort_unstable();
-    cast
-}
 
 /// The participants of one meeting, in actor order: a slice of a buffer that the entries of a
 /// decoded chunk share, so decoding allocates once per chunk rather than once per entry.
@@ -137,77 +88,19 @@ impl PartialEq for Cast {
 
 impl Eq for Cast {}
 
-/// One meeting in a posting list, with what questions need of it without reading the meeting.
+/// One meeting in a posting list: the entry questions read, and its participants (in actor
+/// lists; empty in the place and date lists).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Posting {
-    /// The meeting's first day, biased to sort as unsigned; [`UNDATED`] when it has no date.
-    pub day: u32,
-    pub meeting: u64,
-    /// Last day minus first day (0 for a single day or no date).
-    pub span: u32,
-    pub status: Status,
-    /// `DateSpan::shape` of the date (0: none); see [`Posting::date`].
-    pub shape: u8,
-    /// Where it was held; 0 when unknown.
-    pub place: u64,
-    /// Every participant, in actor lists; empty in the place and date lists.
+    pub entry: MeetingEntry,
     pub cast: Cast,
 }
 
 impl Posting {
-    /// The entry of `meeting` (record id `id`), carrying `cast`.
-    pub(crate) fn of(id: u64, meeting: &Meeting, cast: Cast) -> Posting {
-        let (day, span) = match &meeting.date {
-            Some(d) => (
-                bias(d.first_day().0),
-                (d.last_day().0 - d.first_day().0) as u32,
-            ),
-            None => (UNDATED, 0),
-        };
-        Posting {
-            day,
-            meeting: id,
-            span,
-            status: meeting.status,
-            shape: meeting.date.map_or(0, |d| d.shape()),
-            place: meeting.place.map_or(0, |p| p.get()),
-            cast,
-        }
-    }
-
     /// The sort key within a list.
     pub(crate) fn key(&self) -> (u32, u64) {
-        (self.day, self.meeting)
+        self.entry.key()
     }
-
-    /// The last day the meeting covers (biased).
-    pub(crate) fn last_day(&self) -> u32 {
-        self.day.saturating_add(self.span)
-    }
-
-    /// The meeting's date as written, rebuilt from the entry (decoded only when asked for).
-    pub(crate) fn date(&self) -> Option<DateSpan> {
-        match self.shape {
-            0 => None,
-            shape => DateSpan::from_shape(shape, unbias(self.day), unbias(self.last_day())),
-        }
-    }
-}
-
-/// The participant `actor` of a cast (which is in actor order).
-pub(crate) fn member(cast: &[Member], actor: u64) -> Option<&Member> {
-    cast.binary_search_by_key(&actor, |m| m.actor)
-        .ok()
-        .map(|i| &cast[i])
-}
-
-/// Maps a day number to an unsigned value with the same order.
-pub(crate) fn bias(day: i32) -> u32 {
-    (day as u32) ^ (1 << 31)
-}
-
-fn unbias(day: u32) -> Day {
-    Day((day ^ (1 << 31)) as i32)
 }
 
 pub(crate) fn status_byte(status: Status) -> u8 {
@@ -228,12 +121,12 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
     out.push(VALUE_VERSION);
     put_varint(&mut out, entries.len() as u64);
     let (mut day, mut meeting) = (0u32, 0u64);
-    for e in entries {
+    for Posting { entry: e, cast } in entries {
         put_varint(&mut out, u64::from(e.day - day));
         let delta = e.meeting.wrapping_sub(meeting) as i64;
         put_varint(&mut out, ((delta << 1) ^ (delta >> 63)) as u64);
         put_varint(&mut out, u64::from(e.span));
-        let own = member(&e.cast, owner);
+        let own = Member::find(cast, owner);
         let mut flags = status_byte(e.status);
         if let Some(own) = own {
             flags |= OWNER_TAKES_PART;
@@ -246,10 +139,10 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
         if let Some(own) = own.filter(|o| o.side != 0) {
             put_varint(&mut out, own.side);
         }
-        let others = e.cast.len() - usize::from(own.is_some());
+        let others = cast.len() - usize::from(own.is_some());
         put_varint(&mut out, others as u64);
         let mut previous = 0;
-        for m in e.cast.iter().filter(|m| m.actor != owner) {
+        for m in cast.iter().filter(|m| m.actor != owner) {
             put_member(&mut out, previous, m);
             previous = m.actor;
         }
@@ -278,30 +171,42 @@ fn chunk_len(bytes: &[u8]) -> Result<u64> {
     get_varint(bytes, &mut at)
 }
 
-/// A test on an entry and its participants (empty outside actor lists), applied while a
-/// chunk is decoded so that entries it rejects are never built.
-pub(crate) type Keep<'k> = &'k mut dyn FnMut(&Posting, &[Member]) -> Result<bool>;
-
 fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
     let mut entries = Vec::new();
-    decode_chunk_into(
+    // Every entry's members go into one buffer, which the entries then share.
+    let mut all: Vec<Member> = Vec::new();
+    let mut ranges = Vec::new();
+    decode_entries(
         owner,
         bytes,
         (0, u32::MAX),
-        &mut |_, _| Ok(true),
-        &mut entries,
+        &mut Vec::new(),
+        &mut |entry, cast| {
+            ranges.push((all.len(), all.len() + cast.len()));
+            all.extend_from_slice(cast);
+            entries.push(*entry);
+            Ok(())
+        },
     )?;
-    Ok(entries)
+    let all = Arc::new(all);
+    Ok(entries
+        .into_iter()
+        .zip(ranges)
+        .map(|(entry, (start, end))| Posting {
+            entry,
+            cast: Cast::within(&all, start, end),
+        })
+        .collect())
 }
 
-/// Decodes a chunk, appending to `out` the entries whose first day lies in `days` and that
-/// `keep` accepts.
-fn decode_chunk_into(
+/// Decodes a chunk, handing `visit` each entry whose first day lies in `days` with its
+/// participants; `members` is scratch space, reused from chunk to chunk.
+fn decode_entries(
     owner: u64,
     bytes: &[u8],
     days: (u32, u32),
-    keep: Keep<'_>,
-    out: &mut Vec<Posting>,
+    members: &mut Vec<Member>,
+    visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
 ) -> Result<()> {
     let (&version, _) = bytes.split_first().ok_or_else(|| corrupt("empty value"))?;
     if version != VALUE_VERSION {
@@ -312,13 +217,9 @@ fn decode_chunk_into(
     if count > MAX_CHUNK * 2 {
         return Err(corrupt("too many entries"));
     }
-    let first = out.len();
-    out.reserve(count);
     let (mut day, mut meeting) = (0u32, 0u64);
-    // Every entry's members go into one buffer; each entry keeps its range of it.
-    let mut members: Vec<Member> = Vec::new();
-    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(count);
     for _ in 0..count {
+        members.clear();
         day = day
             .checked_add(get_u32(bytes, &mut at, "day delta")?)
             .ok_or_else(|| corrupt("day overflow"))?;
@@ -332,7 +233,6 @@ fn decode_chunk_into(
             .ok_or_else(|| corrupt("unknown status"))?;
         let shape = get_u8(bytes, &mut at)?;
         let place = get_varint(bytes, &mut at)?;
-        let start = members.len();
         let owner_takes_part = flags & OWNER_TAKES_PART != 0;
         if owner_takes_part {
             let side = match flags & OWNER_HAS_SIDE {
@@ -367,38 +267,23 @@ fn decode_chunk_into(
         }
         if owner_takes_part {
             // The others are stored in actor order: move the owner to its place among them.
-            let others = &members[start + 1..];
-            let before = others.partition_point(|m| m.actor < owner);
-            members[start..=start + before].rotate_left(1);
+            let before = members[1..].partition_point(|m| m.actor < owner);
+            members[..=before].rotate_left(1);
         }
-        if !(days.0 <= day && day <= days.1) {
-            members.truncate(start);
-            continue;
+        if days.0 <= day && day <= days.1 {
+            let entry = MeetingEntry {
+                day,
+                meeting,
+                span,
+                status,
+                shape,
+                place,
+            };
+            visit(&entry, members)?;
         }
-        let entry = Posting {
-            day,
-            meeting,
-            span,
-            status,
-            shape,
-            place,
-            cast: Cast::default(),
-        };
-        if !keep(&entry, &members[start..])? {
-            members.truncate(start);
-            continue;
-        }
-        ranges.push((start, members.len()));
-        out.push(entry);
     }
     if at != bytes.len() {
         return Err(corrupt("trailing bytes"));
-    }
-    if !members.is_empty() {
-        let members = Arc::new(members);
-        for (entry, (start, end)) in out[first..].iter_mut().zip(ranges) {
-            entry.cast = Cast::within(&members, start, end);
-        }
     }
     Ok(())
 }
@@ -459,7 +344,7 @@ fn write_chunk(
     } else {
         let (low, high) = entries.split_at(entries.len() / 2);
         ov.put(table, &key[..], encode_chunk(owner, low));
-        let high_key = encode_chunk_key(owner, high[0].day, high[0].meeting);
+        let high_key = encode_chunk_key(owner, high[0].entry.day, high[0].entry.meeting);
         ov.put(table, &high_key[..], encode_chunk(owner, high));
     }
 }
@@ -508,7 +393,7 @@ pub(crate) fn remove(
         Error::Corrupt(format!(
             "{} has no entry for meeting {} under owner {owner}",
             table.name(),
-            posting.meeting
+            posting.entry.meeting
         ))
     };
     let chunk = floor_chunk(ov, table, owner, posting.key())?.ok_or_else(missing)?;
@@ -521,24 +406,30 @@ pub(crate) fn remove(
     Ok(())
 }
 
-/// The entries of `owner` whose first day lies in `days` (biased, inclusive), in order.
+/// The entries of `owner` whose first day lies in `days` (inclusive), in order.
 pub(crate) fn scan(
     kv: &dyn KvRead,
     table: Table,
     owner: u64,
     days: (u32, u32),
-) -> Result<Vec<Posting>> {
-    scan_where(kv, table, owner, days, &mut |_, _| Ok(true))
+) -> Result<Vec<MeetingEntry>> {
+    let mut found = Vec::new();
+    visit(kv, table, owner, days, &mut |entry, _| {
+        found.push(*entry);
+        Ok(())
+    })?;
+    Ok(found)
 }
 
-/// [`scan`], keeping only the entries `keep` accepts.
-pub(crate) fn scan_where(
+/// Hands `visit` the entries of `owner` whose first day lies in `days`, in order, each with
+/// its participants, as the chunks are decoded: nothing is collected.
+pub(crate) fn visit(
     kv: &dyn KvRead,
     table: Table,
     owner: u64,
     days: (u32, u32),
-    keep: Keep<'_>,
-) -> Result<Vec<Posting>> {
+    visit: Visit<'_>,
+) -> Result<()> {
     // From day 0 the list starts at its first chunk: no need to look for the one before.
     let floor = match days.0 {
         0 => None,
@@ -549,12 +440,12 @@ pub(crate) fn scan_where(
         None => encode_chunk_key(owner, 0, 0),
     };
     let end = just_after(&encode_chunk_key(owner, days.1, u64::MAX));
-    let mut found = Vec::new();
+    let mut members = Vec::new();
     for entry in kv.range(table, &start, Some(&end), false) {
         let (_, value) = entry?;
-        decode_chunk_into(owner, &value, days, keep, &mut found)?;
+        decode_entries(owner, &value, days, &mut members, visit)?;
     }
-    Ok(found)
+    Ok(())
 }
 
 /// How many entries `owner`'s list holds, read from the chunk headers without decoding them:
@@ -581,18 +472,22 @@ pub(crate) fn chunks(kv: &dyn KvRead, table: Table) -> impl Iterator<Item = Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{DateSpan, Day};
+    use crate::query::day_key;
     use crate::storage::Store;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
     fn posting(day: u32, meeting: u64) -> Posting {
         Posting {
-            day,
-            meeting,
-            span: day % 3,
-            status: Status::ALL[(meeting % 6) as usize],
-            shape: 0,
-            place: meeting % 5,
+            entry: MeetingEntry {
+                day,
+                meeting,
+                span: day % 3,
+                status: Status::ALL[(meeting % 6) as usize],
+                shape: 0,
+                place: meeting % 5,
+            },
             cast: Cast::default(),
         }
     }
@@ -617,6 +512,20 @@ mod tests {
         Cast::from(members)
     }
 
+    /// The entries of an actor list with their participants, as the scan hands them over.
+    fn scan_with_casts(kv: &dyn KvRead, owner: u64, days: (u32, u32)) -> Vec<Posting> {
+        let mut found = Vec::new();
+        visit(kv, Table::ActorMeetings, owner, days, &mut |entry, cast| {
+            found.push(Posting {
+                entry: *entry,
+                cast: Cast::from(cast.to_vec()),
+            });
+            Ok(())
+        })
+        .unwrap();
+        found
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -632,11 +541,11 @@ mod tests {
             let mut model: BTreeMap<(u64, u32, u64), Posting> = BTreeMap::new();
             let mut ov = Overlay::new(&store);
             for (owner, day, meeting, add) in ops {
-                                let mut p = posting(day, meeting);
+                let mut p = posting(day, meeting);
                 p.cast = cast(owner + 1, meeting);
                 let present = model.contains_key(&(owner, day, meeting));
                 if add {
-                                        insert(&mut ov, Table::ActorMeetings, owner + 1, p.clone()).unwrap();
+                    insert(&mut ov, Table::ActorMeetings, owner + 1, p.clone()).unwrap();
                     model.insert((owner, day, meeting), p);
                 } else if present {
                     remove(&mut ov, Table::ActorMeetings, owner + 1, p).unwrap();
@@ -651,7 +560,7 @@ mod tests {
             ov.commit().unwrap();
             for owner in 0..3 {
                 for days in [(0, 39), (5, 5), (10, 30), (39, 0)] {
-                    let got = scan(&store, Table::ActorMeetings, owner + 1, days).unwrap();
+                    let got = scan_with_casts(&store, owner + 1, days);
                     let want: Vec<Posting> = model.iter()
                         .filter(|((o, d, _), _)| *o == owner && days.0 <= *d && *d <= days.1)
                         .map(|(_, p)| p.clone()).collect();
@@ -680,14 +589,15 @@ mod tests {
 
         let entries: Vec<Posting> = (0..700u64)
             .map(|i| {
-                let mut p = posting(bias(20_000 + i as i32 / 3), 1_000_000 - i * 7);
+                let mut p = posting(day_key(Day(20_000 + i as i32 / 3)), 1_000_000 - i * 7);
                 if i % 4 == 0 {
                     let text = ["2025-11", "~2020-03-01", "2019..2020-02", "2025-12-30"];
                     let date: DateSpan = text[(i / 4 % 4) as usize].parse().unwrap();
-                    p.day = bias(date.first_day().0);
-                    p.span = (date.last_day().0 - date.first_day().0) as u32;
-                    p.shape = date.shape();
-                    assert_eq!(p.date(), Some(date));
+                    let e = &mut p.entry;
+                    e.day = day_key(date.first_day());
+                    e.span = (date.last_day().0 - date.first_day().0) as u32;
+                    e.shape = date.shape();
+                    assert_eq!(e.date(), Some(date));
                 }
                 p.cast = cast(owner, i);
                 p

@@ -12,54 +12,21 @@ use super::keys::{
 };
 use super::kv::KvRead;
 use super::pages;
-use super::postings::{self, bias, Keep, Member, Posting};
+use super::postings;
 use super::records::{count_key, next_id_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{fold_name, ActorId, DateSpan, Id, PlaceId, Record, RecordKind};
+use crate::model::{fold_name, Id, PlaceId, Record, RecordKind};
+use crate::query::{Catalog, List, NameEntry, Visit};
 
 /// The deepest a place tree may nest; deeper chains are refused as likely cycles.
 pub(crate) const MAX_PLACE_DEPTH: usize = 64;
-
-/// One name or alias from the `names` index.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct NameEntry {
-    pub folded: String,
-    pub spelling: String,
-    pub id: u64,
-}
 
 /// Typed reads; see the module documentation.
 #[derive(Clone, Copy)]
 pub(crate) struct Reader<'a> {
     kv: &'a dyn KvRead,
-}
-
-/// The biased day range a date filter covers, or everything (undated included) without one.
-fn day_range(during: Option<&DateSpan>) -> (u32, u32) {
-    match during {
-        Some(span) => (bias(span.first_day().0), bias(span.last_day().0)),
-        None => (0, u32::MAX),
-    }
-}
-
-/// Whether a posting lies wholly inside the filter (its first day is already known to be).
-fn ends_within(posting: &Posting, during: Option<&DateSpan>) -> bool {
-    match during {
-        Some(span) => {
-            posting.day != postings::UNDATED && posting.last_day() <= bias(span.last_day().0)
-        }
-        None => true,
-    }
-}
-
-/// A posting list: one actor's meetings, those held at one place itself, or all of them.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum List {
-    Actor(u64),
-    Place(u64),
-    All,
 }
 
 /// The id a handle would be implicit for: its digits, written without leading zeros.
@@ -156,89 +123,13 @@ impl<'a> Reader<'a> {
             })
     }
 
-    /// The meetings `actor` took part in, in date order, optionally only those wholly inside
-    /// `during`. Undated meetings come last, and never match a date filter.
-    pub(crate) fn meetings_of_actor(
-        &self,
-        actor: u64,
-        during: Option<&DateSpan>,
-    ) -> Result<Vec<Posting>> {
-        self.postings(Table::ActorMeetings, actor, during)
-    }
-
-    /// How many meetings list `actor`, from the posting chunks' headers.
-    pub(crate) fn meeting_count(&self, actor: ActorId) -> Result<u64> {
-        postings::len(self.kv, Table::ActorMeetings, actor.get())
-    }
-
-    /// The meetings held at `place` itself (not at places inside it), in date order.
-    pub(crate) fn meetings_at_place(
-        &self,
-        place: u64,
-        during: Option<&DateSpan>,
-    ) -> Result<Vec<Posting>> {
-        self.postings(Table::PlaceMeetings, place, during)
-    }
-
-    /// The meetings held at `place` or anywhere inside it, in date order.
-    pub(crate) fn meetings_inside_place(
-        &self,
-        place: PlaceId,
-        during: Option<&DateSpan>,
-    ) -> Result<Vec<Posting>> {
-        let mut found = Vec::new();
-        for inner in self.places_inside(place)? {
-            found.extend(self.meetings_at_place(inner.get(), during)?);
-        }
-        found.sort_by_key(Posting::key);
-        Ok(found)
-    }
-
-    /// Every meeting, in date order, optionally only those wholly inside `during`.
-    pub(crate) fn meetings_by_date(&self, during: Option<&DateSpan>) -> Result<Vec<Posting>> {
-        self.postings(Table::DateMeetings, 0, during)
-    }
-
-    fn postings(
-        &self,
-        table: Table,
-        owner: u64,
-        during: Option<&DateSpan>,
-    ) -> Result<Vec<Posting>> {
-        self.postings_where(table, owner, during, &mut |_, _| Ok(true))
-    }
-
-    /// The meetings of one posting list wholly inside `during` that `keep` accepts, in date
-    /// order; `keep` sees each entry and its participants before the entry is built.
-    pub(crate) fn meetings_where(
-        &self,
-        list: List,
-        during: Option<&DateSpan>,
-        keep: Keep<'_>,
-    ) -> Result<Vec<Posting>> {
-        let (table, owner) = match list {
+    /// The table and owner that hold a list.
+    fn list(list: List) -> (Table, u64) {
+        match list {
             List::Actor(actor) => (Table::ActorMeetings, actor),
             List::Place(place) => (Table::PlaceMeetings, place),
             List::All => (Table::DateMeetings, 0),
-        };
-        self.postings_where(table, owner, during, keep)
-    }
-
-    fn postings_where(
-        &self,
-        table: Table,
-        owner: u64,
-        during: Option<&DateSpan>,
-        keep: Keep<'_>,
-    ) -> Result<Vec<Posting>> {
-        let mut inside = |p: &Posting, cast: &[Member]| {
-            if ends_within(p, during) {
-                keep(p, cast)
-            } else {
-                Ok(false)
-            }
-        };
-        postings::scan_where(self.kv, table, owner, day_range(during), &mut inside)
+        }
     }
 
     /// `place` and every place inside it, at any depth.
@@ -274,5 +165,49 @@ impl<'a> Reader<'a> {
     /// The highest id handed out for a kind: every record of it has an id up to this.
     pub(crate) fn last_id(&self, kind: RecordKind) -> Result<u64> {
         read_counter(self.kv, &next_id_key(kind))
+    }
+}
+
+impl Catalog for Reader<'_> {
+    fn record<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
+        self.get(id)
+    }
+
+    fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<(Id<R>, Option<R>)>> {
+        self.by_handle_read(handle)
+    }
+
+    fn named(&self, kind: RecordKind, name: &str) -> Result<Vec<u64>> {
+        Reader::named(self, kind, name)
+    }
+
+    fn each_name(
+        &self,
+        kind: RecordKind,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.names(kind).try_for_each(|entry| visit(entry?))
+    }
+
+    fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>> {
+        Reader::places_inside(self, place)
+    }
+
+    fn list_len(&self, list: List) -> Result<u64> {
+        let (table, owner) = Reader::list(list);
+        postings::len(self.kv, table, owner)
+    }
+
+    fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()> {
+        let (table, owner) = Reader::list(list);
+        postings::visit(self.kv, table, owner, first_days, visit)
+    }
+
+    fn referrers(&self, kind: RecordKind, id: u64) -> Result<Vec<(RecordKind, u64)>> {
+        Reader::referrers(self, kind, id)
+    }
+
+    fn last_id(&self, kind: RecordKind) -> Result<u64> {
+        Reader::last_id(self, kind)
     }
 }

@@ -19,6 +19,7 @@ use super::{Store, Table};
 use crate::error::{Error, Result};
 pub use crate::model::Record;
 use crate::model::{fold_name, Id, RecordKind, RecordRef};
+use crate::query::{MeetingEntry, Member};
 
 /// The table that holds records of this kind.
 pub(crate) fn record_table(kind: RecordKind) -> Table {
@@ -59,7 +60,8 @@ impl IndexEntry {
                 posting,
             } => (
                 *table,
-                super::keys::encode_chunk_key(*owner, posting.day, posting.meeting).to_vec(),
+                super::keys::encode_chunk_key(*owner, posting.entry.day, posting.entry.meeting)
+                    .to_vec(),
             ),
         }
     }
@@ -105,43 +107,23 @@ fn names(record: RecordRef<'_>) -> Vec<&str> {
     }
 }
 
-fn handle(record: RecordRef<'_>) -> &str {
-    match record {
-        RecordRef::Actor(r) => &r.handle,
-        RecordRef::Place(r) => &r.handle,
-        RecordRef::Document(r) => &r.handle,
-        RecordRef::Meeting(r) => &r.handle,
-        RecordRef::Relation(r) => &r.handle,
-    }
-}
-
-pub(crate) fn kind_of(record: RecordRef<'_>) -> RecordKind {
-    match record {
-        RecordRef::Actor(_) => RecordKind::Actor,
-        RecordRef::Place(_) => RecordKind::Place,
-        RecordRef::Document(_) => RecordKind::Document,
-        RecordRef::Meeting(_) => RecordKind::Meeting,
-        RecordRef::Relation(_) => RecordKind::Relation,
-    }
-}
-
 /// Every index entry record `id` owns, keyed by identity (duplicates collapse: two aliases that
 /// fold alike make one `names` key, holding the first spelling).
 pub(crate) fn index_entries(
     id: u64,
     record: RecordRef<'_>,
 ) -> BTreeMap<(Table, Vec<u8>), IndexEntry> {
-    let kind = kind_of(record);
+    let kind = record.kind();
     let mut entries = BTreeMap::new();
     let mut add = |entry: IndexEntry| {
         entries.entry(entry.identity()).or_insert(entry);
     };
     // A handle that spells the record's own id (as imports give) finds it without an entry:
     // a million meetings would otherwise pay a million keys.
-    if implicit_id(handle(record)) != Some(id) {
+    if implicit_id(record.handle()) != Some(id) {
         add(IndexEntry::Kv {
             table: Table::Handles,
-            key: encode_handle_key(kind, handle(record)),
+            key: encode_handle_key(kind, record.handle()),
             value: id.to_be_bytes().to_vec(),
         });
     }
@@ -163,7 +145,11 @@ pub(crate) fn index_entries(
     }
     if let RecordRef::Meeting(m) = record {
         // Place and date lists carry no cast; every actor list shares one.
-        let bare = Posting::of(id, m, Cast::default());
+        let entry = MeetingEntry::of(id, m);
+        let bare = Posting {
+            entry,
+            cast: Cast::default(),
+        };
         if let Some(place) = m.place {
             add(IndexEntry::Posting {
                 table: Table::PlaceMeetings,
@@ -176,7 +162,10 @@ pub(crate) fn index_entries(
             owner: 0,
             posting: bare,
         });
-        let with_cast = Posting::of(id, m, Cast::from(postings::cast_of(m)));
+        let with_cast = Posting {
+            entry,
+            cast: Cast::from(Member::cast_of(m)),
+        };
         for p in &m.participants {
             add(IndexEntry::Posting {
                 table: Table::ActorMeetings,
@@ -190,8 +179,8 @@ pub(crate) fn index_entries(
 
 /// Checks what a record must satisfy before it is stored, given the current state.
 fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
-    let kind = kind_of(record);
-    let handle = handle(record);
+    let kind = record.kind();
+    let handle = record.handle();
     if handle.is_empty()
         || handle.len() > 64
         || !handle

@@ -1,0 +1,221 @@
+//! The query layer's one way to data: the [`Catalog`] trait, and the shapes it hands over.
+//!
+//! The storage reader implements it over sled; [`MemoryCatalog`](super::MemoryCatalog)
+//! implements it over records held in memory, which is how planning and execution are tested
+//! without a store. Everything a question means — which meetings count, who "met" whom — is
+//! decided above this trait, from what it returns.
+
+use crate::error::Result;
+use crate::model::{Certainty, DateSpan, Day, Id, Meeting, PlaceId, Record, RecordKind, Status};
+
+/// A list of meetings in date order: one actor's, those held at one place itself (not at the
+/// places inside it), or every meeting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum List {
+    Actor(u64),
+    Place(u64),
+    All,
+}
+
+/// The day key of a meeting with no date: after every real day, so undated meetings list last.
+pub(crate) const UNDATED: u32 = u32::MAX;
+
+/// A day as an unsigned number with the same order (the sign bit flipped), so that lists and
+/// their keys sort by it byte for byte.
+pub(crate) fn day_key(day: Day) -> u32 {
+    (day.0 as u32) ^ (1 << 31)
+}
+
+/// The day a [`day_key`] stands for.
+pub(crate) fn key_day(key: u32) -> Day {
+    Day((key ^ (1 << 31)) as i32)
+}
+
+/// The first-day keys a list must be read over to find the meetings wholly inside `during`
+/// (every meeting, undated ones included, without a filter).
+pub(crate) fn first_days(during: Option<&DateSpan>) -> (u32, u32) {
+    match during {
+        Some(span) => (day_key(span.first_day()), day_key(span.last_day())),
+        None => (0, u32::MAX),
+    }
+}
+
+/// One meeting as a list holds it: what questions ask of a meeting most, so that most of them
+/// read no meeting record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MeetingEntry {
+    /// The [`day_key`] of the meeting's first day; [`UNDATED`] when it has no date.
+    pub day: u32,
+    pub meeting: u64,
+    /// Last day minus first day (0 for a single day or no date).
+    pub span: u32,
+    pub status: Status,
+    /// `DateSpan::shape` of the date (0: none), which with the days rebuilds it as written.
+    pub shape: u8,
+    /// Where it was held; 0 when unknown.
+    pub place: u64,
+}
+
+impl MeetingEntry {
+    /// The entry of `meeting`, whose record id is `id`.
+    pub(crate) fn of(id: u64, meeting: &Meeting) -> MeetingEntry {
+        let (day, span) = match &meeting.date {
+            Some(d) => (
+                day_key(d.first_day()),
+                (d.last_day().0 - d.first_day().0) as u32,
+            ),
+            None => (UNDATED, 0),
+        };
+        MeetingEntry {
+            day,
+            meeting: id,
+            span,
+            status: meeting.status,
+            shape: meeting.date.map_or(0, |d| d.shape()),
+            place: meeting.place.map_or(0, |p| p.get()),
+        }
+    }
+
+    /// The order within a list: by first day, then by meeting.
+    pub(crate) fn key(&self) -> (u32, u64) {
+        (self.day, self.meeting)
+    }
+
+    /// The [`day_key`] of the last day the meeting covers.
+    pub(crate) fn last_day(&self) -> u32 {
+        self.day.saturating_add(self.span)
+    }
+
+    /// Whether the meeting lies wholly inside `during` (always, without a filter; never, for
+    /// a meeting with no date).
+    pub(crate) fn within(&self, during: Option<&DateSpan>) -> bool {
+        match during {
+            Some(span) => {
+                self.day != UNDATED
+                    && day_key(span.first_day()) <= self.day
+                    && self.last_day() <= day_key(span.last_day())
+            }
+            None => true,
+        }
+    }
+
+    /// The meeting's date as written, rebuilt from the entry.
+    pub(crate) fn date(&self) -> Option<DateSpan> {
+        match self.shape {
+            0 => None,
+            shape => DateSpan::from_shape(shape, key_day(self.day), key_day(self.last_day())),
+        }
+    }
+}
+
+/// One participant of a meeting, as much as "met" and "was with" need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Member {
+    pub actor: u64,
+    /// 0 when the side is unknown; otherwise the side's rank among the meeting's distinct
+    /// sides, from 1. Only equality within one meeting matters.
+    pub side: u64,
+    pub confirmed: bool,
+}
+
+impl Member {
+    /// Whether the two met there: on different sides, or a side unknown (so data without
+    /// sides behaves like plain co-participation).
+    pub(crate) fn met(&self, other: &Member) -> bool {
+        self.side == 0 || other.side == 0 || self.side != other.side
+    }
+
+    /// Whether the two were together there: on the same known side.
+    pub(crate) fn together(&self, other: &Member) -> bool {
+        self.side != 0 && self.side == other.side
+    }
+
+    /// Whether the participant counts: confirmed, or at any certainty when asked to.
+    pub(crate) fn counts(&self, any_certainty: bool) -> bool {
+        any_certainty || self.confirmed
+    }
+
+    /// The participants of a meeting, in actor order, sides numbered within the meeting.
+    pub(crate) fn cast_of(meeting: &Meeting) -> Vec<Member> {
+        let mut sides: Vec<u64> = meeting
+            .participants
+            .iter()
+            .filter_map(|p| p.side.map(|s| s.get()))
+            .collect();
+        sides.sort_unstable();
+        sides.dedup();
+        let mut cast: Vec<Member> = meeting
+            .participants
+            .iter()
+            .map(|p| Member {
+                actor: p.actor.get(),
+                side: p
+                    .side
+                    .and_then(|s| sides.binary_search(&s.get()).ok())
+                    .map_or(0, |rank| rank as u64 + 1),
+                confirmed: p.certainty == Certainty::Confirmed,
+            })
+            .collect();
+        cast.sort_unstable();
+        cast
+    }
+
+    /// The participant `actor` of a cast in actor order.
+    pub(crate) fn find(cast: &[Member], actor: u64) -> Option<&Member> {
+        cast.binary_search_by_key(&actor, |m| m.actor)
+            .ok()
+            .map(|i| &cast[i])
+    }
+}
+
+/// One name or alias of a record, as the name index holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct NameEntry {
+    /// The search key (`fold_name`).
+    pub folded: String,
+    /// The name as written.
+    pub spelling: String,
+    pub id: u64,
+}
+
+/// Told of each meeting of a list with its participants (in actor lists; empty elsewhere).
+pub(crate) type Visit<'v> = &'v mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>;
+
+/// What the query layer reads. Every method answers from committed (or transaction-local)
+/// data as one consistent state; none of them decides what a question means.
+pub(crate) trait Catalog {
+    /// The record with this id.
+    fn record<R: Record>(&self, id: Id<R>) -> Result<Option<R>>;
+
+    /// The record of kind `R` with this handle, and the record itself when finding it meant
+    /// reading it (so that the caller need not read it again).
+    fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<(Id<R>, Option<R>)>>;
+
+    /// The ids, in order, of the records of `kind` with a name or alias that folds like
+    /// `name`.
+    fn named(&self, kind: RecordKind, name: &str) -> Result<Vec<u64>>;
+
+    /// Every name and alias of the records of `kind`, in folded order.
+    fn each_name(
+        &self,
+        kind: RecordKind,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()>;
+
+    /// `place` and every place inside it, at any depth.
+    fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>>;
+
+    /// How many meetings a list holds; cheap enough to compare lists before choosing one.
+    fn list_len(&self, list: List) -> Result<u64>;
+
+    /// Hands `visit` the meetings of a list whose first [`day_key`] lies in `first_days`
+    /// (inclusive), in list order; an error from `visit` stops the scan and is returned.
+    fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()>;
+
+    /// The records that refer to the record (`kind`, `id`) other than as a participant or a
+    /// meeting's place, in order.
+    fn referrers(&self, kind: RecordKind, id: u64) -> Result<Vec<(RecordKind, u64)>>;
+
+    /// The highest id handed out for a kind: every record of it has an id up to this.
+    fn last_id(&self, kind: RecordKind) -> Result<u64>;
+}

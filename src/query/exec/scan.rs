@@ -1,0 +1,78 @@
+//! Scans and filters: the meetings of a list, tested as each entry is read.
+
+use std::borrow::Cow;
+
+use super::Ctx;
+use crate::error::Result;
+use crate::model::PlaceId;
+use crate::query::catalog::{first_days, Catalog, MeetingEntry, Member};
+use crate::query::plan::{Meetings, Predicate, Scan};
+
+/// Whether a meeting passes one predicate, given its entry and participants.
+fn test(entry: &MeetingEntry, cast: &[Member], predicate: &Predicate) -> bool {
+    match predicate {
+        Predicate::Status(statuses) => statuses.contains(&entry.status),
+        Predicate::Inside(_, places) => places.contains(&PlaceId::new(entry.place)),
+        Predicate::Attended(actor, any) => {
+            Member::find(cast, actor.id.get()).is_some_and(|m| m.counts(*any))
+        }
+        Predicate::Met(a, b, any) => {
+            match (
+                Member::find(cast, a.id.get()),
+                Member::find(cast, b.id.get()),
+            ) {
+                (Some(ma), Some(mb)) => {
+                    ma.counts(*any) && mb.counts(*any) && a.id != b.id && ma.met(mb)
+                }
+                _ => false,
+            }
+        }
+        Predicate::MinParticipants(n) => cast.iter().filter(|m| m.confirmed).count() as u64 >= *n,
+    }
+}
+
+impl<C: Catalog> Ctx<'_, C> {
+    /// Hands `visit` every meeting that passes the filters, with its participants (from the
+    /// entry when it carries them, else from the meeting record when a filter needed them;
+    /// empty otherwise). A scan of several lists visits each list in turn.
+    pub(super) fn each_meeting(
+        &self,
+        meetings: &Meetings,
+        visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
+    ) -> Result<()> {
+        let filters = &meetings.filters;
+        let needs_participants = filters.iter().any(Predicate::needs_participants);
+        let (lists, during) = meetings.scan.lists();
+        let days = first_days(during);
+        for list in lists {
+            self.catalog.scan(list, days, &mut |entry, cast| {
+                if !entry.within(during) {
+                    return Ok(());
+                }
+                let cast = match needs_participants {
+                    true => self.participants(entry.meeting, cast)?,
+                    false => Cow::Borrowed(cast),
+                };
+                if filters.iter().all(|p| test(entry, &cast, p)) {
+                    visit(entry, &cast)?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The meetings that pass the filters, in date order.
+    pub(super) fn meetings(&self, meetings: &Meetings) -> Result<Vec<MeetingEntry>> {
+        let mut found = Vec::new();
+        self.each_meeting(meetings, &mut |entry, _| {
+            found.push(*entry);
+            Ok(())
+        })?;
+        if let Scan::Places(..) = meetings.scan {
+            // Each place's list is in date order; together they are not.
+            found.sort_by_key(MeetingEntry::key);
+        }
+        Ok(found)
+    }
+}

@@ -1,0 +1,248 @@
+//! A catalog over records held in memory, with every list and name computed from the records
+//! themselves: what the query layer's tests run on, and a reference that the stored indexes
+//! can be compared with.
+
+use std::any::Any;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::catalog::{Catalog, List, MeetingEntry, Member, NameEntry, Visit};
+use super::{answer, CancellationToken};
+use crate::error::{Error, Result};
+use crate::model::{fold_name, Id, Meeting, Place, PlaceId, Record, RecordKind, RecordRef};
+use crate::rows::Rows;
+use crate::syntax::{parse, Source, Statement};
+
+/// Records in memory that questions can be asked of, without a store: every answer is worked
+/// out from the records alone, not from indexes.
+///
+/// ```
+/// use entrevue::{query::MemoryCatalog, Database};
+///
+/// let db = Database::temporary()?;
+/// db.execute("load demo;")?;
+/// let memory = db.memory_copy()?;
+/// assert_eq!(memory.query("who met Witkoff")?, db.query("who met Witkoff")?);
+/// # Ok::<(), entrevue::Error>(())
+/// ```
+#[derive(Default)]
+pub struct MemoryCatalog {
+    records: BTreeMap<(RecordKind, u64), Box<dyn Stored>>,
+}
+
+/// A record of any kind, as the catalog keeps it.
+trait Stored: Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+    fn as_record_ref(&self) -> RecordRef<'_>;
+}
+
+impl<R: Record> Stored for R {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_record_ref(&self) -> RecordRef<'_> {
+        Record::as_record_ref(self)
+    }
+}
+
+impl MemoryCatalog {
+    /// An empty catalog.
+    pub fn new() -> MemoryCatalog {
+        MemoryCatalog::default()
+    }
+
+    /// Adds (or replaces) the record with this id.
+    pub fn insert<R: Record>(&mut self, id: Id<R>, record: R) {
+        self.records.insert((R::KIND, id.get()), Box::new(record));
+    }
+
+    /// Answers one question (`explain` and writes are not questions).
+    pub fn query(&self, text: &str) -> Result<Rows> {
+        let statements = parse(text)?;
+        let [(Statement::Query(query), _)] = statements.as_slice() else {
+            return Err(Error::Invalid("expected exactly one question".into()));
+        };
+        let source = Source { text, name: None };
+        answer(self, source, query, &CancellationToken::default())
+    }
+
+    fn all<R: Record>(&self) -> impl Iterator<Item = (u64, &R)> {
+        self.records
+            .range((R::KIND, 0)..=(R::KIND, u64::MAX))
+            .filter_map(|((_, id), record)| Some((*id, record.as_any().downcast_ref::<R>()?)))
+    }
+
+    fn any(&self, kind: RecordKind) -> impl Iterator<Item = (u64, RecordRef<'_>)> {
+        self.records
+            .range((kind, 0)..=(kind, u64::MAX))
+            .map(|((_, id), record)| (*id, record.as_record_ref()))
+    }
+
+    /// Every name and alias of the records of `kind`, one per (folded name, record), in order.
+    fn names(&self, kind: RecordKind) -> BTreeMap<(String, u64), String> {
+        let mut names = BTreeMap::new();
+        for (id, record) in self.any(kind) {
+            let spellings: Vec<&str> = match record {
+                RecordRef::Actor(a) => a.names().collect(),
+                RecordRef::Place(p) => p.names().collect(),
+                _ => Vec::new(),
+            };
+            for spelling in spellings {
+                names
+                    .entry((fold_name(spelling), id))
+                    .or_insert_with(|| spelling.to_string());
+            }
+        }
+        names
+    }
+
+    /// The entries of a list with their participants, in list order.
+    fn list(&self, list: List) -> Vec<(MeetingEntry, Vec<Member>)> {
+        let mut entries: Vec<(MeetingEntry, Vec<Member>)> = self
+            .all::<Meeting>()
+            .filter_map(|(id, m)| {
+                let entry = MeetingEntry::of(id, m);
+                match list {
+                    List::Actor(actor) => {
+                        let cast = Member::cast_of(m);
+                        Member::find(&cast, actor)
+                            .is_some()
+                            .then_some((entry, cast))
+                    }
+                    List::Place(place) => (entry.place == place).then_some((entry, Vec::new())),
+                    List::All => Some((entry, Vec::new())),
+                }
+            })
+            .collect();
+        entries.sort_by_key(|(entry, _)| entry.key());
+        entries
+    }
+}
+
+/// The records a record refers to other than as a participant or a meeting's place.
+fn references(record: RecordRef<'_>) -> Vec<(RecordKind, u64)> {
+    let documents = |sources: &[crate::model::SourceRef]| {
+        sources
+            .iter()
+            .map(|s| (RecordKind::Document, s.document.get()))
+            .collect::<Vec<_>>()
+    };
+    match record {
+        RecordRef::Actor(a) => a
+            .affiliation
+            .map(|x| (RecordKind::Actor, x.get()))
+            .into_iter()
+            .collect(),
+        RecordRef::Place(p) => p
+            .parent
+            .map(|x| (RecordKind::Place, x.get()))
+            .into_iter()
+            .collect(),
+        RecordRef::Document(_) => Vec::new(),
+        RecordRef::Meeting(m) => {
+            let sides = m.participants.iter().filter_map(|p| p.side);
+            let mut refs: Vec<_> = sides.map(|s| (RecordKind::Actor, s.get())).collect();
+            refs.extend(documents(&m.sources));
+            refs
+        }
+        RecordRef::Relation(r) => {
+            let mut refs = vec![
+                (RecordKind::Actor, r.subject.get()),
+                (RecordKind::Actor, r.object.get()),
+            ];
+            refs.extend(documents(&r.sources));
+            refs
+        }
+    }
+}
+
+impl Catalog for MemoryCatalog {
+    fn record<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
+        Ok(self
+            .records
+            .get(&(R::KIND, id.get()))
+            .and_then(|r| r.as_any().downcast_ref::<R>())
+            .cloned())
+    }
+
+    fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<(Id<R>, Option<R>)>> {
+        Ok(self
+            .all::<R>()
+            .find(|(_, r)| r.handle() == handle)
+            .map(|(id, _)| (Id::new(id), None)))
+    }
+
+    fn named(&self, kind: RecordKind, name: &str) -> Result<Vec<u64>> {
+        let wanted = fold_name(name);
+        let ids: BTreeSet<u64> = self
+            .names(kind)
+            .into_keys()
+            .filter(|(folded, _)| *folded == wanted)
+            .map(|(_, id)| id)
+            .collect();
+        Ok(ids.into_iter().collect())
+    }
+
+    fn each_name(
+        &self,
+        kind: RecordKind,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        for ((folded, id), spelling) in self.names(kind) {
+            visit(NameEntry {
+                folded,
+                spelling,
+                id,
+            })?;
+        }
+        Ok(())
+    }
+
+    fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>> {
+        let mut found = vec![place];
+        let mut next = 0;
+        while next < found.len() {
+            let parent = Some(found[next]);
+            for (id, p) in self.all::<Place>() {
+                if p.parent == parent && !found.contains(&Id::new(id)) {
+                    found.push(Id::new(id));
+                }
+            }
+            next += 1;
+        }
+        Ok(found)
+    }
+
+    fn list_len(&self, list: List) -> Result<u64> {
+        Ok(self.list(list).len() as u64)
+    }
+
+    fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()> {
+        for (entry, cast) in self.list(list) {
+            if first_days.0 <= entry.day && entry.day <= first_days.1 {
+                visit(&entry, &cast)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn referrers(&self, kind: RecordKind, id: u64) -> Result<Vec<(RecordKind, u64)>> {
+        let mut found = BTreeSet::new();
+        for source in RecordKind::ALL {
+            for (source_id, record) in self.any(source) {
+                if references(record).contains(&(kind, id)) {
+                    found.insert((source, source_id));
+                }
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    fn last_id(&self, kind: RecordKind) -> Result<u64> {
+        Ok(self
+            .records
+            .range((kind, 0)..=(kind, u64::MAX))
+            .next_back()
+            .map_or(0, |((_, id), _)| *id))
+    }
+}

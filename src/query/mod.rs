@@ -1,0 +1,75 @@
+//! The query layer: a question's AST → a plan → rows, over any [`Catalog`].
+//!
+//! - `catalog`: the trait through which the layer reads (the storage reader implements it,
+//!   [`MemoryCatalog`] implements it in memory), and the list entries it hands over, with what
+//!   "met" and "together" mean.
+//! - `binder`: names → records, for questions and writes alike.
+//! - `plan`: one planning function per question form; `explain` prints a plan.
+//! - `exec`: the operators, by family.
+//! - `cancel`: the token that stops a running question.
+//!
+//! **Architecture invariant:** the query layer never names storage, sled or bincode; it reads
+//! only through `Catalog`, so all of it runs on an in-memory catalog in tests.
+
+mod binder;
+mod cancel;
+mod catalog;
+mod exec;
+mod explain;
+mod memory;
+mod plan;
+
+pub(crate) use binder::{resolve, Binder};
+pub(crate) use cancel::CancellationToken;
+#[cfg(test)]
+pub(crate) use catalog::day_key;
+pub(crate) use catalog::{first_days, Catalog, List, MeetingEntry, Member, NameEntry, Visit};
+pub use memory::MemoryCatalog;
+
+use crate::error::Result;
+use crate::rows::{Rows, Value};
+use crate::syntax::{Query, Source};
+
+/// Plans a question and runs it.
+pub(crate) fn answer<C: Catalog>(
+    catalog: &C,
+    source: Source<'_>,
+    query: &Query,
+    cancel: &CancellationToken,
+) -> Result<Rows> {
+    let plan = plan::plan_query(catalog, source, query)?;
+    exec::execute(catalog, &plan, cancel)
+}
+
+/// The plan of a question, one line a row, as `explain` shows it.
+pub(crate) fn explain<C: Catalog>(catalog: &C, source: Source<'_>, query: &Query) -> Result<Rows> {
+    let plan = plan::plan_query(catalog, source, query)?;
+    let mut rows = Rows::new(&["plan"]);
+    rows.rows = plan
+        .to_string()
+        .lines()
+        .map(|l| vec![Value::Text(l.to_string())])
+        .collect();
+    Ok(rows)
+}
+
+/// The meetings of some lists that lie wholly inside `during`, in date order.
+pub(crate) fn meetings_in<C: Catalog>(
+    catalog: &C,
+    lists: &[List],
+    during: Option<&crate::model::DateSpan>,
+) -> Result<Vec<MeetingEntry>> {
+    let mut found = Vec::new();
+    for list in lists {
+        catalog.scan(*list, first_days(during), &mut |entry, _| {
+            if entry.within(during) {
+                found.push(*entry);
+            }
+            Ok(())
+        })?;
+    }
+    if lists.len() > 1 {
+        found.sort_by_key(MeetingEntry::key);
+    }
+    Ok(found)
+}

@@ -1,0 +1,591 @@
+//! Planning: a question's AST → a logical plan, with every name bound.
+//!
+//! Every question lowers into the same algebra: meetings read from one list (an actor's, a
+//! place's and those inside it, or all by date) and tested by filters as they are read; either
+//! projected one row per meeting, or expanded to the participants paired with an anchor and
+//! counted per actor; then sorted, limited and cut to the columns `return` asked for. Three
+//! forms have operators of their own (shortest path, profile, sources). The shapes are typed,
+//! so the executor never meets a plan it cannot run. One function plans each question form
+//! and names its default order by column name.
+
+use std::collections::BTreeSet;
+
+use super::binder::{Binder, Named};
+use super::catalog::{Catalog, List};
+use crate::error::{Error, Result};
+use crate::model::{Actor, ActorId, DateSpan, Meeting, MeetingId, Place, PlaceId, Status};
+use crate::syntax::{Filters, NameRef, Query, Question, Source, Span, StatusFilter};
+
+/// How far `path` searches by default, in hops.
+pub(crate) const MAX_PATH_HOPS: usize = 6;
+
+/// Which meetings count, by status and by the certainty of their participants.
+#[derive(Clone, Debug)]
+pub(crate) struct Counted {
+    pub statuses: Vec<Status>,
+    /// Only confirmed participants count unless the question widened the statuses.
+    pub any_certainty: bool,
+}
+
+impl Counted {
+    fn from_filter(filter: Option<&StatusFilter>) -> Counted {
+        let statuses = match filter {
+            None => vec![Status::Occurred],
+            Some(StatusFilter::All) => Status::ALL.to_vec(),
+            Some(StatusFilter::Including(extra)) => {
+                let mut all = vec![Status::Occurred];
+                all.extend(extra.iter().filter(|s| **s != Status::Occurred));
+                all
+            }
+        };
+        let any_certainty = statuses.len() > 1;
+        Counted {
+            statuses,
+            any_certainty,
+        }
+    }
+
+    fn everything() -> Counted {
+        Counted {
+            statuses: Status::ALL.to_vec(),
+            any_certainty: true,
+        }
+    }
+
+    pub(crate) fn is_everything(&self) -> bool {
+        self.statuses.len() == Status::ALL.len()
+    }
+}
+
+/// Where meetings come from.
+#[derive(Clone, Debug)]
+pub(crate) enum Scan {
+    /// `actor_meetings`: one actor's meetings in date order.
+    Actor(Named<ActorId>, Option<DateSpan>),
+    /// `place_meetings` of a place and every place inside it.
+    Places(Named<PlaceId>, Vec<PlaceId>, Option<DateSpan>),
+    /// `date_meetings`: every meeting in date order.
+    All(Option<DateSpan>),
+}
+
+impl Scan {
+    /// The lists the scan reads, and the date filter it applies.
+    pub(crate) fn lists(&self) -> (Vec<List>, Option<&DateSpan>) {
+        match self {
+            Scan::Actor(actor, during) => (vec![List::Actor(actor.id.get())], during.as_ref()),
+            Scan::Places(_, places, during) => (
+                places.iter().map(|p| List::Place(p.get())).collect(),
+                during.as_ref(),
+            ),
+            Scan::All(during) => (vec![List::All], during.as_ref()),
+        }
+    }
+}
+
+/// A test on one meeting.
+#[derive(Clone, Debug)]
+pub(crate) enum Predicate {
+    /// Its status is one of these (read from the list entry).
+    Status(Vec<Status>),
+    /// It was held at one of these places.
+    Inside(Named<PlaceId>, BTreeSet<PlaceId>),
+    /// The actor took part (confirmed, unless any certainty counts).
+    Attended(Named<ActorId>, bool),
+    /// The two actors took part on different sides (or a side is unknown).
+    Met(Named<ActorId>, Named<ActorId>, bool),
+    /// At least this many confirmed participants.
+    MinParticipants(u64),
+}
+
+impl Predicate {
+    /// Whether testing it needs the meeting's participants.
+    pub(crate) fn needs_participants(&self) -> bool {
+        matches!(
+            self,
+            Predicate::Attended(..) | Predicate::Met(..) | Predicate::MinParticipants(_)
+        )
+    }
+}
+
+/// Meetings read from a scan, keeping those that pass every filter (tested in this order, as
+/// each entry is read).
+#[derive(Clone, Debug)]
+pub(crate) struct Meetings {
+    pub scan: Scan,
+    pub filters: Vec<Predicate>,
+}
+
+/// Which participants an expansion pairs with its anchor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pairing {
+    /// On another side, or either side unknown: they met.
+    Counterparts,
+    /// On the same known side: they were together.
+    Companions,
+}
+
+/// The participants of some meetings paired with an anchor, counted per actor.
+#[derive(Clone, Debug)]
+pub(crate) struct PairCount {
+    pub meetings: Meetings,
+    pub anchor: Named<ActorId>,
+    pub pairing: Pairing,
+    pub any_certainty: bool,
+}
+
+/// What a projection makes rows of.
+#[derive(Clone, Debug)]
+pub(crate) enum Input {
+    /// One row per meeting.
+    Meetings(Meetings),
+    /// One row per (actor, number of meetings).
+    Counts(PairCount),
+}
+
+/// An output column.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Column {
+    /// The record number of the row's actor or meeting (what an import keeps of its ids).
+    Id,
+    ActorName,
+    ActorHandle,
+    Count,
+    MeetingHandle,
+    Date,
+    PlaceName,
+    Kind,
+    Status,
+    Participants,
+    /// The anchor's side, role, and the other participants, for a timeline.
+    SideOf(ActorId),
+    RoleOf(ActorId),
+    OthersThan(ActorId),
+}
+
+impl Column {
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Column::Id => "id",
+            Column::ActorName => "actor",
+            Column::ActorHandle => "handle",
+            Column::Count => "meetings",
+            Column::MeetingHandle => "meeting",
+            Column::Date => "date",
+            Column::PlaceName => "place",
+            Column::Kind => "kind",
+            Column::Status => "status",
+            Column::Participants => "participants",
+            Column::SideOf(_) => "side",
+            Column::RoleOf(_) => "role",
+            Column::OthersThan(_) => "with",
+        }
+    }
+}
+
+/// A sort key: a column position and a direction.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SortKey {
+    pub column: usize,
+    pub descending: bool,
+}
+
+/// The shortest-path search.
+#[derive(Clone, Debug)]
+pub(crate) struct PathSearch {
+    pub from: Named<ActorId>,
+    pub to: Named<ActorId>,
+    pub counted: Counted,
+    pub inside: Option<(Named<PlaceId>, BTreeSet<PlaceId>)>,
+    pub during: Option<DateSpan>,
+    pub max_hops: usize,
+}
+
+/// A logical plan: every node yields rows.
+#[derive(Clone, Debug)]
+pub(crate) enum Plan {
+    /// Rows of named columns.
+    Project(Input, Vec<Column>),
+    /// Rows in order.
+    Sort(Box<Plan>, Vec<SortKey>),
+    /// The first rows.
+    Limit(Box<Plan>, u64),
+    /// These columns of each row, in this order.
+    Keep(Box<Plan>, Vec<usize>),
+    /// The shortest chain of "met" between two actors.
+    Path(PathSearch),
+    /// An actor's profile.
+    Profile(Named<ActorId>),
+    /// The sources of a meeting.
+    Sources(Named<MeetingId>),
+}
+
+pub(crate) const PATH_COLUMNS: &[&str] = &["step", "from", "to", "meeting", "date", "place"];
+pub(crate) const PROFILE_COLUMNS: &[&str] = &["field", "value"];
+pub(crate) const SOURCES_COLUMNS: &[&str] = &["document", "outlet", "published", "quote", "says"];
+
+/// What a question form plans to, before `return`, `order by` and `limit`.
+struct Form {
+    rows: Rows,
+    /// The order rows come in when `order by` says nothing, by column name.
+    default_order: Vec<(&'static str, bool)>,
+}
+
+/// Where a form's rows come from.
+enum Rows {
+    /// A projection, computing only the columns shown or ordered by; `columns` are those it
+    /// shows by default.
+    Projected(Input, Vec<Column>),
+    /// An operator whose rows always have these columns.
+    Fixed(Plan, &'static [&'static str]),
+}
+
+/// Lowers a question into a plan.
+pub(crate) fn plan_query<C: Catalog>(
+    catalog: &C,
+    source: Source<'_>,
+    query: &Query,
+) -> Result<Plan> {
+    let planner = Planner {
+        catalog,
+        binder: Binder::new(catalog, source),
+        query,
+        during: query.filters.during.as_ref().map(|(d, _)| *d),
+        counted: Counted::from_filter(query.filters.statuses.as_ref()),
+    };
+    let form = match &query.question {
+        Question::WhoMet(name) => planner.paired(name, Pairing::Counterparts)?,
+        Question::WhoWasWith(name) => planner.paired(name, Pairing::Companions)?,
+        Question::WhenDidMeet(a, b) => planner.encounters(a, b, &["date", "place"])?,
+        Question::WhereDidMeet(a, b) => planner.encounters(a, b, &["place", "date"])?,
+        Question::Meetings(names) => planner.meetings(names)?,
+        Question::Timeline(name) => planner.timeline(name)?,
+        Question::Path(from, to) => planner.path(from, to)?,
+        Question::WhoIs(name) => planner.who_is(name)?,
+        Question::Sources(name) => planner.sources(name)?,
+    };
+    planner.finish(form)
+}
+
+struct Planner<'a, C> {
+    catalog: &'a C,
+    binder: Binder<'a, C>,
+    query: &'a Query,
+    during: Option<DateSpan>,
+    counted: Counted,
+}
+
+impl<C: Catalog> Planner<'_, C> {
+    fn actor(&self, name: &NameRef) -> Result<Named<ActorId>> {
+        self.binder.labelled::<Actor>(name)
+    }
+
+    fn inside(&self, name: &NameRef) -> Result<(Named<PlaceId>, BTreeSet<PlaceId>)> {
+        let place = self.binder.labelled::<Place>(name)?;
+        let inside = self.catalog.places_inside(place.id)?.into_iter().collect();
+        Ok((place, inside))
+    }
+
+    fn error_at(&self, span: Span, error: Error) -> Error {
+        self.binder.source().at(span, error)
+    }
+
+    /// `who met X`, `who was with X`: X's meetings, expanded to the participants paired with
+    /// X, counted per actor; most meetings first.
+    fn paired(&self, name: &NameRef, pairing: Pairing) -> Result<Form> {
+        let anchor = self.actor(name)?;
+        let meetings = self.filtered(Scan::Actor(anchor.clone(), self.during), &self.counted)?;
+        let count = PairCount {
+            meetings,
+            anchor,
+            pairing,
+            any_certainty: self.counted.any_certainty,
+        };
+        let columns = vec![Column::ActorName, Column::ActorHandle, Column::Count];
+        Ok(Form {
+            rows: Rows::Projected(Input::Counts(count), columns),
+            default_order: vec![("meetings", true), ("actor", false)],
+        })
+    }
+
+    /// `when did A meet B`, `where did A meet B`: A's meetings where A met B, oldest first;
+    /// `lead` are the first two columns.
+    fn encounters(&self, a: &NameRef, b: &NameRef, lead: &[&str; 2]) -> Result<Form> {
+        let (a, b) = (self.actor(a)?, self.actor(b)?);
+        let mut meetings = self.filtered(Scan::Actor(a.clone(), self.during), &self.counted)?;
+        meetings
+            .filters
+            .push(Predicate::Met(a, b, self.counted.any_certainty));
+        let column = |name: &str| match name {
+            "date" => Column::Date,
+            _ => Column::PlaceName,
+        };
+        let columns = vec![
+            column(lead[0]),
+            column(lead[1]),
+            Column::MeetingHandle,
+            Column::Kind,
+        ];
+        Ok(Form {
+            rows: Rows::Projected(Input::Meetings(meetings), columns),
+            default_order: vec![("date", false)],
+        })
+    }
+
+    /// `meetings [with A and B …]`: the meetings every named actor attended, read from the
+    /// shortest of their lists (the others are looked up in each entry's participants), or
+    /// from the place index, or from all; oldest first.
+    fn meetings(&self, names: &[NameRef]) -> Result<Form> {
+        let actors = names
+            .iter()
+            .map(|n| self.actor(n))
+            .collect::<Result<Vec<_>>>()?;
+        let mut scanned = (!actors.is_empty()).then_some(0);
+        if actors.len() > 1 {
+            let mut fewest = u64::MAX;
+            for (i, actor) in actors.iter().enumerate() {
+                let n = self.catalog.list_len(List::Actor(actor.id.get()))?;
+                if n < fewest {
+                    (scanned, fewest) = (Some(i), n);
+                }
+            }
+        }
+        let filters = &self.query.filters;
+        let counted = &self.counted;
+        let mut meetings = match (scanned, &filters.place) {
+            (Some(i), _) => self.filtered(Scan::Actor(actors[i].clone(), self.during), counted)?,
+            (None, Some(place)) => {
+                let (place, inside) = self.inside(place)?;
+                let scan = Scan::Places(place, inside.into_iter().collect(), self.during);
+                self.filtered_but_place(scan, counted)
+            }
+            (None, None) => self.filtered(Scan::All(self.during), counted)?,
+        };
+        for (i, actor) in actors.into_iter().enumerate() {
+            // The scanned actor took part in every meeting of its list, at some certainty.
+            if Some(i) != scanned || !counted.any_certainty {
+                meetings
+                    .filters
+                    .push(Predicate::Attended(actor, counted.any_certainty));
+            }
+        }
+        let columns = vec![
+            Column::MeetingHandle,
+            Column::Date,
+            Column::PlaceName,
+            Column::Kind,
+            Column::Status,
+            Column::Participants,
+        ];
+        Ok(Form {
+            rows: Rows::Projected(Input::Meetings(meetings), columns),
+            default_order: vec![("date", false)],
+        })
+    }
+
+    /// `timeline of X`: X's meetings of every status (unless `including` narrows them), with
+    /// X's side and role and who else took part; oldest first.
+    fn timeline(&self, name: &NameRef) -> Result<Form> {
+        let anchor = self.actor(name)?;
+        let counted = match self.query.filters.statuses {
+            None => Counted::everything(),
+            Some(_) => self.counted.clone(),
+        };
+        let id = anchor.id;
+        let meetings = self.filtered(Scan::Actor(anchor, self.during), &counted)?;
+        let columns = vec![
+            Column::Date,
+            Column::MeetingHandle,
+            Column::Kind,
+            Column::PlaceName,
+            Column::Status,
+            Column::SideOf(id),
+            Column::RoleOf(id),
+            Column::OthersThan(id),
+        ];
+        Ok(Form {
+            rows: Rows::Projected(Input::Meetings(meetings), columns),
+            default_order: vec![("date", false)],
+        })
+    }
+
+    /// `path from A to B`: the shortest chain of "met".
+    fn path(&self, from: &NameRef, to: &NameRef) -> Result<Form> {
+        let (from, to) = (self.actor(from)?, self.actor(to)?);
+        let filters = &self.query.filters;
+        let inside = filters.place.as_ref().map(|p| self.inside(p)).transpose()?;
+        if filters.min_participants.is_some() {
+            return Err(self.filter_error("with at least", "path"));
+        }
+        let search = PathSearch {
+            from,
+            to,
+            counted: self.counted.clone(),
+            inside,
+            during: self.during,
+            max_hops: MAX_PATH_HOPS,
+        };
+        Ok(fixed(Plan::Path(search), PATH_COLUMNS))
+    }
+
+    /// `who is X`: a profile.
+    fn who_is(&self, name: &NameRef) -> Result<Form> {
+        self.no_filters("who is")?;
+        Ok(fixed(Plan::Profile(self.actor(name)?), PROFILE_COLUMNS))
+    }
+
+    /// `sources of M`: the documents and quotes behind a meeting.
+    fn sources(&self, name: &NameRef) -> Result<Form> {
+        self.no_filters("sources of")?;
+        let meeting = self.binder.labelled::<Meeting>(name)?;
+        Ok(fixed(Plan::Sources(meeting), SOURCES_COLUMNS))
+    }
+
+    /// A scan with the status, place and size filters the question asked for.
+    fn filtered(&self, scan: Scan, counted: &Counted) -> Result<Meetings> {
+        let mut meetings = self.filtered_but_place(scan, counted);
+        if let Some(place) = &self.query.filters.place {
+            let (place, inside) = self.inside(place)?;
+            // The place filter goes second, where it has always been tested.
+            let at = usize::from(!counted.is_everything());
+            meetings
+                .filters
+                .insert(at, Predicate::Inside(place, inside));
+        }
+        Ok(meetings)
+    }
+
+    /// A scan with the status and size filters (its place already chosen by the scan).
+    fn filtered_but_place(&self, scan: Scan, counted: &Counted) -> Meetings {
+        let mut filters = Vec::new();
+        if !counted.is_everything() {
+            filters.push(Predicate::Status(counted.statuses.clone()));
+        }
+        if let Some(n) = self.query.filters.min_participants {
+            filters.push(Predicate::MinParticipants(n));
+        }
+        Meetings { scan, filters }
+    }
+
+    fn no_filters(&self, form: &str) -> Result<()> {
+        let f: &Filters = &self.query.filters;
+        let given = [
+            (f.place.is_some(), "in"),
+            (f.during.is_some(), "during"),
+            (f.statuses.is_some(), "including"),
+            (f.min_participants.is_some(), "with at least"),
+        ];
+        match given.iter().find(|(on, _)| *on) {
+            Some((_, filter)) => Err(self.filter_error(filter, form)),
+            None => Ok(()),
+        }
+    }
+
+    fn filter_error(&self, filter: &str, form: &str) -> Error {
+        let filters = &self.query.filters;
+        let span = filters
+            .place
+            .as_ref()
+            .map(|p| p.span)
+            .or(filters.during.as_ref().map(|d| d.1));
+        let error = Error::Invalid(format!("`{filter}` does not apply to `{form}`"));
+        match span {
+            Some(span) => self.error_at(span, error),
+            None => error,
+        }
+    }
+
+    /// The position of column `name` among `names`, or an error at `span` listing them.
+    fn column(&self, name: &str, span: Span, names: &[&str], clause: &str) -> Result<usize> {
+        names.iter().position(|c| *c == name).ok_or_else(|| {
+            let error = Error::Invalid(format!(
+                "there is no column '{name}' to {clause}; the columns are {}",
+                names.join(", ")
+            ));
+            self.error_at(span, error)
+        })
+    }
+
+    /// Adds what every question shares: the columns `return` names (with `id` besides a
+    /// projection's own), `order by` before the form's default order, and `limit`.
+    fn finish(&self, form: Form) -> Result<Plan> {
+        let query = self.query;
+        // `available`: what `return` and `order by` may name; `names`: the columns the rows
+        // will have; `shown`: the positions among `names` that are output.
+        let (plan, names, shown) = match form.rows {
+            Rows::Projected(input, columns) => {
+                let mut available = columns.clone();
+                available.push(Column::Id);
+                let available_names: Vec<&str> = available.iter().map(Column::name).collect();
+                let mut projected: Vec<Column> = if query.returns.is_empty() {
+                    columns
+                } else {
+                    query
+                        .returns
+                        .iter()
+                        .map(|c| {
+                            let i = self.column(&c.name, c.span, &available_names, "return")?;
+                            Ok(available[i].clone())
+                        })
+                        .collect::<Result<_>>()?
+                };
+                let shown = projected.len();
+                // Project what the order needs besides, so that no record is read for a
+                // column nobody asked for.
+                for order in &query.order {
+                    let i = self.column(&order.column, order.span, &available_names, "order by")?;
+                    if !projected.contains(&available[i]) {
+                        projected.push(available[i].clone());
+                    }
+                }
+                let names: Vec<&'static str> = projected.iter().map(Column::name).collect();
+                (Plan::Project(input, projected), names, (0..shown).collect())
+            }
+            Rows::Fixed(plan, names) => {
+                let shown: Vec<usize> = if query.returns.is_empty() {
+                    (0..names.len()).collect()
+                } else {
+                    query
+                        .returns
+                        .iter()
+                        .map(|c| self.column(&c.name, c.span, names, "return"))
+                        .collect::<Result<_>>()?
+                };
+                (plan, names.to_vec(), shown)
+            }
+        };
+        let mut keys = Vec::new();
+        for order in &query.order {
+            keys.push(SortKey {
+                column: self.column(&order.column, order.span, &names, "order by")?,
+                descending: order.descending,
+            });
+        }
+        for (name, descending) in form.default_order {
+            if let Some(column) = names.iter().position(|c| *c == name) {
+                if !keys.iter().any(|k| k.column == column) {
+                    keys.push(SortKey { column, descending });
+                }
+            }
+        }
+        let mut plan = plan;
+        if !keys.is_empty() {
+            plan = Plan::Sort(Box::new(plan), keys);
+        }
+        if let Some(n) = query.limit {
+            plan = Plan::Limit(Box::new(plan), n);
+        }
+        let all_in_order =
+            shown.len() == names.len() && shown.iter().enumerate().all(|(i, c)| i == *c);
+        if !all_in_order {
+            plan = Plan::Keep(Box::new(plan), shown);
+        }
+        Ok(plan)
+    }
+}
+
+fn fixed(plan: Plan, columns: &'static [&'static str]) -> Form {
+    Form {
+        rows: Rows::Fixed(plan, columns),
+        default_order: Vec::new(),
+    }
+}

@@ -31,6 +31,7 @@
 //! m16 talks   2025-02-05             (nowhere)      planned    Pia(A) Rex(C)
 //! ```
 
+use entrevue::query::MemoryCatalog;
 use entrevue::{Database, Error, Meeting, Rows, Status, Value};
 
 const WORLD: &str = r#"
@@ -122,15 +123,46 @@ fn world() -> Database {
     db
 }
 
-fn q(db: &Database, text: &str) -> Rows {
-    db.query(text)
-        .unwrap_or_else(|e| panic!("`{text}` failed: {e}"))
+/// Whether `text` is one question (not a write, `explain` or `dump`).
+fn is_question(text: &str) -> bool {
+    matches!(
+        entrevue::syntax::parse(text).as_deref(),
+        Ok([(entrevue::syntax::Statement::Query(_), _)])
+    )
 }
 
+/// The answer of the stored database, after checking that a copy of its records in memory,
+/// answering from the records alone, gives the same.
+fn q(db: &Database, text: &str) -> Rows {
+    let memory = is_question(text).then(|| db.memory_copy().unwrap());
+    q_both(db, memory.as_ref(), text)
+}
+
+fn q_both(db: &Database, memory: Option<&MemoryCatalog>, text: &str) -> Rows {
+    let rows = db
+        .query(text)
+        .unwrap_or_else(|e| panic!("`{text}` failed: {e}"));
+    if let Some(memory) = memory {
+        let in_memory = memory
+            .query(text)
+            .unwrap_or_else(|e| panic!("`{text}` failed in memory: {e}"));
+        assert_eq!(in_memory, rows, "`{text}` in memory and on disk");
+    }
+    rows
+}
+
+/// The error of the stored database; a question fails with the same words in memory.
 fn err(db: &Database, text: &str) -> Error {
     match db.execute(text) {
         Ok(rows) => panic!("`{text}` should fail, gave {rows:?}"),
-        Err(e) => e,
+        Err(e) => {
+            if is_question(text) {
+                let in_memory = db.memory_copy().unwrap().query(text);
+                let in_memory = in_memory.expect_err("fails in memory too");
+                assert_eq!(in_memory.to_string(), e.to_string(), "`{text}`");
+            }
+            e
+        }
     }
 }
 
@@ -2209,6 +2241,9 @@ fn names_of(list: &[usize]) -> Vec<String> {
 
 /// Checks every question form against the model, for every pair of actors and each filter.
 fn agree(db: &Database, world: &World) {
+    // Every answer is also asked of the records in memory, copied once.
+    let memory = db.memory_copy().unwrap();
+    let q = |db: &Database, text: &str| q_both(db, Some(&memory), text);
     for f in filters(world) {
         let tail = f.text();
         for a in 0..world.actors {

@@ -10,7 +10,7 @@ use crate::model::{Certainty, DateSpan, Day, Id, Meeting, PlaceId, Record, Recor
 
 /// A list of meetings in date order: one actor's, those held at one place itself (not at the
 /// places inside it), or every meeting.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum List {
     Actor(u64),
     Place(u64),

@@ -4,6 +4,7 @@
 
 use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use super::catalog::{Catalog, List, MeetingEntry, Member, NameEntry, Visit};
 use super::{answer, CancellationToken};
@@ -27,7 +28,12 @@ use crate::syntax::{parse, Source, Statement};
 #[derive(Default)]
 pub struct MemoryCatalog {
     records: BTreeMap<(RecordKind, u64), Box<dyn Stored>>,
+    /// Every list, worked out from the meetings when first asked for.
+    lists: OnceLock<Lists>,
 }
+
+/// Each list's entries with their participants, in list order.
+type Lists = BTreeMap<List, Vec<(MeetingEntry, Vec<Member>)>>;
 
 /// A record of any kind, as the catalog keeps it.
 trait Stored: Send + Sync {
@@ -54,6 +60,7 @@ impl MemoryCatalog {
     /// Adds (or replaces) the record with this id.
     pub fn insert<R: Record>(&mut self, id: Id<R>, record: R) {
         self.records.insert((R::KIND, id.get()), Box::new(record));
+        self.lists = OnceLock::new();
     }
 
     /// Answers one question (`explain` and writes are not questions).
@@ -97,25 +104,31 @@ impl MemoryCatalog {
     }
 
     /// The entries of a list with their participants, in list order.
-    fn list(&self, list: List) -> Vec<(MeetingEntry, Vec<Member>)> {
-        let mut entries: Vec<(MeetingEntry, Vec<Member>)> = self
-            .all::<Meeting>()
-            .filter_map(|(id, m)| {
+    fn list(&self, list: List) -> &[(MeetingEntry, Vec<Member>)] {
+        let lists = self.lists.get_or_init(|| {
+            let mut lists = Lists::new();
+            for (id, m) in self.all::<Meeting>() {
                 let entry = MeetingEntry::of(id, m);
-                match list {
-                    List::Actor(actor) => {
-                        let cast = Member::cast_of(m);
-                        Member::find(&cast, actor)
-                            .is_some()
-                            .then_some((entry, cast))
-                    }
-                    List::Place(place) => (entry.place == place).then_some((entry, Vec::new())),
-                    List::All => Some((entry, Vec::new())),
+                let cast = Member::cast_of(m);
+                lists
+                    .entry(List::All)
+                    .or_default()
+                    .push((entry, Vec::new()));
+                if entry.place != 0 {
+                    let place = List::Place(entry.place);
+                    lists.entry(place).or_default().push((entry, Vec::new()));
                 }
-            })
-            .collect();
-        entries.sort_by_key(|(entry, _)| entry.key());
-        entries
+                for member in &cast {
+                    let actor = List::Actor(member.actor);
+                    lists.entry(actor).or_default().push((entry, cast.clone()));
+                }
+            }
+            for entries in lists.values_mut() {
+                entries.sort_by_key(|(entry, _)| entry.key());
+            }
+            lists
+        });
+        lists.get(&list).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -220,7 +233,7 @@ impl Catalog for MemoryCatalog {
     fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()> {
         for (entry, cast) in self.list(list) {
             if first_days.0 <= entry.day && entry.day <= first_days.1 {
-                visit(&entry, &cast)?;
+                visit(entry, cast)?;
             }
         }
         Ok(())

@@ -4,6 +4,7 @@
 //! planner resolves them.
 
 pub mod ast;
+pub mod lexical;
 mod parser;
 
 use std::cell::RefCell;
@@ -12,8 +13,8 @@ use std::fmt;
 use nom_locate::LocatedSpan;
 
 pub use ast::*;
-pub(crate) use parser::is_keyword;
-pub use parser::KEYWORDS;
+pub(crate) use lexical::is_keyword;
+pub use lexical::KEYWORDS;
 
 /// A spot in a text: the source name, line and column, and the line itself, to show a caret
 /// under the spot.
@@ -169,7 +170,7 @@ fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
     match token_at(&text[offset..]) {
         Some(found) => {
             message.push_str(&format!(", found `{found}`"));
-            if parser::is_keyword(&found)
+            if is_keyword(&found)
                 && expected
                     .iter()
                     .any(|e| e.contains("a name") || e.contains("a predicate"))

@@ -13,7 +13,7 @@ use std::fmt;
 use nom_locate::LocatedSpan;
 
 pub use ast::*;
-pub(crate) use lexical::is_keyword;
+use lexical::is_keyword;
 pub use lexical::KEYWORDS;
 
 /// A spot in a text: the source name, line and column, and the line itself, to show a caret

@@ -13,40 +13,7 @@ use crate::model::{
     Actor, Certainty, DateSpan, Document, Id, Meeting, Place, Record, Relation, SourceRef,
 };
 use crate::storage::Reader;
-
-/// A string literal of the language, escaped so that it reads back exactly.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A value written bare when it reads back as one word, quoted otherwise (`talks`,
-/// `"peace talks"`, `"of"`).
-fn word(text: &str) -> String {
-    let mut chars = text.chars();
-    let is_word = chars.next().is_some_and(char::is_alphabetic)
-        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '\'' | '’' | '.'))
-        && !crate::syntax::is_keyword(text);
-    if is_word {
-        text.to_string()
-    } else {
-        quote(text)
-    }
-}
+use crate::syntax::lexical::{quote, word_or_quoted};
 
 /// Every statement of the dump, in order, each ending with `;`.
 pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
@@ -166,7 +133,7 @@ pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
             "add relation {} {} {} {}{}",
             handle(&r.handle),
             actor_ref(&r.subject),
-            word(&r.predicate),
+            word_or_quoted(&r.predicate),
             actor_ref(&r.object),
             during(r.during)
         );
@@ -175,7 +142,11 @@ pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
     }
 
     for (_, m) in &meetings {
-        let mut s = format!("add meeting {} kind {}", handle(&m.handle), word(&m.kind));
+        let mut s = format!(
+            "add meeting {} kind {}",
+            handle(&m.handle),
+            word_or_quoted(&m.kind)
+        );
         if let Some(date) = m.date {
             let _ = write!(s, " on {date}");
         }
@@ -189,7 +160,7 @@ pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
                 let _ = write!(s, " side {}", actor_ref(side));
             }
             if let Some(role) = &p.role {
-                let _ = write!(s, " role {}", word(role));
+                let _ = write!(s, " role {}", word_or_quoted(role));
             }
             if p.certainty != Certainty::Confirmed {
                 let _ = write!(s, " certainty {}", p.certainty);

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use entrevue::syntax::lexical::{quote, tokens, TokenKind};
 use entrevue::{Database, Error, InterruptHandle, Progress, ScriptOptions};
 
 use output::{print_rows, Format, Style};
@@ -154,40 +155,17 @@ pub enum Chunk {
     Dot(String, usize),
 }
 
-/// Whether `text` ends a statement: its last character outside strings and comments is `;`,
-/// or it holds nothing but white space and comments.
+/// Whether `text` is ready to run: a dot-command line, or statements whose last token
+/// (comments aside) is `;`, or nothing but white space and comments. A `;` inside a string or a
+/// comment does not count, and neither does a string left open.
 pub fn is_complete(text: &str) -> bool {
-    let mut last = None;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\'' => {
-                let mut closed = false;
-                while let Some(d) = chars.next() {
-                    if d == '\\' {
-                        chars.next();
-                    } else if d == c {
-                        closed = true;
-                        break;
-                    }
-                }
-                if !closed {
-                    return false;
-                }
-                last = Some(c);
-            }
-            '-' if chars.peek() == Some(&'-') => {
-                for d in chars.by_ref() {
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            c if c.is_whitespace() => {}
-            c => last = Some(c),
-        }
+    if text.starts_with('.') {
+        return true;
     }
-    matches!(last, None | Some(';'))
+    let last = tokens(text)
+        .filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .last();
+    last.is_none_or(|t| t.text(text) == ";")
 }
 
 pub fn split_chunks(text: &str) -> Vec<Chunk> {
@@ -545,11 +523,6 @@ pub fn import(db: &Database, dir: &Path) -> bool {
     }
 }
 
-/// A string literal for a statement.
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
 /// Prints an error as the library words it, located errors with their caret.
 pub fn report(error: &Error) {
     eprintln!("error: {error}");
@@ -644,4 +617,27 @@ fn terminal_width() -> Option<u16> {
         .ok()
         .and_then(|c| c.parse().ok())
         .or_else(|| comfy_table::Table::new().width())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_complete;
+
+    #[test]
+    fn a_statement_is_complete_at_a_semicolon_outside_strings_and_comments() {
+        assert!(is_complete("who met Witkoff;"));
+        assert!(is_complete("who met O'Brien;"));
+        assert!(is_complete("who met 'a;b';  -- a note\n"));
+        assert!(!is_complete("who met 'a;b'"));
+        assert!(!is_complete("who met \"open;"));
+        assert!(!is_complete("who met Witkoff -- done;"));
+        assert!(!is_complete("who met\n"));
+    }
+
+    #[test]
+    fn nothing_but_comments_and_dot_commands_are_complete() {
+        assert!(is_complete(""));
+        assert!(is_complete("  -- a note\n"));
+        assert!(is_complete(".quit"));
+    }
 }

@@ -14,7 +14,8 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{CompletionType, Config, Context, Editor, Helper, Hinter};
 
-use entrevue::{fold_name, syntax::KEYWORDS, Actor, Database, Place};
+use entrevue::syntax::lexical::{name_or_quoted, tokens, Token, TokenKind, KEYWORDS};
+use entrevue::{fold_name, Actor, Database, Place};
 
 use super::{is_complete, welcome, Flow, Session, DOT_COMMANDS};
 
@@ -65,16 +66,6 @@ struct ReplHelper {
     hinter: HistoryHinter,
 }
 
-/// Whether `name` must be quoted to be read back as one name.
-fn needs_quotes(name: &str) -> bool {
-    name.split_whitespace()
-        .any(|w| KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)))
-        || !name.chars().next().is_some_and(char::is_alphabetic)
-        || name
-            .chars()
-            .any(|c| !(c.is_alphanumeric() || c == ' ' || c == '-' || c == '_' || c == '\''))
-}
-
 impl Completer for ReplHelper {
     type Candidate = Pair;
 
@@ -123,10 +114,11 @@ impl Completer for ReplHelper {
                 !folded.is_empty() && fold_name(name).starts_with(&folded)
             };
             if matched {
-                let replacement = if needs_quotes(name) && !name.starts_with('#') {
-                    format!("\"{}\" ", name.replace('\\', "\\\\").replace('"', "\\\""))
-                } else {
+                // A handle is written as it is; a name is quoted when it would not read back.
+                let replacement = if name.starts_with('#') {
                     format!("{name} ")
+                } else {
+                    format!("{} ", name_or_quoted(name))
                 };
                 matches.push(Pair {
                     display: name.clone(),
@@ -141,7 +133,7 @@ impl Completer for ReplHelper {
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        if input.starts_with('.') || is_complete(input) {
+        if is_complete(input) {
             Ok(ValidationResult::Valid(None))
         } else {
             Ok(ValidationResult::Incomplete)
@@ -168,95 +160,67 @@ impl Highlighter for ReplHelper {
 
 /// Colours keywords, strings, dates and names (known or not), without changing the text.
 fn highlight(line: &str, names: &Names) -> String {
+    let tokens: Vec<Token> = tokens(line).collect();
     let mut out = String::with_capacity(line.len() * 2);
-    let mut rest = line;
-    let mut name_words: Vec<&str> = Vec::new();
-    let flush = |out: &mut String, words: &mut Vec<&str>, line_part: &str| {
-        if !words.is_empty() {
-            let known = names.folded.contains(&fold_name(line_part));
-            out.push_str(if known { KNOWN } else { UNKNOWN });
-            out.push_str(line_part);
-            out.push_str(RESET);
-            words.clear();
+    let mut next = 0;
+    while let Some(token) = tokens.get(next) {
+        let (end, colour) = match token.kind {
+            TokenKind::Word => {
+                let last = name_end(&tokens, next);
+                let name = &line[token.start..tokens[last].end];
+                (last, known_or_not(names, name))
+            }
+            TokenKind::Handle => (next, known_or_not(names, token.text(line))),
+            TokenKind::Keyword => (next, Some(KEYWORD)),
+            TokenKind::String { .. } => (next, Some(STRING)),
+            TokenKind::Number => (next, Some(DATE)),
+            TokenKind::Comment => (next, Some(DIM)),
+            TokenKind::Whitespace | TokenKind::Punct => (next, None),
+        };
+        let text = &line[token.start..tokens[end].end];
+        match colour {
+            Some(colour) => out.push_str(&format!("{colour}{text}{RESET}")),
+            None => out.push_str(text),
         }
-    };
-    let mut name_start: Option<usize> = None;
-    let offset = |rest: &str| line.len() - rest.len();
-    while let Some(c) = rest.chars().next() {
-        let at = offset(rest);
-        if c == '"' || c == '\'' {
-            if let Some(s) = name_start.take() {
-                flush(&mut out, &mut name_words, &line[s..at]);
-            }
-            let end = rest[1..].find(c).map_or(rest.len(), |i| i + 2);
-            out.push_str(STRING);
-            out.push_str(&rest[..end]);
-            out.push_str(RESET);
-            rest = &rest[end..];
-        } else if rest.starts_with("--") {
-            if let Some(s) = name_start.take() {
-                flush(&mut out, &mut name_words, &line[s..at]);
-            }
-            let end = rest.find('\n').unwrap_or(rest.len());
-            out.push_str(DIM);
-            out.push_str(&rest[..end]);
-            out.push_str(RESET);
-            rest = &rest[end..];
-        } else if c.is_alphanumeric() || c == '#' || c == '~' {
-            let end = rest
-                .find(|d: char| {
-                    !(d.is_alphanumeric() || matches!(d, '_' | '-' | '.' | '\'' | '#' | '~'))
-                })
-                .unwrap_or(rest.len());
-            let token = &rest[..end];
-            if c.is_ascii_digit() || c == '~' {
-                if let Some(s) = name_start.take() {
-                    flush(&mut out, &mut name_words, &line[s..at]);
-                }
-                out.push_str(DATE);
-                out.push_str(token);
-                out.push_str(RESET);
-            } else if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(token)) {
-                if let Some(s) = name_start.take() {
-                    flush(&mut out, &mut name_words, &line[s..at]);
-                }
-                out.push_str(KEYWORD);
-                out.push_str(token);
-                out.push_str(RESET);
-            } else {
-                name_start.get_or_insert(at);
-                name_words.push(token);
-            }
-            rest = &rest[end..];
-        } else {
-            if !c.is_whitespace() {
-                if let Some(s) = name_start.take() {
-                    flush(&mut out, &mut name_words, &line[s..at]);
-                }
-                out.push(c);
-            } else if name_start.is_none() {
-                out.push(c);
-            }
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    if let Some(s) = name_start.take() {
-        let part = line[s..].trim_end();
-        flush(&mut out, &mut name_words, part);
-        out.push_str(&line[s + part.len()..]);
+        next = end + 1;
     }
     out
 }
 
+/// The index of the last word of the bare name that starts at `first`: the parser reads the
+/// words up to the next keyword, string or symbol as one name.
+fn name_end(tokens: &[Token], first: usize) -> usize {
+    let mut last = first;
+    while let [space, word, ..] = &tokens[last + 1..] {
+        if space.kind != TokenKind::Whitespace || word.kind != TokenKind::Word {
+            break;
+        }
+        last += 2;
+    }
+    last
+}
+
+/// The colour of a name: whether the database knows it.
+fn known_or_not(names: &Names, name: &str) -> Option<&'static str> {
+    Some(if names.folded.contains(&fold_name(name)) {
+        KNOWN
+    } else {
+        UNKNOWN
+    })
+}
+
 /// Whether the input may add, rename or remove names worth completing.
 fn changes_names(input: &str) -> bool {
-    input
-        .split(|c: char| !c.is_alphanumeric() && c != '.')
-        .any(|w| {
-            ["add", "set", "delete", "load", ".open", ".read"]
+    if input.starts_with('.') {
+        let command = input.split_whitespace().next();
+        return command.is_some_and(|c| [".open", ".read"].contains(&c));
+    }
+    tokens(input).any(|t| {
+        t.kind == TokenKind::Keyword
+            && ["add", "set", "delete", "load"]
                 .iter()
-                .any(|k| k.eq_ignore_ascii_case(w))
-        })
+                .any(|k| k.eq_ignore_ascii_case(t.text(input)))
+    })
 }
 
 /// The file where the REPL keeps its history.
@@ -324,4 +288,61 @@ pub fn run(session: &mut Session, path: &Path, first_use: Option<String>) -> rus
         let _ = editor.save_history(file);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The text without its colours.
+    fn plain(highlighted: &str) -> String {
+        let mut out = String::new();
+        let mut rest = highlighted;
+        while let Some(at) = rest.find('\x1b') {
+            out.push_str(&rest[..at]);
+            let end = rest[at..].find('m').map_or(rest.len(), |m| at + m + 1);
+            rest = &rest[end..];
+        }
+        out + rest
+    }
+
+    fn names(spellings: &[&str]) -> Names {
+        Names {
+            spellings: spellings.iter().map(|s| s.to_string()).collect(),
+            folded: spellings.iter().map(|s| fold_name(s)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_line_is_coloured_token_by_token() {
+        let line = "who met Steve Witkoff, #nobody during 2025-12 -- note";
+        assert_eq!(
+            highlight(line, &names(&["Steve Witkoff"])),
+            format!(
+                "{KEYWORD}who{RESET} {KEYWORD}met{RESET} {KNOWN}Steve Witkoff{RESET}, \
+                 {UNKNOWN}#nobody{RESET} {KEYWORD}during{RESET} {DATE}2025-12{RESET} \
+                 {DIM}-- note{RESET}"
+            )
+        );
+    }
+
+    #[test]
+    fn only_the_reading_of_names_can_change_them() {
+        assert!(changes_names("add actor X kind person;"));
+        assert!(changes_names(".read more.ent"));
+        assert!(!changes_names("who met \"add\";"));
+        assert!(!changes_names(".dump"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 500, failure_persistence: None, .. ProptestConfig::default() })]
+
+        /// Highlighting adds colours and nothing else.
+        #[test]
+        fn highlighting_keeps_the_text(line in "[ a-zé;\"'#\\-0-9\\\\~.,]{0,40}") {
+            prop_assert_eq!(plain(&highlight(&line, &names(&["Witkoff"]))), line);
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! planner resolves them.
 
 pub mod ast;
+pub mod lexical;
 mod parser;
 mod source;
 
@@ -13,8 +14,8 @@ use nom_locate::LocatedSpan;
 
 pub use crate::location::{Location, ParseError};
 pub use ast::*;
-pub(crate) use parser::is_keyword;
-pub use parser::KEYWORDS;
+pub use lexical::KEYWORDS;
+use lexical::{tokens, Token, TokenKind};
 pub(crate) use source::Source;
 
 /// Parses a script: every statement, with the span it covers. Empty text is an empty script.
@@ -80,9 +81,9 @@ fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
         message.push_str(&format!(" after `{previous}`"));
     }
     match token_at(&text[offset..]) {
-        Some(found) => {
+        Some((found, kind)) => {
             message.push_str(&format!(", found `{found}`"));
-            if parser::is_keyword(&found)
+            if kind == TokenKind::Keyword
                 && expected
                     .iter()
                     .any(|e| e.contains("a name") || e.contains("a predicate"))
@@ -97,10 +98,6 @@ fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
         None => message.push_str(", found the end of the input"),
     }
     message
-}
-
-fn is_token_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '.')
 }
 
 /// Shows a character so that it can be seen: control characters as `U+0000`.
@@ -121,38 +118,30 @@ fn clip(text: &str) -> String {
     clipped
 }
 
-fn token_at(rest: &str) -> Option<String> {
-    let rest = rest.trim_start();
-    let first = rest.chars().next()?;
-    if first.is_alphanumeric() {
-        Some(clip(
-            &rest
-                .chars()
-                .take_while(|c| is_token_char(*c))
-                .collect::<String>(),
-        ))
-    } else {
-        Some(visible(first))
-    }
+/// The tokens of `text` that mean something: not white space, not comments.
+fn meaningful(text: &str) -> impl Iterator<Item = Token> + '_ {
+    tokens(text).filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
 }
 
-/// The token just before an error: a word (with its `#`), a whole string, or one character.
+/// The token where an error is found, with its kind: a word or a number whole, anything else
+/// by its first character, which is where the mistake begins (`"` for a misplaced string).
+fn token_at(rest: &str) -> Option<(String, TokenKind)> {
+    let token = meaningful(rest).next()?;
+    let text = token.text(rest);
+    let shown = match token.kind {
+        TokenKind::Word | TokenKind::Keyword | TokenKind::Number => clip(text),
+        _ => visible(text.chars().next()?),
+    };
+    Some((shown, token.kind))
+}
+
+/// The token just before an error: a word, a number, a `#handle` or a string whole, or one
+/// character.
 fn token_before(before: &str) -> Option<String> {
-    let before = before.trim_end();
-    let last = before.chars().last()?;
-    if last == '"' || last == '\'' {
-        let body = &before[..before.len() - 1];
-        let start = body.rfind(last).unwrap_or(0);
-        return Some(clip(&before[start..]));
+    let token = meaningful(before).last()?;
+    let text = token.text(before);
+    match token.kind {
+        TokenKind::Punct => Some(text.chars().map(visible).collect()),
+        _ => Some(clip(text)),
     }
-    if is_token_char(last) {
-        let start = before
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| is_token_char(*c) || *c == '#')
-            .last()
-            .map_or(before.len(), |(i, _)| i);
-        return Some(clip(&before[start..]));
-    }
-    Some(visible(last))
 }

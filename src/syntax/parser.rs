@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use nom::branch::alt;
 use nom::bytes::complete::{tag, tag_no_case, take_while, take_while1};
-use nom::character::complete::{char, digit1, multispace1, not_line_ending, satisfy};
+use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{opt, peek, recognize};
 use nom::error::{ErrorKind, ParseError};
 use nom::multi::many0;
@@ -20,6 +20,10 @@ use nom::{IResult, Parser};
 use nom_locate::LocatedSpan;
 
 use super::ast::*;
+use super::lexical::{
+    date_span_len, is_comment_char, is_handle_char, is_keyword, is_space, is_word_char,
+    is_word_start,
+};
 use crate::model::{Certainty, DateSpan, RecordKind, Status};
 
 /// Where the furthest failure happened and what was expected there.
@@ -119,89 +123,16 @@ fn span_of(start: &Input<'_>, end: &Input<'_>) -> Span {
     }
 }
 
-// ---- Lexical layer ------------------------------------------------------------------------
+// ---- Lexical layer: terminals read with the definitions of `lexical.rs` -------------------
 
 /// Skips white space and `--` comments.
 fn ws(i: Input<'_>) -> PResult<'_, ()> {
-    let (i, _) = many0(alt((multispace1, recognize((tag("--"), not_line_ending))))).parse(i)?;
+    let (i, _) = many0(alt((
+        take_while1(is_space),
+        recognize((tag("--"), take_while(is_comment_char))),
+    )))
+    .parse(i)?;
     Ok((i, ()))
-}
-
-fn is_word_start(c: char) -> bool {
-    c.is_alphabetic()
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '\'' | '’' | '.')
-}
-
-/// The reserved words: they cannot be bare names.
-pub const KEYWORDS: &[&str] = &[
-    "add",
-    "affiliation",
-    "aka",
-    "alias",
-    "all",
-    "and",
-    "asc",
-    "at",
-    "between",
-    "by",
-    "delete",
-    "desc",
-    "did",
-    "document",
-    "dump",
-    "during",
-    "explain",
-    "file",
-    "from",
-    "in",
-    "including",
-    "is",
-    "kind",
-    "language",
-    "least",
-    "limit",
-    "load",
-    "meet",
-    "meeting",
-    "meetings",
-    "met",
-    "name",
-    "of",
-    "on",
-    "order",
-    "outlet",
-    "participants",
-    "path",
-    "place",
-    "published",
-    "relation",
-    "return",
-    "role",
-    "actor",
-    "says",
-    "set",
-    "side",
-    "source",
-    "sources",
-    "status",
-    "summary",
-    "timeline",
-    "title",
-    "to",
-    "url",
-    "was",
-    "when",
-    "where",
-    "who",
-    "with",
-    "certainty",
-];
-
-pub(crate) fn is_keyword(word: &str) -> bool {
-    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
 }
 
 /// A keyword, case-insensitive, not followed by a word character.
@@ -342,11 +273,7 @@ fn parse_string(i: Input<'_>) -> PResult<'_, (String, Span)> {
 /// `#handle`
 fn parse_handle(i: Input<'_>) -> PResult<'_, (String, Span)> {
     let (i, _) = ws(i)?;
-    let attempt: PResult<'_, Input<'_>> = preceded(
-        char('#'),
-        take_while1(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-'),
-    )
-    .parse(i);
+    let attempt: PResult<'_, Input<'_>> = preceded(char('#'), take_while1(is_handle_char)).parse(i);
     match attempt {
         Ok((rest, handle)) => Ok((rest, (handle.fragment().to_string(), span_of(&i, &rest)))),
         Err(_) => mismatch(&i, "a #handle"),
@@ -442,19 +369,19 @@ fn parse_single_name(i: Input<'_>) -> PResult<'_, NameRef> {
 /// `date_span = [ "~" ] date [ ".." date ]`
 fn parse_date_span(i: Input<'_>) -> PResult<'_, (DateSpan, Span)> {
     let (i, _) = ws(i)?;
-    let date = |i| recognize((digit1, many0((char('-'), digit1)))).parse(i);
-    let attempt: PResult<'_, Input<'_>> =
-        recognize((opt(char('~')), date, opt((tag(".."), date)))).parse(i);
-    match attempt {
-        Ok((rest, _)) if rest.fragment().starts_with("..") => fail(
+    let Some(len) = date_span_len(i.fragment()) else {
+        return mismatch(&i, "a date like 2025-12 or 2025-12-02");
+    };
+    let (rest, text) = nom::Input::take_split(&i, len);
+    if rest.fragment().starts_with("..") {
+        return fail(
             &nom::Input::take_from(&rest, 2),
             "expected a date like 2025-12-31 after `..`".into(),
-        ),
-        Ok((rest, text)) => match text.fragment().parse::<DateSpan>() {
-            Ok(span) => Ok((rest, (span, span_of(&i, &rest)))),
-            Err(e) => fail(&i, e.to_string()),
-        },
-        Err(_) => mismatch(&i, "a date like 2025-12 or 2025-12-02"),
+        );
+    }
+    match text.fragment().parse::<DateSpan>() {
+        Ok(span) => Ok((rest, (span, span_of(&i, &rest)))),
+        Err(e) => fail(&i, e.to_string()),
     }
 }
 

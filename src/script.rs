@@ -208,8 +208,12 @@ fn run(
     ctx.cancel.check().map_err(|e| source.at(span, e))?;
     let located = |e: Error| source.at(span, e);
     let rows = match statement {
-        Statement::Query(query) => {
-            query::answer(&scope.reader(), source, query, ctx.cancel).map_err(located)
+        Statement::Query(question) => {
+            // Planning errors carry their own location (the name or clause at fault); an
+            // execution error is located at the statement.
+            let reader = scope.reader();
+            let plan = query::plan_query(&reader, source, question)?;
+            query::execute(&reader, &plan, ctx.cancel).map_err(located)
         }
         Statement::Explain(query) => query::explain(&scope.reader(), source, query),
         Statement::Dump(path) => {

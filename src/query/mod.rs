@@ -30,6 +30,9 @@ use crate::error::Result;
 use crate::rows::{Rows, Value};
 use crate::syntax::{Query, Source};
 
+pub(crate) use exec::execute;
+pub(crate) use plan::plan_query;
+
 /// Plans a question and runs it.
 pub(crate) fn answer<C: Catalog>(
     catalog: &C,
@@ -37,8 +40,8 @@ pub(crate) fn answer<C: Catalog>(
     query: &Query,
     cancel: &CancellationToken,
 ) -> Result<Rows> {
-    let plan = plan::plan_query(catalog, source, query)?;
-    exec::execute(catalog, &plan, cancel)
+    let plan = plan_query(catalog, source, query)?;
+    execute(catalog, &plan, cancel)
 }
 
 /// The plan of a question, one line a row, as `explain` shows it.

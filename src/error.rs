@@ -2,8 +2,9 @@
 //!
 //! Callers match on the variant to decide what to do (suggest a spelling, list candidates, tell
 //! the user another process holds the database); the `Display` text is one sentence a person can
-//! act on. Storage failures keep the underlying message but not the storage engine's type, so the
-//! engine can change without changing this enum.
+//! act on. A storage failure keeps the engine's error as its source (boxed, so the engine's type
+//! is not part of this enum). A user's mistake (`Invalid`, `NotFound` …) is a different kind
+//! from a broken internal invariant (`Internal`).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -107,9 +108,17 @@ pub enum Error {
     #[error("interrupted")]
     Interrupted,
 
-    /// The storage engine failed (I/O, disk full …).
-    #[error("storage error: {0}")]
-    Storage(String),
+    /// The storage engine failed (I/O, disk full …); its own error is the source.
+    #[error("storage error: {source}")]
+    Storage {
+        /// What the storage engine reported.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// Entrevue broke one of its own invariants: a bug, never the user's mistake.
+    #[error("internal error: {0}")]
+    Internal(String),
 
     /// A file could not be read or written.
     #[error("{}: {source}", .path.display())]

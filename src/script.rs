@@ -247,7 +247,8 @@ fn run(
         }
         Statement::Load(what) => {
             let Scope::Write(tx) = scope else {
-                return Err(located(Error::Invalid(
+                // `writes` counts `load` as a write, so it always has a transaction.
+                return Err(located(Error::Internal(
                     "load needs a write transaction".into(),
                 )));
             };
@@ -328,7 +329,7 @@ fn write(
     let Scope::Write(tx) = scope else {
         return Err(source.at(
             span,
-            Error::Invalid("writes need a write transaction".into()),
+            Error::Internal("writes need a write transaction".into()),
         ));
     };
     let mut writer = Writer { tx, source };

@@ -10,8 +10,8 @@ use std::collections::HashSet;
 use crate::engine::Transaction;
 use crate::error::{Error, Result};
 use crate::model::{
-    fold_name, Actor, ActorKind, Certainty, Document, Id, Meeting, Participant, Place, PlaceKind,
-    Record, RecordKind, Relation, SourceRef, Title,
+    fold_name, with_record_type, Actor, ActorKind, Certainty, Document, Id, Meeting, Participant,
+    Place, PlaceKind, Record, RecordKind, Relation, SourceRef, Title,
 };
 use crate::query::Binder;
 use crate::syntax::{Clause, Definition, DocumentField, NameRef, Source, Span};
@@ -67,63 +67,19 @@ impl Writer<'_, '_> {
 
     /// Runs `add`; returns what was added, for the user.
     pub(crate) fn add(&mut self, def: &Definition) -> Result<String> {
-        let handle = def.handle.clone().unwrap_or_default();
-        let handle = match def.kind {
-            RecordKind::Actor => {
-                let mut actor = Actor::new(ActorKind::Person, def.name.clone().unwrap_or_default());
-                actor.handle = handle;
-                self.actor_clauses(&mut actor, &def.clauses)?;
-                let id = self.tx.add(actor)?;
-                self.handle_of(id)?
-            }
-            RecordKind::Place => {
-                let mut place = Place::new(PlaceKind::Site, def.name.clone().unwrap_or_default());
-                place.handle = handle;
-                if !def.clauses.iter().any(|c| matches!(c, Clause::Kind(..))) {
-                    return Err(self.source.at(
-                        def.span,
-                        Error::Invalid(
-                            "a place needs a kind: country, region, city or site".into(),
-                        ),
-                    ));
-                }
-                self.place_clauses(&mut place, &def.clauses)?;
-                let id = self.tx.add(place)?;
-                self.handle_of(id)?
-            }
-            RecordKind::Document => {
-                let mut document = Document::new(handle, "");
-                self.document_clauses(&mut document, &def.clauses)?;
-                if document.title.is_empty() {
-                    return Err(self
-                        .source
-                        .at(def.span, Error::Invalid("a document needs a title".into())));
-                }
-                let id = self.tx.add(document)?;
-                self.handle_of(id)?
-            }
-            RecordKind::Meeting => {
-                let mut meeting = Meeting::new("meeting");
-                meeting.handle = handle;
-                self.meeting_clauses(&mut meeting, &def.clauses)?;
-                let id = self.tx.add(meeting)?;
-                self.handle_of(id)?
-            }
-            RecordKind::Relation => {
-                let Some((subject, predicate, object)) = &def.relation else {
-                    return Err(Error::Invalid(
-                        "a relation needs a subject, a predicate and an object".into(),
-                    ));
-                };
-                let mut relation =
-                    Relation::new(self.named(subject)?, predicate.clone(), self.named(object)?);
-                relation.handle = handle;
-                self.relation_clauses(&mut relation, &def.clauses)?;
-                let id = self.tx.add(relation)?;
-                self.handle_of(id)?
-            }
-        };
+        let handle = with_record_type!(def.kind, R => self.add_record::<R>(def)?);
         Ok(format!("added {} #{handle}", def.kind))
+    }
+
+    fn add_record<R: Written>(&mut self, def: &Definition) -> Result<String> {
+        let mut record = R::blank(self, def)?;
+        *record.handle_mut() = def.handle.clone().unwrap_or_default();
+        R::apply(self, &mut record, &def.clauses)?;
+        if let Err(missing) = record.finished() {
+            return Err(self.source.at(def.span, Error::Invalid(missing.into())));
+        }
+        let id = self.tx.add(record)?;
+        self.handle_of(id)
     }
 
     fn handle_of<R: Record>(&self, id: Id<R>) -> Result<String> {
@@ -141,38 +97,12 @@ impl Writer<'_, '_> {
         target: &NameRef,
         clauses: &[Clause],
     ) -> Result<String> {
-        match kind {
-            RecordKind::Actor => {
-                let id = self.named::<Actor>(target)?;
-                let mut actor = self.stored(id)?;
-                self.actor_clauses(&mut actor, clauses)?;
-                self.tx.update(id, actor)?;
-            }
-            RecordKind::Place => {
-                let id = self.named::<Place>(target)?;
-                let mut place = self.stored(id)?;
-                self.place_clauses(&mut place, clauses)?;
-                self.tx.update(id, place)?;
-            }
-            RecordKind::Document => {
-                let id = self.named::<Document>(target)?;
-                let mut document = self.stored(id)?;
-                self.document_clauses(&mut document, clauses)?;
-                self.tx.update(id, document)?;
-            }
-            RecordKind::Meeting => {
-                let id = self.named::<Meeting>(target)?;
-                let mut meeting = self.stored(id)?;
-                self.meeting_clauses(&mut meeting, clauses)?;
-                self.tx.update(id, meeting)?;
-            }
-            RecordKind::Relation => {
-                let id = self.named::<Relation>(target)?;
-                let mut relation = self.stored(id)?;
-                self.relation_clauses(&mut relation, clauses)?;
-                self.tx.update(id, relation)?;
-            }
-        }
+        with_record_type!(kind, R => {
+            let id = self.named::<R>(target)?;
+            let mut record = self.stored(id)?;
+            R::apply(self, &mut record, clauses)?;
+            self.tx.update(id, record)?;
+        });
         Ok(format!("updated {kind} {}", target.text))
     }
 
@@ -184,23 +114,9 @@ impl Writer<'_, '_> {
 
     /// Runs `delete`.
     pub(crate) fn delete(&mut self, kind: RecordKind, target: &NameRef) -> Result<String> {
-        let deleted = match kind {
-            RecordKind::Actor => self
-                .named::<Actor>(target)
-                .and_then(|id| self.tx.delete(id)),
-            RecordKind::Place => self
-                .named::<Place>(target)
-                .and_then(|id| self.tx.delete(id)),
-            RecordKind::Document => self
-                .named::<Document>(target)
-                .and_then(|id| self.tx.delete(id)),
-            RecordKind::Meeting => self
-                .named::<Meeting>(target)
-                .and_then(|id| self.tx.delete(id)),
-            RecordKind::Relation => self
-                .named::<Relation>(target)
-                .and_then(|id| self.tx.delete(id)),
-        };
+        let deleted = with_record_type!(kind, R => {
+            self.named::<R>(target).and_then(|id| self.tx.delete(id))
+        });
         deleted.map_err(|e| self.source.at(target.span, e))?;
         Ok(format!("deleted {kind} {}", target.text))
     }
@@ -373,6 +289,95 @@ impl Writer<'_, '_> {
             says_status: s.says_status,
             says_date: s.says_date,
         })
+    }
+}
+
+/// How write statements build and change one kind of record.
+trait Written: Record {
+    /// The record an `add` starts from, before its clauses.
+    fn blank(writer: &Writer<'_, '_>, def: &Definition) -> Result<Self>;
+
+    /// Applies a statement's clauses.
+    fn apply(writer: &Writer<'_, '_>, record: &mut Self, clauses: &[Clause]) -> Result<()>;
+
+    /// What an added record still lacks once its clauses are applied.
+    fn finished(&self) -> Result<(), &'static str> {
+        Ok(())
+    }
+}
+
+fn name_of(def: &Definition) -> String {
+    def.name.clone().unwrap_or_default()
+}
+
+impl Written for Actor {
+    fn blank(_: &Writer<'_, '_>, def: &Definition) -> Result<Self> {
+        Ok(Actor::new(ActorKind::Person, name_of(def)))
+    }
+
+    fn apply(writer: &Writer<'_, '_>, record: &mut Self, clauses: &[Clause]) -> Result<()> {
+        writer.actor_clauses(record, clauses)
+    }
+}
+
+impl Written for Place {
+    fn blank(writer: &Writer<'_, '_>, def: &Definition) -> Result<Self> {
+        // Every kind of place is as likely as another: the statement must say which.
+        if !def.clauses.iter().any(|c| matches!(c, Clause::Kind(..))) {
+            return Err(writer.source.at(
+                def.span,
+                Error::Invalid("a place needs a kind: country, region, city or site".into()),
+            ));
+        }
+        Ok(Place::new(PlaceKind::Site, name_of(def)))
+    }
+
+    fn apply(writer: &Writer<'_, '_>, record: &mut Self, clauses: &[Clause]) -> Result<()> {
+        writer.place_clauses(record, clauses)
+    }
+}
+
+impl Written for Document {
+    fn blank(_: &Writer<'_, '_>, _: &Definition) -> Result<Self> {
+        Ok(Document::new("", ""))
+    }
+
+    fn apply(writer: &Writer<'_, '_>, record: &mut Self, clauses: &[Clause]) -> Result<()> {
+        writer.document_clauses(record, clauses)
+    }
+
+    fn finished(&self) -> Result<(), &'static str> {
+        match self.title.is_empty() {
+            true => Err("a document needs a title"),
+            false => Ok(()),
+        }
+    }
+}
+
+impl Written for Meeting {
+    fn blank(_: &Writer<'_, '_>, _: &Definition) -> Result<Self> {
+        Ok(Meeting::new("meeting"))
+    }
+
+    fn apply(writer: &Writer<'_, '_>, record: &mut Self, clauses: &[Clause]) -> Result<()> {
+        writer.meeting_clauses(record, clauses)
+    }
+}
+
+impl Written for Relation {
+    fn blank(writer: &Writer<'_, '_>, def: &Definition) -> Result<Self> {
+        let Some((subject, predicate, object)) = &def.relation else {
+            // The parser gives every `add relation` all three.
+            return Err(Error::Internal(
+                "a relation needs a subject, a predicate and an object".into(),
+            ));
+        };
+        let (subject, object) = (writer.named(subject)?, writer.named(object)?);
+        Ok(Relation::new(subject, predicate.clone(), object))
+    }
+
+    fn apply(writer: &Writer<'_, '_>, record: &mut Self, clauses: &[Clause]) -> Result<()> {
+        writer.relation_clauses(record, clauses)
     }
 }
 

@@ -490,6 +490,16 @@ fn watch(db: &Database) {
 
 /// Runs `entrevue import DIR`, with a progress bar on a terminal.
 pub fn import(db: &Database, dir: &Path) -> bool {
+    let has_records = db
+        .stats()
+        .is_ok_and(|s| s.actors + s.places + s.documents + s.meetings + s.relations > 0);
+    if has_records {
+        // Said here rather than by the library, which knows nothing of the command line.
+        eprintln!(
+            "error: an import needs an empty database: open a new one (--db NEW_PATH) to import into"
+        );
+        return false;
+    }
     let start = Instant::now();
     let bar = if io::stderr().is_terminal() {
         ProgressBar::new(0)

@@ -578,6 +578,37 @@ macro_rules! record_ref_fields {
 
 record_ref_fields!(Actor, Place, Document, Meeting, Relation);
 
+/// Runs `$body` with the type name `$R` standing for the record type of `$kind`, a kind known
+/// only at run time: the one place where such a kind becomes a type, so that code generic over
+/// [`Record`] serves every kind.
+macro_rules! with_record_type {
+    ($kind:expr, $R:ident => $body:expr) => {
+        match $kind {
+            $crate::model::RecordKind::Actor => {
+                type $R = $crate::model::Actor;
+                $body
+            }
+            $crate::model::RecordKind::Place => {
+                type $R = $crate::model::Place;
+                $body
+            }
+            $crate::model::RecordKind::Document => {
+                type $R = $crate::model::Document;
+                $body
+            }
+            $crate::model::RecordKind::Meeting => {
+                type $R = $crate::model::Meeting;
+                $body
+            }
+            $crate::model::RecordKind::Relation => {
+                type $R = $crate::model::Relation;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_record_type;
+
 mod sealed {
     pub trait Sealed {}
 }

@@ -48,8 +48,7 @@ impl<'s> Bulk<'s> {
             .all(|t| store.tree(*t).is_empty());
         if !empty {
             return Err(Error::Invalid(
-                "an import needs an empty database: open a new one (--db NEW_PATH) to import into"
-                    .into(),
+                "an import needs an empty database: open a new one to import into".into(),
             ));
         }
         Ok(Bulk {

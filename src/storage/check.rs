@@ -17,7 +17,7 @@ use super::records::{
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{Actor, Document, Meeting, Place, Record, RecordKind, Relation};
+use crate::model::{with_record_type, Record, RecordKind};
 
 /// At most this many problems are listed; the count covers them all.
 const MAX_LISTED: usize = 100;
@@ -108,11 +108,9 @@ type Expected = BTreeMap<(Table, Vec<u8>), (IndexEntry, RecordKind, u64)>;
 pub(crate) fn check(kv: &dyn KvRead) -> Result<CheckReport> {
     let mut report = CheckReport::default();
     let mut expected = Expected::new();
-    read_records::<Actor>(kv, &mut report, &mut expected)?;
-    read_records::<Place>(kv, &mut report, &mut expected)?;
-    read_records::<Document>(kv, &mut report, &mut expected)?;
-    read_records::<Meeting>(kv, &mut report, &mut expected)?;
-    read_records::<Relation>(kv, &mut report, &mut expected)?;
+    for kind in RecordKind::ALL {
+        with_record_type!(kind, R => read_records::<R>(kv, &mut report, &mut expected)?);
+    }
     for table in [Table::Handles, Table::Names, Table::Refs] {
         compare_kv(kv, table, &mut report, &mut expected)?;
     }

@@ -44,7 +44,9 @@ pub(crate) trait KvRead {
 pub(crate) fn storage_error(e: sled::Error) -> Error {
     match e {
         sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
-        other => Error::Storage(other.to_string()),
+        other => Error::Storage {
+            source: Box::new(other),
+        },
     }
 }
 
@@ -135,7 +137,8 @@ impl<'s> Overlay<'s> {
         });
         result.map_err(|e| match e {
             TransactionError::Storage(e) => storage_error(e),
-            TransactionError::Abort(()) => Error::Storage("transaction aborted".into()),
+            // Nothing in the transaction aborts it.
+            TransactionError::Abort(()) => Error::Internal("a transaction aborted itself".into()),
         })
     }
 }

@@ -20,7 +20,7 @@ fn config() -> bincode::config::Configuration {
 pub(crate) fn encode_value<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut bytes = vec![VALUE_VERSION];
     bincode::serde::encode_into_std_write(value, &mut bytes, config())
-        .map_err(|e| Error::Storage(format!("cannot encode a value: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot encode a value: {e}")))?;
     Ok(bytes)
 }
 

@@ -11,9 +11,8 @@ use super::keys::{decode_handle_key, decode_name_key, decode_ref_key};
 use super::kv::KvRead;
 use super::pages;
 use super::postings::{self, MAX_CHUNK};
-use super::records::{
-    count_key, index_entries, next_id_key, read_counter, record_table, references, IndexEntry,
-};
+use super::read::{count_key, next_id_key, read_counter, record_table};
+use super::records::{index_entries, references, IndexEntry};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};

@@ -13,7 +13,6 @@ use super::keys::{
 use super::kv::KvRead;
 use super::pages;
 use super::postings;
-use super::records::{count_key, next_id_key, read_counter, record_table};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
@@ -22,6 +21,42 @@ use crate::query::{Catalog, List, NameEntry, Visit};
 
 /// The deepest a place tree may nest; deeper chains are refused as likely cycles.
 pub(crate) const MAX_PLACE_DEPTH: usize = 64;
+
+/// The table that holds records of this kind.
+pub(crate) fn record_table(kind: RecordKind) -> Table {
+    match kind {
+        RecordKind::Actor => Table::Actors,
+        RecordKind::Place => Table::Places,
+        RecordKind::Document => Table::Documents,
+        RecordKind::Meeting => Table::Meetings,
+        RecordKind::Relation => Table::Relations,
+    }
+}
+
+fn counter_key(name: &str, kind: RecordKind) -> Vec<u8> {
+    let mut key = name.as_bytes().to_vec();
+    key.push(kind as u8);
+    key
+}
+
+/// Key in `meta` of the next id to hand out for a kind.
+pub(crate) fn next_id_key(kind: RecordKind) -> Vec<u8> {
+    counter_key("next:", kind)
+}
+
+/// Key in `meta` of the number of records of a kind.
+pub(crate) fn count_key(kind: RecordKind) -> Vec<u8> {
+    counter_key("count:", kind)
+}
+
+pub(crate) fn read_counter(kv: &dyn KvRead, key: &[u8]) -> Result<u64> {
+    match kv.get(Table::Meta, key)? {
+        None => Ok(0),
+        Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
+            .map(u64::from_be_bytes)
+            .map_err(|_| Error::Corrupt("malformed counter".into())),
+    }
+}
 
 /// Typed reads; see the module documentation.
 #[derive(Clone, Copy)]

@@ -13,24 +13,13 @@ use super::keys::{encode_handle_key, encode_name_key, encode_ref_key, encode_ref
 use super::kv::{KvRead, Overlay};
 use super::pages;
 use super::postings::{self, Cast, Posting};
-use super::read::{implicit_id, Reader};
+use super::read::{count_key, implicit_id, next_id_key, read_counter, record_table, Reader};
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
 pub use crate::model::Record;
 use crate::model::{fold_name, Id, RecordKind, RecordRef};
 use crate::query::{MeetingEntry, Member};
-
-/// The table that holds records of this kind.
-pub(crate) fn record_table(kind: RecordKind) -> Table {
-    match kind {
-        RecordKind::Actor => Table::Actors,
-        RecordKind::Place => Table::Places,
-        RecordKind::Document => Table::Documents,
-        RecordKind::Meeting => Table::Meetings,
-        RecordKind::Relation => Table::Relations,
-    }
-}
 
 /// One index entry a record owns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,31 +253,6 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
         RecordRef::Actor(_) => {}
     }
     Ok(())
-}
-
-fn counter_key(name: &str, kind: RecordKind) -> Vec<u8> {
-    let mut key = name.as_bytes().to_vec();
-    key.push(kind as u8);
-    key
-}
-
-/// Key in `meta` of the next id to hand out for a kind.
-pub(crate) fn next_id_key(kind: RecordKind) -> Vec<u8> {
-    counter_key("next:", kind)
-}
-
-/// Key in `meta` of the number of records of a kind.
-pub(crate) fn count_key(kind: RecordKind) -> Vec<u8> {
-    counter_key("count:", kind)
-}
-
-pub(crate) fn read_counter(kv: &dyn KvRead, key: &[u8]) -> Result<u64> {
-    match kv.get(Table::Meta, key)? {
-        None => Ok(0),
-        Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
-            .map(u64::from_be_bytes)
-            .map_err(|_| Error::Corrupt("malformed counter".into())),
-    }
 }
 
 /// A write transaction: changes gather in an overlay (which reads see), and [`Write::commit`]

@@ -245,54 +245,7 @@ fn run(
                 }
             }
         }
-        Statement::Load(what) => {
-            let Scope::Write(tx) = scope else {
-                // `writes` counts `load` as a write, so it always has a transaction.
-                return Err(located(Error::Internal(
-                    "load needs a write transaction".into(),
-                )));
-            };
-            if script.depth >= MAX_LOAD_DEPTH {
-                return Err(located(Error::Invalid(format!(
-                    "load nests deeper than {MAX_LOAD_DEPTH} scripts"
-                ))));
-            }
-            let (text, name, dir) = match what {
-                LoadSource::Demo => (
-                    DEMO_SCRIPT.to_string(),
-                    "demo".to_string(),
-                    base.to_path_buf(),
-                ),
-                LoadSource::File(file) => {
-                    let path = base.join(file);
-                    let text = std::fs::read_to_string(&path).map_err(|e| {
-                        located(Error::Io {
-                            path: path.clone(),
-                            source: e,
-                        })
-                    })?;
-                    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                    (text, path.display().to_string(), dir)
-                }
-            };
-            let statements = parse(&text).map_err(|e| Error::Parse(e.in_source(name.clone())))?;
-            let inner = Script {
-                source: Source {
-                    text: &text,
-                    name: Some(&name),
-                },
-                base: &dir,
-                depth: script.depth + 1,
-            };
-            ctx.total += statements.len();
-            for (statement, span) in &statements {
-                run(&mut Scope::Write(tx), ctx, inner, statement, *span)?;
-            }
-            Ok(note(format!(
-                "loaded {} statements from {name}",
-                statements.len()
-            )))
-        }
+        Statement::Load(what) => load(scope, ctx, script, what, span),
         Statement::Add(def) => write(scope, source, span, |w| w.add(def)),
         Statement::Set {
             kind,
@@ -317,6 +270,65 @@ fn run(
     }?;
     ctx.step();
     Ok(rows)
+}
+
+/// Runs `load`: the statements of a file (or of the demo) inside the same transaction, paths
+/// relative to the file's own folder.
+fn load(
+    scope: &mut Scope<'_, '_>,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    what: &LoadSource,
+    span: Span,
+) -> Result<Rows> {
+    let base = script.base;
+    let located = |e: Error| script.source.at(span, e);
+    let Scope::Write(tx) = scope else {
+        // `writes` counts `load` as a write, so it always has a transaction.
+        return Err(located(Error::Internal(
+            "load needs a write transaction".into(),
+        )));
+    };
+    if script.depth >= MAX_LOAD_DEPTH {
+        return Err(located(Error::Invalid(format!(
+            "load nests deeper than {MAX_LOAD_DEPTH} scripts"
+        ))));
+    }
+    let (text, name, dir) = match what {
+        LoadSource::Demo => (
+            DEMO_SCRIPT.to_string(),
+            "demo".to_string(),
+            base.to_path_buf(),
+        ),
+        LoadSource::File(file) => {
+            let path = base.join(file);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                located(Error::Io {
+                    path: path.clone(),
+                    source: e,
+                })
+            })?;
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            (text, path.display().to_string(), dir)
+        }
+    };
+    let statements = parse(&text).map_err(|e| Error::Parse(e.in_source(name.clone())))?;
+    let inner = Script {
+        source: Source {
+            text: &text,
+            name: Some(&name),
+        },
+        base: &dir,
+        depth: script.depth + 1,
+    };
+    ctx.total += statements.len();
+    for (statement, span) in &statements {
+        run(&mut Scope::Write(tx), ctx, inner, statement, *span)?;
+    }
+    Ok(note(format!(
+        "loaded {} statements from {name}",
+        statements.len()
+    )))
 }
 
 /// Runs a write statement; its result is a note saying what changed.

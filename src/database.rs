@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use crate::copy::CopyReport;
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
 use crate::import::ImportReport;
@@ -346,9 +347,39 @@ impl Database {
         self.engine.check()
     }
 
-    /// Makes every committed write durable now (sled also does so every half second).
+    /// Makes every committed write durable now. Every write that returns `Ok` is already
+    /// durable (it is flushed before it returns, and before readers see it); this is for
+    /// callers that wrote to the engine by other means.
     pub fn flush(&self) -> Result<()> {
         self.engine.store().flush()
+    }
+
+    /// Copies the database, as one consistent state, into a new database in directory `to`
+    /// (which must not exist). Writers wait while it is read; readers do not.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// use entrevue::Database;
+    ///
+    /// let db = Database::temporary()?;
+    /// db.execute("load demo;")?;
+    /// let report = db.backup(dir.path().join("copy"))?;
+    /// let copy = Database::open(dir.path().join("copy"))?;
+    /// assert_eq!(copy.stats()?, db.stats()?);
+    /// assert_eq!(report.lost(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn backup(&self, to: impl AsRef<Path>) -> Result<CopyReport> {
+        crate::copy::backup(&self.engine, to.as_ref())
+    }
+
+    /// Copies every record that can still be read from the damaged database in directory
+    /// `damaged` into a new database in directory `to` (which must not exist), with its indexes
+    /// rebuilt, and reports what could not be read. References to records that were lost are
+    /// dropped (a participant, a source, a place), and a relation whose ends were lost is
+    /// dropped with them. The damaged files are not changed.
+    pub fn recover(damaged: impl AsRef<Path>, to: impl AsRef<Path>) -> Result<CopyReport> {
+        crate::copy::recover(damaged.as_ref(), to.as_ref())
     }
 
     /// Bytes the database takes on disk.

@@ -80,7 +80,11 @@ impl Engine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
-        tx.write.commit()?;
+        // Durable before it is acknowledged, and before readers see it: what a reader was
+        // shown is never lost by a crash.
+        if tx.write.commit()? {
+            self.store.flush()?;
+        }
         Ok(out)
     }
 

@@ -54,8 +54,18 @@ pub enum Error {
     },
 
     /// Stored data does not decode, or records and indexes disagree.
-    #[error("database is corrupt: {0}")]
+    #[error("the database is damaged: {0}; `.check` lists the damage, and `entrevue recover` copies every record that can still be read into a new database")]
     Corrupt(String),
+
+    /// A database's files are damaged: they do not open, or hold less than its last durable
+    /// commit left.
+    #[error("the database {} is damaged: {what}. `entrevue recover {} NEW` copies every record that can still be read into a new database", .path.display(), .path.display())]
+    Damaged {
+        /// The database directory.
+        path: PathBuf,
+        /// What was found.
+        what: String,
+    },
 
     /// A handle is already taken by another record of the same kind.
     #[error("{kind} handle '{handle}' is already taken")]
@@ -109,7 +119,7 @@ pub enum Error {
     Interrupted,
 
     /// The storage engine failed (I/O, disk full …); its own error is the source.
-    #[error("storage error: {source}")]
+    #[error("cannot read or write the database files: {source}")]
     Storage {
         /// What the storage engine reported.
         #[source]

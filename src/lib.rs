@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod copy;
 mod database;
 mod dump;
 mod engine;
@@ -16,6 +17,7 @@ mod storage;
 pub mod syntax;
 mod write;
 
+pub use copy::CopyReport;
 pub use database::{Database, InterruptHandle, Stats};
 pub use engine::Transaction;
 pub use error::{Error, Result};

@@ -53,6 +53,19 @@ enum Action {
         /// The directory holding the four CSV files.
         dir: PathBuf,
     },
+    /// Copy the database, as one consistent state, into a new database in directory NEW.
+    Backup {
+        /// The new database's directory; it must not exist.
+        new: PathBuf,
+    },
+    /// Copy every record that can still be read from the damaged database DAMAGED into a new
+    /// database NEW, rebuild its indexes, and report what was lost. DAMAGED is not changed.
+    Recover {
+        /// The damaged database's directory.
+        damaged: PathBuf,
+        /// The new database's directory; it must not exist.
+        new: PathBuf,
+    },
     /// Run script files, in order, each as one transaction.
     Run {
         /// The files.
@@ -106,8 +119,27 @@ fn open(args: &Args) -> Result<(Database, PathBuf, Option<String>), String> {
     Ok((db, path, first_use))
 }
 
+/// Reports a backup or a recovery.
+fn copy_result(result: entrevue::Result<entrevue::CopyReport>, new: &Path) -> ExitCode {
+    match result {
+        Ok(report) => {
+            println!("{report}\nthe copy is in {}", new.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    cli::panic::install_hook();
     let args = Args::parse();
+    if let Some(Action::Recover { damaged, new }) = &args.action {
+        // The damaged database is not opened as one: it would be refused.
+        return copy_result(Database::recover(damaged, new), new);
+    }
     let (db, path, first_use) = match open(&args) {
         Ok(opened) => opened,
         Err(message) => {
@@ -139,6 +171,8 @@ fn main() -> ExitCode {
     }
     let ok = if let Some(text) = &args.command {
         session.run_text(text, None, None)
+    } else if let Some(Action::Backup { new }) = &args.action {
+        copy_result(session.db.backup(new), new) == ExitCode::SUCCESS
     } else if let Some(Action::Import { dir }) = &args.action {
         cli::import(&session.db, dir)
     } else if let Some(Action::Run { files }) = &args.action {

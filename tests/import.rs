@@ -128,12 +128,17 @@ fn an_import_cut_short_is_discarded_on_open() {
     let data = tempfile::tempdir().unwrap();
     write_dataset(data.path(), PARTICIPATION);
     let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("entrevue.state");
+    let before;
     {
         let db = Database::open(dir.path()).unwrap();
+        before = std::fs::read(&state).unwrap();
         db.import_csv(data.path(), &mut |_, _| {}).unwrap();
         assert!(!db.discarded_import());
     }
-    // Leave the marker an import sets while it writes, as if the process had died then.
+    // Leave the marker an import sets while it writes, and the state the database was in
+    // before, as if the process had died then.
+    std::fs::write(&state, before).unwrap();
     common::raw(dir.path(), |raw| {
         raw.open_tree("meta")
             .unwrap()

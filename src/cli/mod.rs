@@ -4,6 +4,7 @@
 //! **Architecture invariant:** the library never prints; only this module and `main` do.
 
 pub mod output;
+pub mod panic;
 pub mod repl;
 
 use std::io::{self, IsTerminal, Write};

@@ -14,8 +14,9 @@ use super::keys::encode_chunk_key;
 use super::kv::storage_error;
 use super::pages::{encode_page, page_key, PER_PAGE};
 use super::postings::{self, Posting, MAX_CHUNK};
-use super::read::{count_key, next_id_key, record_table};
+use super::read::{count_key, next_id_key, read_counter, record_table};
 use super::records::{index_entries, IndexEntry};
+use super::state::GENERATION;
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
@@ -90,6 +91,13 @@ impl<'s> Bulk<'s> {
         Ok(())
     }
 
+    /// Marks the ids of `kind` up to `last` as handed out, held by a record or not, so that
+    /// the next new record gets a later one.
+    pub(crate) fn reserve_ids(&mut self, kind: RecordKind, last: u64) {
+        let (_, max) = self.counts.entry(kind).or_default();
+        *max = (*max).max(last);
+    }
+
     /// Writes everything and makes it durable; on failure, leaves the database empty again.
     pub(crate) fn finish(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         let store = self.store;
@@ -157,7 +165,8 @@ impl<'s> Bulk<'s> {
             }
         }
         batches.extend(chunks);
-        let mut counters = Vec::new();
+        let generation = read_counter(self.store, GENERATION)? + 1;
+        let mut counters = vec![(GENERATION.to_vec(), generation.to_be_bytes().to_vec())];
         for (kind, (count, max)) in self.counts {
             counters.push((count_key(kind), count.to_be_bytes().to_vec()));
             counters.push((next_id_key(kind), max.to_be_bytes().to_vec()));

@@ -43,7 +43,11 @@ pub(crate) trait KvRead {
 
 pub(crate) fn storage_error(e: sled::Error) -> Error {
     match e {
-        sled::Error::Corruption { .. } => Error::Corrupt(e.to_string()),
+        // sled's own text ("Read corrupted data at file offset None backtrace ()") says
+        // nothing a user can act on.
+        sled::Error::Corruption { .. } => {
+            Error::Corrupt("part of the database file does not read back as it was written".into())
+        }
         other => Error::Storage {
             source: Box::new(other),
         },

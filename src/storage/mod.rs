@@ -11,24 +11,30 @@
 
 mod bulk;
 mod check;
+mod directory;
 mod keys;
 mod kv;
 mod pages;
 mod postings;
 mod read;
 mod records;
+mod salvage;
+mod state;
 mod values;
 
+use std::fs::File;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
+pub(crate) use crate::error::{Error, Result};
 pub(crate) use bulk::Bulk;
 pub(crate) use check::check;
 pub use check::CheckReport;
+use kv::storage_error;
 pub(crate) use read::{Reader, MAX_PLACE_DEPTH};
 pub(crate) use records::Write;
-
-use crate::error::{Error, Result};
-use kv::storage_error;
+pub(crate) use salvage::{Damage, Salvage};
+pub(crate) use state::State;
 
 /// The on-disk format this build reads and writes. Bump it (and add a migration step in
 /// [`Store::ensure_format`]) whenever a key layout or a value version changes.
@@ -101,16 +107,34 @@ pub(crate) struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
     path: Option<PathBuf>,
+    /// The lock on the directory, held while the store is open.
+    _lock: Option<File>,
     /// Whether opening found an unfinished bulk load and cleared it.
     discarded_load: bool,
 }
 
 impl Store {
-    /// Opens (or creates) the database in the directory `path`.
+    /// Opens (or creates) the database in the directory `path`, refusing one that is damaged:
+    /// sled's files that do not open, or that hold less than the last durable commit left.
     pub(crate) fn open(path: &Path) -> Result<Store> {
+        let lock = directory::claim(path)?;
+        let remembered = state::load(path)?;
         let config = sled::Config::new().path(path);
-        let db = config.open().map_err(|e| open_error(e, path))?;
-        Store::with_db(db, Some(path.to_path_buf()))
+        // sled panics on some damaged files instead of returning an error.
+        let db = match catch_unwind(AssertUnwindSafe(|| config.open())) {
+            Ok(opened) => opened.map_err(|e| open_error(e, path))?,
+            Err(_) => return Err(damaged(path, "its files cannot be read back")),
+        };
+        let store = Store::with_db(db, Some(path.to_path_buf()), Some(lock))?;
+        let found = State::of(&store, FORMAT_VERSION)?;
+        if let Some(remembered) = remembered {
+            found
+                .follows(&remembered)
+                .map_err(|what| damaged(path, &what))?;
+        }
+        store.ensure_format()?;
+        store.flush()?;
+        Ok(store)
     }
 
     /// A database that lives in a temporary directory and disappears when dropped.
@@ -119,10 +143,12 @@ impl Store {
             .temporary(true)
             .open()
             .map_err(storage_error)?;
-        Store::with_db(db, None)
+        let store = Store::with_db(db, None, None)?;
+        store.ensure_format()?;
+        Ok(store)
     }
 
-    fn with_db(db: sled::Db, path: Option<PathBuf>) -> Result<Store> {
+    fn with_db(db: sled::Db, path: Option<PathBuf>, lock: Option<File>) -> Result<Store> {
         let trees = Table::ALL
             .iter()
             .map(|t| db.open_tree(t.name()).map_err(storage_error))
@@ -131,9 +157,9 @@ impl Store {
             db,
             trees,
             path,
+            _lock: lock,
             discarded_load: false,
         };
-        store.ensure_format()?;
         if store
             .tree(Table::Meta)
             .contains_key(bulk::LOADING)
@@ -194,14 +220,32 @@ impl Store {
         self.discarded_load
     }
 
-    /// Makes everything committed so far durable.
+    /// Makes everything committed so far durable, then records the state it reached for the
+    /// next open to compare with (see `state`).
     pub(crate) fn flush(&self) -> Result<()> {
-        self.db.flush().map(|_| ()).map_err(storage_error)
+        self.db.flush().map_err(storage_error)?;
+        match &self.path {
+            Some(dir) => state::save(dir, &State::of(self, FORMAT_VERSION)?),
+            None => Ok(()),
+        }
     }
 
     /// Bytes the database takes on disk.
     pub(crate) fn size_on_disk(&self) -> Result<u64> {
         self.db.size_on_disk().map_err(storage_error)
+    }
+}
+
+/// The state a database directory's state file remembers, if it has one that reads.
+pub(crate) fn remembered_state(path: &Path) -> Option<State> {
+    state::load(path).ok().flatten()
+}
+
+/// The error for a database whose files are damaged.
+fn damaged(path: &Path, what: &str) -> Error {
+    Error::Damaged {
+        path: path.to_path_buf(),
+        what: what.to_string(),
     }
 }
 

@@ -501,11 +501,11 @@ mod tests {
                 confirmed: (seed >> i) & 4 == 0,
             })
             .collect();
-        if seed % 7 != 0 {
+        if !seed.is_multiple_of(7) {
             members.push(Member {
                 actor: owner,
                 side: seed % 2,
-                confirmed: seed % 3 != 0,
+                confirmed: !seed.is_multiple_of(3),
             });
         }
         members.sort_unstable();

@@ -14,6 +14,7 @@ use super::kv::{KvRead, Overlay};
 use super::pages;
 use super::postings::{self, Cast, Posting};
 use super::read::{count_key, implicit_id, next_id_key, read_counter, record_table, Reader};
+use super::state::GENERATION;
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
@@ -441,8 +442,15 @@ impl<'s> Write<'s> {
     }
 
     /// Applies every change of this transaction atomically.
-    pub(crate) fn commit(self) -> Result<()> {
-        self.ov.commit()
+    /// Commits every change at once, counting the commit in the generation (see `state`).
+    /// Returns whether there was anything to commit.
+    pub(crate) fn commit(mut self) -> Result<bool> {
+        if self.ov.is_empty() {
+            return Ok(false);
+        }
+        self.bump(GENERATION, 1)?;
+        self.ov.commit()?;
+        Ok(true)
     }
 }
 

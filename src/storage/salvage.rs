@@ -1,0 +1,176 @@
+//! Reading what can still be read from a damaged database.
+//!
+//! A damaged sled database may refuse to open, open and then panic in an iterator, or hand
+//! back pages that do not decode. Salvage never writes to the damaged directory: it copies its
+//! files aside and opens the copy, first as it is, then without sled's snapshot (which makes
+//! sled rebuild its page table from the log). It then walks each record table with every call
+//! into sled guarded: a panic, an error or a key that does not move forward ends that table's
+//! walk, and what was read up to there is kept. Only records are read; the indexes are rebuilt
+//! from them by the new database.
+
+use std::fs;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use super::pages::decode_page;
+use super::read::record_table;
+use super::values::decode_value;
+use super::Store;
+use crate::error::{Error, Result};
+use crate::model::Record;
+
+/// What could not be read, in words, one line per finding.
+#[derive(Debug, Default)]
+pub(crate) struct Damage {
+    pub(crate) findings: Vec<String>,
+}
+
+/// A damaged database opened for reading, on a copy of its files.
+pub(crate) struct Salvage {
+    store: Store,
+    copy: PathBuf,
+}
+
+impl Salvage {
+    /// Copies the database at `damaged` into `scratch` (which must not exist) and opens the
+    /// copy, trying without sled's snapshot if it does not open as it is.
+    pub(crate) fn open(damaged: &Path, scratch: &Path, damage: &mut Damage) -> Result<Salvage> {
+        copy_files(damaged, scratch)?;
+        match open_guarded(scratch) {
+            Ok(store) => return Ok(Salvage::new(store, scratch)),
+            Err(why) => damage.findings.push(format!(
+                "the files did not open as they are ({why}); tried again without sled's snapshot"
+            )),
+        }
+        for entry in fs::read_dir(scratch).map_err(|e| io(scratch, e))? {
+            let entry = entry.map_err(|e| io(scratch, e))?;
+            if entry.file_name().to_string_lossy().starts_with("snap.") {
+                fs::remove_file(entry.path()).map_err(|e| io(scratch, e))?;
+            }
+        }
+        match open_guarded(scratch) {
+            Ok(store) => Ok(Salvage::new(store, scratch)),
+            Err(why) => Err(Error::Invalid(format!(
+                "nothing can be read from {}: its files do not open, even without sled's \
+                 snapshot ({why})",
+                damaged.display()
+            ))),
+        }
+    }
+
+    fn new(store: Store, copy: &Path) -> Salvage {
+        Salvage {
+            store,
+            copy: copy.to_path_buf(),
+        }
+    }
+
+    /// Every record of kind `R` that still reads back, in id order.
+    pub(crate) fn records<R: Record>(&self, damage: &mut Damage) -> Vec<(u64, R)> {
+        let table = record_table(R::KIND);
+        let word = R::KIND.word();
+        let mut records = Vec::new();
+        let mut unreadable = 0u64;
+        let mut iter = self.store.tree(table).iter();
+        let mut last_key: Option<Vec<u8>> = None;
+        loop {
+            let next = match catch_unwind(AssertUnwindSafe(|| iter.next())) {
+                Ok(next) => next,
+                Err(_) => {
+                    damage.findings.push(format!(
+                        "reading the {word}s stopped where the file is damaged"
+                    ));
+                    break;
+                }
+            };
+            let (key, value) = match next {
+                None => break,
+                Some(Ok(entry)) => entry,
+                Some(Err(_)) => {
+                    damage.findings.push(format!(
+                        "reading the {word}s stopped where the file is damaged"
+                    ));
+                    break;
+                }
+            };
+            // A damaged tree can lead the iterator round in a loop.
+            if last_key.as_deref().is_some_and(|last| last >= key.as_ref()) {
+                damage.findings.push(format!(
+                    "the {word} pages loop back on themselves; stopped there"
+                ));
+                break;
+            }
+            last_key = Some(key.to_vec());
+            match decode_page(&key, &value) {
+                Ok(slots) => {
+                    for (id, bytes) in slots {
+                        match decode_value::<R>(bytes) {
+                            Ok(record) => records.push((id, record)),
+                            Err(_) => unreadable += 1,
+                        }
+                    }
+                }
+                Err(_) => unreadable += 1,
+            }
+        }
+        if unreadable > 0 {
+            damage.findings.push(format!(
+                "{unreadable} {word} record(s) or page(s) did not decode"
+            ));
+        }
+        records
+    }
+
+    /// The counters the damaged database's own `meta` table still holds, if they read.
+    pub(crate) fn remembered(&self) -> Option<super::state::State> {
+        catch_unwind(AssertUnwindSafe(|| {
+            super::state::State::of(&self.store, super::FORMAT_VERSION).ok()
+        }))
+        .ok()
+        .flatten()
+    }
+
+    /// Closes the copy and removes it.
+    pub(crate) fn close(self) -> Result<()> {
+        let Salvage { store, copy } = self;
+        drop(store);
+        fs::remove_dir_all(&copy).map_err(|e| io(&copy, e))
+    }
+}
+
+/// Opens sled on `path`, turning its panics and errors into a sentence.
+fn open_guarded(path: &Path) -> std::result::Result<Store, String> {
+    let config = sled::Config::new().path(path);
+    match catch_unwind(AssertUnwindSafe(|| config.open())) {
+        Ok(Ok(db)) => match catch_unwind(AssertUnwindSafe(|| Store::with_db(db, None, None))) {
+            Ok(Ok(store)) => Ok(store),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err("its tables do not read back".into()),
+        },
+        Ok(Err(_)) => Err("sled reported damaged data".into()),
+        Err(_) => Err("sled failed while reading them".into()),
+    }
+}
+
+/// Copies the files of a database directory (not its lock) into `to`.
+fn copy_files(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir(to).map_err(|e| io(to, e))?;
+    for entry in fs::read_dir(from).map_err(|e| io(from, e))? {
+        let entry = entry.map_err(|e| io(from, e))?;
+        let kind = entry.file_type().map_err(|e| io(&entry.path(), e))?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_files(&entry.path(), &target)?;
+        } else if kind.is_file() {
+            fs::copy(entry.path(), &target).map_err(|e| io(&entry.path(), e))?;
+        }
+    }
+    Ok(())
+}
+
+fn io(path: &Path, source: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}

@@ -236,7 +236,9 @@ impl Rows {
 
 /// The csv reader's error in a sentence of our own, with the file and line.
 fn csv_error(path: &str, e: csv::Error) -> Error {
-    let line = e.position().map_or(String::new(), |p| format!(":{}", p.line()));
+    let line = e
+        .position()
+        .map_or(String::new(), |p| format!(":{}", p.line()));
     let what = match e.kind() {
         csv::ErrorKind::Utf8 { err, .. } => {
             format!("field {} is not valid UTF-8 text", err.field() + 1)
@@ -317,7 +319,11 @@ fn set_place_kinds(places: &mut Places) -> Result<()> {
                         .take(12)
                         .map(|&i| places.list[i].0.to_string())
                         .collect();
-                    let more = if chain.len() - from > 11 { " → …" } else { "" };
+                    let more = if chain.len() - from > 11 {
+                        " → …"
+                    } else {
+                        ""
+                    };
                     let id = places.list[at].0;
                     let cycle = ids.join(" → ");
                     return Err(at_line(
@@ -340,7 +346,10 @@ fn set_place_kinds(places: &mut Places) -> Result<()> {
                     return Err(at_line(
                         places,
                         at,
-                        format!("place {id} has parent_id {}, but no place has that id", parent.get()),
+                        format!(
+                            "place {id} has parent_id {}, but no place has that id",
+                            parent.get()
+                        ),
                     ));
                 }
             }

@@ -302,7 +302,10 @@ fn finding_11_an_import_at_the_largest_id_refuses_further_adds_clearly() {
     let db = Database::temporary().unwrap();
     db.import_csv(dir.path(), &mut |_, _| {}).unwrap();
     assert!(db.check().unwrap().is_clean());
-    assert_eq!(db.query("who met #1").unwrap().rows[0][0].to_string(), "Trade Union");
+    assert_eq!(
+        db.query("who met #1").unwrap().rows[0][0].to_string(),
+        "Trade Union"
+    );
     let err = db.execute("add actor \"Cy Cole\";").unwrap_err();
     assert!(
         matches!(err, Error::At { ref error, .. } if matches!(**error, Error::Invalid(_))),
@@ -354,7 +357,10 @@ fn finding_11_check_reports_a_counter_below_a_stored_id_or_past_the_largest() {
         "{report}"
     );
     let err = db.execute("add actor \"Cy Cole\";").unwrap_err();
-    assert!(err.to_string().contains("no more actors can be added"), "{err}");
+    assert!(
+        err.to_string().contains("no more actors can be added"),
+        "{err}"
+    );
 }
 
 // ---- whatever imports, dumps and reloads ----------------------------------------------------
@@ -369,7 +375,15 @@ mod round_trip {
     /// Words of names, some stored in another form (fullwidth letters, a combining accent),
     /// and what may stand between them: quotes and commas that CSV must quote, a no-break space.
     const WORDS: &[&str] = &[
-        "Ann", "bo", "Ｗｉｔ", "Дмитриев", "José", "Jose\u{301}", "中国", "O'Neil", "7",
+        "Ann",
+        "bo",
+        "Ｗｉｔ",
+        "Дмитриев",
+        "José",
+        "Jose\u{301}",
+        "中国",
+        "O'Neil",
+        "7",
     ];
     const BETWEEN: &[&str] = &[" ", ", ", "\u{a0}", " \"", "\"", "!", "#", ";", "-", ""];
     /// Characters no name may hold, and a Cyrillic look-alike that no Latin word may hold.
@@ -469,7 +483,10 @@ mod round_trip {
         ];
         (
             vec((id(), name(), parent()), 1..5),
-            vec((id(), name(), kinds, proptest::option::of(reference())), 1..5),
+            vec(
+                (id(), name(), kinds, proptest::option::of(reference())),
+                1..5,
+            ),
             vec((id(), dates, reference()), 0..4),
             vec((reference(), reference()), 0..4),
         )
@@ -477,7 +494,10 @@ mod round_trip {
 
     fn write(dir: &Path, (places, actors, meetings, participation): &Files) {
         let ids = |bad: Vec<Option<&'static str>>| -> Vec<String> {
-            bad.into_iter().enumerate().map(|(i, b)| id_of(i, b)).collect()
+            bad.into_iter()
+                .enumerate()
+                .map(|(i, b)| id_of(i, b))
+                .collect()
         };
         let place_ids = ids(places.iter().map(|p| p.0).collect());
         let actor_ids = ids(actors.iter().map(|a| a.0).collect());

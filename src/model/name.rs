@@ -181,8 +181,17 @@ enum Script {
 impl Script {
     fn of(c: char) -> Option<Script> {
         match c as u32 {
-            0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xBA | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x2AF
-            | 0x1D00..=0x1D25 | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF
+            0x41..=0x5A
+            | 0x61..=0x7A
+            | 0xAA
+            | 0xBA
+            | 0xC0..=0xD6
+            | 0xD8..=0xF6
+            | 0xF8..=0x2AF
+            | 0x1D00..=0x1D25
+            | 0x1E00..=0x1EFF
+            | 0x2C60..=0x2C7F
+            | 0xA720..=0xA7FF
             | 0xAB30..=0xAB5A => Some(Script::Latin),
             0x370..=0x3FF | 0x1F00..=0x1FFF => Some(Script::Greek),
             0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
@@ -213,7 +222,11 @@ fn mixed_script(name: &str) -> Option<String> {
             None => first = Some((n, script, c)),
             Some((_, s, _)) if s == script => {}
             Some((at, s, first_char)) => {
-                let word: String = name.chars().skip(start).take_while(|c| in_word(*c)).collect();
+                let word: String = name
+                    .chars()
+                    .skip(start)
+                    .take_while(|c| in_word(*c))
+                    .collect();
                 return Some(format!(
                     "mixes scripts in the word '{word}': '{c}' (U+{:04X}) at character {} is \
                      {script:?}, but '{first_char}' (U+{:04X}) at character {} is {s:?}; \
@@ -275,15 +288,30 @@ mod tests {
     fn finding_13_invisible_and_control_characters_are_refused_by_code_point() {
         for (name, expected) in [
             ("Wit\u{200b}koff", "U+200B ZERO WIDTH SPACE at character 4"),
-            ("\u{202e}ffoktiW", "U+202E RIGHT-TO-LEFT OVERRIDE at character 1"),
-            ("Witkoff\u{2066}", "U+2066 LEFT-TO-RIGHT ISOLATE at character 8"),
+            (
+                "\u{202e}ffoktiW",
+                "U+202E RIGHT-TO-LEFT OVERRIDE at character 1",
+            ),
+            (
+                "Witkoff\u{2066}",
+                "U+2066 LEFT-TO-RIGHT ISOLATE at character 8",
+            ),
             ("Wit\u{200d}koff", "U+200D ZERO WIDTH JOINER at character 4"),
-            ("Witkoff\u{feff}", "U+FEFF ZERO WIDTH NO-BREAK SPACE at character 8"),
+            (
+                "Witkoff\u{feff}",
+                "U+FEFF ZERO WIDTH NO-BREAK SPACE at character 8",
+            ),
             ("Wit\u{0}koff", "U+0000 NULL at character 4"),
             ("Wit\nkoff", "U+000A LINE FEED at character 4"),
             ("Wit\u{ad}koff", "U+00AD SOFT HYPHEN at character 4"),
-            ("Wit\u{fe0f}koff", "U+FE0F (an invisible character) at character 4"),
-            ("Wit\u{e000}koff", "U+E000 (a private-use or unassigned code point)"),
+            (
+                "Wit\u{fe0f}koff",
+                "U+FE0F (an invisible character) at character 4",
+            ),
+            (
+                "Wit\u{e000}koff",
+                "U+E000 (a private-use or unassigned code point)",
+            ),
         ] {
             let text = message(name);
             assert!(text.contains(expected), "{name:?}: {text}");
@@ -300,7 +328,10 @@ mod tests {
         assert_eq!(check_name("Jose\u{301}").unwrap(), "Jos\u{e9}");
         // Spaces and punctuation stay as the sources wrote them.
         assert_eq!(check_name("M.\u{a0}Oumerov").unwrap(), "M.\u{a0}Oumerov");
-        assert_eq!(check_name("États\u{2011}Unis").unwrap(), "États\u{2011}Unis");
+        assert_eq!(
+            check_name("États\u{2011}Unis").unwrap(),
+            "États\u{2011}Unis"
+        );
     }
 
     #[test]
@@ -310,7 +341,10 @@ mod tests {
             text.contains("'\u{456}' (U+0456) at character 2 is Cyrillic"),
             "{text}"
         );
-        assert!(text.contains("'W' (U+0057) at character 1 is Latin"), "{text}");
+        assert!(
+            text.contains("'W' (U+0057) at character 1 is Latin"),
+            "{text}"
+        );
         assert!(message("Ukrain\u{435}").contains("U+0435"));
         assert!(message("\u{3b1}lpha").contains("Latin"));
         // One script per word is fine, and words of different scripts may stand together.

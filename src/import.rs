@@ -354,8 +354,8 @@ fn set_place_kinds(places: &mut Places) -> Result<()> {
                 }
             }
         };
-        let mut depth = above.map_or(0, |d| d + 1);
-        for &i in chain.iter().rev() {
+        let top = above.map_or(0, |d| d + 1);
+        for (depth, &i) in (top..).zip(chain.iter().rev()) {
             if depth > MAX_PLACE_DEPTH {
                 let id = places.list[i].0;
                 return Err(at_line(
@@ -372,7 +372,6 @@ fn set_place_kinds(places: &mut Places) -> Result<()> {
                 .get(depth)
                 .copied()
                 .unwrap_or(PlaceKind::Site);
-            depth += 1;
         }
     }
     Ok(())

@@ -16,7 +16,7 @@ use crate::location::{Location, ParseError};
 #[non_exhaustive]
 pub enum Error {
     /// No record answers to this name or handle.
-    #[error("no {kind} named '{name}'{}", did_you_mean(.suggestions))]
+    #[error("no {kind} named '{}'{}", shortened(.name), did_you_mean(.suggestions))]
     NotFound {
         /// `actor`, `place`, `meeting`, `document` or `relation`.
         kind: &'static str,
@@ -27,7 +27,7 @@ pub enum Error {
     },
 
     /// Several records answer to this name.
-    #[error("'{name}' names {} {kind}s: {}", .candidates.len(), .candidates.join("; "))]
+    #[error("'{}' names {} {kind}s: {}", shortened(.name), .candidates.len(), .candidates.join("; "))]
     Ambiguous {
         /// `actor` or `place`.
         kind: &'static str,
@@ -181,6 +181,15 @@ impl fmt::Display for At<'_> {
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A name as messages quote it: whole up to 80 characters, else its start and `…`, so that a
+/// mistaken name of a megabyte does not make a message of a megabyte.
+fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(80) {
+        Some((end, _)) => format!("{}…", &name[..end]).into(),
+        None => name.into(),
+    }
+}
 
 fn did_you_mean(suggestions: &[String]) -> String {
     match suggestions {

@@ -2,16 +2,23 @@
 //! `meetings.csv` and `participation.csv`, as produced by the benchmark generator.
 //!
 //! Every file is read and checked before anything is written, so a malformed row gives a
-//! `file:line: message` error and leaves the database as it was. The CSV ids become both the
-//! records' ids and their handles (`who met #12224`). Writing uses the bulk path, which needs an
-//! empty database and is atomic (see `storage::bulk`).
+//! `file:line: message` error and leaves the database as it was. Rows are held to the rules of
+//! the language's own writes — names by [`check_name`], ids from 1 to [`MAX_ID`], places nested
+//! at most [`MAX_PLACE_DEPTH`] deep — so that whatever imports also dumps and reloads. The CSV
+//! ids become both the records' ids and their handles (`who met #12224`). An actor's
+//! `country_id` must be empty or the id of a place in `places.csv`; it is checked, not stored
+//! (actors have no place). Writing uses the bulk path, which needs an empty database and is
+//! atomic (see `storage::bulk`).
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::model::{Actor, ActorKind, DateSpan, Id, Meeting, Participant, Place, PlaceKind};
+use crate::model::{
+    check_name, Actor, ActorKind, DateSpan, Id, Meeting, Participant, Place, PlaceKind, MAX_ID,
+};
+use crate::storage::MAX_PLACE_DEPTH;
 
 /// What an import brought in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,10 +33,125 @@ pub struct ImportReport {
     pub participations: u64,
 }
 
-/// Rows of one CSV file, with the file's path for messages.
+/// Imports the four files from `dir` into the empty database of `engine`; see
+/// [`Database::import_csv`](crate::Database::import_csv).
+pub(crate) fn import_csv(
+    engine: &Engine,
+    dir: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ImportReport> {
+    let places = read_places(dir)?;
+    let actors = read_actors(dir, &places)?;
+    let mut meetings = read_meetings(dir, &places)?;
+    let participations = read_participation(dir, &actors, &mut meetings)?;
+    let report = ImportReport {
+        actors: actors.list.len() as u64,
+        places: places.list.len() as u64,
+        meetings: meetings.list.len() as u64,
+        participations,
+    };
+    engine.bulk(
+        |bulk| {
+            for (place_id, place) in &places.list {
+                bulk.add(*place_id, place)?;
+            }
+            for (actor_id, actor) in &actors.list {
+                bulk.add(*actor_id, actor)?;
+            }
+            for (meeting_id, meeting) in &meetings.list {
+                bulk.add(*meeting_id, meeting)?;
+            }
+            Ok(())
+        },
+        progress,
+    )?;
+    Ok(report)
+}
+
+// ---- reading CSV ----------------------------------------------------------------------------
+
+/// One CSV file being read, with its path for messages.
 struct Rows {
-    path: PathBuf,
+    path: String,
+    columns: usize,
+    header: String,
     reader: csv::Reader<std::fs::File>,
+}
+
+/// One row of a CSV file: its fields and where it is.
+struct Row<'a> {
+    fields: &'a csv::StringRecord,
+    path: &'a str,
+    line: u64,
+}
+
+impl Row<'_> {
+    /// A mistake in this row, as `file:line: message`.
+    fn error(&self, message: impl std::fmt::Display) -> Error {
+        Error::Invalid(format!("{}:{}: {message}", self.path, self.line))
+    }
+
+    fn field(&self, column: usize) -> &str {
+        self.fields.get(column).unwrap_or_default()
+    }
+
+    /// The id in `column`, named `what` in messages: a whole number from 1 to [`MAX_ID`].
+    fn id(&self, column: usize, what: &str) -> Result<u64> {
+        let field = self.field(column);
+        let too_large = || {
+            self.error(format!(
+                "{what} {} is too large: ids go from 1 to {MAX_ID}",
+                short(field)
+            ))
+        };
+        match field.parse::<u64>() {
+            Ok(n) if (1..=MAX_ID).contains(&n) => Ok(n),
+            Ok(0) => Err(self.error(format!("{what} is 0: ids start at 1"))),
+            Ok(_) => Err(too_large()),
+            // Digits alone fail to parse only when they overflow.
+            Err(_) if !field.is_empty() && field.bytes().all(|b| b.is_ascii_digit()) => {
+                Err(too_large())
+            }
+            Err(_) => Err(self.error(format!(
+                "{what} '{}' is not a whole number from 1 to {MAX_ID}",
+                short(field)
+            ))),
+        }
+    }
+
+    /// The id in `column`, or `None` when the field is empty.
+    fn optional_id(&self, column: usize, what: &str) -> Result<Option<u64>> {
+        if self.field(column).is_empty() {
+            Ok(None)
+        } else {
+            self.id(column, what).map(Some)
+        }
+    }
+
+    /// The name in `column`, in its stored form ([`check_name`]).
+    fn name(&self, column: usize) -> Result<String> {
+        check_name(self.field(column)).map_err(|e| match e {
+            Error::Invalid(why) => self.error(why),
+            other => other,
+        })
+    }
+}
+
+/// At most 40 characters of a field, for a message, control characters escaped.
+fn short(field: &str) -> String {
+    let mut shown = String::new();
+    for (n, c) in field.chars().enumerate() {
+        if n == 40 {
+            shown.push('…');
+            break;
+        }
+        if c.is_control() {
+            shown.extend(c.escape_debug());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 impl Rows {
@@ -39,184 +161,319 @@ impl Rows {
             path: path.clone(),
             source: e,
         })?;
+        let path = path.display().to_string();
+        // Rows of the wrong length are let through to be reported here, with what they hold.
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
+            .flexible(true)
             .from_reader(file);
         let found: Vec<String> = reader
             .headers()
-            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?
+            .map_err(|e| csv_error(&path, e))?
             .iter()
             .map(str::to_string)
             .collect();
         if found != header {
             return Err(Error::Invalid(format!(
-                "{}:1: expected the columns {}, found {}",
-                path.display(),
+                "{path}:1: expected the columns {}, found {}",
                 header.join(","),
-                found.join(",")
+                short(&found.join(","))
             )));
         }
-        Ok(Rows { path, reader })
+        Ok(Rows {
+            path,
+            columns: header.len(),
+            header: header.join(","),
+            reader,
+        })
     }
 
-    /// Calls `row` with each record and its line number.
-    fn each(
-        mut self,
-        mut row: impl FnMut(&csv::StringRecord, &dyn Fn(String) -> Error) -> Result<()>,
-    ) -> Result<()> {
-        let mut record = csv::StringRecord::new();
+    /// Calls `each` with every row, after checking that it has the file's columns.
+    fn each(mut self, mut each: impl FnMut(&Row<'_>) -> Result<()>) -> Result<()> {
+        let mut fields = csv::StringRecord::new();
         loop {
             let more = self
                 .reader
-                .read_record(&mut record)
-                .map_err(|e| Error::Invalid(format!("{}: {e}", self.path.display())))?;
+                .read_record(&mut fields)
+                .map_err(|e| csv_error(&self.path, e))?;
             if !more {
                 return Ok(());
             }
-            let line = record.position().map_or(0, |p| p.line());
-            let path = self.path.display().to_string();
-            let at = move |message: String| Error::Invalid(format!("{path}:{line}: {message}"));
-            row(&record, &at)?;
+            let row = Row {
+                fields: &fields,
+                path: &self.path,
+                line: fields.position().map_or(0, |p| p.line()),
+            };
+            // A quote that is never closed swallows the line breaks and commas after it into
+            // one field. A line break alone, in a row of the right length, is left for the
+            // field's own check to name.
+            let broken = |f: &str| f.contains(['\n', '\r']);
+            let swallowed = fields.iter().any(|f| broken(f) && f.contains(','));
+            if swallowed || (fields.len() != self.columns && fields.iter().any(broken)) {
+                return Err(row.error(
+                    "a quoted field runs over several lines: the quote opened on this line is \
+                     probably never closed",
+                ));
+            }
+            if fields.len() != self.columns {
+                let hint = if fields.len() < self.columns && fields.iter().any(|f| f.contains(','))
+                {
+                    ": the quote opened on this line is probably never closed"
+                } else {
+                    ""
+                };
+                return Err(row.error(format!(
+                    "expected {} fields ({}), found {}{hint}",
+                    self.columns,
+                    self.header,
+                    fields.len()
+                )));
+            }
+            each(&row)?;
         }
     }
 }
 
-fn id(field: &str, what: &str, at: &dyn Fn(String) -> Error) -> Result<u64> {
-    match field.parse::<u64>() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err(at(format!(
-            "{what} '{field}' is not a positive whole number"
-        ))),
-    }
+/// The csv reader's error in a sentence of our own, with the file and line.
+fn csv_error(path: &str, e: csv::Error) -> Error {
+    let line = e
+        .position()
+        .map_or(String::new(), |p| format!(":{}", p.line()));
+    let what = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("field {} is not valid UTF-8 text", err.field() + 1)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("expected {expected_len} fields, found {len}"),
+        csv::ErrorKind::Io(io) => format!("the file could not be read ({io})"),
+        _ => format!("the file is not valid CSV ({e})"),
+    };
+    Error::Invalid(format!("{path}{line}: {what}"))
 }
 
-/// Imports the four files from `dir` into the empty database of `engine`; see
-/// [`Database::import_csv`](crate::Database::import_csv).
-pub(crate) fn import_csv(
-    engine: &Engine,
-    dir: &Path,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<ImportReport> {
-    let mut report = ImportReport::default();
+// ---- the four files ---------------------------------------------------------------------------
 
-    let mut places: Vec<(u64, Place)> = Vec::new();
-    let mut parents: HashMap<u64, Option<u64>> = HashMap::new();
-    Rows::open(dir, "places.csv", &["id", "name", "parent_id"])?.each(|r, at| {
-        let place_id = id(&r[0], "id", at)?;
-        let parent = if r[2].is_empty() {
-            None
-        } else {
-            Some(id(&r[2], "parent_id", at)?)
-        };
-        if parents.insert(place_id, parent).is_some() {
-            return Err(at(format!("place id {place_id} appears twice")));
-        }
-        let mut place = Place::new(PlaceKind::Site, &r[1]);
+/// Places by id, in file order, with the line each came from.
+struct Places {
+    list: Vec<(u64, Place)>,
+    lines: Vec<u64>,
+    index: HashMap<u64, usize>,
+    path: String,
+}
+
+fn read_places(dir: &Path) -> Result<Places> {
+    let mut places = Places {
+        list: Vec::new(),
+        lines: Vec::new(),
+        index: HashMap::new(),
+        path: String::new(),
+    };
+    let rows = Rows::open(dir, "places.csv", &["id", "name", "parent_id"])?;
+    places.path = rows.path.clone();
+    rows.each(|r| {
+        let place_id = r.id(0, "id")?;
+        let mut place = Place::new(PlaceKind::Site, r.name(1)?);
+        place.parent = r.optional_id(2, "parent_id")?.map(Id::new);
         place.handle = place_id.to_string();
-        place.parent = parent.map(Id::new);
-        places.push((place_id, place));
+        if places.index.insert(place_id, places.list.len()).is_some() {
+            return Err(r.error(format!("place id {place_id} appears twice")));
+        }
+        places.list.push((place_id, place));
+        places.lines.push(r.line);
         Ok(())
     })?;
-    // A place's kind follows its depth: countries at the top, then regions, cities, sites.
-    for (place_id, place) in &mut places {
-        let mut depth = 0;
-        let mut at = *place_id;
-        while let Some(Some(parent)) = parents.get(&at) {
-            if !parents.contains_key(parent) {
-                return Err(Error::Invalid(format!(
-                    "places.csv: place {place_id} has an unknown parent {parent}"
-                )));
-            }
-            depth += 1;
-            if depth > crate::storage::MAX_PLACE_DEPTH {
-                return Err(Error::Invalid(format!(
-                    "places.csv: place {place_id} is in a cycle of parents"
-                )));
-            }
-            at = *parent;
-        }
-        place.kind = [PlaceKind::Country, PlaceKind::Region, PlaceKind::City][..]
-            .get(depth)
-            .copied()
-            .unwrap_or(PlaceKind::Site);
-    }
+    set_place_kinds(&mut places)?;
+    Ok(places)
+}
 
-    let mut actors: Vec<(u64, Actor)> = Vec::new();
-    let mut actor_ids: HashSet<u64> = HashSet::new();
-    Rows::open(dir, "actors.csv", &["id", "name", "kind", "country_id"])?.each(|r, at| {
-        let actor_id = id(&r[0], "id", at)?;
-        let kind = ActorKind::from_word(&r[2]).ok_or_else(|| {
-            at(format!(
+/// How far a place's depth in the tree is worked out.
+#[derive(Clone, Copy)]
+enum Depth {
+    Unknown,
+    /// On the chain of parents being walked now: meeting it again is a cycle.
+    Walking,
+    Known(usize),
+}
+
+/// Gives each place the kind its depth implies — countries at the top, then regions, cities,
+/// sites — after checking that every parent exists, that parents form no cycle, and that no
+/// place lies deeper than [`MAX_PLACE_DEPTH`]. Each place is walked once.
+fn set_place_kinds(places: &mut Places) -> Result<()> {
+    let at_line = |places: &Places, i: usize, message: String| {
+        Error::Invalid(format!("{}:{}: {message}", places.path, places.lines[i]))
+    };
+    let mut depths = vec![Depth::Unknown; places.list.len()];
+    for start in 0..places.list.len() {
+        let mut chain = Vec::new();
+        let mut at = start;
+        // The depth of the first place above the chain, or None when the chain reaches the top.
+        let above = loop {
+            match depths[at] {
+                Depth::Known(d) => break Some(d),
+                Depth::Walking => {
+                    let from = chain.iter().position(|&i| i == at).unwrap_or(0);
+                    let ids: Vec<String> = chain[from..]
+                        .iter()
+                        .chain([&at])
+                        .take(12)
+                        .map(|&i| places.list[i].0.to_string())
+                        .collect();
+                    let more = if chain.len() - from > 11 {
+                        " → …"
+                    } else {
+                        ""
+                    };
+                    let id = places.list[at].0;
+                    let cycle = ids.join(" → ");
+                    return Err(at_line(
+                        places,
+                        at,
+                        format!("place {id} is in a cycle of parents: {cycle}{more}"),
+                    ));
+                }
+                Depth::Unknown => {}
+            }
+            depths[at] = Depth::Walking;
+            chain.push(at);
+            let Some(parent) = places.list[at].1.parent else {
+                break None;
+            };
+            match places.index.get(&parent.get()) {
+                Some(&i) => at = i,
+                None => {
+                    let id = places.list[at].0;
+                    return Err(at_line(
+                        places,
+                        at,
+                        format!(
+                            "place {id} has parent_id {}, but no place has that id",
+                            parent.get()
+                        ),
+                    ));
+                }
+            }
+        };
+        let top = above.map_or(0, |d| d + 1);
+        for (depth, &i) in (top..).zip(chain.iter().rev()) {
+            if depth > MAX_PLACE_DEPTH {
+                let id = places.list[i].0;
+                return Err(at_line(
+                    places,
+                    i,
+                    format!(
+                        "place {id} is nested too deeply: it has {depth} places above it, and \
+                         places nest at most {MAX_PLACE_DEPTH} deep"
+                    ),
+                ));
+            }
+            depths[i] = Depth::Known(depth);
+            places.list[i].1.kind = [PlaceKind::Country, PlaceKind::Region, PlaceKind::City]
+                .get(depth)
+                .copied()
+                .unwrap_or(PlaceKind::Site);
+        }
+    }
+    Ok(())
+}
+
+/// Actors by id, in file order.
+struct Actors {
+    list: Vec<(u64, Actor)>,
+    ids: HashSet<u64>,
+}
+
+fn read_actors(dir: &Path, places: &Places) -> Result<Actors> {
+    let mut actors = Actors {
+        list: Vec::new(),
+        ids: HashSet::new(),
+    };
+    let rows = Rows::open(dir, "actors.csv", &["id", "name", "kind", "country_id"])?;
+    rows.each(|r| {
+        let actor_id = r.id(0, "id")?;
+        let name = r.name(1)?;
+        let kind = ActorKind::from_word(r.field(2)).ok_or_else(|| {
+            r.error(format!(
                 "'{}' is not an actor kind (person, organisation, country, group)",
-                &r[2]
+                short(r.field(2))
             ))
         })?;
-        if !actor_ids.insert(actor_id) {
-            return Err(at(format!("actor id {actor_id} appears twice")));
+        if let Some(country) = r.optional_id(3, "country_id")? {
+            if !places.index.contains_key(&country) {
+                return Err(r.error(format!(
+                    "country_id {country} is not the id of a place in places.csv"
+                )));
+            }
         }
-        let mut actor = Actor::new(kind, &r[1]);
+        if !actors.ids.insert(actor_id) {
+            return Err(r.error(format!("actor id {actor_id} appears twice")));
+        }
+        let mut actor = Actor::new(kind, name);
         actor.handle = actor_id.to_string();
-        actors.push((actor_id, actor));
+        actors.list.push((actor_id, actor));
         Ok(())
     })?;
+    Ok(actors)
+}
 
-    let mut meetings: Vec<(u64, Meeting)> = Vec::new();
-    let mut meeting_index: HashMap<u64, usize> = HashMap::new();
-    Rows::open(dir, "meetings.csv", &["id", "date", "place_id"])?.each(|r, at| {
-        let meeting_id = id(&r[0], "id", at)?;
-        let date: DateSpan = r[1].parse().map_err(|e: Error| at(e.to_string()))?;
-        let place = id(&r[2], "place_id", at)?;
-        if !parents.contains_key(&place) {
-            return Err(at(format!("no place with id {place}")));
+/// Meetings by id, in file order.
+struct Meetings {
+    list: Vec<(u64, Meeting)>,
+    index: HashMap<u64, usize>,
+}
+
+fn read_meetings(dir: &Path, places: &Places) -> Result<Meetings> {
+    let mut meetings = Meetings {
+        list: Vec::new(),
+        index: HashMap::new(),
+    };
+    let rows = Rows::open(dir, "meetings.csv", &["id", "date", "place_id"])?;
+    rows.each(|r| {
+        let meeting_id = r.id(0, "id")?;
+        let date: DateSpan = r.field(1).parse().map_err(|e: Error| r.error(e))?;
+        let place = r.id(2, "place_id")?;
+        if !places.index.contains_key(&place) {
+            return Err(r.error(format!("no place with id {place}")));
         }
-        if meeting_index.insert(meeting_id, meetings.len()).is_some() {
-            return Err(at(format!("meeting id {meeting_id} appears twice")));
+        if meetings
+            .index
+            .insert(meeting_id, meetings.list.len())
+            .is_some()
+        {
+            return Err(r.error(format!("meeting id {meeting_id} appears twice")));
         }
         let mut meeting = Meeting::new("meeting").on(date).at(Id::new(place));
         meeting.handle = meeting_id.to_string();
-        meetings.push((meeting_id, meeting));
+        meetings.list.push((meeting_id, meeting));
         Ok(())
     })?;
+    Ok(meetings)
+}
 
-    Rows::open(dir, "participation.csv", &["meeting_id", "actor_id"])?.each(|r, at| {
-        let meeting_id = id(&r[0], "meeting_id", at)?;
-        let actor_id = id(&r[1], "actor_id", at)?;
-        let Some(&i) = meeting_index.get(&meeting_id) else {
-            return Err(at(format!("no meeting with id {meeting_id}")));
+/// Adds each row's actor to its meeting; returns the number of rows.
+fn read_participation(dir: &Path, actors: &Actors, meetings: &mut Meetings) -> Result<u64> {
+    let mut count = 0;
+    let rows = Rows::open(dir, "participation.csv", &["meeting_id", "actor_id"])?;
+    rows.each(|r| {
+        let meeting_id = r.id(0, "meeting_id")?;
+        let actor_id = r.id(1, "actor_id")?;
+        let Some(&i) = meetings.index.get(&meeting_id) else {
+            return Err(r.error(format!("no meeting with id {meeting_id}")));
         };
-        if !actor_ids.contains(&actor_id) {
-            return Err(at(format!("no actor with id {actor_id}")));
+        if !actors.ids.contains(&actor_id) {
+            return Err(r.error(format!("no actor with id {actor_id}")));
         }
-        let meeting = &mut meetings[i].1;
+        let meeting = &mut meetings.list[i].1;
         if meeting.participant(Id::new(actor_id)).is_some() {
-            return Err(at(format!(
+            return Err(r.error(format!(
                 "actor {actor_id} is listed twice in meeting {meeting_id}"
             )));
         }
         meeting
             .participants
             .push(Participant::new(Id::new(actor_id)));
-        report.participations += 1;
+        count += 1;
         Ok(())
     })?;
-
-    report.places = places.len() as u64;
-    report.actors = actors.len() as u64;
-    report.meetings = meetings.len() as u64;
-    engine.bulk(
-        |bulk| {
-            for (place_id, place) in &places {
-                bulk.add(*place_id, place)?;
-            }
-            for (actor_id, actor) in &actors {
-                bulk.add(*actor_id, actor)?;
-            }
-            for (meeting_id, meeting) in &meetings {
-                bulk.add(*meeting_id, meeting)?;
-            }
-            Ok(())
-        },
-        progress,
-    )?;
-    Ok(report)
+    Ok(count)
 }

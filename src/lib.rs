@@ -23,9 +23,10 @@ pub use engine::Transaction;
 pub use error::{Error, Result};
 pub use import::ImportReport;
 pub use model::{
-    fold_name, Actor, ActorId, ActorKind, Certainty, DatePoint, DateSpan, Day, Document,
-    DocumentId, Id, Meeting, MeetingId, Participant, Place, PlaceId, PlaceKind, Precision, Record,
-    RecordKind, RecordRef, Relation, RelationId, SourceRef, Status, Title,
+    check_name, fold_name, Actor, ActorId, ActorKind, Certainty, DatePoint, DateSpan, Day,
+    Document, DocumentId, Id, Meeting, MeetingId, Participant, Place, PlaceId, PlaceKind,
+    Precision, Record, RecordKind, RecordRef, Relation, RelationId, SourceRef, Status, Title,
+    MAX_ID,
 };
 pub use rows::{Record as RowRecord, Rows, Value};
 pub use script::{Progress, ScriptOptions, ScriptReport, DEMO_SCRIPT};

@@ -404,6 +404,75 @@ fn err_very_long_name() {
     );
 }
 
+/// The columns a character of the tests below takes on a terminal.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// The shown excerpt and the part of it from the caret on, checking that the caret line is
+/// as wide as what stands before the spot.
+fn at_caret(shown: &str) -> (String, String) {
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 3, "{shown}");
+    let (excerpt, caret) = (&lines[1][2..], &lines[2][2..]);
+    assert!(caret.ends_with('^') && caret.trim_end_matches('^').trim().is_empty());
+    let wanted = caret.len() - 1;
+    let mut width = 0;
+    for (at, c) in excerpt.char_indices() {
+        if width == wanted {
+            return (excerpt.to_string(), excerpt[at..].to_string());
+        }
+        width += columns(&c.to_string());
+    }
+    panic!("the caret is past the excerpt: {shown}");
+}
+
+#[test]
+fn finding_12_a_parse_error_in_a_10_mb_line_shows_a_window_around_the_caret() {
+    let text = format!(
+        "who met \"{}\" during 2025-13; -- {}",
+        "x".repeat(5_000_000),
+        "y".repeat(5_000_000)
+    );
+    let err = parse_within(text.clone(), Duration::from_secs(120))
+        .unwrap_or_else(|problem| panic!("a 10 MB line: {problem}"));
+    assert_eq!(err.location.offset, text.find("2025-13").unwrap());
+    let shown = err.to_string();
+    assert!(shown.len() < 1_000, "{} bytes", shown.len());
+    let (excerpt, from_caret) = at_caret(&shown);
+    assert!(from_caret.starts_with("2025-13; -- y"), "{shown}");
+    assert!(
+        excerpt.starts_with('…') && excerpt.ends_with('…'),
+        "{shown}"
+    );
+    assert!(columns(&excerpt) <= 100, "{shown}");
+
+    // Wide characters before the spot take two columns, and the caret still sits under it.
+    let text = format!("who met \"{}\" during 2025-13;", "中".repeat(300));
+    let err = error(&text);
+    check_location(&text, &err);
+    let shown = err.to_string();
+    let (excerpt, from_caret) = at_caret(&shown);
+    assert!(from_caret.starts_with("2025-13;"), "{shown}");
+    assert!(excerpt.starts_with("…中中"), "{shown}");
+    assert!(columns(&excerpt) <= 100, "{shown}");
+
+    // A short line is shown whole, wide characters and all.
+    let text = "who met \"中国\" during 2025-13;";
+    let shown = error(text).to_string();
+    let (excerpt, from_caret) = at_caret(&shown);
+    assert_eq!(excerpt, text);
+    assert!(from_caret.starts_with("2025-13;"), "{shown}");
+}
+
 #[test]
 fn err_many_long_lines_are_fast() {
     let line = "meetings with Witkoff and Umerov including planned order by date desc limit 3;\n";

@@ -32,7 +32,7 @@
 //! ```
 
 use entrevue::query::MemoryCatalog;
-use entrevue::{Database, Error, Meeting, Rows, Status, Value};
+use entrevue::{Actor, ActorKind, Database, Error, Meeting, Rows, Status, Value};
 
 const WORLD: &str = r#"
 add document #d1 title "Gazette report on the harbour talks" outlet "Gazette" language en published 2025-03-11;
@@ -1448,6 +1448,90 @@ fn errors_point_at_the_name() {
     assert!(matches!(e.root(), Error::NotFound { .. }), "{e}");
     let location = e.location().expect("a location");
     assert_eq!((location.line, location.column), (3, 8));
+}
+
+#[test]
+fn finding_12_an_unknown_huge_name_fails_at_once_without_suggestions() {
+    let db = world();
+    // A stored name of 100,000 characters, and a question for one that differs by a letter:
+    // an edit distance between the two would cost ten billion steps.
+    let stored = "Ann Archer ".repeat(9_091);
+    let stored = stored.trim_end();
+    db.execute(&format!("add actor #long \"{stored}\";"))
+        .unwrap();
+    let wanted = format!("{stored}x");
+    for text in [format!("who is \"{wanted}\""), format!("who met {wanted}")] {
+        let e = err(&db, &text);
+        match e.root() {
+            Error::NotFound { suggestions, .. } => {
+                assert!(suggestions.is_empty(), "{suggestions:?}")
+            }
+            other => panic!("expected NotFound, got {other:?}"),
+        }
+        // The message quotes the start of the name and a window of the line, not all of it.
+        let shown = e.to_string();
+        assert!(shown.len() < 1_000, "{} bytes: {shown}", shown.len());
+        assert!(
+            shown.contains("no actor named 'Ann Archer Ann Archer"),
+            "{shown}"
+        );
+    }
+    // A name of ordinary length still gets its suggestions.
+    let e = err(&db, "who is Ann Archr");
+    assert!(e.to_string().contains("did you mean Ann Archer"), "{e}");
+}
+
+#[test]
+fn finding_13_look_alike_and_invisible_names_cannot_pass_for_others() {
+    let db = world();
+    let before = dump(&db);
+    // Refused, by code point and position: an invisible character, a bidi override, a
+    // Cyrillic letter inside a Latin word — each would make a name look like another.
+    for (text, expected) in [
+        (
+            "add actor \"Ann\u{200b} Archer\";",
+            "actor name \"Ann\\u{200b} Archer\" has U+200B ZERO WIDTH SPACE at character 4",
+        ),
+        (
+            "add actor \"\u{202e}rehcrA nnA\";",
+            "has U+202E RIGHT-TO-LEFT OVERRIDE at character 1",
+        ),
+        (
+            "add actor \"\u{410}nn Archer\";",
+            "mixes scripts in the word '\u{410}nn': 'n' (U+006E) at character 2 is Latin, but \
+             '\u{410}' (U+0410) at character 1 is Cyrillic",
+        ),
+        (
+            "add alias \"Ann Arch\u{435}r\" to actor #a-arch;",
+            "'\u{435}' (U+0435) at character 9 is Cyrillic",
+        ),
+        (
+            "set actor #a-arch aka \"Ann\u{2066}\";",
+            "U+2066 LEFT-TO-RIGHT ISOLATE at character 4",
+        ),
+    ] {
+        let shown = err(&db, text).to_string();
+        assert!(shown.contains(expected), "{text}: {shown}");
+    }
+    assert_eq!(dump(&db), before, "a refused write changes nothing");
+    let invalid = db.add(Actor::new(ActorKind::Person, "Bo\u{feff}"));
+    assert!(matches!(invalid, Err(Error::Invalid(_))), "{invalid:?}");
+
+    // A fullwidth spelling is stored in plain letters, so it shows as what it folds to: two
+    // actors called Ann Archer, told apart by their handles.
+    db.execute("add actor #ann2 \"\u{ff21}\u{ff4e}\u{ff4e} Archer\" kind person;")
+        .unwrap();
+    let id = db.by_handle::<Actor>("ann2").unwrap().unwrap();
+    assert_eq!(db.get(id).unwrap().unwrap().name, "Ann Archer");
+    let shown = err(&db, "who is Ann Archer").to_string();
+    assert!(shown.contains("'Ann Archer' names 2 actors"), "{shown}");
+    assert!(shown.contains("#ann2"), "{shown}");
+
+    // A name in another script, as a whole, is an alias like any other.
+    db.execute("add actor #dm \"Дмитриев\" kind person aka \"Dmitriev\", \"Kirill Дмитриев\";")
+        .unwrap();
+    assert_eq!(handle_of(&db, "Dmitriev"), "dm");
+    assert_eq!(handle_of(&db, "Дмитриев"), "dm");
 }
 
 // ---- writes -------------------------------------------------------------------------------

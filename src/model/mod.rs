@@ -15,7 +15,14 @@ use std::marker::PhantomData;
 use serde::{Deserialize, Serialize};
 
 pub use date::{DatePoint, DateSpan, Day, Precision};
-pub use name::fold_name;
+pub use name::{check_name, fold_name};
+
+/// The largest id a record can have: 2^48 − 1 (281,474,976,710,655).
+///
+/// Far more than any dataset needs, and small enough that an id is exact wherever it goes: an
+/// `i64` in result rows, a JSON number (exact to 2^53), the signed deltas of posting lists.
+/// Imports refuse larger ids, and adding a record past it is refused rather than wrapping.
+pub const MAX_ID: u64 = (1 << 48) - 1;
 
 /// The id of a stored record of type `R`: a number the database hands out, never reused.
 ///
@@ -637,10 +644,24 @@ pub trait Record:
 
     /// The record, borrowed as a [`RecordRef`].
     fn as_record_ref(&self) -> RecordRef<'_>;
+
+    /// The canonical name and the aliases, for the database to put them in their stored form
+    /// (nothing for kinds without names).
+    #[doc(hidden)]
+    fn names_mut(&mut self) -> Vec<&mut String>;
+}
+
+/// Puts every name of `record` in its stored form ([`check_name`]), or says why one cannot be
+/// stored.
+pub(crate) fn check_names<R: Record>(record: &mut R) -> crate::error::Result<()> {
+    for name in record.names_mut() {
+        *name = check_name(name)?;
+    }
+    Ok(())
 }
 
 macro_rules! impl_record {
-    ($($ty:ident),+) => {$(
+    ($($ty:ident $names:ident),+) => {$(
         impl sealed::Sealed for $ty {}
         impl Record for $ty {
             const KIND: RecordKind = RecordKind::$ty;
@@ -653,8 +674,23 @@ macro_rules! impl_record {
             fn as_record_ref(&self) -> RecordRef<'_> {
                 RecordRef::$ty(self)
             }
+            fn names_mut(&mut self) -> Vec<&mut String> {
+                impl_record!(@names self $names)
+            }
         }
     )+};
+    (@names $self:ident named) => {
+        std::iter::once(&mut $self.name).chain($self.aliases.iter_mut()).collect()
+    };
+    (@names $self:ident unnamed) => {
+        Vec::new()
+    };
 }
 
-impl_record!(Actor, Place, Document, Meeting, Relation);
+impl_record!(
+    Actor named,
+    Place named,
+    Document unnamed,
+    Meeting unnamed,
+    Relation unnamed
+);

@@ -19,6 +19,9 @@ use crate::syntax::{NameRef, Source};
 const MAX_SUGGESTIONS: usize = 3;
 /// How alike (0 to 1, normalised Damerau-Levenshtein) a spelling must be to be suggested.
 const MIN_SIMILARITY: f64 = 0.6;
+/// The longest name (folded, in bytes) for which spellings are suggested. The edit distance
+/// costs the product of the two lengths, and nobody mistypes a 200-character name.
+const MAX_SUGGESTED_LEN: usize = 200;
 
 /// A bound record with the name `explain` shows for it.
 #[derive(Clone, Debug)]
@@ -177,16 +180,31 @@ fn describe<R: Record, C: Catalog>(catalog: &C, id: Id<R>) -> Result<String> {
     Ok(format!("{name} ({kind}{context}, #{handle})"))
 }
 
+/// Whether two folded names are close enough in length to be [`MIN_SIMILARITY`] alike: the
+/// edit distance is at least the difference of the lengths, so the normalised similarity is at
+/// most the shorter length over the longer. Folded names are ASCII: bytes are characters.
+fn similar_lengths(a: &str, b: &str) -> bool {
+    let (short, long) = (a.len().min(b.len()), a.len().max(b.len()));
+    long == 0 || short as f64 >= MIN_SIMILARITY * long as f64
+}
+
 /// Up to three existing spellings closest to `name`, one per record, best first, each with the
 /// record's canonical name when that differs: "Witkoff (Steve Witkoff)".
 fn suggestions<R: Record, C: Catalog>(catalog: &C, name: &str) -> Result<Vec<String>> {
     let wanted = fold_name(name);
     let mut best: BTreeMap<u64, (f64, String)> = BTreeMap::new();
+    if wanted.len() > MAX_SUGGESTED_LEN {
+        return Ok(Vec::new());
+    }
     catalog.each_name(R::KIND, &mut |entry| {
         // A name typed as one word of a longer one ("Ann" for "Ann Archer") is a good guess too.
         let whole_word = !wanted.is_empty() && entry.folded.split(' ').any(|w| w == wanted);
-        let score = strsim::normalized_damerau_levenshtein(&wanted, &entry.folded)
-            .max(if whole_word { 0.9 } else { 0.0 });
+        let alike = if similar_lengths(&wanted, &entry.folded) {
+            strsim::normalized_damerau_levenshtein(&wanted, &entry.folded)
+        } else {
+            0.0
+        };
+        let score = alike.max(if whole_word { 0.9 } else { 0.0 });
         if score >= MIN_SIMILARITY && best.get(&entry.id).is_none_or(|(s, _)| score > *s) {
             best.insert(entry.id, (score, entry.spelling));
         }

@@ -16,7 +16,7 @@ use super::records::{index_entries, references, IndexEntry};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::{with_record_type, Record, RecordKind};
+use crate::model::{with_record_type, Record, RecordKind, MAX_ID};
 
 /// At most this many problems are listed; the count covers them all.
 const MAX_LISTED: usize = 100;
@@ -176,6 +176,12 @@ fn read_records<R: Record>(
     if max_id > next {
         report.problem(format!(
             "{kind} #{max_id} exists, but ids have only been handed out up to {next}"
+        ));
+    }
+    if max_id > MAX_ID || next > MAX_ID {
+        report.problem(format!(
+            "{kind} ids go up to {MAX_ID}, but the largest stored is {max_id} and the counter \
+             is at {next}"
         ));
     }
     Ok(())

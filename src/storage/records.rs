@@ -19,7 +19,7 @@ use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
 pub use crate::model::Record;
-use crate::model::{fold_name, Id, RecordKind, RecordRef};
+use crate::model::{check_name, check_names, fold_name, Id, RecordKind, RecordRef, MAX_ID};
 use crate::query::{MeetingEntry, Member};
 
 /// One index entry a record owns.
@@ -182,10 +182,15 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
         )));
     }
     for name in names(record) {
-        if fold_name(name).is_empty() {
-            return Err(Error::Invalid(format!(
-                "{kind} name '{name}' has no letter or digit"
-            )));
+        match check_name(name) {
+            Ok(stored) if stored == name => {}
+            Ok(_) => {
+                return Err(Error::Internal(format!(
+                    "{kind} '{handle}' reached storage with a name not in its stored form"
+                )))
+            }
+            Err(Error::Invalid(why)) => return Err(Error::Invalid(format!("{kind} {why}"))),
+            Err(e) => return Err(e),
         }
     }
     for ((target, target_id), _) in references(record) {
@@ -243,7 +248,8 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
                 }
             }
             return Err(Error::Invalid(format!(
-                "place '{handle}' is nested too deeply"
+                "place '{handle}' is nested too deeply: places nest at most {} deep",
+                crate::storage::read::MAX_PLACE_DEPTH
             )));
         }
         RecordRef::Document(d) => {
@@ -285,7 +291,15 @@ impl<'s> Write<'s> {
     /// Stores a new record and returns its id. An empty handle is replaced by one the database
     /// assigns (`a12`, `m7` …).
     pub(crate) fn add<R: Record>(&mut self, mut record: R) -> Result<Id<R>> {
+        stored_names(&mut record)?;
         let next_key = next_id_key(R::KIND);
+        let last = read_counter(&self.ov, &next_key)?;
+        if last >= MAX_ID {
+            return Err(Error::Invalid(format!(
+                "no more {}s can be added: ids go up to {MAX_ID}, and {last} has been given",
+                R::KIND
+            )));
+        }
         let id = self.bump(&next_key, 1)?;
         // Counters start at 0, so the first id handed out is 1.
         if record.handle().is_empty() {
@@ -314,6 +328,7 @@ impl<'s> Write<'s> {
 
     /// Replaces record `id`. An empty handle keeps the current one.
     pub(crate) fn update<R: Record>(&mut self, id: Id<R>, mut record: R) -> Result<()> {
+        stored_names(&mut record)?;
         let old: R = self
             .reader()
             .get(id)?
@@ -452,6 +467,15 @@ impl<'s> Write<'s> {
         self.ov.commit()?;
         Ok(true)
     }
+}
+
+/// Puts the names of a record about to be written in their stored form; a name that cannot be
+/// stored is the user's mistake, said with the record's kind.
+fn stored_names<R: Record>(record: &mut R) -> Result<()> {
+    check_names(record).map_err(|e| match e {
+        Error::Invalid(why) => Error::Invalid(format!("{} {why}", R::KIND)),
+        other => other,
+    })
 }
 
 fn missing(kind: RecordKind, id: u64) -> Error {

@@ -345,6 +345,15 @@ fn finding_11_check_reports_a_counter_below_a_stored_id_or_past_the_largest() {
         })
     };
     set_counter(2);
+    // Opening notices counters that changed without a commit…
+    let err = common::open_waiting(dir.path()).err().unwrap();
+    assert!(
+        err.to_string()
+            .contains("actors: 3 records and ids up to 2, where it left 3 and 3"),
+        "{err}"
+    );
+    // …and without the state file to compare with, `check` still does.
+    std::fs::remove_file(dir.path().join("entrevue.state")).unwrap();
     let report = common::reopen(dir.path()).check().unwrap();
     assert!(
         report
@@ -354,6 +363,7 @@ fn finding_11_check_reports_a_counter_below_a_stored_id_or_past_the_largest() {
         "{report}"
     );
     set_counter(u64::MAX);
+    std::fs::remove_file(dir.path().join("entrevue.state")).unwrap();
     let db = common::reopen(dir.path());
     let report = db.check().unwrap();
     assert!(

@@ -112,7 +112,7 @@ impl State {
     pub(crate) fn follows(&self, remembered: &State) -> std::result::Result<(), String> {
         if self.generation < remembered.generation {
             return Err(format!(
-                "it held {} records after {} commits, and now holds {} after {}: committed \
+                "it held {} records after {} commit(s), and now holds {} after {}: committed \
                  data is missing",
                 remembered.records(),
                 remembered.generation,
@@ -121,11 +121,21 @@ impl State {
             ));
         }
         if self.generation == remembered.generation && self.counters != remembered.counters {
+            let changed: Vec<String> = RecordKind::ALL
+                .iter()
+                .zip(self.counters.iter().zip(&remembered.counters))
+                .filter(|(_, (now, then))| now != then)
+                .map(|(kind, ((count, last), (was_count, was_last)))| {
+                    format!(
+                        "{}s: {count} records and ids up to {last}, where it left {was_count} \
+                         and {was_last}",
+                        kind.word()
+                    )
+                })
+                .collect();
             return Err(format!(
-                "its record counters changed without a commit (it held {} records, its \
-                 counters now say {})",
-                remembered.records(),
-                self.records()
+                "its counters changed without a commit ({})",
+                changed.join("; ")
             ));
         }
         Ok(())

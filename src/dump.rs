@@ -81,7 +81,7 @@ impl Records {
     }
 
     fn documents(&self, out: &mut Vec<String>) {
-        for (_, d) in &self.documents {
+        for d in self.documents.values() {
             let mut s = format!(
                 "add document {} title {}",
                 handle(&d.handle),
@@ -247,9 +247,7 @@ pub(crate) fn write_file(
     }
     let mut text = statements.join("\n");
     text.push('\n');
-    let failed = |e: io::Error| {
-        Error::Invalid(format!("cannot write the dump to '{shown}': {e}"))
-    };
+    let failed = |e: io::Error| Error::Invalid(format!("cannot write the dump to '{shown}': {e}"));
     if !replace {
         let file = OpenOptions::new()
             .write(true)

@@ -13,7 +13,6 @@ use cli::output::Format;
 use cli::signals::{self, Ending};
 use cli::{Session, Settings};
 
-
 /// Entrevue: who met whom, where and when, and which sources say so.
 ///
 /// With no command, on a terminal, opens the interactive shell on the default database (created

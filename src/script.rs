@@ -158,9 +158,8 @@ pub fn read_script(path: &Path) -> Result<String> {
         .take(SNIFF_BYTES)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    let not_a_script = |why: &str| {
-        Error::Invalid(format!("'{shown}' is not an Entrevue script: {why}"))
-    };
+    let not_a_script =
+        |why: &str| Error::Invalid(format!("'{shown}' is not an Entrevue script: {why}"));
     let valid_so_far = match std::str::from_utf8(&bytes) {
         Ok(_) => true,
         // A character cut at the end of the part looked at is not an error.
@@ -239,7 +238,8 @@ impl Scope<'_, '_> {
 
 /// One step of a script: a statement, or a directive line (its span covers the line).
 enum Item {
-    Statement(Statement, Span),
+    // Boxed: a statement is some 300 bytes, a directive's span 16.
+    Statement(Box<Statement>, Span),
     Directive(Span),
 }
 
@@ -336,10 +336,11 @@ fn items_of(text: &str, name: Option<&str>, directives: bool, file: bool) -> Res
     for span in &lines {
         statements_only.replace_range(span.start..span.end, &" ".repeat(span.end - span.start));
     }
-    let statements = parse(&statements_only).map_err(|e| parse_failure(&statements_only, e, name, file))?;
+    let statements =
+        parse(&statements_only).map_err(|e| parse_failure(&statements_only, e, name, file))?;
     let mut items: Vec<Item> = statements
         .into_iter()
-        .map(|(s, span)| Item::Statement(s, span))
+        .map(|(s, span)| Item::Statement(Box::new(s), span))
         .chain(lines.into_iter().map(Item::Directive))
         .collect();
     items.sort_by_key(|item| item.span().start);
@@ -472,8 +473,14 @@ fn run_hosted(
         })?
     } else {
         engine.read(|reader| {
-            let stopped =
-                run_items(&mut Scope::Read(reader), &mut ctx, script, &items, host, true)?;
+            let stopped = run_items(
+                &mut Scope::Read(reader),
+                &mut ctx,
+                script,
+                &items,
+                host,
+                true,
+            )?;
             ctx.cancel.check()?;
             Ok(stopped)
         })?
@@ -612,10 +619,8 @@ fn run(
                     rows
                 })
                 .map_err(located),
-            Some(file) => {
-                dump_to_file(&scope.reader(), script.base, ctx.database, file, *replace)
-                    .map_err(located)
-            }
+            Some(file) => dump_to_file(&scope.reader(), script.base, ctx.database, file, *replace)
+                .map_err(located),
         },
         Statement::Load(what) => {
             // A loaded file's results are not shown, nor its directives read: `load` is a
@@ -751,9 +756,7 @@ fn write(
         // Only a script read by a directive that did not say it may write gets here.
         return Err(source.at(
             span,
-            Error::Invalid(
-                "this statement writes, but the script around it runs read-only".into(),
-            ),
+            Error::Invalid("this statement writes, but the script around it runs read-only".into()),
         ));
     };
     let mut writer = Writer { tx, source };

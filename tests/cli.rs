@@ -417,10 +417,7 @@ fn spawn(home: &Home, args: &[&str]) -> std::process::Child {
 }
 
 /// Reads the child's standard output until a line equal to `marker` has been printed.
-fn wait_for_line(
-    out: &mut std::io::BufReader<std::process::ChildStdout>,
-    marker: &str,
-) -> String {
+fn wait_for_line(out: &mut std::io::BufReader<std::process::ChildStdout>, marker: &str) -> String {
     use std::io::BufRead;
     let mut seen = String::new();
     loop {
@@ -499,11 +496,21 @@ fn finding_15_ctrl_c_stops_a_long_table_part_way() {
     let data = home.dir.path().join("csv");
     std::fs::create_dir(&data).unwrap();
     let n = 20_000;
-    let actors: String = (1..=n).map(|i| format!("{i},Person {i},person,\n")).collect();
-    std::fs::write(data.join("actors.csv"), format!("id,name,kind,country_id\n{actors}")).unwrap();
+    let actors: String = (1..=n)
+        .map(|i| format!("{i},Person {i},person,\n"))
+        .collect();
+    std::fs::write(
+        data.join("actors.csv"),
+        format!("id,name,kind,country_id\n{actors}"),
+    )
+    .unwrap();
     std::fs::write(data.join("places.csv"), "id,name,parent_id\n1,Capital,\n").unwrap();
     let meetings: String = (1..n).map(|i| format!("{i},2020-03-05,1\n")).collect();
-    std::fs::write(data.join("meetings.csv"), format!("id,date,place_id\n{meetings}")).unwrap();
+    std::fs::write(
+        data.join("meetings.csv"),
+        format!("id,date,place_id\n{meetings}"),
+    )
+    .unwrap();
     let participation: String = (1..n).map(|i| format!("{i},1\n{i},{}\n", i + 1)).collect();
     std::fs::write(
         data.join("participation.csv"),
@@ -532,7 +539,10 @@ fn finding_15_ctrl_c_stops_a_long_table_part_way() {
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(130));
     let lines = 1 + rest.lines().count();
-    assert!(lines < n as usize, "printing went on after Ctrl-C: {lines} lines");
+    assert!(
+        lines < n as usize,
+        "printing went on after Ctrl-C: {lines} lines"
+    );
 }
 
 /// Runs the binary with its standard output read up to one line and then closed, as by
@@ -563,7 +573,10 @@ fn finding_16_a_closed_output_ends_the_program_quietly() {
     // A script that writes keeps nothing when its output is cut short.
     let writes = home.file(
         "writes.ent",
-        &format!("add actor \"Cut Short\" kind person;\n{}", ".help\n".repeat(2_000)),
+        &format!(
+            "add actor \"Cut Short\" kind person;\n{}",
+            ".help\n".repeat(2_000)
+        ),
     );
     let output = with_output_closed_after_one_line(&home, &["run", &writes]);
     assert_eq!(output.status.code(), Some(141));
@@ -582,7 +595,9 @@ fn finding_02_a_script_with_dot_commands_is_one_transaction() {
         .args(["run", &script])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("mixed.ent:3:9: no actor named 'Nobody'"));
+        .stderr(predicate::str::contains(
+            "mixed.ent:3:9: no actor named 'Nobody'",
+        ));
     home.cmd().args(["-c", text]).assert().code(1);
     home.cmd().write_stdin(text).assert().code(1);
     home.cmd().args(["-c", "who is Kept"]).assert().failure();
@@ -643,7 +658,9 @@ fn finding_03_failed_open_keeps_the_current_database() {
         .write_stdin(format!(".open {}\n.stats\n", locked.display()))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("database is in use by another process"))
+        .stderr(predicate::str::contains(
+            "database is in use by another process",
+        ))
         .stderr(predicate::str::contains(format!(
             "the shell stays on the database at {}",
             home.db()
@@ -655,7 +672,10 @@ fn finding_03_failed_open_keeps_the_current_database() {
 #[test]
 fn finding_04_read_of_itself_stops_at_the_nesting_limit_and_keeps_nothing() {
     let home = Home::new();
-    let script = home.file("self.ent", "add actor \"Loop\" kind person;\n.read self.ent\n");
+    let script = home.file(
+        "self.ent",
+        "add actor \"Loop\" kind person;\n.read self.ent\n",
+    );
     let output = home.cmd().args(["run", &script]).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -681,12 +701,20 @@ fn finding_04_read_resolves_paths_from_the_script_folder_like_load() {
         .assert()
         .success();
     // A .read that fails part-way undoes what the file wrote before it failed.
-    home.file("sub/bad.ent", "add actor \"Di Dee\" kind person;\nwho met Nobody;\n");
+    home.file(
+        "sub/bad.ent",
+        "add actor \"Di Dee\" kind person;\nwho met Nobody;\n",
+    );
     home.cmd()
-        .write_stdin(format!(".read {}\n", home.dir.path().join("sub/bad.ent").display()))
+        .write_stdin(format!(
+            ".read {}\n",
+            home.dir.path().join("sub/bad.ent").display()
+        ))
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("bad.ent:2:9: no actor named 'Nobody'"));
+        .stderr(predicate::str::contains(
+            "bad.ent:2:9: no actor named 'Nobody'",
+        ));
     home.cmd().args(["-c", "who is Di Dee"]).assert().failure();
 }
 
@@ -706,7 +734,9 @@ fn finding_17_dump_never_overwrites_without_replace() {
         .args(["-c", &format!("dump '{file}' replace")])
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&file).unwrap().contains("add meeting #m13"));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("add meeting #m13"));
     // The dot-command too.
     dot(&home, &format!(".dump {file}"))
         .code(1)
@@ -748,7 +778,9 @@ fn finding_17_dump_never_writes_inside_the_open_database() {
             .args(["-c", &statement])
             .assert()
             .code(1)
-            .stderr(predicate::str::contains("is inside the open database's directory"));
+            .stderr(predicate::str::contains(
+                "is inside the open database's directory",
+            ));
     }
     assert_eq!(std::fs::read(&conf).unwrap(), before);
     dot(&home, ".stats")

@@ -87,8 +87,10 @@ fn finding_03_failed_open_keeps_the_current_database() {
     let holder = entrevue::Database::open(&held).unwrap();
     let mut repl = shell_with(home.path(), &["--db", &first.display().to_string()], &[]);
     keys(&mut repl, &format!(".open {}\r", held.display()));
-    repl.exp_string("database is in use by another process").unwrap();
-    repl.exp_string("the shell stays on the database at").unwrap();
+    repl.exp_string("database is in use by another process")
+        .unwrap();
+    repl.exp_string("the shell stays on the database at")
+        .unwrap();
     repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, "add actor \"Kept Write\" kind person;\r");
     repl.exp_string("added actor").unwrap();
@@ -120,7 +122,9 @@ fn finding_19_history_is_kept_per_database_for_its_owner_only() {
     let (one, two) = (home.path().join("one"), home.path().join("two"));
     type_lines(home.path(), &one, &[], &[], &[".help timer"]);
     let file = one.join("history");
-    assert!(std::fs::read_to_string(&file).unwrap().contains(".help timer"));
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains(".help timer"));
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
     // No global history any more.

@@ -77,7 +77,8 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         usage: "PATH",
         min: 1,
         max: 1,
-        help: "Open (or create) the database at PATH instead of this one; not in a script that writes",
+        help:
+            "Open (or create) the database at PATH instead of this one; not in a script that writes",
     },
     DotCommand {
         name: ".quit",
@@ -126,7 +127,8 @@ Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, 
 Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
 explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE [replace]].
 A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
-is kept, or nothing. Its .read and load paths are relative to its own folder.";
+is kept, or nothing. .read and load paths are relative to the script's own folder; .open and
+.check are refused in a script that writes (or .reads), whose writes are not committed yet.";
 
 fn help_line(c: &DotCommand) -> String {
     let head = if c.usage.is_empty() {
@@ -195,7 +197,10 @@ pub fn is_complete(text: &str) -> bool {
 /// errors give their line in the whole text.
 fn rest_of(text: &str, offset: usize) -> (String, usize) {
     let before = text[..offset].matches('\n').count();
-    (format!("{}{}", "\n".repeat(before), &text[offset..]), before)
+    (
+        format!("{}{}", "\n".repeat(before), &text[offset..]),
+        before,
+    )
 }
 
 /// Splits a dot-command's arguments on white space, keeping quoted ones whole.
@@ -223,7 +228,6 @@ fn dot_arguments(line: &str) -> Vec<String> {
     args
 }
 
-
 impl Session {
     /// Runs a script's text — statements and dot-commands — as one unit: with an error (unless
     /// `--keep-going`) or an interruption, nothing it wrote is kept. `from_file`: the text is
@@ -244,7 +248,10 @@ impl Session {
                 Ok(report) => report,
                 Err(e) => {
                     self.failed(&e);
-                    return Ran { ok: false, quit: false };
+                    return Ran {
+                        ok: false,
+                        quit: false,
+                    };
                 }
             };
             ok &= report.failed == 0;
@@ -478,9 +485,9 @@ impl Shell<'_> {
             text.push_str(&format!("{label}: {}\n", here.count(kind)?));
         }
         let size = self.db.size_on_disk()?;
-        let _ = write!(
+        let _ = writeln!(
             self.out,
-            "{text}size on disk: {:.1} MiB\n",
+            "{text}size on disk: {:.1} MiB",
             size as f64 / (1024.0 * 1024.0)
         );
         Ok(())
@@ -490,9 +497,11 @@ impl Shell<'_> {
         if here.writes() {
             // The check reads the committed database, which does not hold this script's
             // writes yet.
-            return Err("'.check' verifies the database as committed, so it cannot run in a \
+            return Err(
+                "'.check' verifies the database as committed, so it cannot run in a \
                 script that writes; run it after the script"
-                .into());
+                    .into(),
+            );
         }
         let report = self.db.check().map_err(|e| e.to_string())?;
         if !report.is_clean() {

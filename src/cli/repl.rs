@@ -278,11 +278,7 @@ impl History {
     /// Switches the editor to the history of `db`: its lines replace those of the database
     /// left.
     fn follow(&mut self, editor: &mut Editor<ReplHelper, DefaultHistory>, db: &Database) {
-        let file = if self.enabled {
-            history_file(db)
-        } else {
-            None
-        };
+        let file = if self.enabled { history_file(db) } else { None };
         if file == self.file {
             return;
         }
@@ -313,7 +309,11 @@ impl History {
 }
 
 /// Runs the REPL until `.quit` or Ctrl-D. `history`: whether to keep the lines typed.
-pub fn run(session: &mut Session, first_use: Option<String>, history: bool) -> rustyline::Result<()> {
+pub fn run(
+    session: &mut Session,
+    first_use: Option<String>,
+    history: bool,
+) -> rustyline::Result<()> {
     let config = Config::builder()
         .history_ignore_space(true)
         .auto_add_history(false)

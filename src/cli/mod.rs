@@ -725,7 +725,7 @@ mod tests {
 
     #[test]
     fn the_rest_of_a_text_keeps_its_line_numbers() {
-        let (rest, padding) = rest_of("a;\n.open x\nb;\n", 10);
+        let (rest, padding) = rest_of("a;\n.open x\nb;\n", 11);
         assert_eq!(rest, "\n\nb;\n");
         assert_eq!(padding, 2);
     }

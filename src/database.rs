@@ -16,7 +16,7 @@ use crate::model::{
 };
 use crate::query::{resolve, CancellationToken, List, MemoryCatalog};
 use crate::rows::Rows;
-use crate::script::{ScriptOptions, ScriptReport};
+use crate::script::{ScriptHandler, ScriptOptions, ScriptReport};
 use crate::storage::{CheckReport, Store};
 
 /// An Entrevue database: actors, places, documents, meetings and relations, with their indexes.
@@ -177,6 +177,19 @@ impl Database {
         on_result: &mut dyn FnMut(Result<Rows, &Error>),
     ) -> Result<ScriptReport> {
         crate::script::run_script(&self.engine, text, options, on_result)
+    }
+
+    /// Runs a script whose directive lines (a line starting with `.` between statements) go to
+    /// `handler`, in order, inside the script's own snapshot or transaction: a script with
+    /// directives is still one unit, kept or undone whole. Statements' results go to `handler`
+    /// too. See [`ScriptHandler`](crate::script::ScriptHandler).
+    pub fn run_script_with(
+        &self,
+        text: &str,
+        options: &ScriptOptions,
+        handler: &mut dyn ScriptHandler,
+    ) -> Result<ScriptReport> {
+        crate::script::run_script_with(&self.engine, text, options, handler)
     }
 
     /// Imports `actors.csv`, `places.csv`, `meetings.csv` and `participation.csv` from `dir`

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand};
 use entrevue::Database;
 
 use cli::output::Format;
-use cli::Session;
+use cli::signals::{self, Ending};
+use cli::{Session, Settings};
 
 /// Entrevue: who met whom, where and when, and which sources say so.
 ///
@@ -36,6 +37,10 @@ struct Args {
     /// at the first error and changes nothing).
     #[arg(long, global = true)]
     keep_going: bool,
+
+    /// Keep no history of the lines typed in the shell (ENTREVUE_HISTORY=off does the same).
+    #[arg(long, global = true)]
+    no_history: bool,
 
     /// Run these statements and exit (the final ';' may be left out).
     #[arg(short = 'c', value_name = "STATEMENTS")]
@@ -66,7 +71,7 @@ enum Action {
         /// The new database's directory; it must not exist.
         new: PathBuf,
     },
-    /// Run script files, in order, each as one transaction.
+    /// Run script files, in order, each as one transaction (dot-commands included).
     Run {
         /// The files.
         #[arg(required = true)]
@@ -82,7 +87,12 @@ Examples:
   echo 'timeline of Umerov;' | entrevue      statements from standard input
 
 The default database lives in the user's data directory (for example
-$XDG_DATA_HOME/entrevue/default). Exit status: 0 on success, 1 on any error.";
+$XDG_DATA_HOME/entrevue/default). The shell keeps the lines typed against a database in
+its directory (DB/history), unless --no-history or ENTREVUE_HISTORY=off.
+
+Exit status: 0 on success, 1 when a statement failed, 2 on a usage error, 130 when
+interrupted by Ctrl-C (SIGINT), 143 when terminated by SIGTERM, 141 when standard
+output was closed (as by `| head`). An interrupted script keeps nothing it wrote.";
 
 /// The default database's directory.
 fn default_path() -> Option<PathBuf> {
@@ -90,7 +100,7 @@ fn default_path() -> Option<PathBuf> {
 }
 
 /// Opens the database; the default one is filled with the demo dataset the first time.
-fn open(args: &Args) -> Result<(Database, PathBuf, Option<String>), String> {
+fn open(args: &Args) -> Result<(Database, Option<String>), String> {
     let (path, is_default) = match &args.db {
         Some(path) => (path.clone(), false),
         None => (
@@ -100,7 +110,8 @@ fn open(args: &Args) -> Result<(Database, PathBuf, Option<String>), String> {
         ),
     };
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create the folder {}: {e}", parent.display()))?;
     }
     let db = Database::open(&path).map_err(|e| e.to_string())?;
     let mut first_use = None;
@@ -116,18 +127,29 @@ fn open(args: &Args) -> Result<(Database, PathBuf, Option<String>), String> {
             stats.actors, stats.meetings
         ));
     }
-    Ok((db, path, first_use))
+    Ok((db, first_use))
+}
+
+/// Whether the shell keeps a history: not with --no-history, nor with ENTREVUE_HISTORY set to
+/// `off` (or `0`, `no`, `false`).
+fn history_wanted(args: &Args) -> bool {
+    let off = std::env::var("ENTREVUE_HISTORY").is_ok_and(|v| {
+        ["off", "0", "no", "false"]
+            .iter()
+            .any(|word| v.trim().eq_ignore_ascii_case(word))
+    });
+    !args.no_history && !off
 }
 
 /// Reports a backup or a recovery.
 fn copy_result(result: entrevue::Result<entrevue::CopyReport>, new: &Path) -> ExitCode {
     match result {
         Ok(report) => {
-            println!("{report}\nthe copy is in {}", new.display());
+            outln!("{report}\nthe copy is in {}", new.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -140,10 +162,10 @@ fn main() -> ExitCode {
         // The damaged database is not opened as one: it would be refused.
         return copy_result(Database::recover(damaged, new), new);
     }
-    let (db, path, first_use) = match open(&args) {
+    let (db, first_use) = match open(&args) {
         Ok(opened) => opened,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return ExitCode::FAILURE;
         }
     };
@@ -155,65 +177,80 @@ fn main() -> ExitCode {
     };
     let interactive =
         args.command.is_none() && args.action.is_none() && std::io::stdin().is_terminal();
-    cli::handle_interrupts(&db);
+    signals::install(&db, interactive);
     let mut session = Session {
         db,
-        format: args.format.unwrap_or(default_format),
-        headers: !args.no_headers,
-        timer: false,
+        settings: Settings {
+            format: args.format.unwrap_or(default_format),
+            headers: !args.no_headers,
+            timer: false,
+        },
         keep_going: args.keep_going,
         interactive,
     };
-    if first_use.is_some() && !interactive {
+    if !interactive {
         if let Some(message) = &first_use {
-            eprintln!("{message}");
+            errln!("{message}");
         }
     }
     let ok = if let Some(text) = &args.command {
-        session.run_text(text, None, None)
+        session.run(text, None, None, false).ok
     } else if let Some(Action::Backup { new }) = &args.action {
         copy_result(session.db.backup(new), new) == ExitCode::SUCCESS
     } else if let Some(Action::Import { dir }) = &args.action {
         cli::import(&session.db, dir)
     } else if let Some(Action::Run { files }) = &args.action {
-        let mut ok = true;
-        for file in files {
-            match std::fs::read_to_string(file) {
-                Ok(text) => {
-                    let name = file.display().to_string();
-                    ok &= session.run_text(&text, Some(&name), file.parent());
-                }
-                Err(e) => {
-                    eprintln!("error: {}: {e}", file.display());
-                    ok = false;
-                }
-            }
-            if !ok && !args.keep_going {
-                break;
-            }
-        }
-        ok
+        run_files(&mut session, files)
     } else if interactive {
-        match cli::repl::run(&mut session, &path, first_use) {
+        match cli::repl::run(&mut session, first_use, history_wanted(&args)) {
             Ok(()) => true,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: the shell cannot read its input: {e}");
                 false
             }
         }
     } else {
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {
-            Ok(_) => session.run_text(&text, Some("<stdin>"), Some(Path::new("."))),
+            Ok(_) => {
+                session
+                    .run(&text, Some("<stdin>"), Some(Path::new(".")), false)
+                    .ok
+            }
             Err(e) => {
-                eprintln!("error: cannot read standard input: {e}");
+                errln!("error: cannot read standard input: {e}");
                 false
             }
         }
     };
-    if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    if signals::ending() == Some(Ending::Terminated) {
+        errln!("{}", signals::TERMINATED);
     }
+    signals::exit_code(ok)
+}
+
+/// `entrevue run FILE…`: each file one script, in order; the first failure stops the rest
+/// (unless --keep-going), and so does an interruption or `.quit`.
+fn run_files(session: &mut Session, files: &[PathBuf]) -> bool {
+    let mut ok = true;
+    for file in files {
+        let name = file.display().to_string();
+        match entrevue::script::read_script(file) {
+            Ok(text) => {
+                let ran = session.run(&text, Some(&name), file.parent(), true);
+                ok &= ran.ok;
+                if ran.quit {
+                    break;
+                }
+            }
+            Err(e) => {
+                cli::report(&e);
+                ok = false;
+            }
+        }
+        if signals::ending().is_some() || (!ok && !session.keep_going) {
+            break;
+        }
+    }
+    ok
 }

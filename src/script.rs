@@ -1,25 +1,37 @@
 //! Running statements: queries, writes, `load`, `dump` and `explain`, one at a time or as a
 //! script.
 //!
-//! A script runs in one transaction: if any statement fails, nothing it wrote is kept (unless
-//! `keep_going` asks for each statement to stand alone). A script that only reads runs on a read
-//! snapshot, without taking the writer lock.
+//! A script runs in one transaction: if any statement fails, or the script is interrupted,
+//! nothing it wrote is kept (unless `keep_going` asks for each statement to stand alone). A
+//! script that only reads runs on a read snapshot, without taking the writer lock.
+//!
+//! A caller may also hand a script *directive lines*: a line that starts with `.` between
+//! statements (the shell's dot-commands). The script passes each, in order, to the caller's
+//! [`ScriptHandler`], inside the same snapshot or transaction as the statements around it, so
+//! that a script with directives is still one unit.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
+use crate::model::{Id, Record, RecordKind};
 use crate::query::{self, CancellationToken};
 use crate::rows::{Rows, Value};
 use crate::storage::Reader;
-use crate::syntax::{parse, LoadSource, Source, Span, Statement};
+use crate::syntax::lexical::{tokens, TokenKind};
+use crate::syntax::{parse, LoadSource, Location, ParseError, Source, Span, Statement};
 use crate::write::Writer;
 
 /// The bundled *Miami talks* dataset, as a script.
 pub const DEMO_SCRIPT: &str = include_str!("../fixtures/miami-talks/miami-talks.ent");
 
-/// How deeply `load` may nest scripts that load scripts.
+/// How deeply `load` (and a directive that reads a file) may nest scripts that load scripts.
 const MAX_LOAD_DEPTH: usize = 16;
+
+/// How much of a file is looked at before reading the rest, to tell a script from something
+/// else (a binary, a device that never ends) without reading all of it.
+const SNIFF_BYTES: u64 = 64 * 1024;
 
 /// How far a script has got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,12 +51,16 @@ pub struct ScriptOptions {
     /// The name errors are reported under (a file name, `<stdin>`, `-c`).
     pub source: Option<String>,
     /// Run every statement on its own: a failing statement is reported and skipped, and the
-    /// others are kept.
+    /// others are kept. An interruption still stops the whole script.
     pub keep_going: bool,
     /// Where `load` and `dump` resolve relative paths (default: the current directory).
     pub base_dir: Option<PathBuf>,
     /// Told of the progress after each statement (for a progress bar).
     pub progress: Option<ProgressFn>,
+    /// The text is the content of the file named by `source` (read with [`read_script`]): a
+    /// file whose first statement does not parse is reported as not being a script, without
+    /// showing its text.
+    pub from_file: bool,
 }
 
 impl std::fmt::Debug for ScriptOptions {
@@ -54,16 +70,122 @@ impl std::fmt::Debug for ScriptOptions {
             .field("keep_going", &self.keep_going)
             .field("base_dir", &self.base_dir)
             .field("progress", &self.progress.is_some())
+            .field("from_file", &self.from_file)
             .finish()
     }
 }
 
-/// What every statement of one script run shares: the cancellation and the progress count.
+/// What a directive line asks of the script it is part of, once handled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Directed {
+    /// Go on with what follows.
+    Continue,
+    /// End the script here; what it did so far stands (a write is committed). The script's
+    /// report says where it stopped.
+    Stop,
+    /// Run the statements and directives of this file here, as `load` runs a file: in the same
+    /// snapshot or transaction, its path relative to the folder of the script that names it,
+    /// nested at most 16 deep. Unlike `load`, each statement's result goes to the handler.
+    Read(String),
+}
+
+/// Whoever runs a script with directives: told of each statement's result, and handed each
+/// directive line.
+pub trait ScriptHandler {
+    /// A statement's rows, or (with `keep_going`) its error, as each statement ends.
+    fn result(&mut self, result: Result<Rows, &Error>);
+
+    /// Whether this directive line may write (for instance, it reads another script): a script
+    /// with such a line runs in a write transaction, as a script with a write statement does.
+    fn directive_writes(&self, _line: &str) -> bool {
+        false
+    }
+
+    /// Handles one directive line (the whole line, starting with `.`), seeing the database as
+    /// the script sees it at that point. An error fails the script as a statement's would.
+    fn directive(&mut self, line: &str, here: &Here<'_>) -> Result<Directed>;
+}
+
+/// The database as a running script sees it, for a directive: the committed state plus what
+/// the script has written so far.
+pub struct Here<'a> {
+    reader: Reader<'a>,
+    writes: bool,
+    base: &'a Path,
+    database: Option<&'a Path>,
+}
+
+impl Here<'_> {
+    /// Whether the script runs in a write transaction (it writes, or may): what it has written
+    /// is not committed yet, and is undone if it fails.
+    pub fn writes(&self) -> bool {
+        self.writes
+    }
+
+    /// How many records of a kind there are.
+    pub fn count(&self, kind: RecordKind) -> Result<u64> {
+        self.reader.count(kind)
+    }
+
+    /// Every record of one kind, in id order.
+    pub fn all<R: Record>(&self) -> Result<Vec<(Id<R>, R)>> {
+        self.reader.all().collect()
+    }
+
+    /// The statements of a dump, as `dump;` gives them.
+    pub fn dump(&self) -> Result<Vec<String>> {
+        crate::dump::dump(&self.reader)
+    }
+
+    /// Writes a dump to `file` as `dump 'file' [replace];` does (relative to the script's
+    /// folder), and says what it wrote.
+    pub fn dump_to(&self, file: &str, replace: bool) -> Result<String> {
+        let rows = dump_to_file(&self.reader, self.base, self.database, file, replace)?;
+        Ok(rows.note.unwrap_or_default())
+    }
+}
+
+/// Reads a script file: its text, or why it is not a script. The error does not quote the
+/// file, which may be anything (`load '/etc/passwd'`): only its name and what is wrong.
+pub fn read_script(path: &Path) -> Result<String> {
+    let shown = path.display();
+    let cannot = |e: std::io::Error| Error::Invalid(format!("cannot read '{shown}': {e}"));
+    let mut file = std::fs::File::open(path).map_err(cannot)?;
+    // Look at the beginning first: a binary or an endless device (`/dev/zero`) is refused
+    // without reading all of it.
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    let not_a_script =
+        |why: &str| Error::Invalid(format!("'{shown}' is not an Entrevue script: {why}"));
+    let valid_so_far = match std::str::from_utf8(&bytes) {
+        Ok(_) => true,
+        // A character cut at the end of the part looked at is not an error.
+        Err(e) => e.error_len().is_none(),
+    };
+    if bytes.contains(&0) {
+        return Err(not_a_script("it contains NUL bytes"));
+    }
+    if !valid_so_far {
+        return Err(not_a_script("it is not UTF-8 text"));
+    }
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.contains(&0) {
+        return Err(not_a_script("it contains NUL bytes"));
+    }
+    String::from_utf8(bytes).map_err(|_| not_a_script("it is not UTF-8 text"))
+}
+
+/// What every statement of one script run shares: the cancellation, the progress count and
+/// the open database's directory (which `dump` must not write into).
 struct Run<'a> {
     cancel: &'a CancellationToken,
     progress: Option<&'a (dyn Fn(Progress) + Send + Sync)>,
     done: usize,
     total: usize,
+    database: Option<&'a Path>,
 }
 
 impl Run<'_> {
@@ -94,6 +216,9 @@ pub struct ScriptReport {
     pub statements: usize,
     /// Statements that failed (only with `keep_going`; otherwise the first failure is the error).
     pub failed: usize,
+    /// Where a directive stopped the script ([`Directed::Stop`]): the byte offset, in the
+    /// script's text, just past that directive's line. The rest of the text was not run.
+    pub stopped_at: Option<usize>,
 }
 
 /// Where a statement runs: on a read snapshot, or inside a write transaction.
@@ -111,10 +236,48 @@ impl Scope<'_, '_> {
     }
 }
 
+/// One step of a script: a statement, or a directive line (its span covers the line).
+enum Item {
+    // Boxed: a statement is some 300 bytes, a directive's span 16.
+    Statement(Box<Statement>, Span),
+    Directive(Span),
+}
+
+impl Item {
+    fn span(&self) -> Span {
+        match self {
+            Item::Statement(_, span) | Item::Directive(span) => *span,
+        }
+    }
+}
+
+/// Whether the script goes on after an item.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Who hears of a script's results and directives, and whether directive lines are
+/// recognised at all (a plain script has none: a line starting with `.` is a syntax error).
+struct Host<'h> {
+    handler: &'h mut dyn ScriptHandler,
+    directives: bool,
+}
+
+impl Host<'_> {
+    fn writes(&self, text: &str, item: &Item) -> bool {
+        match item {
+            Item::Statement(statement, _) => writes(statement),
+            Item::Directive(span) => self.handler.directive_writes(&text[span.start..span.end]),
+        }
+    }
+}
+
 fn writes(statement: &Statement) -> bool {
     !matches!(
         statement,
-        Statement::Query(_) | Statement::Explain(_) | Statement::Dump(_)
+        Statement::Query(_) | Statement::Explain(_) | Statement::Dump { .. }
     )
 }
 
@@ -125,6 +288,100 @@ fn note(text: String) -> Rows {
     }
 }
 
+fn is_interrupted(error: &Error) -> bool {
+    matches!(error.root(), Error::Interrupted)
+}
+
+/// Whether `text` ends between statements: its last token (comments aside) is `;`, or it has
+/// none. A `;` inside a string or a comment does not count, and neither does a string left
+/// open.
+pub fn ends_between_statements(text: &str) -> bool {
+    let last = tokens(text)
+        .filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .last();
+    last.is_none_or(|t| t.text(text) == ";")
+}
+
+/// The spans of the directive lines of `text`: lines that start with `.` where a statement
+/// could start (not inside a statement, a string or a comment), without their line break.
+fn directive_lines(text: &str) -> Vec<Span> {
+    let mut found = Vec::new();
+    let mut since = 0;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with('.') && ends_between_statements(&text[since..at]) {
+            let body = line.trim_end_matches('\n').trim_end_matches('\r');
+            found.push(Span {
+                start: at,
+                end: at + body.len(),
+            });
+            since = at + line.len();
+        }
+        at += line.len();
+    }
+    found
+}
+
+/// The items of a script: its statements, and its directive lines when `directives`. A file's
+/// text (`file`) whose first statement does not parse is not taken for a script.
+fn items_of(text: &str, name: Option<&str>, directives: bool, file: bool) -> Result<Vec<Item>> {
+    let lines = if directives {
+        directive_lines(text)
+    } else {
+        Vec::new()
+    };
+    // The directive lines are blanked out, byte for byte, so that the statements keep their
+    // offsets (and errors their lines and columns) in the whole text.
+    let mut statements_only = text.to_string();
+    for span in &lines {
+        statements_only.replace_range(span.start..span.end, &" ".repeat(span.end - span.start));
+    }
+    let statements =
+        parse(&statements_only).map_err(|e| parse_failure(&statements_only, e, name, file))?;
+    let mut items: Vec<Item> = statements
+        .into_iter()
+        .map(|(s, span)| Item::Statement(Box::new(s), span))
+        .chain(lines.into_iter().map(Item::Directive))
+        .collect();
+    items.sort_by_key(|item| item.span().start);
+    Ok(items)
+}
+
+/// A parse error as reported: located in its source; for a file whose first statement does
+/// not parse, a sentence saying that the file is not a script, without its text.
+fn parse_failure(text: &str, error: ParseError, name: Option<&str>, file: bool) -> Error {
+    let offset = error.location.offset;
+    let first_statement = !tokens(&text[..offset.min(text.len())])
+        .any(|t| t.kind == TokenKind::Punct && t.text(text) == ";");
+    if !(file && first_statement) {
+        return Error::Parse(match name {
+            Some(name) => error.in_source(name),
+            None => error,
+        });
+    }
+    let first_token = tokens(text)
+        .find(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
+        .map_or(text.len(), |t| t.start);
+    // What was expected, without the text found there (which could be anything).
+    let expected = if offset <= first_token {
+        "expected a statement".to_string()
+    } else if error.message.starts_with("expected ") {
+        let cut = [" after `", ", found "]
+            .iter()
+            .filter_map(|m| error.message.find(m))
+            .min()
+            .unwrap_or(error.message.len());
+        error.message[..cut].to_string()
+    } else {
+        "its first statement does not parse".to_string()
+    };
+    let Location { line, column, .. } = error.location;
+    Error::Invalid(format!(
+        "'{}' is not an Entrevue script: line {line}:{column}: {expected}",
+        name.unwrap_or("the file")
+    ))
+}
+
 /// Runs a script; see [`Database::run_script`](crate::Database::run_script).
 pub(crate) fn run_script(
     engine: &Engine,
@@ -132,67 +389,203 @@ pub(crate) fn run_script(
     options: &ScriptOptions,
     on_result: &mut dyn FnMut(Result<Rows, &Error>),
 ) -> Result<ScriptReport> {
+    let mut results = Results(on_result);
+    let mut host = Host {
+        handler: &mut results,
+        directives: false,
+    };
+    run_hosted(engine, text, options, &mut host)
+}
+
+/// Runs a script with directive lines; see
+/// [`Database::run_script_with`](crate::Database::run_script_with).
+pub(crate) fn run_script_with(
+    engine: &Engine,
+    text: &str,
+    options: &ScriptOptions,
+    handler: &mut dyn ScriptHandler,
+) -> Result<ScriptReport> {
+    let mut host = Host {
+        handler,
+        directives: true,
+    };
+    run_hosted(engine, text, options, &mut host)
+}
+
+/// A plain function of results, as a handler of a script without directives.
+struct Results<'f>(&'f mut dyn FnMut(Result<Rows, &Error>));
+
+impl ScriptHandler for Results<'_> {
+    fn result(&mut self, result: Result<Rows, &Error>) {
+        (self.0)(result);
+    }
+
+    fn directive(&mut self, _line: &str, _here: &Here<'_>) -> Result<Directed> {
+        Err(Error::Internal(
+            "a script without directives was handed one".into(),
+        ))
+    }
+}
+
+fn run_hosted(
+    engine: &Engine,
+    text: &str,
+    options: &ScriptOptions,
+    host: &mut Host<'_>,
+) -> Result<ScriptReport> {
     // Clear an earlier interrupt before the (uninterruptible) parse, so that one arriving
     // while a long script is parsed still stops it.
     let cancel = engine.cancel();
     cancel.reset();
     let name = options.source.as_deref();
-    let statements = parse(text).map_err(|e| match name {
-        Some(name) => Error::Parse(e.in_source(name)),
-        None => Error::Parse(e),
-    })?;
+    let items = items_of(text, name, host.directives, options.from_file)?;
     let base = options.base_dir.clone().unwrap_or_default();
     let script = Script {
         source: Source { text, name },
         base: &base,
         depth: 0,
     };
+    let statements = items
+        .iter()
+        .filter(|i| matches!(i, Item::Statement(..)))
+        .count();
     let mut report = ScriptReport {
-        statements: statements.len(),
-        failed: 0,
+        statements,
+        ..ScriptReport::default()
     };
     let mut ctx = Run {
         cancel,
         progress: options.progress.as_deref(),
         done: 0,
-        total: statements.len(),
+        total: statements,
+        database: engine.path(),
     };
-    if !statements.iter().any(|(s, _)| writes(s)) {
-        return engine.read(|reader| {
-            for (statement, span) in &statements {
-                match run(&mut Scope::Read(reader), &mut ctx, script, statement, *span) {
-                    Ok(rows) => on_result(Ok(rows)),
-                    Err(e) if options.keep_going => {
-                        report.failed += 1;
-                        on_result(Err(&e));
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            Ok(report)
-        });
-    }
     if options.keep_going {
-        for (statement, span) in &statements {
-            let result = engine
-                .transaction(|tx| run(&mut Scope::Write(tx), &mut ctx, script, statement, *span));
-            match result {
-                Ok(rows) => on_result(Ok(rows)),
-                Err(e) => {
-                    report.failed += 1;
-                    on_result(Err(&e));
-                }
+        return keep_going(engine, &mut ctx, script, &items, host, report);
+    }
+    let stopped = if items.iter().any(|item| host.writes(text, item)) {
+        engine.transaction(|tx| {
+            let stopped = run_items(&mut Scope::Write(tx), &mut ctx, script, &items, host, true)?;
+            // An interrupt that came after the last statement (while its rows were shown)
+            // still stops the script before anything is committed.
+            ctx.cancel.check()?;
+            Ok(stopped)
+        })?
+    } else {
+        engine.read(|reader| {
+            let stopped = run_items(
+                &mut Scope::Read(reader),
+                &mut ctx,
+                script,
+                &items,
+                host,
+                true,
+            )?;
+            ctx.cancel.check()?;
+            Ok(stopped)
+        })?
+    };
+    report.stopped_at = stopped;
+    Ok(report)
+}
+
+/// Runs every item on its own (a write in its own transaction), reporting failures to the
+/// handler and going on; an interruption stops the whole script.
+fn keep_going(
+    engine: &Engine,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    items: &[Item],
+    host: &mut Host<'_>,
+    mut report: ScriptReport,
+) -> Result<ScriptReport> {
+    let text = script.source.text;
+    for item in items {
+        let one = std::slice::from_ref(item);
+        let result = if host.writes(text, item) {
+            engine.transaction(|tx| {
+                let stopped = run_items(&mut Scope::Write(tx), ctx, script, one, host, true)?;
+                ctx.cancel.check()?;
+                Ok(stopped)
+            })
+        } else {
+            engine.read(|reader| run_items(&mut Scope::Read(reader), ctx, script, one, host, true))
+        };
+        match result {
+            Ok(Some(stopped)) => {
+                report.stopped_at = Some(stopped);
+                break;
+            }
+            Ok(None) => {}
+            Err(e) if is_interrupted(&e) => return Err(e),
+            Err(e) => {
+                report.failed += 1;
+                host.handler.result(Err(&e));
             }
         }
-        return Ok(report);
     }
-    engine.transaction(|tx| {
-        for (statement, span) in &statements {
-            let rows = run(&mut Scope::Write(tx), &mut ctx, script, statement, *span)?;
-            on_result(Ok(rows));
+    Ok(report)
+}
+
+/// Runs items in order in one scope, handing each statement's result to the handler when
+/// `deliver`. Returns where a directive stopped the script, if one did: the end of the line
+/// of the item (of these) that stopped.
+fn run_items(
+    scope: &mut Scope<'_, '_>,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    items: &[Item],
+    host: &mut Host<'_>,
+    deliver: bool,
+) -> Result<Option<usize>> {
+    let text = script.source.text;
+    for item in items {
+        let flow = match item {
+            Item::Statement(statement, span) => {
+                let rows = run(scope, ctx, script, statement, *span)?;
+                if deliver {
+                    host.handler.result(Ok(rows));
+                }
+                Flow::Continue
+            }
+            Item::Directive(span) => directive(scope, ctx, script, host, *span)?,
+        };
+        if flow == Flow::Stop {
+            let end = item.span().end;
+            let past_line = text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+            return Ok(Some(past_line));
         }
-        Ok(report)
-    })
+    }
+    Ok(None)
+}
+
+/// Hands a directive line to the handler, then does what it asks.
+fn directive(
+    scope: &mut Scope<'_, '_>,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    host: &mut Host<'_>,
+    span: Span,
+) -> Result<Flow> {
+    let source = script.source;
+    let located = |e: Error| source.at(span, e);
+    ctx.cancel.check().map_err(located)?;
+    let line = &source.text[span.start..span.end];
+    let here = Here {
+        reader: scope.reader(),
+        writes: matches!(scope, Scope::Write(_)),
+        base: script.base,
+        database: ctx.database,
+    };
+    match host.handler.directive(line, &here).map_err(located)? {
+        Directed::Continue => Ok(Flow::Continue),
+        Directed::Stop => Ok(Flow::Stop),
+        Directed::Read(file) => {
+            let what = LoadSource::File(file);
+            let (_, flow) = include(scope, ctx, script, Some(host), &what).map_err(located)?;
+            Ok(flow)
+        }
+    }
 }
 
 /// Runs one statement: stops first if interrupted, counts it when done.
@@ -204,7 +597,6 @@ fn run(
     span: Span,
 ) -> Result<Rows> {
     let source = script.source;
-    let base = script.base;
     ctx.cancel.check().map_err(|e| source.at(span, e))?;
     let located = |e: Error| source.at(span, e);
     let rows = match statement {
@@ -216,36 +608,27 @@ fn run(
             query::execute(&reader, &plan, ctx.cancel).map_err(located)
         }
         Statement::Explain(query) => query::explain(&scope.reader(), source, query),
-        Statement::Dump(path) => {
-            let statements = crate::dump::dump(&scope.reader()).map_err(located)?;
-            match path {
-                None => {
+        Statement::Dump { file, replace } => match file {
+            None => crate::dump::dump(&scope.reader())
+                .map(|statements| {
                     let mut rows = Rows::new(&["statement"]);
                     rows.rows = statements
                         .into_iter()
                         .map(|s| vec![Value::Text(s)])
                         .collect();
-                    Ok(rows)
-                }
-                Some(path) => {
-                    let path = base.join(path);
-                    let mut text = statements.join("\n");
-                    text.push('\n');
-                    std::fs::write(&path, text).map_err(|e| {
-                        located(Error::Io {
-                            path: path.clone(),
-                            source: e,
-                        })
-                    })?;
-                    Ok(note(format!(
-                        "wrote {} statements to {}",
-                        statements.len(),
-                        path.display()
-                    )))
-                }
-            }
+                    rows
+                })
+                .map_err(located),
+            Some(file) => dump_to_file(&scope.reader(), script.base, ctx.database, file, *replace)
+                .map_err(located),
+        },
+        Statement::Load(what) => {
+            // A loaded file's results are not shown, nor its directives read: `load` is a
+            // statement of the language, whose result is a note.
+            include(scope, ctx, script, None, what)
+                .map(|(rows, _)| rows)
+                .map_err(located)
         }
-        Statement::Load(what) => load(scope, ctx, script, what, span),
         Statement::Add(def) => write(scope, source, span, |w| w.add(def)),
         Statement::Set {
             kind,
@@ -272,27 +655,43 @@ fn run(
     Ok(rows)
 }
 
-/// Runs `load`: the statements of a file (or of the demo) inside the same transaction, paths
-/// relative to the file's own folder.
-fn load(
+/// `dump 'file' [replace]`: the dump written to a file (relative to `base`), never inside the
+/// database's own directory; a note says how much was written.
+fn dump_to_file(
+    reader: &Reader<'_>,
+    base: &Path,
+    database: Option<&Path>,
+    file: &str,
+    replace: bool,
+) -> Result<Rows> {
+    let statements = crate::dump::dump(reader)?;
+    let path = base.join(file);
+    crate::dump::write_file(&statements, &path, replace, database)?;
+    Ok(note(format!(
+        "wrote {} statements to {}",
+        statements.len(),
+        path.display()
+    )))
+}
+
+/// Runs the statements of a file (or of the demo) inside the same scope, paths relative to the
+/// file's own folder: `load` (no `host`: results are not shown and directive lines are not
+/// recognised), or a directive's [`Directed::Read`] (with the `host`, which hears of each
+/// result and handles the file's directives). Both nest at most `MAX_LOAD_DEPTH` deep, and
+/// both run inside the script's snapshot or transaction, so a failure anywhere undoes all of
+/// it.
+fn include(
     scope: &mut Scope<'_, '_>,
     ctx: &mut Run<'_>,
     script: Script<'_>,
+    host: Option<&mut Host<'_>>,
     what: &LoadSource,
-    span: Span,
-) -> Result<Rows> {
+) -> Result<(Rows, Flow)> {
     let base = script.base;
-    let located = |e: Error| script.source.at(span, e);
-    let Scope::Write(tx) = scope else {
-        // `writes` counts `load` as a write, so it always has a transaction.
-        return Err(located(Error::Internal(
-            "load needs a write transaction".into(),
-        )));
-    };
     if script.depth >= MAX_LOAD_DEPTH {
-        return Err(located(Error::Invalid(format!(
-            "load nests deeper than {MAX_LOAD_DEPTH} scripts"
-        ))));
+        return Err(Error::Invalid(format!(
+            "scripts nest deeper than {MAX_LOAD_DEPTH} (a script that reads itself?)"
+        )));
     }
     let (text, name, dir) = match what {
         LoadSource::Demo => (
@@ -302,17 +701,14 @@ fn load(
         ),
         LoadSource::File(file) => {
             let path = base.join(file);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                located(Error::Io {
-                    path: path.clone(),
-                    source: e,
-                })
-            })?;
+            let text = read_script(&path)?;
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             (text, path.display().to_string(), dir)
         }
     };
-    let statements = parse(&text).map_err(|e| Error::Parse(e.in_source(name.clone())))?;
+    let is_file = matches!(what, LoadSource::File(_));
+    let directives = host.as_ref().is_some_and(|h| h.directives);
+    let items = items_of(&text, Some(&name), directives, is_file)?;
     let inner = Script {
         source: Source {
             text: &text,
@@ -321,14 +717,32 @@ fn load(
         base: &dir,
         depth: script.depth + 1,
     };
-    ctx.total += statements.len();
-    for (statement, span) in &statements {
-        run(&mut Scope::Write(tx), ctx, inner, statement, *span)?;
-    }
-    Ok(note(format!(
-        "loaded {} statements from {name}",
-        statements.len()
-    )))
+    let statements = items
+        .iter()
+        .filter(|i| matches!(i, Item::Statement(..)))
+        .count();
+    ctx.total += statements;
+    let stopped = match host {
+        Some(host) => run_items(scope, ctx, inner, &items, host, true)?,
+        None => {
+            let mut ignore = |_: Result<Rows, &Error>| {};
+            let mut quiet = Results(&mut ignore);
+            let mut host = Host {
+                handler: &mut quiet,
+                directives: false,
+            };
+            run_items(scope, ctx, inner, &items, &mut host, false)?
+        }
+    };
+    let flow = if stopped.is_some() {
+        Flow::Stop
+    } else {
+        Flow::Continue
+    };
+    Ok((
+        note(format!("loaded {statements} statements from {name}")),
+        flow,
+    ))
 }
 
 /// Runs a write statement; its result is a note saying what changed.
@@ -339,11 +753,40 @@ fn write(
     apply: impl FnOnce(&mut Writer<'_, '_>) -> Result<String>,
 ) -> Result<Rows> {
     let Scope::Write(tx) = scope else {
+        // Only a script read by a directive that did not say it may write gets here.
         return Err(source.at(
             span,
-            Error::Internal("writes need a write transaction".into()),
+            Error::Invalid("this statement writes, but the script around it runs read-only".into()),
         ));
     };
     let mut writer = Writer { tx, source };
     apply(&mut writer).map(note).map_err(|e| source.at(span, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_ends_at_a_semicolon_outside_strings_and_comments() {
+        assert!(ends_between_statements("who met Witkoff;"));
+        assert!(ends_between_statements("who met O'Brien;"));
+        assert!(ends_between_statements("who met 'a;b';  -- a note\n"));
+        assert!(!ends_between_statements("who met 'a;b'"));
+        assert!(!ends_between_statements("who met \"open;"));
+        assert!(!ends_between_statements("who met Witkoff -- done;"));
+        assert!(!ends_between_statements("who met\n"));
+        assert!(ends_between_statements(""));
+        assert!(ends_between_statements("  -- a note\n"));
+    }
+
+    #[test]
+    fn directive_lines_are_those_between_statements() {
+        let text = "who met X;\n.mode csv\nwho met 'a\n.not this'\n;\r\n.timer on\r\n";
+        let lines: Vec<&str> = directive_lines(text)
+            .iter()
+            .map(|s| &text[s.start..s.end])
+            .collect();
+        assert_eq!(lines, [".mode csv", ".timer on"]);
+    }
 }

@@ -392,39 +392,441 @@ fn unknown_dot_commands_fail_with_their_line() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "<stdin>:2: unknown command '.frobnicate'",
+            "<stdin>:2:1: unknown command '.frobnicate'",
         ));
 }
 
-/// A script long enough to be interrupted: 40,000 actors in one transaction.
+/// A script long enough to be interrupted: a question that prints a marker line (the test
+/// waits for it, so the script is surely running), then 40,000 actors in one transaction.
 fn long_script(home: &Home) -> String {
-    let text: String = (0..40_000)
-        .map(|i| format!("add actor \"Extra {i}\" kind person;\n"))
-        .collect();
+    let mut text = String::from("who met Putin return actor limit 1;\n");
+    text.extend((0..40_000).map(|i| format!("add actor \"Extra {i}\" kind person;\n")));
     home.file("long.ent", &text)
+}
+
+/// The binary running `args` on the home's database, its output piped.
+fn spawn(home: &Home, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
+        .env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .args(["--db", &home.db()])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Reads the child's standard output until a line equal to `marker` has been printed.
+fn wait_for_line(out: &mut std::io::BufReader<std::process::ChildStdout>, marker: &str) -> String {
+    use std::io::BufRead;
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        let n = out.read_line(&mut line).unwrap();
+        assert!(n > 0, "the output ended before {marker:?}: {seen}");
+        seen.push_str(&line);
+        if line.trim_end() == marker {
+            return seen;
+        }
+    }
+}
+
+fn send(child: &std::process::Child, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Runs the long script with `flags`, sends `signal` once it is surely running, and returns
+/// the exit code and standard error.
+fn interrupt_long_script(home: &Home, flags: &[&str], signal: &str) -> (Option<i32>, String) {
+    let script = long_script(home);
+    let mut args = flags.to_vec();
+    args.extend(["run", &script]);
+    let mut child = spawn(home, &args);
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    wait_for_line(&mut out, "Donald Trump");
+    send(&child, signal);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    (output.status.code(), stderr)
 }
 
 #[test]
 fn ctrl_c_stops_a_running_script_and_keeps_nothing() {
     let home = Home::new();
-    let script = long_script(&home);
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
-        .args(["--db", &home.db(), "run", &script])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(800));
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = interrupt_long_script(&home, &[], "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
     assert!(stderr.contains("interrupted"), "{stderr}");
     home.cmd().args(["-c", "who is Extra 1"]).assert().failure();
     dot(&home, ".stats")
         .success()
         .stdout(predicate::str::contains("actors: 37\n"));
+}
+
+#[test]
+fn finding_15_sigterm_ends_a_script_with_one_line_and_keeps_nothing() {
+    let home = Home::new();
+    let (code, stderr) = interrupt_long_script(&home, &[], "-TERM");
+    assert_eq!(code, Some(143), "{stderr}");
+    assert_eq!(
+        stderr,
+        "entrevue: terminated by SIGTERM; what the unfinished script wrote was not kept\n"
+    );
+    dot(&home, ".stats")
+        .success()
+        .stdout(predicate::str::contains("actors: 37\n"));
+}
+
+#[test]
+fn finding_15_ctrl_c_with_keep_going_stops_the_whole_run_with_one_message() {
+    let home = Home::new();
+    let (code, stderr) = interrupt_long_script(&home, &["--keep-going"], "-INT");
+    assert_eq!(code, Some(130), "{stderr}");
+    assert_eq!(stderr.matches("interrupted").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches("error").count(), 1, "{stderr}");
+}
+
+#[test]
+fn finding_15_ctrl_c_stops_a_long_table_part_way() {
+    let home = Home::new();
+    // A database where one question answers 20,000 rows, bulk-imported in a moment.
+    let data = home.dir.path().join("csv");
+    std::fs::create_dir(&data).unwrap();
+    let n = 20_000;
+    let actors: String = (1..=n)
+        .map(|i| format!("{i},Person {i},person,\n"))
+        .collect();
+    std::fs::write(
+        data.join("actors.csv"),
+        format!("id,name,kind,country_id\n{actors}"),
+    )
+    .unwrap();
+    std::fs::write(data.join("places.csv"), "id,name,parent_id\n1,Capital,\n").unwrap();
+    let meetings: String = (1..n).map(|i| format!("{i},2020-03-05,1\n")).collect();
+    std::fs::write(
+        data.join("meetings.csv"),
+        format!("id,date,place_id\n{meetings}"),
+    )
+    .unwrap();
+    let participation: String = (1..n).map(|i| format!("{i},1\n{i},{}\n", i + 1)).collect();
+    std::fs::write(
+        data.join("participation.csv"),
+        format!("meeting_id,actor_id\n{participation}"),
+    )
+    .unwrap();
+    let big = home.dir.path().join("big").display().to_string();
+    Command::cargo_bin("entrevue")
+        .unwrap()
+        .args(["--db", &big, "import", &data.display().to_string()])
+        .assert()
+        .success();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
+        .args(["--db", &big, "--format", "table", "-c", "who met #1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut out, &mut first).unwrap();
+    assert!(!first.is_empty(), "the table never started");
+    send(&child, "-INT");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130));
+    let lines = 1 + rest.lines().count();
+    assert!(
+        lines < n as usize,
+        "printing went on after Ctrl-C: {lines} lines"
+    );
+}
+
+/// Runs the binary with its standard output read up to one line and then closed, as by
+/// `| head -1`.
+fn with_output_closed_after_one_line(home: &Home, args: &[&str]) -> std::process::Output {
+    use std::io::BufRead;
+    let mut child = spawn(home, args);
+    {
+        let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn finding_16_a_closed_output_ends_the_program_quietly() {
+    let home = Home::new();
+    // More than a pipe holds, from dot-commands and from statements.
+    let helps = home.file("helps.ent", &".help\n".repeat(2_000));
+    let questions = home.file("questions.ent", &"who met Witkoff;\n".repeat(5_000));
+    for script in [&helps, &questions] {
+        let output = with_output_closed_after_one_line(&home, &["run", script]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(141), "{stderr}");
+        assert_eq!(stderr, "");
+    }
+    // A script that writes keeps nothing when its output is cut short.
+    let writes = home.file(
+        "writes.ent",
+        &format!(
+            "add actor \"Cut Short\" kind person;\n{}",
+            ".help\n".repeat(2_000)
+        ),
+    );
+    let output = with_output_closed_after_one_line(&home, &["run", &writes]);
+    assert_eq!(output.status.code(), Some(141));
+    home.cmd()
+        .args(["-c", "who is Cut Short"])
+        .assert()
+        .failure();
+}
+
+#[test]
+fn finding_02_a_script_with_dot_commands_is_one_transaction() {
+    let home = Home::new();
+    let text = "add actor \"Kept\" kind person;\n.headers on\nwho met Nobody;\n";
+    let script = home.file("mixed.ent", text);
+    home.cmd()
+        .args(["run", &script])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "mixed.ent:3:9: no actor named 'Nobody'",
+        ));
+    home.cmd().args(["-c", text]).assert().code(1);
+    home.cmd().write_stdin(text).assert().code(1);
+    home.cmd().args(["-c", "who is Kept"]).assert().failure();
+    // With --keep-going, each statement stands alone.
+    home.cmd()
+        .args(["--keep-going", "run", &script])
+        .assert()
+        .code(1);
+    home.cmd().args(["-c", "who is Kept"]).assert().success();
+}
+
+#[test]
+fn finding_02_dot_commands_see_the_writes_before_them() {
+    let home = Home::new();
+    home.cmd()
+        .write_stdin("add actor \"Ann Archer\" kind person;\n.stats\n.mode json\nwho is Ann Archer return value limit 1;\n")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("actors: 38\n"))
+        .stdout(predicate::str::contains("\"value\": \"Ann Archer\""));
+}
+
+#[test]
+fn finding_02_open_and_check_are_refused_in_a_script_that_writes() {
+    let home = Home::new();
+    let other = home.dir.path().join("other").display().to_string();
+    home.cmd()
+        .write_stdin(format!("add actor \"Ann\" kind person;\n.open {other}\n"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "<stdin>:2:1: '.open' cannot be used in a script that writes",
+        ));
+    home.cmd()
+        .write_stdin("add actor \"Ann\" kind person;\n.check\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "'.check' verifies the database as committed",
+        ));
+    home.cmd().args(["-c", "who is Ann"]).assert().failure();
+    // In a script that only reads, .open switches databases for the rest of it.
+    home.cmd()
+        .write_stdin(format!(".open {other}\n.stats\n"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("actors: 0\n"));
+}
+
+#[test]
+fn finding_03_failed_open_keeps_the_current_database() {
+    let home = Home::new();
+    let locked = home.dir.path().join("locked");
+    let holder = entrevue::Database::open(&locked).unwrap();
+    // With --keep-going the script goes on after the failed .open, on the first database.
+    home.cmd()
+        .args(["--keep-going"])
+        .write_stdin(format!(".open {}\n.stats\n", locked.display()))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "database is in use by another process",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "the shell stays on the database at {}",
+            home.db()
+        )))
+        .stdout(predicate::str::contains("actors: 37\n"));
+    drop(holder);
+}
+
+#[test]
+fn finding_04_read_of_itself_stops_at_the_nesting_limit_and_keeps_nothing() {
+    let home = Home::new();
+    let script = home.file(
+        "self.ent",
+        "add actor \"Loop\" kind person;\n.read self.ent\n",
+    );
+    let output = home.cmd().args(["run", &script]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("scripts nest deeper than 16"), "{stderr}");
+    home.cmd().args(["-c", "who is Loop"]).assert().failure();
+}
+
+#[test]
+fn finding_04_read_resolves_paths_from_the_script_folder_like_load() {
+    let home = Home::new();
+    std::fs::create_dir(home.dir.path().join("sub")).unwrap();
+    home.file("sub/b.ent", "add actor \"Bo Berg\" kind person;\n");
+    home.file("sub/c.ent", "add actor \"Cy Cole\" kind person;\n");
+    let a = home.file("sub/a.ent", ".read b.ent\nload 'c.ent';\n");
+    // Run from another folder: both paths are relative to sub/.
+    home.cmd()
+        .current_dir(home.dir.path())
+        .args(["run", &a])
+        .assert()
+        .success();
+    home.cmd()
+        .args(["-c", "who is Bo Berg; who is Cy Cole"])
+        .assert()
+        .success();
+    // A .read that fails part-way undoes what the file wrote before it failed.
+    home.file(
+        "sub/bad.ent",
+        "add actor \"Di Dee\" kind person;\nwho met Nobody;\n",
+    );
+    home.cmd()
+        .write_stdin(format!(
+            ".read {}\n",
+            home.dir.path().join("sub/bad.ent").display()
+        ))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "bad.ent:2:9: no actor named 'Nobody'",
+        ));
+    home.cmd().args(["-c", "who is Di Dee"]).assert().failure();
+}
+
+#[test]
+fn finding_17_dump_never_overwrites_without_replace() {
+    let home = Home::new();
+    let file = home.file("x.ent", "precious\n");
+    home.cmd()
+        .args(["-c", &format!("dump '{file}'")])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "'{file}' already exists; write `dump \"{file}\" replace;` to overwrite it"
+        )));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious\n");
+    home.cmd()
+        .args(["-c", &format!("dump '{file}' replace")])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("add meeting #m13"));
+    // The dot-command too.
+    dot(&home, &format!(".dump {file}"))
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    dot(&home, &format!(".dump {file} replace")).success();
+    dot(&home, &format!(".dump {file} again"))
+        .code(1)
+        .stderr(usage_of(".dump"));
+}
+
+#[test]
+#[cfg(unix)]
+fn finding_17_dump_never_follows_a_symbolic_link() {
+    let home = Home::new();
+    let target = home.file("target.txt", "precious\n");
+    let link = home.dir.path().join("link.ent");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let link = link.display().to_string();
+    for statement in [format!("dump '{link}'"), format!("dump '{link}' replace")] {
+        home.cmd()
+            .args(["-c", &statement])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains("is a symbolic link"));
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+}
+
+#[test]
+fn finding_17_dump_never_writes_inside_the_open_database() {
+    let home = Home::new();
+    let conf = format!("{}/conf", home.db());
+    let before = std::fs::read(&conf).unwrap();
+    for statement in [
+        format!("dump '{conf}' replace"),
+        format!("dump '{}/new.ent'", home.db()),
+    ] {
+        home.cmd()
+            .args(["-c", &statement])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "is inside the open database's directory",
+            ));
+    }
+    assert_eq!(std::fs::read(&conf).unwrap(), before);
+    dot(&home, ".stats")
+        .success()
+        .stdout(predicate::str::contains("actors: 37\n"));
+}
+
+#[test]
+fn finding_18_a_file_that_is_no_script_is_not_echoed() {
+    let home = Home::new();
+    let secret = home.file("secret.txt", "root:x:0:0:hunter2:/root:/bin/bash\n");
+    let expected = format!("'{secret}' is not an Entrevue script: line 1:1: expected a statement");
+    for args in [
+        vec!["-c".to_string(), format!("load '{secret}'")],
+        vec!["-c".to_string(), format!(".read {secret}")],
+        vec!["run".to_string(), secret.clone()],
+    ] {
+        let output = home.cmd().args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("hunter2"), "{args:?}: {stderr}");
+    }
+    let binary = home.dir.path().join("binary.bin");
+    std::fs::write(&binary, b"who\0met\xff").unwrap();
+    let latin1 = home.dir.path().join("latin1.ent");
+    std::fs::write(&latin1, b"who met Andr\xe9;\n").unwrap();
+    for (file, why) in [
+        (&binary, "it contains NUL bytes"),
+        (&latin1, "it is not UTF-8 text"),
+    ] {
+        home.cmd()
+            .args(["-c", &format!("load '{}'", file.display())])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(format!(
+                "'{}' is not an Entrevue script: {why}",
+                file.display()
+            )));
+    }
+    // A script with a mistake after its first statement is a script: its line is shown.
+    let typo = home.file("typo.ent", "who is Putin;\nwho mett Putin;\n");
+    home.cmd()
+        .args(["run", &typo])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{typo}:2:5: expected")))
+        .stderr(predicate::str::contains("  who mett Putin;\n"));
 }

@@ -101,7 +101,10 @@ ast_snapshot!(ast_delete, "delete meeting m07;");
 ast_snapshot!(ast_delete_alias, "delete alias Oumerov from actor Umerov;");
 ast_snapshot!(ast_load_file, "load 'fixtures/extra.ent';");
 ast_snapshot!(ast_load_demo, "LOAD Demo;");
-ast_snapshot!(ast_dump, "dump \"backup.ent\"; dump");
+ast_snapshot!(
+    ast_dump,
+    "dump \"backup.ent\"; dump; dump 'backup.ent' replace"
+);
 ast_snapshot!(
     ast_script_with_comments,
     "-- who met whom\nwho met Witkoff; ;\n  -- then\nwho is Oumerov -- no semicolon at the end\n"

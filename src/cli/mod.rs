@@ -1,24 +1,31 @@
 //! The shell: a session on one database, fed by the REPL, by script files, by `-c` or by
-//! standard input. Statements go to the library; dot-commands are handled here.
+//! standard input. Statements go to the library; dot-commands are handled here, as the
+//! directive lines of the library's scripts, so that a script with dot-commands is still one
+//! transaction.
 //!
-//! **Architecture invariant:** the library never prints; only this module and `main` do.
+//! **Architecture invariant:** the library never prints; only this module and `main` do, and
+//! only through `out` (`outln!`, `errln!`, [`out::Out`]), which never panics.
 
+pub mod out;
 pub mod output;
 pub mod panic;
 pub mod repl;
+pub mod signals;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use entrevue::syntax::lexical::{quote, tokens, TokenKind};
-use entrevue::{Database, Error, InterruptHandle, Progress, ScriptOptions};
+use entrevue::script::{ends_between_statements, Directed, Here, ScriptHandler};
+use entrevue::{Database, Error, Progress, RecordKind, Rows, ScriptOptions, ScriptReport};
 
+use crate::{errln, outln};
+use out::Out;
 use output::{print_rows, Format, Style};
+use signals::Ending;
 
 /// A dot-command: its name, the shape of its arguments, how many it takes, and what it does.
 pub struct DotCommand {
@@ -40,10 +47,10 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
     },
     DotCommand {
         name: ".dump",
-        usage: "?FILE?",
+        usage: "?FILE? ?replace?",
         min: 0,
-        max: 1,
-        help: "Print (or write to FILE) a script that recreates the database",
+        max: 2,
+        help: "Print (or write to a new FILE, or replace it) a script that recreates the database",
     },
     DotCommand {
         name: ".headers",
@@ -71,7 +78,8 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         usage: "PATH",
         min: 1,
         max: 1,
-        help: "Close this database and open (or create) the one at PATH",
+        help:
+            "Open (or create) the database at PATH instead of this one; not in a script that writes",
     },
     DotCommand {
         name: ".quit",
@@ -85,7 +93,7 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         usage: "FILE",
         min: 1,
         max: 1,
-        help: "Run the statements in FILE, as one transaction",
+        help: "Run the statements and dot-commands of FILE here, as part of this script",
     },
     DotCommand {
         name: ".schema",
@@ -118,7 +126,10 @@ Statements end with ';'. Questions:
 Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, possible | all
          | with at least N participants
 Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
-explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE].";
+explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE [replace]].
+A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
+is kept, or nothing. .read and load paths are relative to the script's own folder; .open and
+.check are refused in a script that writes (or .reads), whose writes are not committed yet.";
 
 fn help_line(c: &DotCommand) -> String {
     let head = if c.usage.is_empty() {
@@ -129,71 +140,68 @@ fn help_line(c: &DotCommand) -> String {
     format!("{head:<28}{}", c.help)
 }
 
-/// Whether a dot-command asks to leave.
-#[derive(PartialEq, Eq)]
-pub enum Flow {
-    Continue,
-    Quit,
+/// What the output looks like: the settings dot-commands change.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub format: Format,
+    pub headers: bool,
+    pub timer: bool,
+}
+
+impl Settings {
+    fn style(&self) -> Style {
+        let width = if self.format == Format::Table && io::stdout().is_terminal() {
+            terminal_width()
+        } else {
+            None
+        };
+        Style {
+            format: self.format,
+            headers: self.headers,
+            width,
+        }
+    }
 }
 
 /// A shell session.
 pub struct Session {
     pub db: Database,
-    pub format: Format,
-    pub headers: bool,
-    pub timer: bool,
+    pub settings: Settings,
     pub keep_going: bool,
     /// Whether a person is typing: notes of writes are shown, errors do not stop anything.
     pub interactive: bool,
 }
 
-/// Splits the text of a script into statement chunks and dot-command lines, in order. A line
-/// that starts with `.` is a dot-command only between statements.
-pub enum Chunk {
-    /// Statements, with the line they start on.
-    Statements(String, usize),
-    /// A dot-command line, with its line number.
-    Dot(String, usize),
+/// How a run of text went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ran {
+    /// Whether every statement and dot-command succeeded.
+    pub ok: bool,
+    /// Whether `.quit` asked to leave.
+    pub quit: bool,
+}
+
+/// What a dot-command leaves for the session to do once the script is over: the script runs
+/// on the database, so it cannot replace it or end the program itself.
+enum After {
+    Open(PathBuf),
+    Quit,
 }
 
 /// Whether `text` is ready to run: a dot-command line, or statements whose last token
-/// (comments aside) is `;`, or nothing but white space and comments. A `;` inside a string or a
-/// comment does not count, and neither does a string left open.
+/// (comments aside) is `;`, or nothing but white space and comments.
 pub fn is_complete(text: &str) -> bool {
-    if text.starts_with('.') {
-        return true;
-    }
-    let last = tokens(text)
-        .filter(|t| !matches!(t.kind, TokenKind::Whitespace | TokenKind::Comment))
-        .last();
-    last.is_none_or(|t| t.text(text) == ";")
+    text.starts_with('.') || ends_between_statements(text)
 }
 
-pub fn split_chunks(text: &str) -> Vec<Chunk> {
-    let mut chunks = Vec::new();
-    let mut buffer = String::new();
-    let mut start = 1;
-    for (i, line) in text.lines().enumerate() {
-        let number = i + 1;
-        if line.starts_with('.') && is_complete(&buffer) {
-            if !buffer.trim().is_empty() {
-                chunks.push(Chunk::Statements(std::mem::take(&mut buffer), start));
-            }
-            buffer.clear();
-            chunks.push(Chunk::Dot(line.to_string(), number));
-            start = number + 1;
-            continue;
-        }
-        if buffer.is_empty() {
-            start = number;
-        }
-        buffer.push_str(line);
-        buffer.push('\n');
-    }
-    if !buffer.trim().is_empty() {
-        chunks.push(Chunk::Statements(buffer, start));
-    }
-    chunks
+/// The text from byte `offset` on, after as many empty lines as come before it, so that
+/// errors give their line in the whole text.
+fn rest_of(text: &str, offset: usize) -> (String, usize) {
+    let before = text[..offset].matches('\n').count();
+    (
+        format!("{}{}", "\n".repeat(before), &text[offset..]),
+        before,
+    )
 }
 
 /// Splits a dot-command's arguments on white space, keeping quoted ones whole.
@@ -222,106 +230,180 @@ fn dot_arguments(line: &str) -> Vec<String> {
 }
 
 impl Session {
-    pub fn style(&self) -> Style {
-        let width = if self.format == Format::Table && io::stdout().is_terminal() {
-            terminal_width()
-        } else {
-            None
-        };
-        Style {
-            format: self.format,
-            headers: self.headers,
-            width,
-        }
-    }
-
-    /// Runs a script's text: statements and dot-commands in order. Returns whether all went well.
-    pub fn run_text(&mut self, text: &str, source: Option<&str>, base_dir: Option<&Path>) -> bool {
-        let mut ok = true;
-        for chunk in split_chunks(text) {
-            let went_well = match chunk {
-                Chunk::Statements(statements, line) => {
-                    // Pad with empty lines so that errors give the line in the whole text.
-                    let padded = format!("{}{statements}", "\n".repeat(line - 1));
-                    self.run_statements(&padded, source, base_dir)
-                }
-                Chunk::Dot(line, number) => match self.dot(&line) {
-                    Ok(Flow::Continue) => true,
-                    Ok(Flow::Quit) => return ok,
-                    Err(message) => {
-                        let at = source
-                            .map(|s| format!("{s}:{number}: "))
-                            .unwrap_or_default();
-                        eprintln!("{at}{message}");
-                        false
-                    }
-                },
-            };
-            ok &= went_well;
-            if !went_well && !self.keep_going && !self.interactive {
-                return false;
-            }
-        }
-        ok
-    }
-
-    /// Runs statements as one script; prints each result, and any error.
-    pub fn run_statements(
+    /// Runs a script's text — statements and dot-commands — as one unit: with an error (unless
+    /// `--keep-going`) or an interruption, nothing it wrote is kept. `from_file`: the text is
+    /// the content of the file `source`.
+    pub fn run(
         &mut self,
         text: &str,
         source: Option<&str>,
         base_dir: Option<&Path>,
-    ) -> bool {
+        from_file: bool,
+    ) -> Ran {
+        let mut ok = true;
+        let mut offset = 0;
+        loop {
+            let (rest, padding) = rest_of(text, offset);
+            let (result, after) = self.run_once(&rest, source, base_dir, from_file && offset == 0);
+            let report = match result {
+                Ok(report) => report,
+                Err(e) => {
+                    self.failed(&e);
+                    return Ran {
+                        ok: false,
+                        quit: false,
+                    };
+                }
+            };
+            ok &= report.failed == 0;
+            match after {
+                Some(After::Quit) => return Ran { ok, quit: true },
+                Some(After::Open(path)) => {
+                    if let Err(message) = self.open(&path) {
+                        errln!("error: {message}");
+                        ok = false;
+                        if !self.keep_going && !self.interactive {
+                            return Ran { ok, quit: false };
+                        }
+                    }
+                }
+                None => {}
+            }
+            // `.open` stopped the script: the rest of it runs on the database now open.
+            match report.stopped_at {
+                Some(at) if at < rest.len() => offset += at - padding,
+                _ => return Ran { ok, quit: false },
+            }
+        }
+    }
+
+    /// Runs text once through the library, with the shell as its handler.
+    fn run_once(
+        &mut self,
+        text: &str,
+        source: Option<&str>,
+        base_dir: Option<&Path>,
+        from_file: bool,
+    ) -> (entrevue::Result<ScriptReport>, Option<After>) {
         let bar = ProgressSlot::default();
         let options = ScriptOptions {
             source: source.map(str::to_string),
             keep_going: self.keep_going,
             base_dir: base_dir.map(Path::to_path_buf),
             progress: progress_bar(&bar),
+            from_file,
         };
-        RUNNING.store(true, Ordering::SeqCst);
-        let style = self.style();
-        let (interactive, timer) = (self.interactive, self.timer);
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        let mut clock = Instant::now();
-        let result = self.db.run_script(text, &options, &mut |result| {
-            match result {
-                Ok(rows) => {
-                    if let Err(e) = print_rows(&mut out, &rows, style) {
-                        eprintln!("cannot write the output: {e}");
-                    }
-                    if rows.columns.is_empty() && interactive {
-                        if let Some(note) = &rows.note {
-                            let _ = writeln!(out, "{note}");
-                        }
-                    }
-                }
-                Err(e) => report(e),
-            }
-            if timer {
-                let _ = writeln!(out, "time: {}", format_duration(clock.elapsed()));
-            }
-            clock = Instant::now();
-        });
-        RUNNING.store(false, Ordering::SeqCst);
+        let mut shell = Shell {
+            settings: &mut self.settings,
+            db: &self.db,
+            interactive: self.interactive,
+            out: Out::new(),
+            clock: Instant::now(),
+            after: None,
+        };
+        signals::running(true);
+        let result = self.db.run_script_with(text, &options, &mut shell);
+        signals::running(false);
+        let _ = shell.out.flush();
+        let after = shell.after.take();
         if let Some(bar) = bar.lock().unwrap_or_else(PoisonError::into_inner).take() {
             bar.finish_and_clear();
         }
-        let _ = out.flush();
-        match result {
-            Ok(report) => report.failed == 0,
-            Err(e) => {
-                report(&e);
-                false
-            }
+        (result, after)
+    }
+
+    /// Says why a script failed, unless the run is ending in a way said elsewhere (SIGTERM
+    /// has its own message, a closed output is quiet).
+    fn failed(&self, error: &Error) {
+        match signals::ending() {
+            Some(Ending::Terminated | Ending::OutputClosed | Ending::OutputFailed) => {}
+            Some(Ending::Interrupted) | None => report(error),
         }
     }
 
+    /// Opens the database at `path` in place of this one. The new one is opened first: when
+    /// that fails, the session stays on the database it was on.
+    pub fn open(&mut self, path: &Path) -> Result<(), String> {
+        let current = self.db.path().map(Path::to_path_buf);
+        if let Some(current) = &current {
+            let same = match (current.canonicalize(), path.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            };
+            if same {
+                // sled opens a directory once per process: reopening it would fail as locked.
+                outln!("{}", welcome(&self.db, path));
+                return Ok(());
+            }
+        }
+        let db = Database::open(path).map_err(|e| {
+            let staying = current.map_or_else(
+                || "the shell stays on its temporary database".to_string(),
+                |c| format!("the shell stays on the database at {}", c.display()),
+            );
+            format!("{e}; {staying}")
+        })?;
+        self.db = db;
+        signals::watch(&self.db);
+        outln!("{}", welcome(&self.db, path));
+        Ok(())
+    }
+}
+
+/// The shell's side of a running script: it prints each result and runs each dot-command.
+struct Shell<'s> {
+    settings: &'s mut Settings,
+    db: &'s Database,
+    interactive: bool,
+    out: Out,
+    /// When the statement being timed started.
+    clock: Instant,
+    after: Option<After>,
+}
+
+impl ScriptHandler for Shell<'_> {
+    fn result(&mut self, result: entrevue::Result<Rows, &Error>) {
+        signals::reassert();
+        match result {
+            Ok(rows) => {
+                // A failure to print has been dealt with by `Out` (the run is ending).
+                if print_rows(&mut self.out, &rows, self.settings.style()).is_ok()
+                    && rows.columns.is_empty()
+                    && self.interactive
+                {
+                    if let Some(note) = &rows.note {
+                        let _ = writeln!(self.out, "{note}");
+                    }
+                }
+            }
+            Err(e) => report(e),
+        }
+        if self.settings.timer {
+            let _ = writeln!(self.out, "time: {}", format_duration(self.clock.elapsed()));
+        }
+        self.clock = Instant::now();
+    }
+
+    fn directive_writes(&self, line: &str) -> bool {
+        // `.read` runs a file that may write.
+        line.split_whitespace().next() == Some(".read")
+    }
+
+    fn directive(&mut self, line: &str, here: &Here<'_>) -> entrevue::Result<Directed> {
+        signals::reassert();
+        let directed = self.dot(line, here).map_err(Error::Invalid)?;
+        self.clock = Instant::now();
+        Ok(directed)
+    }
+}
+
+impl Shell<'_> {
     /// Runs one dot-command line.
-    pub fn dot(&mut self, line: &str) -> Result<Flow, String> {
-        let mut words = dot_arguments(line.trim());
-        let name = words.remove(0);
+    fn dot(&mut self, line: &str, here: &Here<'_>) -> Result<Directed, String> {
+        let words = dot_arguments(line.trim());
+        let Some((name, words)) = words.split_first() else {
+            return Err("a dot-command needs a name; .help lists them".into());
+        };
         let Some(command) = DOT_COMMANDS.iter().find(|c| c.name == name) else {
             return Err(format!(
                 "unknown command '{name}'; .help lists the commands"
@@ -330,98 +412,131 @@ impl Session {
         if words.len() < command.min || words.len() > command.max {
             return Err(format!("usage: {}", help_line(command)));
         }
+        let usage = || format!("usage: {}", help_line(command));
         let on_off = |word: &str| match word {
             "on" => Ok(true),
             "off" => Ok(false),
-            _ => Err(format!("usage: {}", help_line(command))),
+            _ => Err(usage()),
         };
         match command.name {
-            ".help" => match words.first() {
-                None => {
-                    println!("{LANGUAGE_SUMMARY}");
-                    println!("Dot-commands:");
-                    for c in DOT_COMMANDS {
-                        println!("{}", help_line(c));
-                    }
-                }
-                Some(wanted) => {
-                    let wanted = if wanted.starts_with('.') {
-                        wanted.clone()
-                    } else {
-                        format!(".{wanted}")
-                    };
-                    match DOT_COMMANDS.iter().find(|c| c.name == wanted) {
-                        Some(c) => println!("{}", help_line(c)),
-                        None => {
-                            return Err(format!("no command '{wanted}'; .help lists the commands"))
-                        }
-                    }
-                }
-            },
-            ".mode" => {
-                self.format = Format::from_name(&words[0])
-                    .ok_or_else(|| format!("usage: {}", help_line(command)))?;
+            ".help" => self.help(words.first())?,
+            ".mode" => self.settings.format = Format::from_name(&words[0]).ok_or_else(usage)?,
+            ".headers" => self.settings.headers = on_off(&words[0])?,
+            ".timer" => self.settings.timer = on_off(&words[0])?,
+            ".quit" => {
+                self.after = Some(After::Quit);
+                return Ok(Directed::Stop);
             }
-            ".headers" => self.headers = on_off(&words[0])?,
-            ".timer" => self.timer = on_off(&words[0])?,
-            ".quit" => return Ok(Flow::Quit),
-            ".stats" => {
-                let stats = self.db.stats().map_err(|e| e.to_string())?;
-                let size = self.db.size_on_disk().map_err(|e| e.to_string())?;
-                println!(
-                    "actors: {}\nplaces: {}\ndocuments: {}\nmeetings: {}\nrelations: {}\nsize on disk: {:.1} MiB",
-                    stats.actors,
-                    stats.places,
-                    stats.documents,
-                    stats.meetings,
-                    stats.relations,
-                    size as f64 / (1024.0 * 1024.0)
-                );
+            ".stats" => self.stats(here).map_err(|e| e.to_string())?,
+            ".schema" => {
+                let text = schema(here).map_err(|e| e.to_string())?;
+                let _ = write!(self.out, "{text}");
             }
-            ".schema" => print!("{}", schema(&self.db).map_err(|e| e.to_string())?),
-            ".check" => {
-                let report = self.db.check().map_err(|e| e.to_string())?;
-                if !report.is_clean() {
-                    return Err(report.to_string());
-                }
-                println!("{report}");
-            }
-            ".read" => {
-                let path = PathBuf::from(&words[0]);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("{}: {e}", path.display()))?;
-                let base = path.parent().map(Path::to_path_buf);
-                if !self.run_text(&text, Some(&words[0]), base.as_deref()) {
-                    return Err(format!("{} did not run to the end", words[0]));
-                }
-            }
-            ".dump" => {
-                let statement = match words.first() {
-                    Some(file) => format!("dump {};", quote(file)),
-                    None => "dump;".to_string(),
-                };
-                let rows = self.db.query(&statement).map_err(|e| e.to_string())?;
-                match words.first() {
-                    Some(_) => println!("{}", rows.note.unwrap_or_default()),
-                    None => {
-                        for row in &rows.rows {
-                            println!("{}", row[0]);
-                        }
-                    }
-                }
-            }
+            ".check" => self.check(here)?,
+            ".read" => return Ok(Directed::Read(words[0].clone())),
+            ".dump" => self.dump(words, here, usage)?,
             ".open" => {
-                let path = PathBuf::from(&words[0]);
-                // Close the current database first: sled allows one open handle per directory.
-                let placeholder = Database::temporary().map_err(|e| e.to_string())?;
-                drop(std::mem::replace(&mut self.db, placeholder));
-                self.db = Database::open(&path).map_err(|e| e.to_string())?;
-                watch(&self.db);
-                println!("{}", welcome(&self.db, &path));
+                if here.writes() {
+                    return Err("'.open' cannot be used in a script that writes (or reads \
+                        scripts): what it wrote and what follows would go to two databases, \
+                        which cannot be kept or undone together; run it as two scripts"
+                        .into());
+                }
+                self.after = Some(After::Open(PathBuf::from(&words[0])));
+                return Ok(Directed::Stop);
             }
             other => return Err(format!("'{other}' is not implemented")),
         }
-        Ok(Flow::Continue)
+        Ok(Directed::Continue)
+    }
+
+    fn help(&mut self, wanted: Option<&String>) -> Result<(), String> {
+        let Some(wanted) = wanted else {
+            let _ = writeln!(self.out, "{LANGUAGE_SUMMARY}");
+            let _ = writeln!(self.out, "Dot-commands:");
+            for c in DOT_COMMANDS {
+                let _ = writeln!(self.out, "{}", help_line(c));
+            }
+            return Ok(());
+        };
+        let wanted = if wanted.starts_with('.') {
+            wanted.clone()
+        } else {
+            format!(".{wanted}")
+        };
+        match DOT_COMMANDS.iter().find(|c| c.name == wanted) {
+            Some(c) => {
+                let _ = writeln!(self.out, "{}", help_line(c));
+                Ok(())
+            }
+            None => Err(format!("no command '{wanted}'; .help lists the commands")),
+        }
+    }
+
+    /// How many records of each kind the script sees, and the size of the database on disk.
+    fn stats(&mut self, here: &Here<'_>) -> entrevue::Result<()> {
+        let mut text = String::new();
+        for (label, kind) in [
+            ("actors", RecordKind::Actor),
+            ("places", RecordKind::Place),
+            ("documents", RecordKind::Document),
+            ("meetings", RecordKind::Meeting),
+            ("relations", RecordKind::Relation),
+        ] {
+            text.push_str(&format!("{label}: {}\n", here.count(kind)?));
+        }
+        let size = self.db.size_on_disk()?;
+        let _ = writeln!(
+            self.out,
+            "{text}size on disk: {:.1} MiB",
+            size as f64 / (1024.0 * 1024.0)
+        );
+        Ok(())
+    }
+
+    fn check(&mut self, here: &Here<'_>) -> Result<(), String> {
+        if here.writes() {
+            // The check reads the committed database, which does not hold this script's
+            // writes yet.
+            return Err(
+                "'.check' verifies the database as committed, so it cannot run in a \
+                script that writes; run it after the script"
+                    .into(),
+            );
+        }
+        let report = self.db.check().map_err(|e| e.to_string())?;
+        if !report.is_clean() {
+            return Err(report.to_string());
+        }
+        let _ = writeln!(self.out, "{report}");
+        Ok(())
+    }
+
+    fn dump(
+        &mut self,
+        words: &[String],
+        here: &Here<'_>,
+        usage: impl Fn() -> String,
+    ) -> Result<(), String> {
+        match words {
+            [] => {
+                for statement in here.dump().map_err(|e| e.to_string())? {
+                    if writeln!(self.out, "{statement}").is_err() {
+                        break;
+                    }
+                }
+            }
+            [file] => {
+                let note = here.dump_to(file, false).map_err(|e| e.to_string())?;
+                let _ = writeln!(self.out, "{note}");
+            }
+            [file, replace] if replace == "replace" => {
+                let note = here.dump_to(file, true).map_err(|e| e.to_string())?;
+                let _ = writeln!(self.out, "{note}");
+            }
+            _ => return Err(usage()),
+        }
+        Ok(())
     }
 }
 
@@ -456,39 +571,6 @@ fn progress_bar(slot: &ProgressSlot) -> Option<entrevue::script::ProgressFn> {
     }))
 }
 
-/// Whether a statement is running: Ctrl-C then stops it instead of leaving.
-static RUNNING: AtomicBool = AtomicBool::new(false);
-/// The handle that stops the open database's statement.
-static INTERRUPT: Mutex<Option<InterruptHandle>> = Mutex::new(None);
-
-/// Makes Ctrl-C stop the running statement (which then changes nothing), or leave the program
-/// when none is running (as while waiting for standard input). The REPL reads lines in raw
-/// mode, where Ctrl-C is a key that clears the line, not a signal.
-pub fn handle_interrupts(db: &Database) {
-    watch(db);
-    let installed = ctrlc::set_handler(|| {
-        if RUNNING.load(Ordering::SeqCst) {
-            if let Some(handle) = INTERRUPT
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .as_ref()
-            {
-                handle.interrupt();
-            }
-        } else {
-            std::process::exit(130);
-        }
-    });
-    if let Err(e) = installed {
-        eprintln!("warning: Ctrl-C will not stop a running statement: {e}");
-    }
-}
-
-/// Points Ctrl-C at this database.
-fn watch(db: &Database) {
-    *INTERRUPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(db.interrupt_handle());
-}
-
 /// Runs `entrevue import DIR`, with a progress bar on a terminal.
 pub fn import(db: &Database, dir: &Path) -> bool {
     let has_records = db
@@ -496,7 +578,7 @@ pub fn import(db: &Database, dir: &Path) -> bool {
         .is_ok_and(|s| s.actors + s.places + s.documents + s.meetings + s.relations > 0);
     if has_records {
         // Said here rather than by the library, which knows nothing of the command line.
-        eprintln!(
+        errln!(
             "error: an import needs an empty database: open a new one (--db NEW_PATH) to import into"
         );
         return false;
@@ -517,7 +599,7 @@ pub fn import(db: &Database, dir: &Path) -> bool {
     bar.finish_and_clear();
     match result {
         Ok(r) => {
-            eprintln!(
+            errln!(
                 "imported {} actors, {} places, {} meetings ({} participations) in {}",
                 r.actors,
                 r.places,
@@ -536,7 +618,7 @@ pub fn import(db: &Database, dir: &Path) -> bool {
 
 /// Prints an error as the library words it, located errors with their caret.
 pub fn report(error: &Error) {
-    eprintln!("error: {error}");
+    errln!("error: {error}");
 }
 
 pub fn format_duration(d: Duration) -> String {
@@ -566,7 +648,7 @@ pub fn welcome(db: &Database, path: &Path) -> String {
 }
 
 /// The kinds of records and relations present, with counts.
-fn schema(db: &Database) -> entrevue::Result<String> {
+fn schema(db: &Here<'_>) -> entrevue::Result<String> {
     use std::collections::BTreeMap;
     use std::fmt::Write as _;
     let mut out = String::new();
@@ -632,23 +714,20 @@ fn terminal_width() -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_complete;
+    use super::{is_complete, rest_of};
 
     #[test]
-    fn a_statement_is_complete_at_a_semicolon_outside_strings_and_comments() {
+    fn dot_commands_and_whole_statements_are_complete() {
         assert!(is_complete("who met Witkoff;"));
-        assert!(is_complete("who met O'Brien;"));
-        assert!(is_complete("who met 'a;b';  -- a note\n"));
         assert!(!is_complete("who met 'a;b'"));
-        assert!(!is_complete("who met \"open;"));
-        assert!(!is_complete("who met Witkoff -- done;"));
-        assert!(!is_complete("who met\n"));
+        assert!(is_complete(""));
+        assert!(is_complete(".quit"));
     }
 
     #[test]
-    fn nothing_but_comments_and_dot_commands_are_complete() {
-        assert!(is_complete(""));
-        assert!(is_complete("  -- a note\n"));
-        assert!(is_complete(".quit"));
+    fn the_rest_of_a_text_keeps_its_line_numbers() {
+        let (rest, padding) = rest_of("a;\n.open x\nb;\n", 11);
+        assert_eq!(rest, "\n\nb;\n");
+        assert_eq!(padding, 2);
     }
 }

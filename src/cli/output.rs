@@ -78,7 +78,10 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
                         other => other.to_string(),
                     }));
                 }
-                writeln!(out, "{table}")?;
+                // Line by line, so that an interrupt stops a long table part-way.
+                for line in table.lines() {
+                    writeln!(out, "{line}")?;
+                }
                 let n = rows.len();
                 writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
             }

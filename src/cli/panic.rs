@@ -23,7 +23,7 @@ pub fn install_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("internal error: {message}{at}; this is a bug in Entrevue, please report it");
+        crate::errln!("internal error: {message}{at}; this is a bug in Entrevue, please report it");
     }));
 }
 

@@ -17,7 +17,9 @@ use rustyline::{CompletionType, Config, Context, Editor, Helper, Hinter};
 use entrevue::syntax::lexical::{name_or_quoted, tokens, Token, TokenKind, KEYWORDS};
 use entrevue::{fold_name, Actor, Database, Place};
 
-use super::{is_complete, welcome, Flow, Session, DOT_COMMANDS};
+use super::signals::{self, Ending};
+use super::{is_complete, welcome, Session, DOT_COMMANDS};
+use crate::{errln, outln};
 
 const KEYWORD: &str = "\x1b[1;34m";
 const STRING: &str = "\x1b[32m";
@@ -223,13 +225,95 @@ fn changes_names(input: &str) -> bool {
     })
 }
 
-/// The file where the REPL keeps its history.
-fn history_file() -> Option<PathBuf> {
-    Some(dirs::data_dir()?.join("entrevue").join("history"))
+/// Where the REPL keeps the lines typed against a database: a file in the database's own
+/// directory, so that each database has its own and it goes where the database goes. sled
+/// reads only its own files there (`conf`, `db`, `blobs/`, `snap.*`). A temporary database
+/// keeps none.
+pub fn history_file(db: &Database) -> Option<PathBuf> {
+    Some(db.path()?.join("history"))
 }
 
-/// Runs the REPL until `.quit` or Ctrl-D.
-pub fn run(session: &mut Session, path: &Path, first_use: Option<String>) -> rustyline::Result<()> {
+/// Makes sure the history file is the owner's alone (it holds every line typed, strings
+/// included): created with mode 0600, or narrowed to it. A symbolic link in its place is
+/// not followed; the history is then not kept.
+fn prepare_history(file: &Path) -> Result<(), String> {
+    match std::fs::symlink_metadata(file) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(format!(
+            "{} is a symbolic link; the history is not kept",
+            file.display()
+        )),
+        Ok(_) => owner_only(file),
+        Err(_) => {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options
+                .open(file)
+                .map(drop)
+                .map_err(|e| format!("cannot create the history file {}: {e}", file.display()))
+        }
+    }
+}
+
+#[cfg(unix)]
+fn owner_only(file: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| format!("cannot protect the history file {}: {e}", file.display()))
+}
+
+#[cfg(not(unix))]
+fn owner_only(_: &Path) -> Result<(), String> {
+    Ok(())
+}
+
+/// The history of the open database, when history is kept.
+struct History {
+    enabled: bool,
+    file: Option<PathBuf>,
+}
+
+impl History {
+    /// Switches the editor to the history of `db`: its lines replace those of the database
+    /// left.
+    fn follow(&mut self, editor: &mut Editor<ReplHelper, DefaultHistory>, db: &Database) {
+        let file = if self.enabled { history_file(db) } else { None };
+        if file == self.file {
+            return;
+        }
+        let _ = editor.clear_history();
+        self.file = match file {
+            Some(file) => match prepare_history(&file) {
+                Ok(()) => {
+                    let _ = editor.load_history(&file);
+                    Some(file)
+                }
+                Err(message) => {
+                    errln!("warning: {message}");
+                    None
+                }
+            },
+            None => None,
+        };
+    }
+
+    /// Adds a line typed, writing it to the file at once (so it survives however the shell
+    /// ends).
+    fn add(&self, editor: &mut Editor<ReplHelper, DefaultHistory>, line: &str) {
+        let _ = editor.add_history_entry(line);
+        if let Some(file) = &self.file {
+            let _ = editor.append_history(file);
+        }
+    }
+}
+
+/// Runs the REPL until `.quit` or Ctrl-D. `history`: whether to keep the lines typed.
+pub fn run(
+    session: &mut Session,
+    first_use: Option<String>,
+    history: bool,
+) -> rustyline::Result<()> {
     let config = Config::builder()
         .history_ignore_space(true)
         .auto_add_history(false)
@@ -241,38 +325,37 @@ pub fn run(session: &mut Session, path: &Path, first_use: Option<String>) -> rus
         names: RefCell::new(Names::load(&session.db)),
         hinter: HistoryHinter::new(),
     }));
-    let history = history_file();
-    if let Some(file) = &history {
-        if let Some(dir) = file.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = editor.load_history(file);
-    }
-    println!(
+    let mut history = History {
+        enabled: history,
+        file: None,
+    };
+    history.follow(&mut editor, &session.db);
+    let path = session
+        .db
+        .path()
+        .map_or_else(|| PathBuf::from("(temporary)"), Path::to_path_buf);
+    outln!(
         "Entrevue {} — {}",
         env!("CARGO_PKG_VERSION"),
-        welcome(&session.db, path)
+        welcome(&session.db, &path)
     );
     if let Some(message) = first_use {
-        println!("{message}");
+        outln!("{message}");
     }
-    println!("Type a question ending with ';' (try: who met Witkoff;), .help for commands, Ctrl-D to leave.");
+    outln!("Type a question ending with ';' (try: who met Witkoff;), .help for commands, Ctrl-D to leave.");
     loop {
         match editor.readline("entrevue> ") {
             Ok(input) => {
                 if input.trim().is_empty() {
                     continue;
                 }
-                let _ = editor.add_history_entry(input.as_str());
-                if input.starts_with('.') {
-                    match session.dot(input.trim()) {
-                        Ok(Flow::Quit) => break,
-                        Ok(Flow::Continue) => {}
-                        Err(message) => eprintln!("error: {message}"),
-                    }
-                } else {
-                    session.run_statements(&input, None, None);
+                history.add(&mut editor, &input);
+                let ran = session.run(input.trim_end(), None, None, false);
+                if ran.quit || signals::ending().is_some_and(|e| e != Ending::Interrupted) {
+                    break;
                 }
+                signals::forget_interrupt();
+                history.follow(&mut editor, &session.db);
                 if changes_names(&input) {
                     if let Some(helper) = editor.helper_mut() {
                         helper.names.replace(Names::load(&session.db));
@@ -283,9 +366,6 @@ pub fn run(session: &mut Session, path: &Path, first_use: Option<String>) -> rus
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e),
         }
-    }
-    if let Some(file) = &history {
-        let _ = editor.save_history(file);
     }
     Ok(())
 }

@@ -202,7 +202,7 @@ mod tests {
         assert!(state(8, 1).follows(&state(7, 12)).is_ok());
         assert!(state(7, 12).follows(&state(7, 12)).is_ok());
         let lost = state(0, 0).follows(&state(7, 12)).unwrap_err();
-        assert!(lost.contains("held 13 records after 7 commits"), "{lost}");
+        assert!(lost.contains("held 13 records after 7 commit(s)"), "{lost}");
         assert!(state(7, 11).follows(&state(7, 12)).is_err());
     }
 }

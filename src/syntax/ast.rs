@@ -72,8 +72,14 @@ pub enum Statement {
     },
     /// `load 'file'` or `load demo`.
     Load(LoadSource),
-    /// `dump ['file']`
-    Dump(Option<String>),
+    /// `dump ['file' [replace]]`
+    Dump {
+        /// The file to write, or none to return the statements as rows.
+        file: Option<String>,
+        /// Whether an existing file may be replaced (`replace`); without it, `dump` refuses to
+        /// overwrite one.
+        replace: bool,
+    },
 }
 
 /// What `load` reads.

@@ -909,11 +909,27 @@ fn parse_load(i: Input<'_>) -> PResult<'_, Statement> {
     Ok((i, Statement::Load(source)))
 }
 
-/// `dump = "dump" [ string ]`
+/// `dump = "dump" [ string [ "replace" ] ]`
 fn parse_dump(i: Input<'_>) -> PResult<'_, Statement> {
     let (i, _) = kw("dump")(i)?;
-    let (i, path) = opt(parse_string).parse(i)?;
-    Ok((i, Statement::Dump(path.map(|(p, _)| p))))
+    let (i, file) = opt(parse_string).parse(i)?;
+    let Some((file, _)) = file else {
+        return Ok((
+            i,
+            Statement::Dump {
+                file: None,
+                replace: false,
+            },
+        ));
+    };
+    let (i, replace) = opt(kw("replace")).parse(i)?;
+    Ok((
+        i,
+        Statement::Dump {
+            file: Some(file),
+            replace: replace.is_some(),
+        },
+    ))
 }
 
 // ---- Clauses ------------------------------------------------------------------------------

@@ -1,0 +1,195 @@
+//! Scripts with directive lines, through the library: the handler is handed each directive in
+//! order, inside the script's own transaction, sees the script's writes so far, and a failure
+//! anywhere undoes everything; files read by a directive nest as `load` does; a file that is
+//! not a script is said to be none.
+
+use entrevue::script::{read_script, Directed, Here, ScriptHandler};
+use entrevue::{Database, Error, RecordKind, Rows, ScriptOptions};
+
+/// Notes every result and directive, and the number of actors each directive sees.
+#[derive(Default)]
+struct Recorder {
+    seen: Vec<String>,
+}
+
+impl ScriptHandler for Recorder {
+    fn result(&mut self, result: Result<Rows, &Error>) {
+        self.seen.push(format!("result ok={}", result.is_ok()));
+    }
+
+    fn directive_writes(&self, line: &str) -> bool {
+        line.starts_with(".read")
+    }
+
+    fn directive(&mut self, line: &str, here: &Here<'_>) -> entrevue::Result<Directed> {
+        let actors = here.count(RecordKind::Actor)?;
+        self.seen.push(format!("{line} actors={actors}"));
+        let words: Vec<&str> = line.split_whitespace().collect();
+        Ok(match words[..] {
+            [".stop"] => Directed::Stop,
+            [".read", file] => Directed::Read(file.to_string()),
+            _ => Directed::Continue,
+        })
+    }
+}
+
+fn actors(db: &Database) -> u64 {
+    db.stats().unwrap().actors
+}
+
+#[test]
+fn finding_02_directives_run_in_order_inside_the_script_transaction() {
+    let db = Database::temporary().unwrap();
+    let mut recorder = Recorder::default();
+    let text =
+        "add actor A kind person;\n.count\nadd actor B kind person;\n.count\nwho met Nobody;\n";
+    let result = db.run_script_with(text, &ScriptOptions::default(), &mut recorder);
+    let error = result.unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("5:9: no actor named 'Nobody'"),
+        "{error}"
+    );
+    assert_eq!(
+        recorder.seen,
+        [
+            "result ok=true",
+            ".count actors=1",
+            "result ok=true",
+            ".count actors=2"
+        ]
+    );
+    assert_eq!(actors(&db), 0, "the failure undid the writes before it");
+}
+
+#[test]
+fn finding_02_a_directive_that_fails_undoes_the_script() {
+    struct Refuser;
+    impl ScriptHandler for Refuser {
+        fn result(&mut self, _: Result<Rows, &Error>) {}
+        fn directive(&mut self, _: &str, _: &Here<'_>) -> entrevue::Result<Directed> {
+            Err(Error::Invalid("no such command".into()))
+        }
+    }
+    let db = Database::temporary().unwrap();
+    let text = "add actor A kind person;\n.nope\n";
+    let error = db
+        .run_script_with(text, &ScriptOptions::default(), &mut Refuser)
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("2:1: no such command\n  .nope\n  ^"),
+        "{error}"
+    );
+    assert_eq!(actors(&db), 0);
+}
+
+#[test]
+fn finding_02_a_directive_can_stop_the_script_and_keep_what_came_before() {
+    let db = Database::temporary().unwrap();
+    let mut recorder = Recorder::default();
+    let text = "add actor A kind person;\n.stop\nadd actor B kind person;\n";
+    let report = db
+        .run_script_with(text, &ScriptOptions::default(), &mut recorder)
+        .unwrap();
+    assert_eq!(report.stopped_at, Some(text.find("add actor B").unwrap()));
+    assert_eq!(actors(&db), 1);
+}
+
+#[test]
+fn finding_02_without_a_handler_a_dot_line_is_a_syntax_error() {
+    let db = Database::temporary().unwrap();
+    assert!(db.execute("add actor A kind person;\n.count\n").is_err());
+    assert_eq!(actors(&db), 0);
+}
+
+#[test]
+fn finding_04_a_file_read_by_a_directive_nests_like_load_and_keeps_nothing_on_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        dir.path().join("sub/loop.ent"),
+        "add actor Loop kind person;\n.read loop.ent\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("sub/one.ent"), ".count\n").unwrap();
+    let db = Database::temporary().unwrap();
+    let options = ScriptOptions {
+        base_dir: Some(dir.path().to_path_buf()),
+        ..ScriptOptions::default()
+    };
+    // Relative to the reading script's folder: sub/one.ent, not one.ent.
+    let mut recorder = Recorder::default();
+    db.run_script_with(
+        "add actor A kind person;\n.read sub/one.ent\n",
+        &options,
+        &mut recorder,
+    )
+    .unwrap();
+    assert_eq!(
+        recorder.seen[1..],
+        [".read sub/one.ent actors=1", ".count actors=1"]
+    );
+    let error = db
+        .run_script_with(".read sub/loop.ent\n", &options, &mut Recorder::default())
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("scripts nest deeper than 16"),
+        "{error}"
+    );
+    assert_eq!(actors(&db), 1, "none of the 16 nested writes was kept");
+}
+
+#[test]
+fn finding_18_a_file_that_is_not_a_script_is_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwd = dir.path().join("passwd");
+    std::fs::write(&passwd, "root:x:0:0:hunter2:/root:/bin/bash\n").unwrap();
+    let text = read_script(&passwd).unwrap();
+    let name = passwd.display().to_string();
+    let options = ScriptOptions {
+        source: Some(name.clone()),
+        from_file: true,
+        ..ScriptOptions::default()
+    };
+    let error = db_error(&text, &options);
+    assert_eq!(
+        error,
+        format!("'{name}' is not an Entrevue script: line 1:1: expected a statement")
+    );
+    // A first statement that starts well but goes wrong: what was expected, not what was found.
+    let error = db_error("who met\n  -- hunter2\n  hunter2 hunter2 ,", &options);
+    assert!(
+        error.starts_with(&format!(
+            "'{name}' is not an Entrevue script: line 3:19: expected a name, `in`"
+        )),
+        "{error}"
+    );
+    assert!(
+        error.ends_with("or `;`") && !error.contains("hunter2"),
+        "{error}"
+    );
+    // From standard input or -c, a mistake is shown with its line, as always.
+    let error = db_error(&text, &ScriptOptions::default());
+    assert!(error.contains("root:x:0:0"), "{error}");
+
+    for (bytes, why) in [
+        (&b"who met X;\0"[..], "it contains NUL bytes"),
+        (&b"who met Andr\xe9;"[..], "it is not UTF-8 text"),
+    ] {
+        std::fs::write(&passwd, bytes).unwrap();
+        assert_eq!(
+            read_script(&passwd).unwrap_err().to_string(),
+            format!("'{name}' is not an Entrevue script: {why}")
+        );
+    }
+}
+
+fn db_error(text: &str, options: &ScriptOptions) -> String {
+    let db = Database::temporary().unwrap();
+    db.run_script(text, options, &mut |_| {})
+        .unwrap_err()
+        .to_string()
+}

@@ -39,6 +39,13 @@ pub struct DotCommand {
 /// Every dot-command, in the order `.help` lists them.
 pub const DOT_COMMANDS: &[DotCommand] = &[
     DotCommand {
+        name: ".backup",
+        usage: "NEW",
+        min: 1,
+        max: 1,
+        help: "Copy the database, as one consistent state, into a new database NEW",
+    },
+    DotCommand {
         name: ".check",
         usage: "",
         min: 0,
@@ -94,6 +101,13 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         min: 1,
         max: 1,
         help: "Run the statements and dot-commands of FILE here, as part of this script",
+    },
+    DotCommand {
+        name: ".recover",
+        usage: "DAMAGED NEW",
+        min: 2,
+        max: 2,
+        help: "Copy what can still be read from the damaged database DAMAGED into a new one NEW",
     },
     DotCommand {
         name: ".schema",
@@ -433,6 +447,11 @@ impl Shell<'_> {
                 let _ = write!(self.out, "{text}");
             }
             ".check" => self.check(here)?,
+            ".backup" => self.backup(&words[0], here)?,
+            ".recover" => {
+                let report = Database::recover(&words[0], &words[1]).map_err(|e| e.to_string())?;
+                let _ = writeln!(self.out, "{report}");
+            }
             ".read" => return Ok(Directed::Read(words[0].clone())),
             ".dump" => self.dump(words, here, usage)?,
             ".open" => {
@@ -508,6 +527,19 @@ impl Shell<'_> {
         if !report.is_clean() {
             return Err(report.to_string());
         }
+        let _ = writeln!(self.out, "{report}");
+        Ok(())
+    }
+
+    fn backup(&mut self, to: &str, here: &Here<'_>) -> Result<(), String> {
+        if here.writes() {
+            return Err(
+                "'.backup' copies the database as committed, so it cannot run in a \
+                script that writes; run it after the script"
+                    .into(),
+            );
+        }
+        let report = self.db.backup(to).map_err(|e| e.to_string())?;
         let _ = writeln!(self.out, "{report}");
         Ok(())
     }

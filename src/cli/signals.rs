@@ -109,17 +109,37 @@ fn listen() -> std::io::Result<()> {
 
 fn on_signal(ending: Ending) {
     if RUNNING.load(Ordering::SeqCst) {
+        if self::ending() == Some(ending) {
+            // Asked twice: the running work did not stop (it may be stuck in the storage
+            // engine on damaged data); leave now, as a second Ctrl-C does elsewhere.
+            leave(ending);
+        }
         stop(ending);
+        if ending == Ending::Terminated {
+            // SIGTERM is usually sent once, by something that waits for the program to end.
+            std::thread::spawn(|| {
+                std::thread::sleep(TERMINATION_GRACE);
+                leave(Ending::Terminated);
+            });
+        }
         return;
     }
     match ending {
         Ending::Interrupted if INTERACTIVE.load(Ordering::SeqCst) => {}
-        Ending::Terminated => {
-            crate::errln!("{TERMINATED}");
-            std::process::exit(i32::from(ending.exit_code()));
-        }
-        _ => std::process::exit(i32::from(ending.exit_code())),
+        _ => leave(ending),
     }
+}
+
+/// How long a script stopped by SIGTERM has to end by itself before the program leaves.
+const TERMINATION_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Ends the program now. What an unfinished script wrote is not committed, so nothing of it
+/// is kept.
+fn leave(ending: Ending) -> ! {
+    if ending == Ending::Terminated {
+        crate::errln!("{TERMINATED}");
+    }
+    std::process::exit(i32::from(ending.exit_code()))
 }
 
 /// Ends the running script early for this reason (the first reason given stands).

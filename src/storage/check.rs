@@ -72,7 +72,11 @@ impl fmt::Display for CheckReport {
                 self.problem_count - self.problems.len()
             )?;
         }
-        Ok(())
+        write!(
+            f,
+            "`entrevue recover DB NEW` copies every record that can still be read into a new \
+             database, with its indexes rebuilt"
+        )
     }
 }
 

@@ -74,16 +74,26 @@ impl KvRead for Store {
         to: Option<&[u8]>,
         reverse: bool,
     ) -> KvIter<'a> {
-        if to.is_some_and(|to| to <= from) {
-            return Box::new(std::iter::empty());
-        }
-        let iter = self.tree(table).range(bounds(from, to));
-        let iter = iter.map(|r| r.map_err(storage_error));
-        if reverse {
-            Box::new(iter.rev())
-        } else {
-            Box::new(iter)
-        }
+        tree_range(self.tree(table), from, to, reverse)
+    }
+}
+
+/// The entries of `tree` with `from <= key < to`, as [`KvRead::range`] yields them.
+pub(crate) fn tree_range<'a>(
+    tree: &sled::Tree,
+    from: &[u8],
+    to: Option<&[u8]>,
+    reverse: bool,
+) -> KvIter<'a> {
+    if to.is_some_and(|to| to <= from) {
+        return Box::new(std::iter::empty());
+    }
+    let iter = tree.range(bounds(from, to));
+    let iter = iter.map(|r| r.map_err(storage_error));
+    if reverse {
+        Box::new(iter.rev())
+    } else {
+        Box::new(iter)
     }
 }
 

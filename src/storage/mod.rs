@@ -21,6 +21,7 @@ mod records;
 mod salvage;
 mod state;
 mod values;
+mod watchdog;
 
 use std::fs::File;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -28,7 +29,6 @@ use std::path::{Path, PathBuf};
 
 pub(crate) use crate::error::{Error, Result};
 pub(crate) use bulk::Bulk;
-pub(crate) use check::check;
 pub use check::CheckReport;
 use kv::storage_error;
 pub(crate) use read::{Reader, MAX_PLACE_DEPTH};
@@ -234,6 +234,12 @@ impl Store {
     pub(crate) fn size_on_disk(&self) -> Result<u64> {
         self.db.size_on_disk().map_err(storage_error)
     }
+}
+
+/// The integrity check, on its own thread so that damaged data that makes sled spin is
+/// reported instead of hanging (see `watchdog`).
+pub(crate) fn check(store: &Store) -> Result<CheckReport> {
+    watchdog::watched(store, check::check)
 }
 
 /// The state a database directory's state file remembers, if it has one that reads.

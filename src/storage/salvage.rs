@@ -12,12 +12,17 @@ use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use super::pages::decode_page;
+use super::keys::{decode_id_key, encode_id_key};
+use super::pages::{decode_page, PER_PAGE};
 use super::read::record_table;
 use super::values::decode_value;
+use super::watchdog;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::model::Record;
+
+/// How many times a walk starts again past damage before giving up on a table.
+const RESUMES: u32 = 12;
 
 /// What could not be read, in words, one line per finding.
 #[derive(Debug, Default)]
@@ -65,53 +70,48 @@ impl Salvage {
         }
     }
 
-    /// Every record of kind `R` that still reads back, in id order.
+    /// Every record of kind `R` that still reads back, in id order. Where the walk stops on
+    /// damage, it starts again past the damaged spot, farther each time.
     pub(crate) fn records<R: Record>(&self, damage: &mut Damage) -> Vec<(u64, R)> {
-        let table = record_table(R::KIND);
         let word = R::KIND.word();
         let mut records = Vec::new();
         let mut unreadable = 0u64;
-        let mut iter = self.store.tree(table).iter();
-        let mut last_key: Option<Vec<u8>> = None;
-        loop {
-            let next = match catch_unwind(AssertUnwindSafe(|| iter.next())) {
-                Ok(next) => next,
-                Err(_) => {
-                    damage.findings.push(format!(
-                        "reading the {word}s stopped where the file is damaged"
-                    ));
-                    break;
-                }
-            };
-            let (key, value) = match next {
-                None => break,
-                Some(Ok(entry)) => entry,
-                Some(Err(_)) => {
-                    damage.findings.push(format!(
-                        "reading the {word}s stopped where the file is damaged"
-                    ));
-                    break;
-                }
-            };
-            // A damaged tree can lead the iterator round in a loop.
-            if last_key.as_deref().is_some_and(|last| last >= key.as_ref()) {
-                damage.findings.push(format!(
-                    "the {word} pages loop back on themselves; stopped there"
-                ));
-                break;
-            }
-            last_key = Some(key.to_vec());
-            match decode_page(&key, &value) {
-                Ok(slots) => {
-                    for (id, bytes) in slots {
-                        match decode_value::<R>(bytes) {
-                            Ok(record) => records.push((id, record)),
-                            Err(_) => unreadable += 1,
-                        }
+        let mut last_page: Option<u64> = None;
+        let mut from = Vec::new();
+        for attempt in 0..=RESUMES {
+            let walked =
+                watchdog::walk(&self.store, record_table(R::KIND), from, |(key, value)| {
+                    // A damaged tree can lead the iterator back to keys it gave already.
+                    let page = decode_id_key(&key).ok();
+                    if page.is_none() || page <= last_page {
+                        unreadable += 1;
+                        return;
                     }
+                    last_page = page;
+                    match decode_page(&key, &value) {
+                        Ok(slots) => {
+                            for (id, bytes) in slots {
+                                match decode_value::<R>(bytes) {
+                                    Ok(record) => records.push((id, record)),
+                                    Err(_) => unreadable += 1,
+                                }
+                            }
+                        }
+                        Err(_) => unreadable += 1,
+                    }
+                });
+            let Err(why) = walked else { break };
+            let skip = 1u64 << attempt.min(40);
+            let resume = last_page.map_or(skip - 1, |p| p.saturating_add(skip));
+            damage.findings.push(format!(
+                "reading the {word}s stopped where the file is damaged ({why}){}",
+                if attempt < RESUMES {
+                    format!("; went on from {word} #{}", resume.saturating_mul(PER_PAGE))
+                } else {
+                    String::new()
                 }
-                Err(_) => unreadable += 1,
-            }
+            ));
+            from = encode_id_key(resume).to_vec();
         }
         if unreadable > 0 {
             damage.findings.push(format!(
@@ -123,11 +123,10 @@ impl Salvage {
 
     /// The counters the damaged database's own `meta` table still holds, if they read.
     pub(crate) fn remembered(&self) -> Option<super::state::State> {
-        catch_unwind(AssertUnwindSafe(|| {
-            super::state::State::of(&self.store, super::FORMAT_VERSION).ok()
-        }))
+        watchdog::watched(&self.store, |kv| {
+            super::state::State::of(kv, super::FORMAT_VERSION)
+        })
         .ok()
-        .flatten()
     }
 
     /// Closes the copy and removes it.

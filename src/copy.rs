@@ -46,7 +46,7 @@ impl fmt::Display for CopyReport {
         match self.lost() {
             Some(0) if self.findings.is_empty() => write!(f, "; nothing was lost")?,
             Some(0) => {}
-            Some(lost) => write!(f, "; {lost} records could not be read")?,
+            Some(lost) => write!(f, "; {lost} records could not be read or kept")?,
             None => write!(
                 f,
                 "; how many records the source held is not known (its counters did not read)"

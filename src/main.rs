@@ -114,6 +114,14 @@ fn open(args: &Args) -> Result<(Database, Option<String>), String> {
             .map_err(|e| format!("cannot create the folder {}: {e}", parent.display()))?;
     }
     let db = Database::open(&path).map_err(|e| e.to_string())?;
+    if db.discarded_import() {
+        errln!(
+            "note: an import into {} did not finish (the process ended during it) and was \
+             discarded: the database is empty, as before that import. Run the import again; \
+             the disk space it took is reused by later writes.",
+            path.display()
+        );
+    }
     let mut first_use = None;
     let empty = db
         .stats()

@@ -78,6 +78,7 @@ impl Salvage {
         let mut unreadable = 0u64;
         let mut last_page: Option<u64> = None;
         let mut from = Vec::new();
+        let mut stops = Vec::new();
         for attempt in 0..=RESUMES {
             let walked =
                 watchdog::walk(&self.store, record_table(R::KIND), from, |(key, value)| {
@@ -103,15 +104,20 @@ impl Salvage {
             let Err(why) = walked else { break };
             let skip = 1u64 << attempt.min(40);
             let resume = last_page.map_or(skip - 1, |p| p.saturating_add(skip));
+            stops.push((why, resume.saturating_mul(PER_PAGE)));
+            from = encode_id_key(resume).to_vec();
+        }
+        if let (Some((why, first)), Some((_, last))) = (stops.first(), stops.last()) {
             damage.findings.push(format!(
-                "reading the {word}s stopped where the file is damaged ({why}){}",
-                if attempt < RESUMES {
-                    format!("; went on from {word} #{}", resume.saturating_mul(PER_PAGE))
+                "reading the {word}s stopped at {} damaged spot(s) ({why}), from {word} #{first} \
+                 to #{last}, and went on past each{}",
+                stops.len(),
+                if stops.len() > RESUMES as usize {
+                    "; the rest of them could not be read"
                 } else {
-                    String::new()
+                    ""
                 }
             ));
-            from = encode_id_key(resume).to_vec();
         }
         if unreadable > 0 {
             damage.findings.push(format!(

@@ -114,8 +114,10 @@ fn write_until_killed(db: &Database) {
             db.update(id, meeting).unwrap();
         }
         if round % 7 == 0 {
+            // Said before: a kill between the commit and a line printed after it would look
+            // like a lost write.
+            println!("@deleting {}", id.get());
             db.delete(id).unwrap();
-            println!("@deleted {}", id.get());
         }
     }
 }
@@ -139,7 +141,7 @@ fn finding_01_acknowledged_writes_survive_a_sigkill() {
         for line in printed.lines() {
             if let Some(id) = line.strip_prefix("@added ") {
                 acknowledged.insert(id.parse::<u64>().unwrap());
-            } else if let Some(id) = line.strip_prefix("@deleted ") {
+            } else if let Some(id) = line.strip_prefix("@deleting ") {
                 acknowledged.remove(&id.parse::<u64>().unwrap());
             }
         }

@@ -99,13 +99,16 @@ impl<'s> Bulk<'s> {
     }
 
     /// Writes everything and makes it durable; on failure, leaves the database empty again.
+    ///
+    /// The state file is rewritten only once the marker is gone: a process that dies before
+    /// then leaves the state from before the load, which the cleared database matches.
     pub(crate) fn finish(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         let store = self.store;
         let meta = store.tree(Table::Meta);
         meta.insert(LOADING, &[1u8][..]).map_err(storage_error)?;
         meta.flush().map_err(storage_error)?;
         let result = self.write(progress).and_then(|()| {
-            store.flush()?;
+            store.flush_data()?;
             meta.remove(LOADING).map_err(storage_error)?;
             store.flush()
         });
@@ -191,12 +194,14 @@ impl<'s> Bulk<'s> {
     }
 }
 
-/// Removes every record and index entry, keeping the format version.
+/// Removes every record and index entry, keeping the format version and the generation.
+///
+/// The marker goes last: a process that dies while clearing leaves it set, and the next open
+/// clears again instead of finding a half-emptied database.
 pub(crate) fn clear(store: &Store) -> Result<()> {
     for table in Table::ALL {
         let tree = store.tree(table);
         if table == Table::Meta {
-            tree.remove(LOADING).map_err(storage_error)?;
             for kind in RecordKind::ALL {
                 tree.remove(count_key(kind)).map_err(storage_error)?;
                 tree.remove(next_id_key(kind)).map_err(storage_error)?;
@@ -205,5 +210,10 @@ pub(crate) fn clear(store: &Store) -> Result<()> {
             tree.clear().map_err(storage_error)?;
         }
     }
+    store.flush_data()?;
+    store
+        .tree(Table::Meta)
+        .remove(LOADING)
+        .map_err(storage_error)?;
     store.flush()
 }

@@ -86,7 +86,7 @@ fn remove_unfinished_snapshots(path: &Path) -> Result<()> {
 }
 
 /// Our sentence around an I/O error met while claiming the directory.
-fn cannot_use(path: &Path, source: std::io::Error) -> Error {
+pub(crate) fn cannot_use(path: &Path, source: std::io::Error) -> Error {
     if source.kind() == ErrorKind::PermissionDenied {
         Error::Invalid(format!(
             "cannot open the database {}: permission denied. Entrevue needs to write in a \

@@ -223,11 +223,16 @@ impl Store {
     /// Makes everything committed so far durable, then records the state it reached for the
     /// next open to compare with (see `state`).
     pub(crate) fn flush(&self) -> Result<()> {
-        self.db.flush().map_err(storage_error)?;
+        self.flush_data()?;
         match &self.path {
             Some(dir) => state::save(dir, &State::of(self, FORMAT_VERSION)?),
             None => Ok(()),
         }
+    }
+
+    /// Makes everything committed so far durable, leaving the state file as it is.
+    pub(crate) fn flush_data(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(storage_error)
     }
 
     /// Bytes the database takes on disk.
@@ -263,6 +268,8 @@ fn open_error(e: sled::Error, path: &Path) -> Error {
         Error::Locked {
             path: path.to_path_buf(),
         }
+    } else if let sled::Error::Io(io) = e {
+        directory::cannot_use(path, io)
     } else {
         storage_error(e)
     }

@@ -222,12 +222,13 @@ impl Store {
 
     /// Makes everything committed so far durable, then records the state it reached for the
     /// next open to compare with (see `state`).
+    /// A temporary database, which disappears when dropped, has nothing to make durable.
     pub(crate) fn flush(&self) -> Result<()> {
+        let Some(dir) = &self.path else {
+            return Ok(());
+        };
         self.flush_data()?;
-        match &self.path {
-            Some(dir) => state::save(dir, &State::of(self, FORMAT_VERSION)?),
-            None => Ok(()),
-        }
+        state::save(dir, &State::of(self, FORMAT_VERSION)?)
     }
 
     /// Makes everything committed so far durable, leaving the state file as it is.

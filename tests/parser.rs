@@ -851,3 +851,29 @@ fn mutations_do_what_they_say() {
     );
     assert_eq!(tokens("a, b;c"), ["a", ",", "b", ";", "c"]);
 }
+
+#[test]
+fn a_mistyped_keyword_gets_a_suggestion() {
+    for (text, keyword) in [
+        ("meetngs in Florida;", "meetings"),
+        ("who mett Witkoff;", "met"),
+        ("timelin of Putin;", "timeline"),
+    ] {
+        let err = entrevue::syntax::parse(text).unwrap_err();
+        assert!(
+            err.message
+                .ends_with(&format!("; did you mean `{keyword}`?")),
+            "{text}: {}",
+            err.message
+        );
+    }
+    // Nothing close enough, or two keywords as close: no guess.
+    for text in ["xyz;", "who ws Witkoff;"] {
+        let err = entrevue::syntax::parse(text).unwrap_err();
+        assert!(
+            !err.message.contains("did you mean"),
+            "{text}: {}",
+            err.message
+        );
+    }
+}

@@ -83,6 +83,12 @@ fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
     match token_at(&text[offset..]) {
         Some((found, kind)) => {
             message.push_str(&format!(", found `{found}`"));
+            if let Some(keyword) = (kind == TokenKind::Word)
+                .then(|| closest_keyword(&found, expected))
+                .flatten()
+            {
+                message.push_str(&format!("; did you mean `{keyword}`?"));
+            }
             if kind == TokenKind::Keyword
                 && expected
                     .iter()
@@ -98,6 +104,30 @@ fn expected_message(text: &str, offset: usize, expected: &[String]) -> String {
         None => message.push_str(", found the end of the input"),
     }
     message
+}
+
+/// The keyword, among those expected, that a mistyped word most likely meant: within two edits
+/// (one for short words), and the only one that close.
+fn closest_keyword<'e>(found: &str, expected: &'e [String]) -> Option<&'e str> {
+    let found = found.to_lowercase();
+    let allowed = if found.chars().count() <= 4 { 1 } else { 2 };
+    let mut close = expected
+        .iter()
+        .filter_map(|e| e.strip_prefix('`')?.strip_suffix('`'))
+        .filter(|keyword| keyword.chars().all(char::is_alphabetic))
+        .map(|keyword| (strsim::damerau_levenshtein(&found, keyword), keyword))
+        .filter(|(distance, _)| *distance <= allowed);
+    let (best_distance, best) = close.next()?;
+    let mut best = (best_distance, best);
+    let mut tied = false;
+    for (distance, keyword) in close {
+        if distance < best.0 {
+            (best, tied) = ((distance, keyword), false);
+        } else if distance == best.0 {
+            tied = true;
+        }
+    }
+    (!tied).then_some(best.1)
 }
 
 /// Shows a character so that it can be seen: control characters as `U+0000`.

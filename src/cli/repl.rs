@@ -303,7 +303,7 @@ pub fn run(
     if let Some(message) = first_use {
         outln!("{message}");
     }
-    outln!("Type a question ending with ';' (try: who met Witkoff;), .help for commands, Ctrl-D to leave.");
+    outln!("Type a question ending with ';' (try: who met Witkoff;), .help (or help) for commands, Ctrl-D to leave.");
     // Lines are read one at a time, as sqlite3 does: rustyline shows its prompt on the first
     // line of a buffer only, and the lines after the first of an unfinished statement need
     // a prompt of their own to show that the shell waits for more.

@@ -164,3 +164,119 @@ fn finding_19_history_can_be_turned_off() {
     assert!(!flag.join("history").exists());
     assert!(!variable.join("history").exists());
 }
+
+/// Presses Ctrl-C and returns what the screen showed until then. (The editor redraws the
+/// prompt as keys are typed, so a line of known output marks the end.)
+fn screen_until_prompt(repl: &mut PtySession) -> String {
+    keys(repl, "\x03");
+    // Keys typed ahead of Ctrl-C's new prompt may be dropped with the line.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    keys(repl, ".help timer\r");
+    let screen = repl.exp_string("Show how long").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    screen
+}
+
+#[test]
+fn completion_offers_what_the_context_takes() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = shell(home.path());
+
+    // Actors only after `met`, by a name as typed, not its handle: one candidate, inserted.
+    keys(&mut repl, "who met Witk\t");
+    repl.exp_string("off").unwrap();
+    keys(&mut repl, ";\r");
+    repl.exp_string("rows").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, "who met Kush\t;\r");
+    repl.exp_string("Kirill Dmitriev").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+
+    // Handles only after a typed '#'.
+    keys(&mut repl, "who is #kush\t");
+    repl.exp_string("ner").unwrap();
+    keys(&mut repl, ";\r");
+    repl.exp_string("Jared Kushner").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+
+    // A status after `including`, not a place.
+    keys(&mut repl, "meetings including pla\t");
+    repl.exp_string("nned").unwrap();
+    keys(&mut repl, ";\r");
+    repl.exp_string("rows").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+
+    // A place whose name needs quotes is written quoted.
+    keys(&mut repl, "meetings in Port\t");
+    repl.exp_string("\"Port of Pivdennyi\"").unwrap();
+    screen_until_prompt(&mut repl);
+
+    // Meetings after `sources of`; keywords where a keyword goes.
+    keys(&mut repl, "sources of m0\t\t");
+    repl.exp_string("m01").unwrap();
+    repl.exp_string("m09").unwrap();
+    screen_until_prompt(&mut repl);
+    keys(&mut repl, "who \t\t");
+    repl.exp_regex("is\\s+met\\s+was").unwrap();
+    screen_until_prompt(&mut repl);
+    keys(&mut repl, "time\t");
+    repl.exp_string("line").unwrap();
+    screen_until_prompt(&mut repl);
+
+    keys(&mut repl, "\x04");
+    repl.exp_eof().unwrap();
+}
+
+#[test]
+fn an_unfinished_statement_shows_a_continuation_prompt() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = shell(home.path());
+
+    keys(&mut repl, "who met\r");
+    repl.exp_string("     ...> ").unwrap();
+    keys(&mut repl, "Oum\t");
+    repl.exp_string("erov").unwrap();
+    keys(&mut repl, "\r");
+    repl.exp_string("     ...> ").unwrap();
+    keys(&mut repl, ";\r");
+    repl.exp_string("5 rows").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+
+    // An open quote goes on too; Ctrl-C drops the whole statement.
+    keys(&mut repl, "who met 'Witkoff;\r");
+    repl.exp_string("     ...> ").unwrap();
+    keys(&mut repl, "\x03");
+    repl.exp_string("entrevue> ").unwrap();
+
+    // help, exit and quit, as people type them in other shells.
+    keys(&mut repl, "help\r");
+    repl.exp_string(".mode table|csv|json|jsonl").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, "help;\r");
+    repl.exp_string(".mode table|csv|json|jsonl").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, "exit\r");
+    repl.exp_eof().unwrap();
+
+    let mut repl = shell(home.path());
+    keys(&mut repl, "quit;\r");
+    repl.exp_eof().unwrap();
+}
+
+#[test]
+fn without_colour_history_hints_are_not_shown() {
+    let home = tempfile::tempdir().unwrap();
+    for (env, hinted) in [(&[][..], true), (&[("NO_COLOR", "1")][..], false)] {
+        let mut repl = shell_with(home.path(), &["--no-history"], env);
+        keys(&mut repl, "who met Witkoff;\r");
+        repl.exp_string("rows").unwrap();
+        repl.exp_string("entrevue> ").unwrap();
+        keys(&mut repl, "who met Witk");
+        // Give the editor time to draw the line, hint included if any.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let screen = screen_until_prompt(&mut repl);
+        assert_eq!(screen.contains("Witkoff"), hinted, "{screen:?}");
+        keys(&mut repl, "\x04");
+        repl.exp_eof().unwrap();
+    }
+}

@@ -93,7 +93,7 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         usage: "",
         min: 0,
         max: 0,
-        help: "Leave the shell (Ctrl-D does too)",
+        help: "Leave the shell (Ctrl-D, exit and quit do too)",
     },
     DotCommand {
         name: ".read",

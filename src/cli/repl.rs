@@ -1,21 +1,26 @@
-//! The interactive shell on rustyline: history, completion of keywords, dot-commands and the
-//! database's names, hints from history, highlighting, and multi-line input until `;`.
+//! The interactive shell on rustyline: history, completion from the context, hints from
+//! history, highlighting, and multi-line input until `;` under a continuation prompt.
+
+mod complete;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use rustyline::completion::{Completer, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
-use rustyline::hint::HistoryHinter;
+use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::history::DefaultHistory;
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{CompletionType, Config, Context, Editor, Helper, Hinter};
+use rustyline::validate::Validator;
+use rustyline::{CompletionType, Config, Context, Editor, Helper};
 
-use entrevue::syntax::lexical::{name_or_quoted, tokens, Token, TokenKind, KEYWORDS};
-use entrevue::{fold_name, Actor, Database, Place};
+use entrevue::fold_name;
+use entrevue::syntax::lexical::{tokens, Token, TokenKind};
+use entrevue::Database;
+
+use complete::Names;
 
 use super::signals::{self, Ending};
 use super::{is_complete, welcome, Session, DOT_COMMANDS};
@@ -29,43 +34,21 @@ const UNKNOWN: &str = "\x1b[31m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
 
-/// What the editor knows about the database: every name, alias and handle, for completion
-/// and for highlighting names that resolve.
-#[derive(Default)]
-struct Names {
-    /// Names and aliases as written, sorted, each once.
-    spellings: Vec<String>,
-    /// Folded forms of the same, for "does this resolve?".
-    folded: HashSet<String>,
-}
+/// The prompt of a statement's first line.
+const PROMPT: &str = "entrevue> ";
+/// The prompt of its further lines, as wide as `PROMPT` so that the lines stay aligned.
+const CONTINUATION: &str = "     ...> ";
 
-impl Names {
-    fn load(db: &Database) -> Names {
-        let mut spellings = Vec::new();
-        if let Ok(actors) = db.all::<Actor>() {
-            for (_, a) in actors {
-                spellings.extend(a.names().map(str::to_string));
-                spellings.push(format!("#{}", a.handle));
-            }
-        }
-        if let Ok(places) = db.all::<Place>() {
-            for (_, p) in places {
-                spellings.extend(p.names().map(str::to_string));
-                spellings.push(format!("#{}", p.handle));
-            }
-        }
-        spellings.sort();
-        spellings.dedup();
-        let folded = spellings.iter().map(|s| fold_name(s)).collect();
-        Names { spellings, folded }
-    }
-}
-
-#[derive(Helper, Hinter)]
+#[derive(Helper)]
 struct ReplHelper {
     names: RefCell<Names>,
-    #[rustyline(Hinter)]
+    /// The lines of the statement typed so far, before the line being edited: completion
+    /// reads its context from them too.
+    pending: RefCell<String>,
     hinter: HistoryHinter,
+    /// Whether the terminal shows colours. Without them a hint would look like typed text, and
+    /// Enter would run what is on the screen minus the hint; so there are no hints then.
+    colour: bool,
 }
 
 impl Completer for ReplHelper {
@@ -78,7 +61,8 @@ impl Completer for ReplHelper {
         _: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let before = &line[..pos];
-        if before.starts_with('.') && !before.contains(' ') {
+        let pending = self.pending.borrow();
+        if pending.is_empty() && before.starts_with('.') && !before.contains(' ') {
             let matches = DOT_COMMANDS
                 .iter()
                 .filter(|c| c.name.starts_with(before))
@@ -89,59 +73,33 @@ impl Completer for ReplHelper {
                 .collect();
             return Ok((0, matches));
         }
-        // The word being typed; a quote or '#' before it belongs to it.
-        let start = before
-            .rfind(|c: char| c.is_whitespace() || c == ',' || c == ';')
-            .map_or(0, |i| {
-                i + before[i..].chars().next().map_or(1, char::len_utf8)
-            });
-        let word = &before[start..];
-        let bare = word.trim_start_matches(['"', '\'']);
-        let folded = fold_name(bare);
-        let mut matches: Vec<Pair> = Vec::new();
-        if !word.starts_with(['"', '\'', '#']) {
-            for k in KEYWORDS {
-                if k.starts_with(&bare.to_ascii_lowercase()) && !bare.is_empty() {
-                    matches.push(Pair {
-                        display: k.to_string(),
-                        replacement: format!("{k} "),
-                    });
-                }
-            }
-        }
-        for name in &self.names.borrow().spellings {
-            let matched = if word.starts_with('#') {
-                name.starts_with(word)
-            } else {
-                !folded.is_empty() && fold_name(name).starts_with(&folded)
-            };
-            if matched {
-                // A handle is written as it is; a name is quoted when it would not read back.
-                let replacement = if name.starts_with('#') {
-                    format!("{name} ")
-                } else {
-                    format!("{} ", name_or_quoted(name))
-                };
-                matches.push(Pair {
-                    display: name.clone(),
-                    replacement,
-                });
-            }
-        }
-        Ok((start, matches))
+        // The earlier lines of the statement give the context of this one.
+        let head = if pending.is_empty() {
+            String::new()
+        } else {
+            format!("{pending}\n")
+        };
+        let text = format!("{head}{before}");
+        let (start, matches) = complete::complete(&self.names.borrow(), &text, head.len());
+        Ok((start.saturating_sub(head.len()), matches))
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if is_complete(input) {
-            Ok(ValidationResult::Valid(None))
+impl Hinter for ReplHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        if self.colour {
+            self.hinter.hint(line, pos, ctx)
         } else {
-            Ok(ValidationResult::Incomplete)
+            None
         }
     }
 }
+
+/// Lines are read one at a time, each with its prompt (see `run`), so every line is complete
+/// for the editor.
+impl Validator for ReplHelper {}
 
 impl Highlighter for ReplHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
@@ -323,7 +281,10 @@ pub fn run(
     let mut editor: Editor<ReplHelper, DefaultHistory> = Editor::with_config(config)?;
     editor.set_helper(Some(ReplHelper {
         names: RefCell::new(Names::load(&session.db)),
+        pending: RefCell::new(String::new()),
         hinter: HistoryHinter::new(),
+        colour: std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     }));
     let mut history = History {
         enabled: history,
@@ -342,32 +303,86 @@ pub fn run(
     if let Some(message) = first_use {
         outln!("{message}");
     }
-    outln!("Type a question ending with ';' (try: who met Witkoff;), .help for commands, Ctrl-D to leave.");
+    outln!("Type a question ending with ';' (try: who met Witkoff;), .help (or help) for commands, Ctrl-D to leave.");
+    // Lines are read one at a time, as sqlite3 does: rustyline shows its prompt on the first
+    // line of a buffer only, and the lines after the first of an unfinished statement need
+    // a prompt of their own to show that the shell waits for more.
+    let mut pending = String::new();
     loop {
-        match editor.readline("entrevue> ") {
-            Ok(input) => {
-                if input.trim().is_empty() {
-                    continue;
-                }
-                history.add(&mut editor, &input);
-                let ran = session.run(input.trim_end(), None, None, false);
-                if ran.quit || signals::ending().is_some_and(|e| e != Ending::Interrupted) {
-                    break;
-                }
-                signals::forget_interrupt();
-                history.follow(&mut editor, &session.db);
-                if changes_names(&input) {
-                    if let Some(helper) = editor.helper_mut() {
-                        helper.names.replace(Names::load(&session.db));
-                    }
-                }
+        if let Some(helper) = editor.helper_mut() {
+            helper.pending.replace(pending.clone());
+        }
+        let prompt = if pending.is_empty() {
+            PROMPT
+        } else {
+            CONTINUATION
+        };
+        let line = match editor.readline(prompt) {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => {
+                pending.clear();
+                continue;
             }
-            Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e),
+        };
+        let typed = if pending.is_empty() {
+            line
+        } else {
+            format!("{pending}\n{line}")
+        };
+        if typed.trim().is_empty() {
+            pending.clear();
+            continue;
+        }
+        if !is_complete(&typed) && bare_command(&typed).is_none() {
+            pending = typed;
+            continue;
+        }
+        pending.clear();
+        // History keeps what was typed; `help` runs as `.help`.
+        history.add(&mut editor, &typed);
+        let input = bare_command(&typed).unwrap_or(&typed);
+        if !run_input(session, &mut editor, &mut history, input) {
+            break;
         }
     }
     Ok(())
+}
+
+/// The dot-command that `help`, `exit` or `quit` (with or without `;`) stand for when typed
+/// alone on the first line of a statement, as people used to other shells type them.
+fn bare_command(typed: &str) -> Option<&'static str> {
+    if typed.contains('\n') {
+        return None;
+    }
+    let word = typed.trim().trim_end_matches(';').trim_end();
+    match word.to_ascii_lowercase().as_str() {
+        "help" => Some(".help"),
+        "exit" | "quit" => Some(".quit"),
+        _ => None,
+    }
+}
+
+/// Runs a statement (or dot-command) typed; whether the shell goes on.
+fn run_input(
+    session: &mut Session,
+    editor: &mut Editor<ReplHelper, DefaultHistory>,
+    history: &mut History,
+    input: &str,
+) -> bool {
+    let ran = session.run(input.trim_end(), None, None, false);
+    if ran.quit || signals::ending().is_some_and(|e| e != Ending::Interrupted) {
+        return false;
+    }
+    signals::forget_interrupt();
+    history.follow(editor, &session.db);
+    if changes_names(input) {
+        if let Some(helper) = editor.helper_mut() {
+            helper.names.replace(Names::load(&session.db));
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -389,10 +404,7 @@ mod tests {
     }
 
     fn names(spellings: &[&str]) -> Names {
-        Names {
-            spellings: spellings.iter().map(|s| s.to_string()).collect(),
-            folded: spellings.iter().map(|s| fold_name(s)).collect(),
-        }
+        Names::of(spellings)
     }
 
     #[test]

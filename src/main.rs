@@ -25,7 +25,8 @@ struct Args {
     #[arg(long, value_name = "PATH", global = true)]
     db: Option<PathBuf>,
 
-    /// Output format [default: table on a terminal, csv when piped].
+    /// Output format [default: table on a terminal, csv when piped]. `dump` prints its script
+    /// as it is in every format.
     #[arg(long, value_enum, global = true)]
     format: Option<Format>,
 
@@ -195,6 +196,7 @@ fn main() -> ExitCode {
         },
         keep_going: args.keep_going,
         interactive,
+        redirect: Default::default(),
     };
     if !interactive {
         if let Some(message) = &first_use {

@@ -144,6 +144,9 @@ impl Serialize for Value {
     }
 }
 
+/// The one column of `dump`'s rows: each row is one statement of the script it writes.
+pub const SCRIPT_COLUMN: &str = "statement";
+
 /// The answer to one statement: column names and rows of values.
 ///
 /// Serialises as `{"columns": […], "rows": [[…], …]}`; [`Rows::records`] gives one map per row.
@@ -165,6 +168,12 @@ impl Rows {
             columns: columns.iter().map(|c| c.to_string()).collect(),
             ..Rows::default()
         }
+    }
+
+    /// Whether these rows are a script (the answer of `dump`), one statement a row, which a
+    /// caller shows as the script itself rather than as a table of text.
+    pub fn is_script(&self) -> bool {
+        self.columns.len() == 1 && self.columns[0] == SCRIPT_COLUMN
     }
 
     /// How many rows there are.

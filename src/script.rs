@@ -611,7 +611,7 @@ fn run(
         Statement::Dump { file, replace } => match file {
             None => crate::dump::dump(&scope.reader())
                 .map(|statements| {
-                    let mut rows = Rows::new(&["statement"]);
+                    let mut rows = Rows::new(&[crate::rows::SCRIPT_COLUMN]);
                     rows.rows = statements
                         .into_iter()
                         .map(|s| vec![Value::Text(s)])

@@ -58,7 +58,8 @@ impl Writer<'_, '_> {
             self.source.at(
                 span,
                 Error::Invalid(format!(
-                    "'{word}' is not a {what} kind; use one of {}",
+                    "'{word}' is not {} {what} kind; use one of {}",
+                    article(what),
                     choices.join(", ")
                 )),
             )
@@ -383,4 +384,13 @@ impl Written for Relation {
 
 fn not_for(clause: &Clause, what: &str) -> Error {
     Error::Invalid(format!("`{}` does not apply to {what}", clause.keyword()))
+}
+
+/// The indefinite article before `word`: "an actor kind", "a place kind".
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

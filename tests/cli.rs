@@ -232,12 +232,14 @@ fn dot_help() {
     let home = Home::new();
     dot(&home, ".help")
         .success()
-        .stdout(predicate::str::contains(".timer on|off"))
+        .stdout(predicate::str::contains(".timer ?on|off?"))
         .stdout(predicate::str::contains("who met X"))
         .stdout(predicate::str::contains("return COLUMN"));
     dot(&home, ".help mode")
         .success()
-        .stdout(predicate::str::starts_with(".mode table|csv|json|jsonl"));
+        .stdout(predicate::str::starts_with(
+            ".mode ?table|box|markdown|line|csv|json|jsonl?",
+        ));
     dot(&home, ".help mode extra")
         .failure()
         .stderr(usage_of(".help"));
@@ -246,7 +248,6 @@ fn dot_help() {
 #[test]
 fn dot_mode() {
     let home = Home::new();
-    dot(&home, ".mode").failure().stderr(usage_of(".mode"));
     home.cmd()
         .write_stdin(".mode jsonl\nwhen did Witkoff meet Putin;\n")
         .assert()
@@ -261,9 +262,6 @@ fn dot_mode() {
 #[test]
 fn dot_headers() {
     let home = Home::new();
-    dot(&home, ".headers")
-        .failure()
-        .stderr(usage_of(".headers"));
     home.cmd()
         .write_stdin(".headers off\nwhen did Witkoff meet Putin;\n")
         .assert()
@@ -277,7 +275,6 @@ fn dot_headers() {
 #[test]
 fn dot_timer() {
     let home = Home::new();
-    dot(&home, ".timer").failure().stderr(usage_of(".timer"));
     home.cmd()
         .write_stdin(".timer on\nwho is Putin;\n")
         .assert()
@@ -829,4 +826,214 @@ fn finding_18_a_file_that_is_no_script_is_not_echoed() {
         .code(1)
         .stderr(predicate::str::contains(format!("{typo}:2:5: expected")))
         .stderr(predicate::str::contains("  who mett Putin;\n"));
+}
+
+#[test]
+fn issue_4_dump_prints_a_script_in_every_format_that_reloads_identically() {
+    let home = Home::new();
+    let dumped = home.cmd().args(["-c", "dump"]).output().unwrap();
+    assert!(dumped.status.success());
+    let script = String::from_utf8(dumped.stdout).unwrap();
+    assert!(
+        script.starts_with("add "),
+        "no header, no quoting: {script:.200}"
+    );
+    assert!(!script.contains("\"\""), "no doubled quotes: {script:.200}");
+    for format in ["table", "box", "markdown", "line", "json", "jsonl", "csv"] {
+        home.cmd()
+            .args(["--format", format, "-c", "dump"])
+            .assert()
+            .success()
+            .stdout(script.clone());
+    }
+    let file = home.file("b.ent", &script);
+    let new = home.dir.path().join("new").display().to_string();
+    let mut reload = Command::cargo_bin("entrevue").unwrap();
+    reload
+        .env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .args(["--db", &new, "run", &file])
+        .assert()
+        .success();
+    let mut again = Command::cargo_bin("entrevue").unwrap();
+    again
+        .env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .args(["--db", &new, "-c", "dump"])
+        .assert()
+        .success()
+        .stdout(script);
+}
+
+#[test]
+fn issue_9_mode_headers_and_timer_without_argument_show_the_setting() {
+    let home = Home::new();
+    home.cmd()
+        .write_stdin(
+            ".mode\n.headers\n.timer\n.mode box\n.headers off\n.timer on\n.mode\n.headers\n",
+        )
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("csv\non\noff\nbox\noff\n"));
+}
+
+#[test]
+fn issue_9_exit_and_q_leave_like_quit() {
+    let home = Home::new();
+    for leave in [".exit", ".q"] {
+        home.cmd()
+            .write_stdin(format!("{leave}\nwho is Putin;\n"))
+            .assert()
+            .success()
+            .stdout("");
+        dot(&home, &format!("{leave} now")).failure();
+    }
+}
+
+#[test]
+fn issue_9_tables_lists_the_kinds_and_their_counts() {
+    let home = Home::new();
+    dot(&home, ".tables")
+        .success()
+        .stdout("kind,records\nactors,37\nplaces,22\ndocuments,5\nmeetings,13\nrelations,27\n");
+    dot(&home, ".tables actors")
+        .failure()
+        .stderr(usage_of(".tables"));
+}
+
+#[test]
+fn issue_9_box_markdown_and_line_modes() {
+    let home = Home::new();
+    let question = "when did Witkoff meet Putin;\n";
+    home.cmd()
+        .write_stdin(format!(".mode box\n{question}"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("┌"))
+        .stdout(predicate::str::contains("│ 2025-12-02 "))
+        .stdout(predicate::str::contains("└"));
+    home.cmd()
+        .write_stdin(format!(".mode markdown\n{question}"))
+        .assert()
+        .success()
+        .stdout(
+            "| date       | place  | meeting | kind    |\n\
+             |------------|--------|---------|---------|\n\
+             | 2025-12-02 | Moscow | m03     | meeting |\n",
+        );
+    home.cmd()
+        .args([
+            "--format",
+            "line",
+            "-c",
+            "who met Putin order by actor limit 2",
+        ])
+        .assert()
+        .success()
+        .stdout(concat!(
+            "   actor = Donald Trump\n  handle = trump\nmeetings = 1\n\n",
+            "   actor = Jared Kushner\n  handle = kushner\nmeetings = 1\n",
+        ));
+}
+
+#[test]
+fn issue_9_once_sends_the_next_answer_to_a_new_file() {
+    let home = Home::new();
+    let file = home.dir.path().join("once.csv").display().to_string();
+    home.cmd()
+        .write_stdin(format!(
+            ".once {file}\nwhen did Witkoff meet Putin;\nwho is Putin limit 1;\n"
+        ))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Moscow").not())
+        .stdout(predicate::str::contains("name"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "date,place,meeting,kind\n2025-12-02,Moscow,m03,meeting\n"
+    );
+    // The file exists now, and this session did not create it: refused, with how to replace it.
+    dot(&home, &format!(".once {file}"))
+        .failure()
+        .stderr(predicate::str::contains("already exists"))
+        .stderr(predicate::str::contains("remove the file first"));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("Moscow"));
+}
+
+#[test]
+fn issue_9_output_sends_everything_to_a_file_until_stdout() {
+    let home = Home::new();
+    let file = home.dir.path().join("out.txt").display().to_string();
+    home.cmd()
+        .write_stdin(format!(
+            ".output {file}\nwhen did Witkoff meet Putin;\n.mode\n\
+             .output {file}\n.headers off\nwhen did Witkoff meet Putin;\n\
+             .output stdout\n.mode\n"
+        ))
+        .assert()
+        .success()
+        .stdout("csv\n");
+    // Written again by the session that created it: emptied first, as sqlite3 does.
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "2025-12-02,Moscow,m03,meeting\n"
+    );
+    dot(&home, &format!(".output {file}"))
+        .failure()
+        .stderr(predicate::str::contains("already exists"));
+    dot(&home, ".output a b")
+        .failure()
+        .stderr(usage_of(".output"));
+}
+
+#[cfg(unix)]
+#[test]
+fn issue_9_output_and_once_never_follow_a_symbolic_link() {
+    let home = Home::new();
+    let target = home.dir.path().join("target.txt");
+    let link = home.dir.path().join("link.txt");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    for command in [".output", ".once"] {
+        dot(&home, &format!("{command} {}", link.display()))
+            .failure()
+            .stderr(predicate::str::contains("already exists"));
+    }
+    assert!(!target.exists(), "the link was followed");
+}
+
+#[test]
+fn issue_13_a_kind_error_reads_an_actor_kind() {
+    let home = Home::new();
+    home.cmd()
+        .args(["-c", "add actor #x \"X\" kind journalist"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "'journalist' is not an actor kind; use one of",
+        ));
+}
+
+#[test]
+fn issue_13_a_name_not_found_in_an_empty_database_says_how_to_load_the_demo() {
+    let home = Home::new();
+    let empty = home.dir.path().join("empty").display().to_string();
+    let mut cmd = Command::cargo_bin("entrevue").unwrap();
+    cmd.env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .args(["--db", &empty, "-c", "who met Witkoff"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "no actor named 'Witkoff'; the database is empty — `load demo;` loads the bundled \
+             Miami talks dataset",
+        ));
+    let mut cmd = Command::cargo_bin("entrevue").unwrap();
+    cmd.env("XDG_DATA_HOME", home.dir.path().join("data"))
+        .args(["--db", &empty, "--keep-going", "-c", "who met Witkoff"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("the database is empty"));
+    // With records, no such hint.
+    home.cmd()
+        .args(["-c", "who met Witkofff"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("database is empty").not());
 }

@@ -135,7 +135,9 @@ fn finding_19_history_is_kept_per_database_for_its_owner_only() {
     keys(&mut repl, "\x1b[A\r");
     repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, ".help mode\r");
-    let before = repl.exp_string(".mode table|csv|json|jsonl").unwrap();
+    let before = repl
+        .exp_string(".mode ?table|box|markdown|line|csv|json|jsonl?")
+        .unwrap();
     assert!(!before.contains("Show how long"), "{before}");
     keys(&mut repl, "\x04");
     repl.exp_eof().unwrap();

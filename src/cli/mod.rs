@@ -20,10 +20,10 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use entrevue::script::{ends_between_statements, Directed, Here, ScriptHandler};
-use entrevue::{Database, Error, Progress, RecordKind, Rows, ScriptOptions, ScriptReport};
+use entrevue::{Database, Error, Progress, RecordKind, Rows, ScriptOptions, ScriptReport, Value};
 
 use crate::{errln, outln};
-use out::Out;
+use out::{Out, Redirect};
 use output::{print_rows, Format, Style};
 use signals::Ending;
 
@@ -60,11 +60,18 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "Print (or write to a new FILE, or replace it) a script that recreates the database",
     },
     DotCommand {
+        name: ".exit",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "Leave the shell, as .quit does",
+    },
+    DotCommand {
         name: ".headers",
-        usage: "on|off",
-        min: 1,
+        usage: "?on|off?",
+        min: 0,
         max: 1,
-        help: "Turn column headers on or off",
+        help: "Turn column headers on or off, or show which",
     },
     DotCommand {
         name: ".help",
@@ -75,10 +82,17 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
     },
     DotCommand {
         name: ".mode",
-        usage: "table|csv|json|jsonl",
+        usage: "?table|box|markdown|line|csv|json|jsonl?",
+        min: 0,
+        max: 1,
+        help: "Set the output format, or show it",
+    },
+    DotCommand {
+        name: ".once",
+        usage: "FILE",
         min: 1,
         max: 1,
-        help: "Set the output format",
+        help: "Send the next statement's output to FILE, a new file",
     },
     DotCommand {
         name: ".open",
@@ -89,11 +103,18 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
             "Open (or create) the database at PATH instead of this one; not in a script that writes",
     },
     DotCommand {
+        name: ".output",
+        usage: "?FILE|stdout?",
+        min: 0,
+        max: 1,
+        help: "Send all output to FILE, a new file, until .output stdout (or .output)",
+    },
+    DotCommand {
         name: ".quit",
         usage: "",
         min: 0,
         max: 0,
-        help: "Leave the shell (Ctrl-D, exit and quit do too)",
+        help: "Leave the shell (.q, .exit, exit, quit and Ctrl-D do too)",
     },
     DotCommand {
         name: ".read",
@@ -124,11 +145,18 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "Show how many records of each kind there are, and the size on disk",
     },
     DotCommand {
+        name: ".tables",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "List the kinds of records and how many there are of each",
+    },
+    DotCommand {
         name: ".timer",
-        usage: "on|off",
-        min: 1,
+        usage: "?on|off?",
+        min: 0,
         max: 1,
-        help: "Show how long each statement takes",
+        help: "Show how long each statement takes (on or off), or show which",
     },
 ];
 
@@ -163,8 +191,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    fn style(&self) -> Style {
-        let width = if self.format == Format::Table && io::stdout().is_terminal() {
+    /// The style of rows printed to standard output (`to_stdout`) or to a file.
+    fn style(&self, to_stdout: bool) -> Style {
+        let fitted = matches!(self.format, Format::Table | Format::Box);
+        let width = if fitted && to_stdout && io::stdout().is_terminal() {
             terminal_width()
         } else {
             None
@@ -184,6 +214,8 @@ pub struct Session {
     pub keep_going: bool,
     /// Whether a person is typing: notes of writes are shown, errors do not stop anything.
     pub interactive: bool,
+    /// The files output goes to instead of standard output (`.output`, `.once`).
+    pub redirect: Redirect,
 }
 
 /// How a run of text went.
@@ -309,6 +341,7 @@ impl Session {
         };
         let mut shell = Shell {
             settings: &mut self.settings,
+            redirect: &mut self.redirect,
             db: &self.db,
             interactive: self.interactive,
             out: Out::new(),
@@ -331,7 +364,7 @@ impl Session {
     fn failed(&self, error: &Error) {
         match signals::ending() {
             Some(Ending::Terminated | Ending::OutputClosed | Ending::OutputFailed) => {}
-            Some(Ending::Interrupted) | None => report(error),
+            Some(Ending::Interrupted) | None => report_on(&self.db, error),
         }
     }
 
@@ -367,6 +400,7 @@ impl Session {
 /// The shell's side of a running script: it prints each result and runs each dot-command.
 struct Shell<'s> {
     settings: &'s mut Settings,
+    redirect: &'s mut Redirect,
     db: &'s Database,
     interactive: bool,
     out: Out,
@@ -378,22 +412,38 @@ struct Shell<'s> {
 impl ScriptHandler for Shell<'_> {
     fn result(&mut self, result: entrevue::Result<Rows, &Error>) {
         signals::reassert();
+        // `.once` sends this statement's output, whatever it is, to its file.
+        let once = self.redirect.once.take();
         match result {
             Ok(rows) => {
-                // A failure to print has been dealt with by `Out` (the run is ending).
-                if print_rows(&mut self.out, &rows, self.settings.style()).is_ok()
-                    && rows.columns.is_empty()
-                    && self.interactive
-                {
-                    if let Some(note) = &rows.note {
-                        let _ = writeln!(self.out, "{note}");
+                let printed = match once {
+                    Some((path, mut file)) => {
+                        let printed = self.print(&mut file, &rows, false);
+                        printed.map_err(|e| format!("cannot write '{}': {e}", path.display()))
                     }
+                    None => match self.redirect.output.take() {
+                        Some((path, mut file)) => {
+                            let printed = self.print(&mut file, &rows, false);
+                            self.redirect.output = Some((path.clone(), file));
+                            printed.map_err(|e| format!("cannot write '{}': {e}", path.display()))
+                        }
+                        // A failure to print has been dealt with by `Out` (the run is ending).
+                        None => {
+                            let mut out = Out::new();
+                            let _ = self.print(&mut out, &rows, true);
+                            Ok(())
+                        }
+                    },
+                };
+                if let Err(message) = printed {
+                    errln!("error: {message}");
                 }
             }
-            Err(e) => report(e),
+            Err(e) => report_on(self.db, e),
         }
         if self.settings.timer {
-            let _ = writeln!(self.out, "time: {}", format_duration(self.clock.elapsed()));
+            let took = format_duration(self.clock.elapsed());
+            let _ = writeln!(self.sink(), "time: {took}");
         }
         self.clock = Instant::now();
     }
@@ -412,12 +462,43 @@ impl ScriptHandler for Shell<'_> {
 }
 
 impl Shell<'_> {
+    /// Where dot-commands and notes write: the `.output` file, or standard output.
+    fn sink(&mut self) -> &mut dyn Write {
+        match &mut self.redirect.output {
+            Some((_, file)) => file,
+            None => &mut self.out,
+        }
+    }
+
+    /// Prints one statement's answer: a script (`dump`) as its statements, one a line, in any
+    /// format, so that what is printed runs as a script; other rows in the chosen format, and
+    /// the note of a write when a person is typing.
+    fn print(&self, to: &mut dyn Write, rows: &Rows, to_stdout: bool) -> io::Result<()> {
+        if rows.is_script() {
+            for row in &rows.rows {
+                if let [statement] = row.as_slice() {
+                    writeln!(to, "{statement}")?;
+                }
+            }
+            return Ok(());
+        }
+        print_rows(to, rows, self.settings.style(to_stdout))?;
+        if rows.columns.is_empty() && self.interactive {
+            if let Some(note) = &rows.note {
+                writeln!(to, "{note}")?;
+            }
+        }
+        Ok(())
+    }
+
     /// Runs one dot-command line.
     fn dot(&mut self, line: &str, here: &Here<'_>) -> Result<Directed, String> {
         let words = dot_arguments(line.trim());
         let Some((name, words)) = words.split_first() else {
             return Err("a dot-command needs a name; .help lists them".into());
         };
+        // `.q` is `.quit` spelt short, as in sqlite3.
+        let name = if name == ".q" { ".quit" } else { name.as_str() };
         let Some(command) = DOT_COMMANDS.iter().find(|c| c.name == name) else {
             return Err(format!(
                 "unknown command '{name}'; .help lists the commands"
@@ -434,23 +515,57 @@ impl Shell<'_> {
         };
         match command.name {
             ".help" => self.help(words.first())?,
-            ".mode" => self.settings.format = Format::from_name(&words[0]).ok_or_else(usage)?,
-            ".headers" => self.settings.headers = on_off(&words[0])?,
-            ".timer" => self.settings.timer = on_off(&words[0])?,
-            ".quit" => {
+            ".mode" => match words.first() {
+                Some(word) => self.settings.format = Format::from_name(word).ok_or_else(usage)?,
+                None => {
+                    let mode = self.settings.format.name();
+                    let _ = writeln!(self.sink(), "{mode}");
+                }
+            },
+            ".headers" => match words.first() {
+                Some(word) => self.settings.headers = on_off(word)?,
+                None => {
+                    let shown = if self.settings.headers { "on" } else { "off" };
+                    let _ = writeln!(self.sink(), "{shown}");
+                }
+            },
+            ".timer" => match words.first() {
+                Some(word) => self.settings.timer = on_off(word)?,
+                None => {
+                    let shown = if self.settings.timer { "on" } else { "off" };
+                    let _ = writeln!(self.sink(), "{shown}");
+                }
+            },
+            ".once" => {
+                let path = PathBuf::from(&words[0]);
+                let file = self.redirect.open(&path)?;
+                self.redirect.once = Some((path, file));
+            }
+            ".output" => match words.first().map(String::as_str) {
+                None | Some("stdout") => self.redirect.output = None,
+                Some(word) => {
+                    let path = PathBuf::from(word);
+                    // The file being written is closed first, so that it can be opened again.
+                    self.redirect.output = None;
+                    let file = self.redirect.open(&path)?;
+                    self.redirect.output = Some((path, file));
+                }
+            },
+            ".tables" => self.tables(here).map_err(|e| e.to_string())?,
+            ".quit" | ".exit" => {
                 self.after = Some(After::Quit);
                 return Ok(Directed::Stop);
             }
             ".stats" => self.stats(here).map_err(|e| e.to_string())?,
             ".schema" => {
                 let text = schema(here).map_err(|e| e.to_string())?;
-                let _ = write!(self.out, "{text}");
+                let _ = write!(self.sink(), "{text}");
             }
             ".check" => self.check(here)?,
             ".backup" => self.backup(&words[0], here)?,
             ".recover" => {
                 let report = Database::recover(&words[0], &words[1]).map_err(|e| e.to_string())?;
-                let _ = writeln!(self.out, "{report}");
+                let _ = writeln!(self.sink(), "{report}");
             }
             ".read" => return Ok(Directed::Read(words[0].clone())),
             ".dump" => self.dump(words, here, usage)?,
@@ -471,10 +586,10 @@ impl Shell<'_> {
 
     fn help(&mut self, wanted: Option<&String>) -> Result<(), String> {
         let Some(wanted) = wanted else {
-            let _ = writeln!(self.out, "{LANGUAGE_SUMMARY}");
-            let _ = writeln!(self.out, "Dot-commands:");
+            let _ = writeln!(self.sink(), "{LANGUAGE_SUMMARY}");
+            let _ = writeln!(self.sink(), "Dot-commands:");
             for c in DOT_COMMANDS {
-                let _ = writeln!(self.out, "{}", help_line(c));
+                let _ = writeln!(self.sink(), "{}", help_line(c));
             }
             return Ok(());
         };
@@ -485,7 +600,7 @@ impl Shell<'_> {
         };
         match DOT_COMMANDS.iter().find(|c| c.name == wanted) {
             Some(c) => {
-                let _ = writeln!(self.out, "{}", help_line(c));
+                let _ = writeln!(self.sink(), "{}", help_line(c));
                 Ok(())
             }
             None => Err(format!("no command '{wanted}'; .help lists the commands")),
@@ -495,13 +610,7 @@ impl Shell<'_> {
     /// How many records of each kind the script sees, and the size of the database on disk.
     fn stats(&mut self, here: &Here<'_>) -> entrevue::Result<()> {
         let mut text = String::new();
-        for (label, kind) in [
-            ("actors", RecordKind::Actor),
-            ("places", RecordKind::Place),
-            ("documents", RecordKind::Document),
-            ("meetings", RecordKind::Meeting),
-            ("relations", RecordKind::Relation),
-        ] {
+        for (label, kind) in KINDS {
             text.push_str(&format!("{label}: {}\n", here.count(kind)?));
         }
         let size = self.db.size_on_disk()?;
@@ -510,6 +619,22 @@ impl Shell<'_> {
             "{text}size on disk: {:.1} MiB",
             size as f64 / (1024.0 * 1024.0)
         );
+        Ok(())
+    }
+
+    /// The kinds of records and how many the script sees of each, as rows in the output format.
+    fn tables(&mut self, here: &Here<'_>) -> entrevue::Result<()> {
+        let mut rows = Rows::new(&["kind", "records"]);
+        for (label, kind) in KINDS {
+            let count = here.count(kind)?;
+            rows.rows.push(vec![
+                Value::Text(label.to_string()),
+                Value::Int(i64::try_from(count).unwrap_or(i64::MAX)),
+            ]);
+        }
+        let to_stdout = self.redirect.output.is_none();
+        let style = self.settings.style(to_stdout);
+        let _ = print_rows(self.sink(), &rows, style);
         Ok(())
     }
 
@@ -527,7 +652,7 @@ impl Shell<'_> {
         if !report.is_clean() {
             return Err(report.to_string());
         }
-        let _ = writeln!(self.out, "{report}");
+        let _ = writeln!(self.sink(), "{report}");
         Ok(())
     }
 
@@ -540,7 +665,7 @@ impl Shell<'_> {
             );
         }
         let report = self.db.backup(to).map_err(|e| e.to_string())?;
-        let _ = writeln!(self.out, "{report}");
+        let _ = writeln!(self.sink(), "{report}");
         Ok(())
     }
 
@@ -553,24 +678,33 @@ impl Shell<'_> {
         match words {
             [] => {
                 for statement in here.dump().map_err(|e| e.to_string())? {
-                    if writeln!(self.out, "{statement}").is_err() {
+                    if writeln!(self.sink(), "{statement}").is_err() {
                         break;
                     }
                 }
             }
             [file] => {
                 let note = here.dump_to(file, false).map_err(|e| e.to_string())?;
-                let _ = writeln!(self.out, "{note}");
+                let _ = writeln!(self.sink(), "{note}");
             }
             [file, replace] if replace == "replace" => {
                 let note = here.dump_to(file, true).map_err(|e| e.to_string())?;
-                let _ = writeln!(self.out, "{note}");
+                let _ = writeln!(self.sink(), "{note}");
             }
             _ => return Err(usage()),
         }
         Ok(())
     }
 }
+
+/// The kinds of records, by the names `.stats` and `.tables` give them.
+const KINDS: [(&str, RecordKind); 5] = [
+    ("actors", RecordKind::Actor),
+    ("places", RecordKind::Place),
+    ("documents", RecordKind::Document),
+    ("meetings", RecordKind::Meeting),
+    ("relations", RecordKind::Relation),
+];
 
 /// The progress bar of the script that is running, once it has been shown.
 type ProgressSlot = Arc<Mutex<Option<ProgressBar>>>;
@@ -651,6 +785,25 @@ pub fn import(db: &Database, dir: &Path) -> bool {
 /// Prints an error as the library words it, located errors with their caret.
 pub fn report(error: &Error) {
     errln!("error: {error}");
+}
+
+/// Prints an error as [`report`] does; a name not found in a database with no records at all
+/// also says how to load the bundled dataset, since that is the likely cause.
+fn report_on(db: &Database, error: &Error) {
+    let empty = db.stats().is_ok_and(|s| s == entrevue::Stats::default());
+    match error.root() {
+        not_found @ Error::NotFound { .. } if empty => {
+            let hinted = Error::Invalid(format!(
+                "{not_found}; the database is empty — `load demo;` loads the bundled Miami \
+                 talks dataset"
+            ));
+            match error.location() {
+                Some(location) => report(&Error::at(location.clone(), hinted)),
+                None => report(&hinted),
+            }
+        }
+        _ => report(error),
+    }
 }
 
 pub fn format_duration(d: Duration) -> String {

@@ -1,5 +1,6 @@
-//! Printing rows: a table fitted to the terminal, RFC 4180 CSV, one JSON document per statement,
-//! or one JSON object per line.
+//! Printing rows: a table fitted to the terminal (light or box-drawn), a GitHub markdown table,
+//! RFC 4180 CSV, one JSON document per statement, one JSON object per line, or one
+//! `column = value` per line.
 
 use std::io::{self, Write};
 
@@ -17,7 +18,24 @@ pub enum Format {
     Json,
     /// One JSON object per row, one per line.
     Jsonl,
+    /// A table drawn with Unicode box characters, every row ruled.
+    Box,
+    /// A GitHub markdown table.
+    Markdown,
+    /// One `column = value` per line, a blank line between rows.
+    Line,
 }
+
+/// Every format, in the order usage messages list them.
+pub const FORMATS: [Format; 7] = [
+    Format::Table,
+    Format::Box,
+    Format::Markdown,
+    Format::Line,
+    Format::Csv,
+    Format::Json,
+    Format::Jsonl,
+];
 
 impl Format {
     pub fn name(self) -> &'static str {
@@ -26,13 +44,14 @@ impl Format {
             Format::Csv => "csv",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Box => "box",
+            Format::Markdown => "markdown",
+            Format::Line => "line",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Format> {
-        [Format::Table, Format::Csv, Format::Json, Format::Jsonl]
-            .into_iter()
-            .find(|f| f.name() == name)
+        FORMATS.into_iter().find(|f| f.name() == name)
     }
 }
 
@@ -59,36 +78,8 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
         return Ok(());
     }
     match style.format {
-        Format::Table => {
-            if rows.is_empty() {
-                writeln!(out, "(no rows)")?;
-            } else {
-                let mut table = Table::new();
-                table.load_style(presets::UTF8_FULL_CONDENSED);
-                table.set_content_arrangement(ContentArrangement::Dynamic);
-                if let Some(width) = style.width {
-                    table.set_width(width);
-                }
-                if style.headers {
-                    table.set_header(&rows.columns);
-                }
-                for row in &rows.rows {
-                    table.add_row(row.iter().map(|v| match v {
-                        Value::List(items) => items.join(", "),
-                        other => other.to_string(),
-                    }));
-                }
-                // Line by line, so that an interrupt stops a long table part-way.
-                for line in table.lines() {
-                    writeln!(out, "{line}")?;
-                }
-                let n = rows.len();
-                writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
-            }
-            if let Some(note) = &rows.note {
-                writeln!(out, "{note}")?;
-            }
-        }
+        Format::Table | Format::Box | Format::Markdown => print_table(out, rows, style)?,
+        Format::Line => print_lines(out, rows)?,
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             if style.headers {
@@ -113,6 +104,80 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
                 serde_json::to_writer(&mut *out, &record).map_err(io::Error::other)?;
                 writeln!(out)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// A table: light rules (`table`), box drawing (`box`) or GitHub markdown (`markdown`).
+fn print_table(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<()> {
+    let markdown = style.format == Format::Markdown;
+    if rows.is_empty() && !markdown {
+        writeln!(out, "(no rows)")?;
+    } else {
+        let mut table = Table::new();
+        if markdown {
+            // Wrapping a cell over several lines would break the markdown table.
+            table.load_style(presets::ASCII_MARKDOWN);
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        } else {
+            table.load_style(if style.format == Format::Box {
+                presets::UTF8_FULL
+            } else {
+                presets::UTF8_FULL_CONDENSED
+            });
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+            if let Some(width) = style.width {
+                table.set_width(width);
+            }
+        }
+        let text = |v: &Value| {
+            let text = match v {
+                Value::List(items) => items.join(", "),
+                other => other.to_string(),
+            };
+            if markdown {
+                // A `|` would end the cell, a line break the row.
+                text.replace('|', "\\|").replace('\n', " ")
+            } else {
+                text
+            }
+        };
+        if style.headers {
+            table.set_header(&rows.columns);
+        }
+        for row in &rows.rows {
+            table.add_row(row.iter().map(text));
+        }
+        // Line by line, so that an interrupt stops a long table part-way.
+        for line in table.lines() {
+            writeln!(out, "{line}")?;
+        }
+        if style.format == Format::Table {
+            let n = rows.len();
+            writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
+        }
+    }
+    if let Some(note) = &rows.note {
+        writeln!(out, "{note}")?;
+    }
+    Ok(())
+}
+
+/// One `column = value` per line, the names aligned on the right, a blank line between rows.
+fn print_lines(out: &mut dyn Write, rows: &Rows) -> io::Result<()> {
+    let width = rows
+        .columns
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, row) in rows.rows.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        for (column, value) in rows.columns.iter().zip(row) {
+            writeln!(out, "{column:>width$} = {}", cell(value))?;
         }
     }
     Ok(())

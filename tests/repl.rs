@@ -252,10 +252,10 @@ fn an_unfinished_statement_shows_a_continuation_prompt() {
 
     // help, exit and quit, as people type them in other shells.
     keys(&mut repl, "help\r");
-    repl.exp_string(".mode table|csv|json|jsonl").unwrap();
+    repl.exp_string(".mode ?table|box").unwrap();
     repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, "help;\r");
-    repl.exp_string(".mode table|csv|json|jsonl").unwrap();
+    repl.exp_string(".mode ?table|box").unwrap();
     repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, "exit\r");
     repl.exp_eof().unwrap();

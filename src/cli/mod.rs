@@ -179,7 +179,8 @@ fn help_line(c: &DotCommand) -> String {
     } else {
         format!("{} {}", c.name, c.usage)
     };
-    format!("{head:<28}{}", c.help)
+    // A long usage still leaves two spaces before its help.
+    format!("{head:<26}  {}", c.help)
 }
 
 /// What the output looks like: the settings dot-commands change.

@@ -47,6 +47,19 @@ fn dash_c_runs_one_statement_without_a_semicolon() {
         .stdout("date,place,meeting,kind\n2025-12-02,Moscow,m03,meeting\n");
 }
 
+/// An unfinished last statement of `-c` is located on its own line, under its end.
+#[test]
+fn issue_13_an_unfinished_last_statement_is_located_where_it_ends() {
+    let home = Home::new();
+    home.cmd()
+        .args(["-c", "who met Witkoff; who met"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "1:25: expected a string, a #handle or a name after `met`, found the end of the input\n  who met Witkoff; who met\n                          ^",
+        ));
+}
+
 #[test]
 fn statements_on_standard_input_run_as_a_script() {
     let home = Home::new();

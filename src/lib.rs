@@ -28,6 +28,6 @@ pub use model::{
     Precision, Record, RecordKind, RecordRef, Relation, RelationId, SourceRef, Status, Title,
     MAX_ID,
 };
-pub use rows::{Record as RowRecord, Rows, Value};
+pub use rows::{Record as RowRecord, RowSink, Rows, Value};
 pub use script::{Progress, ScriptOptions, ScriptReport, DEMO_SCRIPT};
 pub use storage::CheckReport;

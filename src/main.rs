@@ -193,6 +193,7 @@ fn main() -> ExitCode {
             format: args.format.unwrap_or(default_format),
             headers: !args.no_headers,
             timer: false,
+            max_rows: cli::DEFAULT_MAX_ROWS,
         },
         keep_going: args.keep_going,
         interactive,

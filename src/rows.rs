@@ -214,6 +214,41 @@ pub struct Record<'a> {
     row: &'a [Value],
 }
 
+impl<'a> Record<'a> {
+    /// A row (one value per column) with the names of its columns.
+    pub fn new(columns: &'a [String], row: &'a [Value]) -> Record<'a> {
+        Record { columns, row }
+    }
+}
+
+/// Where a question's rows go as they are produced, so that a caller printing them as they
+/// come never holds them all. [`Rows`] is the sink that keeps them.
+pub trait RowSink {
+    /// The column names, once, before any row.
+    fn columns(&mut self, columns: &[String]) -> crate::error::Result<()>;
+
+    /// One row, one value per column. An error stops the question.
+    fn row(&mut self, row: Vec<Value>) -> crate::error::Result<()>;
+
+    /// Whether the sink takes no more rows (a limit was reached): the rest of the question's
+    /// work can be skipped.
+    fn full(&self) -> bool {
+        false
+    }
+}
+
+impl RowSink for Rows {
+    fn columns(&mut self, columns: &[String]) -> crate::error::Result<()> {
+        self.columns = columns.to_vec();
+        Ok(())
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> crate::error::Result<()> {
+        self.rows.push(row);
+        Ok(())
+    }
+}
+
 impl Serialize for Record<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.columns.len()))?;

@@ -17,7 +17,7 @@ use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
 use crate::model::{Id, Record, RecordKind};
 use crate::query::{self, CancellationToken};
-use crate::rows::{Rows, Value};
+use crate::rows::{RowSink, Rows, Value};
 use crate::storage::Reader;
 use crate::syntax::lexical::{tokens, TokenKind};
 use crate::syntax::{parse, LoadSource, Location, ParseError, Source, Span, Statement};
@@ -94,6 +94,13 @@ pub enum Directed {
 pub trait ScriptHandler {
     /// A statement's rows, or (with `keep_going`) its error, as each statement ends.
     fn result(&mut self, result: Result<Rows, &Error>);
+
+    /// Where a question's rows go as they are made. With a sink, a question's rows are handed
+    /// to it one by one (and never all held), and `result` then receives the columns and note
+    /// with no rows; without one (the default), `result` receives them all.
+    fn rows(&mut self) -> Option<&mut dyn RowSink> {
+        None
+    }
 
     /// Whether this directive line may write (for instance, it reads another script): a script
     /// with such a line runs in a write transaction, as a script with a write statement does.
@@ -542,7 +549,8 @@ fn run_items(
     for item in items {
         let flow = match item {
             Item::Statement(statement, span) => {
-                let rows = run(scope, ctx, script, statement, *span)?;
+                let sink = if deliver { host.handler.rows() } else { None };
+                let rows = run(scope, ctx, script, statement, *span, sink)?;
                 if deliver {
                     host.handler.result(Ok(rows));
                 }
@@ -595,6 +603,7 @@ fn run(
     script: Script<'_>,
     statement: &Statement,
     span: Span,
+    sink: Option<&mut dyn RowSink>,
 ) -> Result<Rows> {
     let source = script.source;
     ctx.cancel.check().map_err(|e| source.at(span, e))?;
@@ -605,7 +614,22 @@ fn run(
             // execution error is located at the statement.
             let reader = scope.reader();
             let plan = query::plan_query(&reader, source, question)?;
-            query::execute(&reader, &plan, ctx.cancel).map_err(located)
+            match sink {
+                Some(sink) => {
+                    let mut streamed = Streamed {
+                        columns: Vec::new(),
+                        sink,
+                    };
+                    query::execute_into(&reader, &plan, ctx.cancel, &mut streamed)
+                        .map(|note| Rows {
+                            columns: streamed.columns,
+                            rows: Vec::new(),
+                            note,
+                        })
+                        .map_err(located)
+                }
+                None => query::execute(&reader, &plan, ctx.cancel).map_err(located),
+            }
         }
         Statement::Explain(query) => query::explain(&scope.reader(), source, query),
         Statement::Dump { file, replace } => match file {
@@ -653,6 +677,27 @@ fn run(
     }?;
     ctx.step();
     Ok(rows)
+}
+
+/// A handler's sink, noting the columns it was given for the statement's result.
+struct Streamed<'s> {
+    columns: Vec<String>,
+    sink: &'s mut dyn RowSink,
+}
+
+impl RowSink for Streamed<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        self.columns = columns.to_vec();
+        self.sink.columns(columns)
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Result<()> {
+        self.sink.row(row)
+    }
+
+    fn full(&self) -> bool {
+        self.sink.full()
+    }
 }
 
 /// `dump 'file' [replace]`: the dump written to a file (relative to `base`), never inside the

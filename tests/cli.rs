@@ -1050,3 +1050,46 @@ fn issue_13_a_name_not_found_in_an_empty_database_says_how_to_load_the_demo() {
         .failure()
         .stderr(predicate::str::contains("database is empty").not());
 }
+
+/// A table written to a file or a pipe holds every row (only a terminal gets a preview), and
+/// every format prints the same rows as the library answers.
+#[test]
+fn tables_off_a_terminal_show_every_row_and_formats_agree() {
+    let db = entrevue::Database::temporary().unwrap();
+    db.execute("load demo;").unwrap();
+    let question = "meetings including all return meeting, date";
+    let expected = db.query(question).unwrap();
+    assert!(expected.len() > 2);
+    let home = Home::new();
+    let run = |format: &str| {
+        let out = home
+            .cmd()
+            .args(["--format", format])
+            .args(["-c", &format!(".maxrows 2\n{question};")])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let table = run("table");
+    assert!(
+        table.contains(&format!("{} rows", expected.len())),
+        "{table}"
+    );
+    assert!(!table.contains('…'), "{table}");
+    let csv = run("csv");
+    let jsonl = run("jsonl");
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let json = json.as_array().unwrap();
+    assert_eq!(json.len(), expected.len());
+    assert_eq!(csv.lines().count(), expected.len() + 1);
+    assert_eq!(jsonl.lines().count(), expected.len());
+    for (i, row) in expected.rows.iter().enumerate() {
+        let (meeting, date) = (row[0].to_string(), row[1].to_string());
+        assert!(table.contains(&format!(" {meeting} ")), "{table}");
+        assert_eq!(csv.lines().nth(i + 1).unwrap(), format!("{meeting},{date}"));
+        let line: serde_json::Value = serde_json::from_str(jsonl.lines().nth(i).unwrap()).unwrap();
+        assert_eq!(line, json[i]);
+        assert_eq!(json[i]["meeting"], meeting.as_str());
+    }
+}

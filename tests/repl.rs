@@ -282,3 +282,49 @@ fn without_colour_history_hints_are_not_shown() {
         repl.exp_eof().unwrap();
     }
 }
+
+#[test]
+fn a_long_table_on_a_terminal_shows_its_ends_and_counts_the_rest() {
+    let home = tempfile::tempdir().unwrap();
+    let db = entrevue::Database::temporary().unwrap();
+    db.execute("load demo;").unwrap();
+    let handles: Vec<String> = db
+        .query("meetings including all return meeting")
+        .unwrap()
+        .values("meeting")
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    let n = handles.len();
+    assert!(n > 6, "the demo has enough meetings to cut: {n}");
+
+    let mut repl = shell(home.path());
+    keys(&mut repl, "load demo;\r");
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, ".maxrows\r");
+    repl.exp_string("40").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, ".maxrows 4\r");
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, "meetings including all return meeting;\r");
+    let screen = repl.exp_string(&format!("{n} rows (4 shown")).unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    let cell = |h: &str| format!(" {h} ");
+    for shown in [0, 1, n - 2, n - 1] {
+        assert!(screen.contains(&cell(&handles[shown])), "{screen}");
+    }
+    for hidden in &handles[2..n - 2] {
+        assert!(!screen.contains(&cell(hidden)), "{screen}");
+    }
+
+    // 0 shows every row.
+    keys(&mut repl, ".maxrows 0\r");
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, "meetings including all return meeting;\r");
+    let screen = repl.exp_string(&format!("{n} rows")).unwrap();
+    for handle in &handles {
+        assert!(screen.contains(&cell(handle)), "{screen}");
+    }
+    keys(&mut repl, "\x04");
+    repl.exp_eof().unwrap();
+}

@@ -9,6 +9,7 @@
 pub mod out;
 pub mod output;
 pub mod panic;
+pub mod printer;
 pub mod repl;
 pub mod signals;
 
@@ -20,11 +21,14 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use entrevue::script::{ends_between_statements, Directed, Here, ScriptHandler};
-use entrevue::{Database, Error, Progress, RecordKind, Rows, ScriptOptions, ScriptReport, Value};
+use entrevue::{
+    Database, Error, Progress, RecordKind, RowSink, Rows, ScriptOptions, ScriptReport, Value,
+};
 
 use crate::{errln, outln};
 use out::{Out, Redirect};
 use output::{print_rows, Format, Style};
+use printer::RowPrinter;
 use signals::Ending;
 
 /// A dot-command: its name, the shape of its arguments, how many it takes, and what it does.
@@ -79,6 +83,14 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         min: 0,
         max: 1,
         help: "Show help for every dot-command, or for one",
+    },
+    DotCommand {
+        name: ".maxrows",
+        usage: "?N?",
+        min: 0,
+        max: 1,
+        help:
+            "Show at most N rows of a table on a terminal, its first and last (0: all), or show N",
     },
     DotCommand {
         name: ".mode",
@@ -189,7 +201,12 @@ pub struct Settings {
     pub format: Format,
     pub headers: bool,
     pub timer: bool,
+    /// How many rows a table on a terminal shows (its first and last), 0 for all.
+    pub max_rows: usize,
 }
+
+/// How many rows a table on a terminal shows unless `.maxrows` says otherwise.
+pub const DEFAULT_MAX_ROWS: usize = 40;
 
 impl Settings {
     /// The style of rows printed to standard output (`to_stdout`) or to a file.
@@ -348,10 +365,13 @@ impl Session {
             out: Out::new(),
             clock: Instant::now(),
             after: None,
+            printing: None,
         };
         signals::running(true);
         let result = self.db.run_script_with(text, &options, &mut shell);
         signals::running(false);
+        // A question that failed part-way shows the rows it printed before its error.
+        let _ = shell.end_rows(None);
         let _ = shell.out.flush();
         let after = shell.after.take();
         if let Some(bar) = bar.lock().unwrap_or_else(PoisonError::into_inner).take() {
@@ -408,14 +428,34 @@ struct Shell<'s> {
     /// When the statement being timed started.
     clock: Instant,
     after: Option<After>,
+    /// The question whose rows are being printed as they come, and where they go.
+    printing: Option<(RowPrinter, Destination)>,
+}
+
+/// Where one statement's output goes.
+enum Destination {
+    /// The file `.once` named.
+    Once(PathBuf, std::fs::File),
+    /// The file of `.output`.
+    Output,
+    Stdout,
 }
 
 impl ScriptHandler for Shell<'_> {
     fn result(&mut self, result: entrevue::Result<Rows, &Error>) {
         signals::reassert();
+        // A question's rows have been printed as they came; what is left is their end.
+        let streamed = self.printing.is_some();
+        if streamed {
+            let note = result.as_ref().ok().and_then(|rows| rows.note.clone());
+            if let Err(message) = self.end_rows(note) {
+                errln!("error: {message}");
+            }
+        }
         // `.once` sends this statement's output, whatever it is, to its file.
         let once = self.redirect.once.take();
         match result {
+            Ok(_) if streamed => {}
             Ok(rows) => {
                 let printed = match once {
                     Some((path, mut file)) => {
@@ -449,6 +489,10 @@ impl ScriptHandler for Shell<'_> {
         self.clock = Instant::now();
     }
 
+    fn rows(&mut self) -> Option<&mut dyn RowSink> {
+        Some(self)
+    }
+
     fn directive_writes(&self, line: &str) -> bool {
         // `.read` runs a file that may write.
         line.split_whitespace().next() == Some(".read")
@@ -462,7 +506,71 @@ impl ScriptHandler for Shell<'_> {
     }
 }
 
+/// The shell prints a question's rows as they come (see [`RowPrinter`]).
+impl RowSink for Shell<'_> {
+    fn columns(&mut self, columns: &[String]) -> entrevue::Result<()> {
+        let destination = match self.redirect.once.take() {
+            Some((path, file)) => Destination::Once(path, file),
+            None if self.redirect.output.is_some() => Destination::Output,
+            None => Destination::Stdout,
+        };
+        let style = self
+            .settings
+            .style(matches!(destination, Destination::Stdout));
+        let printer = RowPrinter::new(style, self.settings.max_rows);
+        self.printing = Some((printer, destination));
+        self.with_printer(|printer, out| printer.begin(out, columns))
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> entrevue::Result<()> {
+        self.with_printer(|printer, out| printer.row(out, row))
+    }
+}
+
 impl Shell<'_> {
+    /// Runs `print` with the printer of the question under way and where it writes. A failure
+    /// to write stops the question: quietly when standard output was closed or failed (`Out`
+    /// has said so), with the file's name otherwise.
+    fn with_printer(
+        &mut self,
+        print: impl FnOnce(&mut RowPrinter, &mut dyn Write) -> io::Result<()>,
+    ) -> entrevue::Result<()> {
+        let Some((printer, destination)) = &mut self.printing else {
+            return Ok(());
+        };
+        let (written, path) = match destination {
+            Destination::Once(path, file) => (print(printer, file), Some(path.clone())),
+            Destination::Output => match &mut self.redirect.output {
+                Some((path, file)) => (print(printer, file), Some(path.clone())),
+                None => (print(printer, &mut self.out), None),
+            },
+            Destination::Stdout => (print(printer, &mut self.out), None),
+        };
+        written.map_err(|e| match path {
+            Some(path) => Error::Invalid(format!("cannot write '{}': {e}", path.display())),
+            None => Error::Interrupted,
+        })
+    }
+
+    /// Ends the rows of the question under way, if one is: the table, the count, the note.
+    fn end_rows(&mut self, note: Option<String>) -> Result<(), String> {
+        let Some((printer, destination)) = self.printing.take() else {
+            return Ok(());
+        };
+        let (written, path) = match destination {
+            Destination::Once(path, mut file) => (printer.end(&mut file, note), Some(path)),
+            Destination::Output => match &mut self.redirect.output {
+                Some((path, file)) => (printer.end(file, note), Some(path.clone())),
+                None => (printer.end(&mut self.out, note), None),
+            },
+            Destination::Stdout => (printer.end(&mut self.out, note), None),
+        };
+        match (written, path) {
+            (Err(e), Some(path)) => Err(format!("cannot write '{}': {e}", path.display())),
+            _ => Ok(()),
+        }
+    }
+
     /// Where dot-commands and notes write: the `.output` file, or standard output.
     fn sink(&mut self) -> &mut dyn Write {
         match &mut self.redirect.output {
@@ -527,6 +635,13 @@ impl Shell<'_> {
                 Some(word) => self.settings.headers = on_off(word)?,
                 None => {
                     let shown = if self.settings.headers { "on" } else { "off" };
+                    let _ = writeln!(self.sink(), "{shown}");
+                }
+            },
+            ".maxrows" => match words.first() {
+                Some(word) => self.settings.max_rows = word.parse().map_err(|_| usage())?,
+                None => {
+                    let shown = self.settings.max_rows;
                     let _ = writeln!(self.sink(), "{shown}");
                 }
             },

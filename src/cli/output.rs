@@ -65,7 +65,7 @@ pub struct Style {
 }
 
 /// A value as one cell of text: lists joined with "; " so they stay one CSV field.
-fn cell(value: &Value) -> String {
+pub fn cell(value: &Value) -> String {
     match value {
         Value::List(items) => items.join("; "),
         other => other.to_string(),
@@ -78,7 +78,7 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
         return Ok(());
     }
     match style.format {
-        Format::Table | Format::Box | Format::Markdown => print_table(out, rows, style)?,
+        Format::Table | Format::Box | Format::Markdown => print_table(out, rows, style, None)?,
         Format::Line => print_lines(out, rows)?,
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
@@ -109,8 +109,20 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
     Ok(())
 }
 
-/// A table: light rules (`table`), box drawing (`box`) or GitHub markdown (`markdown`).
-fn print_table(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<()> {
+/// Some of a table's rows (the first and last, with a row of `…` between them), and a footer
+/// saying that there were `total`.
+pub fn print_part(out: &mut dyn Write, rows: &Rows, style: Style, total: usize) -> io::Result<()> {
+    print_table(out, rows, style, Some(total))
+}
+
+/// A table: light rules (`table`), box drawing (`box`) or GitHub markdown (`markdown`); the
+/// rows it shows are all there were unless `total` says otherwise.
+fn print_table(
+    out: &mut dyn Write,
+    rows: &Rows,
+    style: Style,
+    total: Option<usize>,
+) -> io::Result<()> {
     let markdown = style.format == Format::Markdown;
     if rows.is_empty() && !markdown {
         writeln!(out, "(no rows)")?;
@@ -153,9 +165,19 @@ fn print_table(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<()>
         for line in table.lines() {
             writeln!(out, "{line}")?;
         }
-        if style.format == Format::Table {
-            let n = rows.len();
-            writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
+        match total {
+            Some(total) => {
+                let shown = rows.len().saturating_sub(1);
+                writeln!(
+                    out,
+                    "{total} rows ({shown} shown; .maxrows N shows N, .maxrows 0 all)"
+                )?;
+            }
+            None if style.format == Format::Table => {
+                let n = rows.len();
+                writeln!(out, "{n} row{}", if n == 1 { "" } else { "s" })?;
+            }
+            None => {}
         }
     }
     if let Some(note) = &rows.note {

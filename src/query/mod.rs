@@ -30,7 +30,7 @@ use crate::error::Result;
 use crate::rows::{Rows, Value};
 use crate::syntax::{Query, Source};
 
-pub(crate) use exec::execute;
+pub(crate) use exec::{execute, execute_into};
 pub(crate) use plan::plan_query;
 
 /// Plans a question and runs it.

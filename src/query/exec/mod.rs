@@ -21,24 +21,62 @@ use std::rc::Rc;
 
 use super::cancel::CancellationToken;
 use super::catalog::{Catalog, Member};
-use super::plan::{Input, Plan};
+use super::plan::{Column, Input, Plan};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Id, Meeting, Place, Record};
-use crate::rows::{Rows, Value};
+use crate::rows::{RowSink, Rows, Value};
 
-/// Runs a plan; stops with [`Error::Interrupted`] once `cancel` is cancelled.
+/// The names of a projection's columns.
+fn column_names(columns: &[Column]) -> Vec<String> {
+    columns.iter().map(|c| c.name().to_string()).collect()
+}
+
+/// Hands rows already made to a sink; returns their note.
+fn emit(rows: Rows, sink: &mut dyn RowSink) -> Result<Option<String>> {
+    sink.columns(&rows.columns)?;
+    for row in rows.rows {
+        if sink.full() {
+            break;
+        }
+        sink.row(row)?;
+    }
+    Ok(rows.note)
+}
+
+/// Runs a plan into rows; stops with [`Error::Interrupted`] once `cancel` is cancelled.
 pub(crate) fn execute<C: Catalog>(
     catalog: &C,
     plan: &Plan,
     cancel: &CancellationToken,
 ) -> Result<Rows> {
+    let mut rows = Rows::default();
+    rows.note = execute_into(catalog, plan, cancel, &mut rows)?;
+    Ok(rows)
+}
+
+/// Runs a plan, handing its rows to `sink` as they are made, and returns the answer's note.
+/// Rows of meetings in date order are never all held: see [`Ctx::stream`].
+pub(crate) fn execute_into<C: Catalog>(
+    catalog: &C,
+    plan: &Plan,
+    cancel: &CancellationToken,
+    sink: &mut dyn RowSink,
+) -> Result<Option<String>> {
     let ctx = Ctx {
         catalog,
         cache: RefCell::default(),
         cancel,
     };
-    ctx.run(plan)
+    ctx.stream(plan, sink)
 }
+
+/// How many meetings a question keeps read: a projection of a million meetings reads each
+/// once, so keeping them all would only hold memory; a path or a profile reads far fewer.
+const MEETINGS_KEPT: usize = 1 << 14;
+
+/// How many actors or places a question keeps read: they recur (a name in many rows), and
+/// even a large database has few enough that this bounds memory without forgetting them.
+const NAMES_KEPT: usize = 1 << 21;
 
 #[derive(Default)]
 struct Cache {
@@ -62,40 +100,61 @@ fn missing<R: Record>(id: u64) -> Error {
 }
 
 impl<C: Catalog> Ctx<'_, C> {
-    fn run(&self, plan: &Plan) -> Result<Rows> {
+    /// Runs a plan into a sink. Meetings are projected as the scan reads them, and sorting
+    /// them by date needs only the meetings of one first day at a time (lists are in date
+    /// order); a limit stops the projection once met and a column cut maps each row. Counts,
+    /// other sorts and the operators of their own make all their rows first.
+    fn stream(&self, plan: &Plan, sink: &mut dyn RowSink) -> Result<Option<String>> {
         match plan {
             Plan::Project(Input::Meetings(meetings), columns) => {
-                let found = self.meetings(meetings)?;
-                self.project_meetings(found, columns)
+                sink.columns(&column_names(columns))?;
+                self.project_meetings(meetings, columns, sink)?;
+                Ok(None)
             }
             Plan::Project(Input::Counts(count), columns) => {
                 let counts = self.count(count)?;
-                self.project_counts(counts, columns)
+                sink.columns(&column_names(columns))?;
+                self.project_counts(counts, columns, sink)?;
+                Ok(None)
             }
-            Plan::Sort(input, keys) => {
-                let mut rows = self.run(input)?;
-                order::sort(&mut rows, keys, None);
-                Ok(rows)
-            }
+            Plan::Sort(input, keys) => match order::date_runs(input, keys) {
+                Some(date) => {
+                    let mut runs = order::DateRuns::new(date, keys, sink);
+                    let note = self.stream(input, &mut runs)?;
+                    runs.finish()?;
+                    Ok(note)
+                }
+                None => {
+                    let mut rows = self.collect(input)?;
+                    order::sort(&mut rows, keys, None);
+                    emit(rows, sink)
+                }
+            },
             Plan::Limit(input, n) => {
                 let n = usize::try_from(*n).unwrap_or(usize::MAX);
-                let mut rows = match &**input {
+                match &**input {
                     // The first n in order need not put the rest in order.
-                    Plan::Sort(input, keys) => {
-                        let mut rows = self.run(input)?;
+                    Plan::Sort(input, keys) if order::date_runs(input, keys).is_none() => {
+                        let mut rows = self.collect(input)?;
                         order::sort(&mut rows, keys, Some(n));
-                        rows
+                        rows.rows.truncate(n);
+                        emit(rows, sink)
                     }
-                    input => self.run(input)?,
-                };
-                rows.rows.truncate(n);
-                Ok(rows)
+                    input => self.stream(input, &mut order::Limited::new(n, sink)),
+                }
             }
-            Plan::Keep(input, keep) => Ok(order::keep(self.run(input)?, keep)),
-            Plan::Path(search) => self.path(search),
-            Plan::Profile(actor) => self.profile(actor),
-            Plan::Sources(meeting) => self.sources(meeting),
+            Plan::Keep(input, keep) => self.stream(input, &mut order::Kept::new(keep, sink)),
+            Plan::Path(search) => emit(self.path(search)?, sink),
+            Plan::Profile(actor) => emit(self.profile(actor)?, sink),
+            Plan::Sources(meeting) => emit(self.sources(meeting)?, sink),
         }
+    }
+
+    /// All the rows of a plan.
+    fn collect(&self, plan: &Plan) -> Result<Rows> {
+        let mut rows = Rows::default();
+        rows.note = self.stream(plan, &mut rows)?;
+        Ok(rows)
     }
 
     /// Fails once the question has been cancelled; called wherever work is done per record.
@@ -107,6 +166,7 @@ impl<C: Catalog> Ctx<'_, C> {
     fn cached<R: Record>(
         &self,
         id: u64,
+        limit: usize,
         slot: fn(&mut Cache) -> &mut HashMap<u64, Rc<R>>,
     ) -> Result<Rc<R>> {
         let hit = slot(&mut self.cache.borrow_mut()).get(&id).cloned();
@@ -118,21 +178,26 @@ impl<C: Catalog> Ctx<'_, C> {
                 .record::<R>(Id::new(id))?
                 .ok_or_else(|| missing::<R>(id))?,
         );
-        slot(&mut self.cache.borrow_mut()).insert(id, record.clone());
+        let mut cache = self.cache.borrow_mut();
+        let kept = slot(&mut cache);
+        if kept.len() >= limit {
+            kept.clear();
+        }
+        kept.insert(id, record.clone());
         Ok(record)
     }
 
     fn meeting(&self, id: u64) -> Result<Rc<Meeting>> {
         self.go_on()?;
-        self.cached(id, |c| &mut c.meetings)
+        self.cached(id, MEETINGS_KEPT, |c| &mut c.meetings)
     }
 
     fn actor(&self, id: u64) -> Result<Rc<Actor>> {
-        self.cached(id, |c| &mut c.actors)
+        self.cached(id, NAMES_KEPT, |c| &mut c.actors)
     }
 
     fn place(&self, id: u64) -> Result<Rc<Place>> {
-        self.cached(id, |c| &mut c.places)
+        self.cached(id, NAMES_KEPT, |c| &mut c.places)
     }
 
     /// The participants of a meeting: `cast`, those its list entry carries (actor lists do),

@@ -1,7 +1,9 @@
 //! Order, limit and the columns kept: what every question's rows go through last.
 
-use crate::query::plan::SortKey;
-use crate::rows::{Rows, Value};
+use crate::error::Result;
+use crate::model::Day;
+use crate::query::plan::{Column, Input, Plan, SortKey};
+use crate::rows::{RowSink, Rows, Value};
 
 /// Puts rows in order (only the first `first` of them, when given, the rest after them in no
 /// particular order). Ties keep their input order, so the first n are those a full sort gives.
@@ -39,23 +41,147 @@ pub(super) fn sort(rows: &mut Rows, keys: &[SortKey], first: Option<usize>) {
     rows.rows = order.into_iter().filter_map(|i| taken[i].take()).collect();
 }
 
+/// The position of the date column when sorting `input` by `keys` needs only one first day's
+/// rows at a time: `input` projects meetings, which come in date order (by first day, and
+/// undated last, as the sort puts nulls), and the first key is their date, ascending.
+pub(super) fn date_runs(input: &Plan, keys: &[SortKey]) -> Option<usize> {
+    let Plan::Project(Input::Meetings(_), columns) = input else {
+        return None;
+    };
+    let first = keys.first()?;
+    (!first.descending && columns.get(first.column) == Some(&Column::Date)).then_some(first.column)
+}
+
+/// A sort of rows that arrive in order of their first day: the rows of one first day are held,
+/// put in order by every key (ties in arrival order) and passed on when the next day begins.
+/// The result is a full stable sort's, since rows of different first days are already apart.
+pub(super) struct DateRuns<'s> {
+    date: usize,
+    keys: Vec<SortKey>,
+    run: Rows,
+    /// The first day of the rows held (`None` for undated ones).
+    day: Option<Option<Day>>,
+    sink: &'s mut dyn RowSink,
+}
+
+impl<'s> DateRuns<'s> {
+    pub(super) fn new(date: usize, keys: &[SortKey], sink: &'s mut dyn RowSink) -> DateRuns<'s> {
+        DateRuns {
+            date,
+            keys: keys.to_vec(),
+            run: Rows::default(),
+            day: None,
+            sink,
+        }
+    }
+
+    /// Passes on the rows held, in order.
+    pub(super) fn finish(&mut self) -> Result<()> {
+        let mut run = std::mem::take(&mut self.run.rows);
+        if run.len() > 1 {
+            let mut rows = Rows {
+                rows: run,
+                ..Rows::default()
+            };
+            sort(&mut rows, &self.keys, None);
+            run = rows.rows;
+        }
+        for row in run {
+            if self.sink.full() {
+                break;
+            }
+            self.sink.row(row)?;
+        }
+        Ok(())
+    }
+}
+
+impl RowSink for DateRuns<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        self.sink.columns(columns)
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Result<()> {
+        let day = match &row[self.date] {
+            Value::Date(date) => Some(date.first_day()),
+            _ => None,
+        };
+        if self.day != Some(day) {
+            self.finish()?;
+            self.day = Some(day);
+        }
+        self.run.rows.push(row);
+        Ok(())
+    }
+
+    fn full(&self) -> bool {
+        self.sink.full()
+    }
+}
+
+/// The first `n` rows.
+pub(super) struct Limited<'s> {
+    left: usize,
+    sink: &'s mut dyn RowSink,
+}
+
+impl<'s> Limited<'s> {
+    pub(super) fn new(n: usize, sink: &'s mut dyn RowSink) -> Limited<'s> {
+        Limited { left: n, sink }
+    }
+}
+
+impl RowSink for Limited<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        self.sink.columns(columns)
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Result<()> {
+        if self.left > 0 {
+            self.left -= 1;
+            self.sink.row(row)?;
+        }
+        Ok(())
+    }
+
+    fn full(&self) -> bool {
+        self.left == 0 || self.sink.full()
+    }
+}
+
 /// The columns at positions `keep` of each row, in that order.
-pub(super) fn keep(rows: Rows, keep: &[usize]) -> Rows {
-    Rows {
-        columns: keep.iter().map(|&i| rows.columns[i].clone()).collect(),
-        rows: rows
-            .rows
-            .into_iter()
-            .map(|row| keep.iter().map(|&i| row[i].clone()).collect())
-            .collect(),
-        note: rows.note,
+pub(super) struct Kept<'s> {
+    keep: &'s [usize],
+    sink: &'s mut dyn RowSink,
+}
+
+impl<'s> Kept<'s> {
+    pub(super) fn new(keep: &'s [usize], sink: &'s mut dyn RowSink) -> Kept<'s> {
+        Kept { keep, sink }
+    }
+}
+
+impl RowSink for Kept<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        let kept: Vec<String> = self.keep.iter().map(|&i| columns[i].clone()).collect();
+        self.sink.columns(&kept)
+    }
+
+    fn row(&mut self, row: Vec<Value>) -> Result<()> {
+        let kept = self.keep.iter().map(|&i| row[i].clone()).collect();
+        self.sink.row(kept)
+    }
+
+    fn full(&self) -> bool {
+        self.sink.full()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sort;
+    use super::{sort, DateRuns};
     use crate::query::plan::SortKey;
+    use crate::rows::RowSink;
     use crate::rows::{Rows, Value};
     use proptest::prelude::*;
 
@@ -89,6 +215,50 @@ mod tests {
             full.rows.truncate(n);
             partial.rows.truncate(n);
             prop_assert_eq!(full.rows, partial.rows);
+        }
+
+        /// Sorting rows that arrive by first day one day's run at a time gives a full stable
+        /// sort's order: dates of several precisions sharing first days, undated rows last,
+        /// ties broken by a second key and then by arrival.
+        #[test]
+        fn date_runs_agree_with_a_full_sort(
+            cells in proptest::collection::vec((0u8..4, 0u8..3, 0i64..3), 0..60),
+            second_descending in any::<bool>(),
+        ) {
+            use crate::model::DateSpan;
+            let date = |(day, shape): (u8, u8)| match (day, shape) {
+                (3, _) => Value::Null,
+                (d, 0) => Value::Date(DateSpan::day(2025, 12, d + 1).unwrap()),
+                (d, 1) => Value::Date(DateSpan::day(2025, 12, d + 1).unwrap().approximate()),
+                (_, _) => Value::Date(DateSpan::month(2025, 12).unwrap()),
+            };
+            let mut arrivals: Vec<Vec<Value>> = cells
+                .iter()
+                .enumerate()
+                .map(|(i, (day, shape, n))| {
+                    // A month begins on the 1st: it arrives among the rows of that day.
+                    let day = if *shape == 2 && *day != 3 { 0 } else { *day };
+                    vec![date((day, *shape)), Value::Int(*n), Value::Int(i as i64)]
+                })
+                .collect();
+            // Lists hand rows over by first day (undated last), ties in list order.
+            arrivals.sort_by_key(|row| match &row[0] {
+                Value::Date(d) => (0, d.first_day().0),
+                _ => (1, 0),
+            });
+            let keys = [
+                SortKey { column: 0, descending: false },
+                SortKey { column: 1, descending: second_descending },
+            ];
+            let mut full = Rows { rows: arrivals.clone(), ..Rows::default() };
+            sort(&mut full, &keys, None);
+            let mut streamed = Rows::default();
+            let mut runs = DateRuns::new(0, &keys, &mut streamed);
+            for row in arrivals {
+                runs.row(row).unwrap();
+            }
+            runs.finish().unwrap();
+            prop_assert_eq!(full.rows, streamed.rows);
         }
     }
 }

@@ -3,15 +3,8 @@
 use super::Ctx;
 use crate::error::Result;
 use crate::query::catalog::{Catalog, MeetingEntry};
-use crate::query::plan::Column;
-use crate::rows::{Rows, Value};
-
-fn empty(columns: &[Column]) -> Rows {
-    Rows {
-        columns: columns.iter().map(|c| c.name().to_string()).collect(),
-        ..Rows::default()
-    }
-}
+use crate::query::plan::{Column, Meetings};
+use crate::rows::{RowSink, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
     /// One row per (actor, count); the actor record is read only for its name or handle.
@@ -19,12 +12,15 @@ impl<C: Catalog> Ctx<'_, C> {
         &self,
         counts: Vec<(u64, i64)>,
         columns: &[Column],
-    ) -> Result<Rows> {
-        let mut rows = empty(columns);
+        sink: &mut dyn RowSink,
+    ) -> Result<()> {
         let needs_record = columns
             .iter()
             .any(|c| matches!(c, Column::ActorName | Column::ActorHandle));
         for (actor, count) in counts {
+            if sink.full() {
+                break;
+            }
             self.go_on()?;
             let record = needs_record.then(|| self.actor(actor)).transpose()?;
             let row = columns
@@ -37,27 +33,30 @@ impl<C: Catalog> Ctx<'_, C> {
                     _ => Value::Null,
                 })
                 .collect();
-            rows.rows.push(row);
+            sink.row(row)?;
         }
-        Ok(rows)
+        Ok(())
     }
 
-    /// One row per meeting.
+    /// One row per meeting that passes the filters, in date order, each made as the scan
+    /// reads its entry (none once the sink is full).
     pub(super) fn project_meetings(
         &self,
-        meetings: Vec<MeetingEntry>,
+        meetings: &Meetings,
         columns: &[Column],
-    ) -> Result<Rows> {
-        let mut rows = empty(columns);
-        for entry in meetings {
+        sink: &mut dyn RowSink,
+    ) -> Result<()> {
+        self.each_meeting_by_date(meetings, &mut |entry, _| {
+            if sink.full() {
+                return Ok(());
+            }
             self.go_on()?;
             let row = columns
                 .iter()
-                .map(|c| self.meeting_value(&entry, c))
+                .map(|c| self.meeting_value(entry, c))
                 .collect::<Result<_>>()?;
-            rows.rows.push(row);
-        }
-        Ok(rows)
+            sink.row(row)
+        })
     }
 
     /// A column of a meeting: from its list entry when that holds it, else from the record.

@@ -62,17 +62,26 @@ impl<C: Catalog> Ctx<'_, C> {
         Ok(())
     }
 
-    /// The meetings that pass the filters, in date order.
-    pub(super) fn meetings(&self, meetings: &Meetings) -> Result<Vec<MeetingEntry>> {
+    /// Hands `visit` every meeting that passes the filters, in date order: a single list as
+    /// it is read; the entries of several places' lists (each in date order, together not)
+    /// gathered and sorted first.
+    pub(super) fn each_meeting_by_date(
+        &self,
+        meetings: &Meetings,
+        visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
+    ) -> Result<()> {
+        let Scan::Places(..) = meetings.scan else {
+            return self.each_meeting(meetings, visit);
+        };
         let mut found = Vec::new();
         self.each_meeting(meetings, &mut |entry, _| {
             found.push(*entry);
             Ok(())
         })?;
-        if let Scan::Places(..) = meetings.scan {
-            // Each place's list is in date order; together they are not.
-            found.sort_by_key(MeetingEntry::key);
+        found.sort_by_key(MeetingEntry::key);
+        for entry in &found {
+            visit(entry, &[])?;
         }
-        Ok(found)
+        Ok(())
     }
 }

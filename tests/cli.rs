@@ -1050,3 +1050,154 @@ fn issue_13_a_name_not_found_in_an_empty_database_says_how_to_load_the_demo() {
         .failure()
         .stderr(predicate::str::contains("database is empty").not());
 }
+
+/// What `entrevue --db DB ARGS` prints on a terminal COLUMNS wide: tables are fitted
+/// to a terminal only, so the binary runs in a pseudo-terminal. Returns the output and whether
+/// the program succeeded.
+#[cfg(unix)]
+fn on_terminal(db: &str, args: &[&str], columns: usize) -> (String, bool) {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"));
+    cmd.env("COLUMNS", columns.to_string())
+        .env("TERM", "xterm")
+        .args(["--db", db])
+        .args(args);
+    let mut session = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
+    let out = session.exp_eof().unwrap();
+    let status = session.process().wait().unwrap();
+    let ok = matches!(status, rexpect::process::WaitStatus::Exited(_, 0));
+    // rexpect hands over each byte as a character.
+    let bytes: Vec<u8> = out.chars().map(|c| u8::try_from(c).unwrap()).collect();
+    let out = String::from_utf8(bytes).unwrap();
+    (out.replace("\r\n", "\n"), ok)
+}
+
+/// The cells of each line of a table's body (between the header rule and the bottom rule),
+/// each trimmed of its padding.
+#[cfg(unix)]
+fn body_cells(table: &str) -> Vec<Vec<String>> {
+    table
+        .lines()
+        .skip_while(|line| !line.starts_with('╞'))
+        .skip(1)
+        .take_while(|line| line.starts_with('│'))
+        .map(|line| {
+            line.trim_start_matches('│')
+                .trim_end_matches('│')
+                .split('┆')
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The values of an answer, one list per column, from its JSON (lists joined as a table does).
+fn columns_of(home: &Home, question: &str) -> Vec<(String, Vec<String>)> {
+    let out = home
+        .cmd()
+        .args(["--format", "json", "-c", question])
+        .output()
+        .unwrap();
+    let records: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    // In the order of the answer's columns (JSON objects sort their keys).
+    let header = home
+        .cmd()
+        .args(["--format", "csv", "-c", &format!("{question} limit 1")])
+        .output()
+        .unwrap();
+    let header = String::from_utf8(header.stdout).unwrap();
+    let names = header
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string);
+    names
+        .map(|name| {
+            let values = records
+                .iter()
+                .map(|r| match &r[&name] {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or_default().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                })
+                .collect();
+            (name, values)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_narrow_table_wraps_between_words_only() {
+    let home = Home::new();
+    let question = "meetings in Miami";
+    let words: std::collections::HashSet<String> = columns_of(&home, question)
+        .into_iter()
+        .flat_map(|(_, values)| values)
+        .flat_map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    for columns in [80, 60, 59] {
+        // A new database, as a first session would fill and question it.
+        let db = home.dir.path().join(format!("new-{columns}"));
+        let db = db.display().to_string();
+        let (table, ok) = on_terminal(&db, &["-c", "load demo; meetings in Miami;"], columns);
+        assert!(ok, "{table}");
+        for line in table.lines() {
+            assert!(
+                line.chars().count() <= columns,
+                "wider than {columns}:\n{table}"
+            );
+        }
+        let cells = body_cells(&table);
+        assert!(cells.len() >= 3, "{table}");
+        // Each piece of text in a cell is a whole word of the answer: none was cut.
+        for piece in cells.iter().flatten().flat_map(|c| c.split_whitespace()) {
+            assert!(
+                words.contains(piece),
+                "{piece:?} is cut at {columns}:\n{table}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_empty_column_is_as_wide_as_its_header() {
+    let home = Home::new();
+    let answer = columns_of(&home, "sources of m04");
+    assert!(answer
+        .iter()
+        .any(|(name, values)| name == "says" && values.iter().all(String::is_empty)));
+    let (table, ok) = on_terminal(&home.db(), &["-c", "sources of m04"], 60);
+    assert!(ok, "{table}");
+    let header = table.lines().find(|l| l.contains("says")).unwrap();
+    assert!(header.ends_with("┆ says │"), "{table}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_very_narrow_table_still_shows_all_its_text() {
+    let home = Home::new();
+    let question = "meetings in Miami";
+    let answer = columns_of(&home, question);
+    for columns in [20, 8, 1] {
+        let (table, ok) = on_terminal(&home.db(), &["-c", question], columns);
+        assert!(ok, "{table}");
+        let cells = body_cells(&table);
+        for (i, (name, values)) in answer.iter().enumerate() {
+            let shown: String = cells.iter().filter_map(|row| row.get(i)).cloned().collect();
+            let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+            assert_eq!(
+                squeeze(&shown),
+                squeeze(&values.concat()),
+                "column {name} at {columns}:\n{table}"
+            );
+        }
+    }
+}

@@ -74,7 +74,8 @@ enum Action {
         /// The new database's directory; it must not exist.
         new: PathBuf,
     },
-    /// Run script files, in order, each as one transaction (dot-commands included).
+    /// Run script files, in order, each as one transaction (dot-commands included), or with
+    /// --keep-going statement by statement.
     Run {
         /// The files.
         #[arg(required = true)]

@@ -409,6 +409,13 @@ fn pieces_of(text: &str, directives: bool) -> (String, Vec<Piece>) {
     (statements_only, pieces)
 }
 
+/// How many statements `text` holds, and directive lines when `directives`, counted without
+/// parsing it: as a script run statement by statement is cut (a statement that does not
+/// parse counts as one).
+pub fn count_steps(text: &str, directives: bool) -> usize {
+    pieces_of(text, directives).1.len()
+}
+
 /// `error` with its location, when it is in the source named `name`, changed by `change`; an
 /// error located elsewhere (in a loaded file) is left as it is.
 fn relocated(error: Error, name: Option<&str>, change: impl Fn(&mut Location)) -> Error {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use entrevue::script::{ends_between_statements, Directed, Here, ScriptHandler};
+use entrevue::script::{count_steps, ends_between_statements, Directed, Here, ScriptHandler};
 use entrevue::{Database, Error, Progress, RecordKind, Rows, ScriptOptions, ScriptReport, Value};
 
 use crate::{errln, outln};
@@ -170,7 +170,7 @@ Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, 
 Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
 explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE [replace]].
 A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
-is kept, or nothing. .read and load paths are relative to the script's own folder; .open and
+is kept, or nothing (--keep-going: each statement on its own, the run going on after an error). .read and load paths are relative to the script's own folder; .open and
 .check are refused in a script that writes (or .reads), whose writes are not committed yet.";
 
 fn help_line(c: &DotCommand) -> String {
@@ -310,7 +310,7 @@ impl Session {
             let report = match result {
                 Ok(report) => report,
                 Err(e) => {
-                    self.failed(&e, source);
+                    self.failed(&e, source, &rest);
                     return Ran {
                         ok: false,
                         quit: false,
@@ -378,16 +378,18 @@ impl Session {
     }
 
     /// Says why a script failed, unless the run is ending in a way said elsewhere (SIGTERM
-    /// has its own message, a closed output is quiet). A script run as one unit also says
-    /// that nothing of it was kept, and how to run it otherwise: someone who piped a long
-    /// script in would otherwise not know that the statements before the error did nothing.
-    fn failed(&self, error: &Error, source: Option<&str>) {
+    /// has its own message, a closed output is quiet). A script (`text`) of more than one
+    /// statement, run as one unit, also says that nothing of it was kept, and how to run it
+    /// otherwise: someone who piped a long script in would otherwise not know that the
+    /// statements before the error did nothing.
+    fn failed(&self, error: &Error, source: Option<&str>, text: &str) {
         match signals::ending() {
             Some(Ending::Terminated | Ending::OutputClosed | Ending::OutputFailed) => {}
             Some(Ending::Interrupted) | None => {
                 report_on(&self.db, error);
                 let interrupted = matches!(error.root(), Error::Interrupted);
-                if !self.keep_going && !self.interactive && !interrupted {
+                let atomic = !self.keep_going && !self.interactive && !interrupted;
+                if atomic && count_steps(text, true) > 1 {
                     errln!("{}", atomic_note(error, source));
                 }
             }

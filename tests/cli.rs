@@ -1142,7 +1142,7 @@ fn a_narrow_table_wraps_between_words_only() {
         .flat_map(|(_, values)| values)
         .flat_map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
         .collect();
-    for columns in [80, 60, 59] {
+    for columns in [80, 60, 59, 50] {
         // A new database, as a first session would fill and question it.
         let db = home.dir.path().join(format!("new-{columns}"));
         let db = db.display().to_string();

@@ -143,14 +143,20 @@ fn print_table(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<()>
             .map(|row| row.iter().map(text).collect())
             .collect();
         // Wrapping a cell over several lines would break a markdown table.
-        if let (Some(width), false) = (style.width, markdown) {
-            fit(header.as_mut(), &mut body, usize::from(width));
-        }
+        let tight = match (style.width, markdown) {
+            (Some(width), false) => fit(header.as_mut(), &mut body, usize::from(width)),
+            _ => false,
+        };
         if let Some(header) = header {
             table.set_header(header);
         }
         for row in body {
             table.add_row(row);
+        }
+        if tight {
+            for column in table.column_iter_mut() {
+                column.set_padding((0, 0));
+            }
         }
         // Line by line, so that an interrupt stops a long table part-way.
         for line in table.lines() {
@@ -168,15 +174,17 @@ fn print_table(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<()>
 }
 
 /// Wraps the cells of a table (header included) so that it is at most `width` columns wide,
-/// when it can be: each cell is wrapped to its column's width from [`column_widths`].
-fn fit(header: Option<&mut Vec<String>>, body: &mut [Vec<String>], width: usize) {
+/// when it can be: each cell is wrapped to its column's width from [`column_widths`]. Returns
+/// whether the columns go without their padding: when with it there is no room for every
+/// value's longest word.
+fn fit(header: Option<&mut Vec<String>>, body: &mut [Vec<String>], width: usize) -> bool {
     let columns = header
         .as_ref()
         .map(|h| h.len())
         .or_else(|| body.first().map(Vec::len))
         .unwrap_or(0);
     if columns == 0 {
-        return;
+        return false;
     }
     let mut natural = vec![0; columns];
     let mut header_word = vec![0; columns];
@@ -203,11 +211,22 @@ fn fit(header: Option<&mut Vec<String>>, body: &mut [Vec<String>], width: usize)
         .collect();
     // Each column has a rule on its left (and the last one on its right too), and one space
     // of padding on either side, in both table styles.
-    let room = width.saturating_sub(3 * columns + 1);
+    let mut room = width.saturating_sub(3 * columns + 1);
+    let mut tight = false;
+    let least: usize = natural
+        .iter()
+        .zip(&body_word)
+        .map(|(&n, &w)| w.clamp(1, n.max(1)))
+        .sum();
+    if least > room {
+        // Cells without padding still read apart, between their rules; words cut do not.
+        room = width.saturating_sub(columns + 1);
+        tight = true;
+    }
     // Better a header cut than a value: a date or a name cut in two reads as another.
     let widths = column_widths(&natural, &[&whole_words, &body_word], room);
     if widths == natural {
-        return;
+        return tight;
     }
     let wrap_row = |row: &mut Vec<String>| {
         for (cell, &width) in row.iter_mut().zip(&widths) {
@@ -218,6 +237,7 @@ fn fit(header: Option<&mut Vec<String>>, body: &mut [Vec<String>], width: usize)
         wrap_row(header);
     }
     body.iter_mut().for_each(wrap_row);
+    tight
 }
 
 /// The display width of a cell: that of its longest line.

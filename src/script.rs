@@ -956,6 +956,32 @@ mod tests {
     }
 
     #[test]
+    fn a_script_is_cut_at_each_semicolon_outside_strings_and_comments() {
+        let text = "who met 'a;b'; -- c;d\n.mode csv\n who met X\n;;who met \"open;";
+        let (statements_only, pieces) = pieces_of(text, true);
+        let shown: Vec<String> = pieces
+            .iter()
+            .map(|piece| match *piece {
+                Piece::Statement(s) => format!("S {}", &statements_only[s.start..s.end]),
+                Piece::Directive(s) => format!("D {}", &text[s.start..s.end]),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "S who met 'a;b';",
+                "D .mode csv",
+                "S who met X\n;",
+                "S ;",
+                "S who met \"open;",
+            ]
+        );
+        assert_eq!(count_steps(text, true), 5);
+        // Without directives, the dot-command line is part of the next statement.
+        assert_eq!(count_steps(text, false), 4);
+    }
+
+    #[test]
     fn directive_lines_are_those_between_statements() {
         let text = "who met X;\n.mode csv\nwho met 'a\n.not this'\n;\r\n.timer on\r\n";
         let lines: Vec<&str> = directive_lines(text)

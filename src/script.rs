@@ -1,9 +1,11 @@
 //! Running statements: queries, writes, `load`, `dump` and `explain`, one at a time or as a
 //! script.
 //!
-//! A script runs in one transaction: if any statement fails, or the script is interrupted,
-//! nothing it wrote is kept (unless `keep_going` asks for each statement to stand alone). A
-//! script that only reads runs on a read snapshot, without taking the writer lock.
+//! A script is parsed whole, then runs in one transaction: if any statement fails, or the
+//! script is interrupted, nothing it wrote is kept. With `keep_going` each statement stands
+//! alone: parsed when its turn comes and kept if it succeeds, a syntax error spoiling only its
+//! own statement. A script that only reads runs on a read snapshot, without taking the writer
+//! lock.
 //!
 //! A caller may also hand a script *directive lines*: a line that starts with `.` between
 //! statements (the shell's dot-commands). The script passes each, in order, to the caller's
@@ -50,8 +52,9 @@ pub type ProgressFn = std::sync::Arc<dyn Fn(Progress) + Send + Sync>;
 pub struct ScriptOptions {
     /// The name errors are reported under (a file name, `<stdin>`, `-c`).
     pub source: Option<String>,
-    /// Run every statement on its own: a failing statement is reported and skipped, and the
-    /// others are kept. An interruption still stops the whole script.
+    /// Run every statement on its own, each parsed when its turn comes: a statement that does
+    /// not parse or fails is reported and skipped, and the others are kept. An interruption
+    /// still stops the whole script.
     pub keep_going: bool,
     /// Where `load` and `dump` resolve relative paths (default: the current directory).
     pub base_dir: Option<PathBuf>,

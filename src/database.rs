@@ -167,9 +167,9 @@ impl Database {
 
     /// Runs a script, handing each statement's result to `on_result` as it comes.
     ///
-    /// Without `keep_going`, the first error stops the script, is returned, and undoes every
-    /// write the script made; with it, each statement stands alone and errors go to
-    /// `on_result`.
+    /// Without `keep_going`, the script is parsed whole first, and the first error stops it,
+    /// is returned, and undoes every write the script made; with it, each statement is parsed
+    /// and run on its own, and errors (syntax errors too) go to `on_result`.
     pub fn run_script(
         &self,
         text: &str,

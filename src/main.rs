@@ -17,7 +17,7 @@ use cli::{Session, Settings};
 ///
 /// With no command, on a terminal, opens the interactive shell on the default database (created
 /// with the bundled Miami talks dataset the first time). Statements piped on standard input are
-/// run as one script.
+/// run as one script (with --keep-going, each as soon as it is read).
 #[derive(Parser)]
 #[command(version, after_help = AFTER_HELP)]
 struct Args {
@@ -34,8 +34,10 @@ struct Args {
     #[arg(long, global = true)]
     no_headers: bool,
 
-    /// Run every statement on its own: report a failing one and go on (by default a script stops
-    /// at the first error and changes nothing).
+    /// Run statements one by one, in `run FILE`, -c and standard input: a statement that does not
+    /// parse or fails is reported (line:column) and the next one runs; each is kept if it
+    /// succeeds, and standard input runs each as soon as it is read. By default a script is one
+    /// transaction: a syntax error anywhere runs nothing, and an error keeps nothing.
     #[arg(long, global = true)]
     keep_going: bool,
 
@@ -72,7 +74,8 @@ enum Action {
         /// The new database's directory; it must not exist.
         new: PathBuf,
     },
-    /// Run script files, in order, each as one transaction (dot-commands included).
+    /// Run script files, in order, each as one transaction (dot-commands included), or with
+    /// --keep-going statement by statement.
     Run {
         /// The files.
         #[arg(required = true)]
@@ -86,6 +89,7 @@ Examples:
   entrevue -c 'who met Witkoff'              one question
   entrevue --format json run questions.ent   a script, answers as JSON
   echo 'timeline of Umerov;' | entrevue      statements from standard input
+  producer | entrevue --keep-going           each statement run as it arrives
 
 The default database lives in the user's data directory (for example
 $XDG_DATA_HOME/entrevue/default). The shell keeps the lines typed against a database in
@@ -220,6 +224,8 @@ fn main() -> ExitCode {
                 false
             }
         }
+    } else if args.keep_going {
+        cli::run_input_by_statement(&mut session, &mut std::io::stdin().lock())
     } else {
         let mut text = String::new();
         match std::io::stdin().read_to_string(&mut text) {

@@ -1,9 +1,11 @@
 //! Running statements: queries, writes, `load`, `dump` and `explain`, one at a time or as a
 //! script.
 //!
-//! A script runs in one transaction: if any statement fails, or the script is interrupted,
-//! nothing it wrote is kept (unless `keep_going` asks for each statement to stand alone). A
-//! script that only reads runs on a read snapshot, without taking the writer lock.
+//! A script is parsed whole, then runs in one transaction: if any statement fails, or the
+//! script is interrupted, nothing it wrote is kept. With `keep_going` each statement stands
+//! alone: parsed when its turn comes and kept if it succeeds, a syntax error spoiling only its
+//! own statement. A script that only reads runs on a read snapshot, without taking the writer
+//! lock.
 //!
 //! A caller may also hand a script *directive lines*: a line that starts with `.` between
 //! statements (the shell's dot-commands). The script passes each, in order, to the caller's
@@ -50,13 +52,17 @@ pub type ProgressFn = std::sync::Arc<dyn Fn(Progress) + Send + Sync>;
 pub struct ScriptOptions {
     /// The name errors are reported under (a file name, `<stdin>`, `-c`).
     pub source: Option<String>,
-    /// Run every statement on its own: a failing statement is reported and skipped, and the
-    /// others are kept. An interruption still stops the whole script.
+    /// Run every statement on its own, each parsed when its turn comes: a statement that does
+    /// not parse or fails is reported and skipped, and the others are kept. An interruption
+    /// still stops the whole script.
     pub keep_going: bool,
     /// Where `load` and `dump` resolve relative paths (default: the current directory).
     pub base_dir: Option<PathBuf>,
     /// Told of the progress after each statement (for a progress bar).
     pub progress: Option<ProgressFn>,
+    /// How many lines of a longer input come before this text (standard input run a statement
+    /// at a time as it arrives): errors give their line in the whole input.
+    pub line_offset: u32,
     /// The text is the content of the file named by `source` (read with [`read_script`]): a
     /// file whose first statement does not parse is reported as not being a script, without
     /// showing its text.
@@ -70,6 +76,7 @@ impl std::fmt::Debug for ScriptOptions {
             .field("keep_going", &self.keep_going)
             .field("base_dir", &self.base_dir)
             .field("progress", &self.progress.is_some())
+            .field("line_offset", &self.line_offset)
             .field("from_file", &self.from_file)
             .finish()
     }
@@ -337,12 +344,7 @@ fn items_of(text: &str, name: Option<&str>, directives: bool, file: bool) -> Res
     } else {
         Vec::new()
     };
-    // The directive lines are blanked out, byte for byte, so that the statements keep their
-    // offsets (and errors their lines and columns) in the whole text.
-    let mut statements_only = text.to_string();
-    for span in &lines {
-        statements_only.replace_range(span.start..span.end, &" ".repeat(span.end - span.start));
-    }
+    let statements_only = blank_out(text, &lines);
     let statements =
         parse(&statements_only).map_err(|e| parse_failure(&statements_only, e, name, file))?;
     let mut items: Vec<Item> = statements
@@ -352,6 +354,117 @@ fn items_of(text: &str, name: Option<&str>, directives: bool, file: bool) -> Res
         .collect();
     items.sort_by_key(|item| item.span().start);
     Ok(items)
+}
+
+/// The text with the directive lines blanked out, byte for byte, so that the statements keep
+/// their offsets (and errors their lines and columns) in the whole text.
+fn blank_out(text: &str, lines: &[Span]) -> String {
+    let mut statements_only = text.to_string();
+    for span in lines {
+        statements_only.replace_range(span.start..span.end, &" ".repeat(span.end - span.start));
+    }
+    statements_only
+}
+
+/// One step of a script run statement by statement: the text of a statement (from its first
+/// token to its `;`, or to the end of an unfinished one), or a directive line.
+#[derive(Clone, Copy)]
+enum Piece {
+    Statement(Span),
+    Directive(Span),
+}
+
+impl Piece {
+    fn start(self) -> usize {
+        match self {
+            Piece::Statement(span) | Piece::Directive(span) => span.start,
+        }
+    }
+}
+
+/// Cuts a script into its statements and directive lines, in order, without parsing it: a
+/// statement ends at each `;` that is not inside a string or a comment, as the shell's
+/// continuation prompt sees it ([`ends_between_statements`]), so that a statement that does
+/// not parse spoils nothing after its `;`. Returns the text with its directive lines blanked
+/// out (the statements' text) and the pieces.
+fn pieces_of(text: &str, directives: bool) -> (String, Vec<Piece>) {
+    let lines = if directives {
+        directive_lines(text)
+    } else {
+        Vec::new()
+    };
+    let statements_only = blank_out(text, &lines);
+    let mut pieces: Vec<Piece> = lines.into_iter().map(Piece::Directive).collect();
+    let mut start = None;
+    for token in tokens(&statements_only) {
+        if matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment) {
+            continue;
+        }
+        let first = *start.get_or_insert(token.start);
+        if token.kind == TokenKind::Punct && token.text(&statements_only) == ";" {
+            pieces.push(Piece::Statement(Span {
+                start: first,
+                end: token.end,
+            }));
+            start = None;
+        }
+    }
+    if let Some(first) = start {
+        pieces.push(Piece::Statement(Span {
+            start: first,
+            end: statements_only.len(),
+        }));
+    }
+    pieces.sort_by_key(|piece| piece.start());
+    (statements_only, pieces)
+}
+
+/// How many statements `text` holds, and directive lines when `directives`, counted without
+/// parsing it: as a script run statement by statement is cut (a statement that does not
+/// parse counts as one).
+pub fn count_steps(text: &str, directives: bool) -> usize {
+    pieces_of(text, directives).1.len()
+}
+
+/// `error` with its location, when it is in the source named `name`, changed by `change`; an
+/// error located elsewhere (in a loaded file) is left as it is.
+fn relocated(error: Error, name: Option<&str>, change: impl Fn(&mut Location)) -> Error {
+    let ours = |location: &Location| location.source.as_deref() == name;
+    match error {
+        Error::At {
+            mut location,
+            error,
+        } => {
+            if ours(&location) {
+                change(&mut location);
+            }
+            Error::At { location, error }
+        }
+        Error::Parse(mut parsed) => {
+            if ours(&parsed.location) {
+                change(&mut parsed.location);
+            }
+            Error::Parse(parsed)
+        }
+        other => other,
+    }
+}
+
+/// An error located in the text of one statement, which starts `start` bytes into the
+/// script's `text`, located in the whole script.
+fn in_script(error: Error, text: &str, start: usize, name: Option<&str>) -> Error {
+    relocated(error, name, |location| {
+        *location = Location::of(text, start + location.offset, name);
+    })
+}
+
+/// An error located in a text that comes `lines` lines into a longer input, located in the
+/// whole input.
+fn in_input(error: Error, lines: u32, name: Option<&str>) -> Error {
+    if lines == 0 {
+        return error;
+    }
+    relocated(error, name, |location| location.line += lines)
 }
 
 /// A parse error as reported: located in its source; for a file whose first statement does
@@ -445,79 +558,116 @@ fn run_hosted(
     let cancel = engine.cancel();
     cancel.reset();
     let name = options.source.as_deref();
-    let items = items_of(text, name, host.directives, options.from_file)?;
     let base = options.base_dir.clone().unwrap_or_default();
     let script = Script {
         source: Source { text, name },
         base: &base,
         depth: 0,
     };
-    let statements = items
-        .iter()
-        .filter(|i| matches!(i, Item::Statement(..)))
-        .count();
-    let mut report = ScriptReport {
-        statements,
-        ..ScriptReport::default()
-    };
     let mut ctx = Run {
         cancel,
         progress: options.progress.as_deref(),
         done: 0,
-        total: statements,
+        total: 0,
         database: engine.path(),
     };
-    if options.keep_going {
-        return keep_going(engine, &mut ctx, script, &items, host, report);
-    }
-    let stopped = if items.iter().any(|item| host.writes(text, item)) {
-        engine.transaction(|tx| {
-            let stopped = run_items(&mut Scope::Write(tx), &mut ctx, script, &items, host, true)?;
-            // An interrupt that came after the last statement (while its rows were shown)
-            // still stops the script before anything is committed.
-            ctx.cancel.check()?;
-            Ok(stopped)
-        })?
+    let ran = if options.keep_going {
+        one_by_one(engine, &mut ctx, script, host, options)
     } else {
-        engine.read(|reader| {
-            let stopped = run_items(
-                &mut Scope::Read(reader),
-                &mut ctx,
-                script,
-                &items,
-                host,
-                true,
-            )?;
-            ctx.cancel.check()?;
-            Ok(stopped)
-        })?
+        whole(engine, &mut ctx, script, host, options.from_file)
     };
-    report.stopped_at = stopped;
-    Ok(report)
+    ran.map_err(|e| in_input(e, options.line_offset, name))
 }
 
-/// Runs every item on its own (a write in its own transaction), reporting failures to the
-/// handler and going on; an interruption stops the whole script.
-fn keep_going(
+/// Runs a script as one unit: parsed whole first (a syntax error anywhere runs nothing), then
+/// run in one snapshot, or one transaction if anything in it writes.
+fn whole(
     engine: &Engine,
     ctx: &mut Run<'_>,
     script: Script<'_>,
-    items: &[Item],
     host: &mut Host<'_>,
-    mut report: ScriptReport,
+    from_file: bool,
 ) -> Result<ScriptReport> {
-    let text = script.source.text;
-    for item in items {
-        let one = std::slice::from_ref(item);
-        let result = if host.writes(text, item) {
-            engine.transaction(|tx| {
-                let stopped = run_items(&mut Scope::Write(tx), ctx, script, one, host, true)?;
-                ctx.cancel.check()?;
-                Ok(stopped)
-            })
-        } else {
-            engine.read(|reader| run_items(&mut Scope::Read(reader), ctx, script, one, host, true))
+    let items = items_of(
+        script.source.text,
+        script.source.name,
+        host.directives,
+        from_file,
+    )?;
+    let statements = items
+        .iter()
+        .filter(|i| matches!(i, Item::Statement(..)))
+        .count();
+    ctx.total = statements;
+    let stopped_at = run_together(engine, ctx, script, &items, host)?;
+    Ok(ScriptReport {
+        statements,
+        failed: 0,
+        stopped_at,
+    })
+}
+
+/// Runs a script a statement at a time (`keep_going`), each parsed only when its turn comes
+/// and run on its own (a write in its own transaction). A statement that does not parse or
+/// fails is reported to the handler, located in the whole script, and the run goes on after
+/// its `;`; an interruption stops the whole run.
+fn one_by_one(
+    engine: &Engine,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    host: &mut Host<'_>,
+    options: &ScriptOptions,
+) -> Result<ScriptReport> {
+    let (text, name) = (script.source.text, script.source.name);
+    let (statements_only, pieces) = pieces_of(text, host.directives);
+    let statements = pieces
+        .iter()
+        .filter(|p| matches!(p, Piece::Statement(_)))
+        .count();
+    ctx.total = statements;
+    let mut report = ScriptReport {
+        statements,
+        ..ScriptReport::default()
+    };
+    let mut first = true;
+    for piece in pieces {
+        let result = match piece {
+            Piece::Directive(span) => {
+                run_together(engine, ctx, script, &[Item::Directive(span)], host)
+            }
+            Piece::Statement(span) => {
+                let own = &statements_only[span.start..span.end];
+                match parse(own) {
+                    Ok(parsed) => {
+                        let items: Vec<Item> = parsed
+                            .into_iter()
+                            .map(|(s, at)| Item::Statement(Box::new(s), at))
+                            .collect();
+                        let alone = Script {
+                            source: Source { text: own, name },
+                            ..script
+                        };
+                        run_together(engine, ctx, alone, &items, host)
+                            .map_err(|e| in_script(e, text, span.start, name))
+                    }
+                    Err(error) => {
+                        let offset = span.start + error.location.offset;
+                        let error = ParseError {
+                            location: Location::of(text, offset, None),
+                            message: error.message,
+                        };
+                        let file = options.from_file && first;
+                        match parse_failure(&statements_only, error, name, file) {
+                            // A file that does not begin as a script is read no further: its
+                            // text could be anything, and is not to be shown.
+                            not_a_script @ Error::Invalid(_) => return Err(not_a_script),
+                            error => Err(error),
+                        }
+                    }
+                }
+            }
         };
+        first &= matches!(piece, Piece::Directive(_));
         match result {
             Ok(Some(stopped)) => {
                 report.stopped_at = Some(stopped);
@@ -527,11 +677,39 @@ fn keep_going(
             Err(e) if is_interrupted(&e) => return Err(e),
             Err(e) => {
                 report.failed += 1;
+                let e = in_input(e, options.line_offset, name);
                 host.handler.result(Err(&e));
             }
         }
     }
     Ok(report)
+}
+
+/// Runs items together: in one transaction if any of them writes (or may), else on one read
+/// snapshot. Returns where a directive stopped the script, if one did.
+fn run_together(
+    engine: &Engine,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    items: &[Item],
+    host: &mut Host<'_>,
+) -> Result<Option<usize>> {
+    let text = script.source.text;
+    if items.iter().any(|item| host.writes(text, item)) {
+        engine.transaction(|tx| {
+            let stopped = run_items(&mut Scope::Write(tx), ctx, script, items, host, true)?;
+            // An interrupt that came after the last statement (while its rows were shown)
+            // still stops the script before anything is committed.
+            ctx.cancel.check()?;
+            Ok(stopped)
+        })
+    } else {
+        engine.read(|reader| {
+            let stopped = run_items(&mut Scope::Read(reader), ctx, script, items, host, true)?;
+            ctx.cancel.check()?;
+            Ok(stopped)
+        })
+    }
 }
 
 /// Runs items in order in one scope, handing each statement's result to the handler when
@@ -823,6 +1001,32 @@ mod tests {
         assert!(!ends_between_statements("who met\n"));
         assert!(ends_between_statements(""));
         assert!(ends_between_statements("  -- a note\n"));
+    }
+
+    #[test]
+    fn a_script_is_cut_at_each_semicolon_outside_strings_and_comments() {
+        let text = "who met 'a;b'; -- c;d\n.mode csv\n who met X\n;;who met \"open;";
+        let (statements_only, pieces) = pieces_of(text, true);
+        let shown: Vec<String> = pieces
+            .iter()
+            .map(|piece| match *piece {
+                Piece::Statement(s) => format!("S {}", &statements_only[s.start..s.end]),
+                Piece::Directive(s) => format!("D {}", &text[s.start..s.end]),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "S who met 'a;b';",
+                "D .mode csv",
+                "S who met X\n;",
+                "S ;",
+                "S who met \"open;",
+            ]
+        );
+        assert_eq!(count_steps(text, true), 5);
+        // Without directives, the dot-command line is part of the next statement.
+        assert_eq!(count_steps(text, false), 4);
     }
 
     #[test]

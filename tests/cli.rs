@@ -1093,3 +1093,328 @@ fn tables_off_a_terminal_show_every_row_and_formats_agree() {
         assert_eq!(json[i]["meeting"], meeting.as_str());
     }
 }
+
+/// What `entrevue --db DB ARGS` prints on a terminal COLUMNS wide: tables are fitted
+/// to a terminal only, so the binary runs in a pseudo-terminal. Returns the output and whether
+/// the program succeeded.
+#[cfg(unix)]
+fn on_terminal(db: &str, args: &[&str], columns: usize) -> (String, bool) {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"));
+    cmd.env("COLUMNS", columns.to_string())
+        .env("TERM", "xterm")
+        .args(["--db", db])
+        .args(args);
+    let mut session = rexpect::session::spawn_command(cmd, Some(60_000)).unwrap();
+    let out = session.exp_eof().unwrap();
+    let status = session.process().wait().unwrap();
+    let ok = matches!(status, rexpect::process::WaitStatus::Exited(_, 0));
+    // rexpect hands over each byte as a character.
+    let bytes: Vec<u8> = out.chars().map(|c| u8::try_from(c).unwrap()).collect();
+    let out = String::from_utf8(bytes).unwrap();
+    (out.replace("\r\n", "\n"), ok)
+}
+
+/// The cells of each line of a table's body (between the header rule and the bottom rule),
+/// each trimmed of its padding.
+#[cfg(unix)]
+fn body_cells(table: &str) -> Vec<Vec<String>> {
+    table
+        .lines()
+        .skip_while(|line| !line.starts_with('╞'))
+        .skip(1)
+        .take_while(|line| line.starts_with('│'))
+        .map(|line| {
+            line.trim_start_matches('│')
+                .trim_end_matches('│')
+                .split('┆')
+                .map(|cell| cell.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The values of an answer, one list per column, from its JSON (lists joined as a table does).
+fn columns_of(home: &Home, question: &str) -> Vec<(String, Vec<String>)> {
+    let out = home
+        .cmd()
+        .args(["--format", "json", "-c", question])
+        .output()
+        .unwrap();
+    let records: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    // In the order of the answer's columns (JSON objects sort their keys).
+    let header = home
+        .cmd()
+        .args(["--format", "csv", "-c", &format!("{question} limit 1")])
+        .output()
+        .unwrap();
+    let header = String::from_utf8(header.stdout).unwrap();
+    let names = header
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string);
+    names
+        .map(|name| {
+            let values = records
+                .iter()
+                .map(|r| match &r[&name] {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    serde_json::Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().unwrap_or_default().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    other => other.to_string(),
+                })
+                .collect();
+            (name, values)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_narrow_table_wraps_between_words_only() {
+    let home = Home::new();
+    let question = "meetings in Miami";
+    let words: std::collections::HashSet<String> = columns_of(&home, question)
+        .into_iter()
+        .flat_map(|(_, values)| values)
+        .flat_map(|v| v.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    for columns in [80, 60, 59, 50] {
+        // A new database, as a first session would fill and question it.
+        let db = home.dir.path().join(format!("new-{columns}"));
+        let db = db.display().to_string();
+        let (table, ok) = on_terminal(&db, &["-c", "load demo; meetings in Miami;"], columns);
+        assert!(ok, "{table}");
+        for line in table.lines() {
+            assert!(
+                line.chars().count() <= columns,
+                "wider than {columns}:\n{table}"
+            );
+        }
+        let cells = body_cells(&table);
+        assert!(cells.len() >= 3, "{table}");
+        // Each piece of text in a cell is a whole word of the answer: none was cut.
+        for piece in cells.iter().flatten().flat_map(|c| c.split_whitespace()) {
+            assert!(
+                words.contains(piece),
+                "{piece:?} is cut at {columns}:\n{table}"
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_empty_column_is_as_wide_as_its_header() {
+    let home = Home::new();
+    let answer = columns_of(&home, "sources of m04");
+    assert!(answer
+        .iter()
+        .any(|(name, values)| name == "says" && values.iter().all(String::is_empty)));
+    let (table, ok) = on_terminal(&home.db(), &["-c", "sources of m04"], 60);
+    assert!(ok, "{table}");
+    let header = table.lines().find(|l| l.contains("says")).unwrap();
+    assert!(header.ends_with("┆ says │"), "{table}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_very_narrow_table_still_shows_all_its_text() {
+    let home = Home::new();
+    let question = "meetings in Miami";
+    let answer = columns_of(&home, question);
+    for columns in [20, 8, 1] {
+        let (table, ok) = on_terminal(&home.db(), &["-c", question], columns);
+        assert!(ok, "{table}");
+        let cells = body_cells(&table);
+        for (i, (name, values)) in answer.iter().enumerate() {
+            let shown: String = cells.iter().filter_map(|row| row.get(i)).cloned().collect();
+            let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+            assert_eq!(
+                squeeze(&shown),
+                squeeze(&values.concat()),
+                "column {name} at {columns}:\n{table}"
+            );
+        }
+    }
+}
+
+/// A script with a syntax error on its third line, between statements that write, a
+/// dot-command, and a question after the error.
+const STATEMENTS_AROUND_A_TYPO: &str = "add actor \"Before Typo\" kind person;\n\
+.mode json\n\
+who mett Putin; add actor \"Same Line\" kind person;\n\
+add actor \"After Typo\" kind person;\n\
+who is After Typo return value limit 1;\n";
+
+/// How many of the typo script's actors the database holds.
+fn typo_actors(home: &Home) -> usize {
+    ["Before Typo", "Same Line", "After Typo"]
+        .iter()
+        .filter(|name| {
+            home.cmd()
+                .args(["-c", &format!("who is {name}")])
+                .output()
+                .unwrap()
+                .status
+                .success()
+        })
+        .count()
+}
+
+#[test]
+fn keep_going_runs_standard_input_around_a_syntax_error() {
+    let home = Home::new();
+    let output = home
+        .cmd()
+        .arg("--keep-going")
+        .write_stdin(STATEMENTS_AROUND_A_TYPO)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    // One error, located in the whole input, with its line and caret.
+    assert_eq!(stderr.matches("error").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "<stdin>:3:5: expected `met`, `was` or `is` after `who`, found `mett`; did you mean \
+             `met`?\n  who mett Putin; add actor \"Same Line\" kind person;\n      ^\n"
+        ),
+        "{stderr}"
+    );
+    // The dot-command before the error holds for the statements after it.
+    assert!(stdout.contains("\"value\": \"After Typo\""), "{stdout}");
+    assert_eq!(typo_actors(&home), 3);
+}
+
+#[test]
+fn without_keep_going_a_syntax_error_runs_nothing_and_says_so() {
+    let home = Home::new();
+    let output = home
+        .cmd()
+        .write_stdin(STATEMENTS_AROUND_A_TYPO)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("<stdin>:3:5: expected `met`"), "{stderr}");
+    assert!(stderr.contains("nothing was run"), "{stderr}");
+    assert!(
+        stderr.contains("--keep-going runs its statements one by one"),
+        "{stderr}"
+    );
+    assert_eq!(typo_actors(&home), 0);
+    // A failure after writes: nothing written is kept, and the note says so.
+    home.cmd()
+        .write_stdin("add actor \"Before Typo\" kind person;\nwho met Nobody;\n")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "<stdin>:2:9: no actor named 'Nobody'",
+        ))
+        .stderr(predicate::str::contains(
+            "nothing the script wrote was kept",
+        ));
+    assert_eq!(typo_actors(&home), 0);
+}
+
+#[test]
+fn keep_going_runs_dash_c_and_files_around_a_syntax_error() {
+    let home = Home::new();
+    let text = STATEMENTS_AROUND_A_TYPO.replace(".mode json\n", "");
+    home.cmd()
+        .args(["-c", &text])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("2:5: expected `met`"));
+    assert_eq!(typo_actors(&home), 0);
+    home.cmd()
+        .args(["--keep-going", "-c", &text])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("value\nAfter Typo\n"))
+        .stderr(predicate::str::contains("2:5: expected `met`"))
+        .stderr(predicate::str::contains("nothing was run").not());
+    assert_eq!(typo_actors(&home), 3);
+
+    let other = Home::new();
+    let script = other.file("typo.ent", STATEMENTS_AROUND_A_TYPO);
+    other
+        .cmd()
+        .args(["--keep-going", "run", &script])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{script}:3:5: expected `met`"
+        )));
+    assert_eq!(typo_actors(&other), 3);
+}
+
+/// Waits for a line equal to `marker` among the lines `lines` hands over, and returns the
+/// lines up to it. The deadline is far beyond what the answer takes: it only turns a program
+/// that never answers into a failure rather than a test that hangs.
+fn wait_for_answer(lines: &std::sync::mpsc::Receiver<String>, marker: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        match lines.recv_timeout(std::time::Duration::from_secs(120)) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line == marker {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no {marker:?} while standard input is open ({e}); seen: {seen}"),
+        }
+    }
+}
+
+#[test]
+fn keep_going_answers_each_statement_on_standard_input_as_it_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    let home = Home::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
+        .args(["--db", &home.db(), "--keep-going"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let output = BufReader::new(child.stdout.take().unwrap());
+    let (send, lines) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in output.lines() {
+            if send.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // The answer to the first statement comes while standard input is still open.
+    input.write_all(b"when did Witkoff meet Putin;\n").unwrap();
+    input.flush().unwrap();
+    let seen = wait_for_answer(&lines, "2025-12-02,Moscow,m03,meeting");
+    assert_eq!(
+        seen,
+        "date,place,meeting,kind\n2025-12-02,Moscow,m03,meeting\n"
+    );
+    // A statement over two lines runs once its second line ends it.
+    input.write_all(b"add actor \"Late Comer\"\n").unwrap();
+    input.flush().unwrap();
+    input
+        .write_all(b"  kind person;\nwho is Late Comer return value limit 1;\n")
+        .unwrap();
+    input.flush().unwrap();
+    wait_for_answer(&lines, "Late Comer");
+    drop(input);
+    let status = child.wait().unwrap();
+    reader.join().unwrap();
+    assert!(status.success());
+}

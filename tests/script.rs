@@ -193,3 +193,60 @@ fn db_error(text: &str, options: &ScriptOptions) -> String {
         .unwrap_err()
         .to_string()
 }
+
+#[test]
+fn keep_going_parses_each_statement_when_its_turn_comes() {
+    let db = Database::temporary().unwrap();
+    let mut recorder = Recorder::default();
+    let options = ScriptOptions {
+        keep_going: true,
+        source: Some("typo.ent".into()),
+        ..ScriptOptions::default()
+    };
+    let text = "add actor A kind person;\n.count\n\n  who mett X; add actor 'B;' kind person;\n.count\nadd actor C kind persn;\nadd actor";
+    let errors = std::cell::RefCell::new(Vec::new());
+    struct Errors<'a>(&'a mut Recorder, &'a std::cell::RefCell<Vec<String>>);
+    impl ScriptHandler for Errors<'_> {
+        fn result(&mut self, result: Result<Rows, &Error>) {
+            if let Err(e) = &result {
+                self.1.borrow_mut().push(e.to_string());
+            }
+            self.0.result(result);
+        }
+        fn directive(&mut self, line: &str, here: &Here<'_>) -> entrevue::Result<Directed> {
+            self.0.directive(line, here)
+        }
+    }
+    let report = db
+        .run_script_with(text, &options, &mut Errors(&mut recorder, &errors))
+        .unwrap();
+    assert_eq!(report.failed, 3);
+    assert_eq!(
+        recorder.seen,
+        [
+            "result ok=true",
+            ".count actors=1",
+            "result ok=false",
+            "result ok=true",
+            ".count actors=2",
+            "result ok=false",
+            "result ok=false",
+        ]
+    );
+    let errors = errors.into_inner();
+    // Each located in the whole script, the caret under the spot.
+    assert!(
+        errors[0].starts_with("typo.ent:4:7: expected `met`"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].contains("\n    who mett X; add actor 'B;' kind person;\n        ^"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("typo.ent:6:18: 'persn' is not an actor kind"),
+        "{errors:?}"
+    );
+    assert!(errors[2].starts_with("typo.ent:7:10: "), "{errors:?}");
+    assert_eq!(actors(&db), 2);
+}

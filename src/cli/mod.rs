@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use entrevue::script::{ends_between_statements, Directed, Here, ScriptHandler};
+use entrevue::script::{count_steps, ends_between_statements, Directed, Here, ScriptHandler};
 use entrevue::{
     Database, Error, Progress, RecordKind, RowSink, Rows, ScriptOptions, ScriptReport, Value,
 };
@@ -182,7 +182,7 @@ Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, 
 Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
 explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE [replace]].
 A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
-is kept, or nothing. .read and load paths are relative to the script's own folder; .open and
+is kept, or nothing (--keep-going: each statement on its own, the run going on after an error). .read and load paths are relative to the script's own folder; .open and
 .check are refused in a script that writes (or .reads), whose writes are not committed yet.";
 
 fn help_line(c: &DotCommand) -> String {
@@ -304,15 +304,30 @@ impl Session {
         base_dir: Option<&Path>,
         from_file: bool,
     ) -> Ran {
+        self.run_at(text, source, base_dir, from_file, 0)
+    }
+
+    /// Runs a script's text as [`Session::run`] does, the text coming `line_offset` lines into
+    /// a longer input (standard input run as it arrives), so that errors give their line in
+    /// the whole input.
+    pub fn run_at(
+        &mut self,
+        text: &str,
+        source: Option<&str>,
+        base_dir: Option<&Path>,
+        from_file: bool,
+        line_offset: u32,
+    ) -> Ran {
         let mut ok = true;
         let mut offset = 0;
         loop {
             let (rest, padding) = rest_of(text, offset);
-            let (result, after) = self.run_once(&rest, source, base_dir, from_file && offset == 0);
+            let first = from_file && offset == 0;
+            let (result, after) = self.run_once(&rest, source, base_dir, first, line_offset);
             let report = match result {
                 Ok(report) => report,
                 Err(e) => {
-                    self.failed(&e);
+                    self.failed(&e, source, &rest);
                     return Ran {
                         ok: false,
                         quit: false,
@@ -348,6 +363,7 @@ impl Session {
         source: Option<&str>,
         base_dir: Option<&Path>,
         from_file: bool,
+        line_offset: u32,
     ) -> (entrevue::Result<ScriptReport>, Option<After>) {
         let bar = ProgressSlot::default();
         let options = ScriptOptions {
@@ -356,6 +372,7 @@ impl Session {
             base_dir: base_dir.map(Path::to_path_buf),
             progress: progress_bar(&bar),
             from_file,
+            line_offset,
         };
         let mut shell = Shell {
             settings: &mut self.settings,
@@ -381,11 +398,21 @@ impl Session {
     }
 
     /// Says why a script failed, unless the run is ending in a way said elsewhere (SIGTERM
-    /// has its own message, a closed output is quiet).
-    fn failed(&self, error: &Error) {
+    /// has its own message, a closed output is quiet). A script (`text`) of more than one
+    /// statement, run as one unit, also says that nothing of it was kept, and how to run it
+    /// otherwise: someone who piped a long script in would otherwise not know that the
+    /// statements before the error did nothing.
+    fn failed(&self, error: &Error, source: Option<&str>, text: &str) {
         match signals::ending() {
             Some(Ending::Terminated | Ending::OutputClosed | Ending::OutputFailed) => {}
-            Some(Ending::Interrupted) | None => report_on(&self.db, error),
+            Some(Ending::Interrupted) | None => {
+                report_on(&self.db, error);
+                let interrupted = matches!(error.root(), Error::Interrupted);
+                let atomic = !self.keep_going && !self.interactive && !interrupted;
+                if atomic && count_steps(text, true) > 1 {
+                    errln!("{}", atomic_note(error, source));
+                }
+            }
         }
     }
 
@@ -415,6 +442,59 @@ impl Session {
         signals::watch(&self.db);
         outln!("{}", welcome(&self.db, path));
         Ok(())
+    }
+}
+
+/// What became of a script run as one unit that failed with `error`, and what
+/// `--keep-going` would do instead.
+fn atomic_note(error: &Error, source: Option<&str>) -> String {
+    let syntax = matches!(error, Error::Parse(p) if p.location.source.as_deref() == source);
+    let what = if syntax {
+        "nothing was run: a script runs only once all of it parses"
+    } else {
+        "nothing the script wrote was kept: a script runs as one transaction"
+    };
+    format!("note: {what}; --keep-going runs its statements one by one, keeping each that succeeds")
+}
+
+/// Runs standard input a statement at a time as it arrives (`--keep-going`): a statement
+/// runs, and its answer is printed, as soon as the line that ends it is read, so that a
+/// program that writes one statement and waits for its answer gets it (as with sqlite3). A
+/// statement ends at a `;` outside strings and comments ([`is_complete`], the shell's test
+/// for its continuation prompt); a dot-command is its own line. Errors give their line in the
+/// whole input. Returns whether everything succeeded.
+pub fn run_input_by_statement(session: &mut Session, input: &mut dyn io::BufRead) -> bool {
+    let mut ok = true;
+    let mut pending = String::new();
+    // Lines of input before `pending`.
+    let mut lines_before: u32 = 0;
+    loop {
+        let mut line = String::new();
+        let ended = match input.read_line(&mut line) {
+            Ok(n) => n == 0,
+            Err(e) => {
+                errln!("error: cannot read standard input: {e}");
+                return false;
+            }
+        };
+        pending.push_str(&line);
+        if !ended && !is_complete(&pending) {
+            continue;
+        }
+        if !pending.trim().is_empty() {
+            let here = Some(Path::new("."));
+            let ran = session.run_at(&pending, Some("<stdin>"), here, false, lines_before);
+            ok &= ran.ok;
+            if ran.quit || signals::ending().is_some() {
+                return ok;
+            }
+        }
+        let lines = u32::try_from(pending.matches('\n').count()).unwrap_or(u32::MAX);
+        lines_before = lines_before.saturating_add(lines);
+        pending.clear();
+        if ended {
+            return ok;
+        }
     }
 }
 

@@ -88,6 +88,9 @@ Examples:
   entrevue --format json run questions.ent   a script, answers as JSON
   echo 'timeline of Umerov;' | entrevue      statements from standard input
 
+With the database in use by another entrevue process, -c, run and piped statements
+are sent to that process, which answers questions and refuses writes (Unix only).
+
 The default database lives in the user's data directory (for example
 $XDG_DATA_HOME/entrevue/default). The shell keeps the lines typed against a database in
 its directory (DB/history), unless --no-history or ENTREVUE_HISTORY=off.

@@ -172,7 +172,9 @@ Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
 explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE [replace]].
 A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
 is kept, or nothing. .read and load paths are relative to the script's own folder; .open and
-.check are refused in a script that writes (or .reads), whose writes are not committed yet.";
+.check are refused in a script that writes (or .reads), whose writes are not committed yet.
+A database another entrevue process holds answers -c, run and piped questions through it;
+writes, and dot-commands that read the database, are refused there.";
 
 fn help_line(c: &DotCommand) -> String {
     let head = if c.usage.is_empty() {

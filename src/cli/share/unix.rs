@@ -2,7 +2,7 @@
 
 use std::fs::{self, Permissions};
 use std::io::{self, ErrorKind, Write};
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -61,8 +61,8 @@ pub fn remove_socket() {
     }
 }
 
-/// Starts answering other processes' questions about `db`, if it has a directory that only its
-/// owner may write in. Without a server (a temporary database, a directory others may write
+/// Starts answering other processes' questions about `db`, if it has a directory that not
+/// everyone may write in. Without a server (a temporary database, a directory anyone may write
 /// in, a path too long for a socket's name) other processes get the plain "in use" error,
 /// which is why a failure here is not reported.
 pub fn serve(db: &Arc<Database>) -> Option<Server> {
@@ -94,41 +94,51 @@ pub fn serve(db: &Arc<Database>) -> Option<Server> {
     })
 }
 
-/// Whether only the directory's owner may create or replace files in it: otherwise another
-/// user could put a socket of their own in the holder's place.
+/// Whether the directory is not writable by everyone, who could otherwise put a socket of
+/// their own in the holder's place. Whoever else may write in it (its group) may already
+/// change the database's own files, so a socket there is as trustworthy as the data.
 fn private(dir: &Path) -> bool {
-    fs::metadata(dir).is_ok_and(|m| m.is_dir() && m.mode() & 0o022 == 0)
+    fs::metadata(dir).is_ok_and(|m| m.is_dir() && m.mode() & 0o002 == 0)
 }
 
-/// Binds the socket under a name of this process's, makes it owner-only, then gives it its
-/// name, so that it is never reachable by that name with wider permissions. Only the process
+/// Binds the socket in a folder only this user may enter, makes it owner-only, then moves it
+/// to its name: it is never reachable by another user, whatever the umask. Only the process
 /// holding the database's lock gets here, so any socket already there is a dead holder's.
 fn bind(dir: &Path, socket: &Path) -> io::Result<UnixListener> {
     remove_leftovers(dir)?;
-    let fresh = dir.join(format!("{SOCKET}.{}", std::process::id()));
-    let listener = UnixListener::bind(&fresh)?;
-    let named = fs::set_permissions(&fresh, Permissions::from_mode(0o600))
-        .and_then(|()| fs::rename(&fresh, socket))
-        .and_then(|()| listener.set_nonblocking(true));
-    if let Err(e) = named {
-        let _ = fs::remove_file(&fresh);
+    let staging = dir.join(format!("{SOCKET}.{}", std::process::id()));
+    fs::DirBuilder::new().mode(0o700).create(&staging)?;
+    let fresh = staging.join("s");
+    let bound = UnixListener::bind(&fresh).and_then(|listener| {
+        fs::set_permissions(&fresh, Permissions::from_mode(0o600))?;
+        fs::rename(&fresh, socket)?;
+        listener.set_nonblocking(true)?;
+        Ok(listener)
+    });
+    let _ = fs::remove_dir_all(&staging);
+    if bound.is_err() {
         let _ = fs::remove_file(socket);
-        return Err(e);
     }
-    Ok(listener)
+    bound
 }
 
-/// Removes the socket, and any not yet named, that holders killed without warning left.
+/// Removes the socket, and any folder a socket was being made in, that holders killed without
+/// warning left.
 fn remove_leftovers(dir: &Path) -> io::Result<()> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name == SOCKET || name.starts_with(&format!("{SOCKET}.")) {
-            match fs::remove_file(entry.path()) {
-                Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
-                _ => {}
-            }
+        let removed = if name == SOCKET {
+            fs::remove_file(entry.path())
+        } else if name.starts_with(&format!("{SOCKET}.")) {
+            fs::remove_dir_all(entry.path())
+        } else {
+            Ok(())
+        };
+        match removed {
+            Err(e) if e.kind() != ErrorKind::NotFound => return Err(e),
+            _ => {}
         }
     }
     Ok(())
@@ -397,7 +407,7 @@ impl Asking {
 }
 
 /// Connects to the holder's socket in `dir`, if it is one its owner made: a socket, owned by
-/// the directory's owner, in a directory only they may write in.
+/// the directory's owner, in a directory not everyone may write in.
 fn connect(dir: &Path) -> io::Result<UnixStream> {
     let socket = dir.join(SOCKET);
     let found = fs::symlink_metadata(&socket)?;

@@ -15,9 +15,10 @@ fn entrevue() -> Command {
     Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
 }
 
-/// `entrevue --db DB ARGS…`, its output.
+/// `entrevue --db DB ARGS…` in the database's parent folder, its output.
 fn run(db: &Path, args: &[&str]) -> Output {
     entrevue()
+        .current_dir(db.parent().unwrap())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -82,9 +83,15 @@ fn holder(db: &Path) -> Child {
 
 #[test]
 fn a_second_process_asks_the_holder_and_may_not_write() {
-    let (_dir, db) = demo();
+    let (dir, db) = demo();
+    std::fs::write(
+        dir.path().join("q.ent"),
+        "who met Witkoff limit 1;\n.mode json\nwho met Umerov limit 1;\n.quit\nwho met Putin;\n",
+    )
+    .unwrap();
     // What the database answers when the process asking has it to itself.
-    let questions: [&[&str]; 4] = [
+    let questions: [&[&str]; 5] = [
+        &["run", "q.ent"],
         &["-c", "who met Witkoff;"],
         &[
             "--format",
@@ -100,7 +107,12 @@ fn a_second_process_asks_the_holder_and_may_not_write() {
         ],
     ];
     let alone: Vec<Output> = questions.iter().map(|args| run(&db, args)).collect();
-    assert!(text(&alone[2].stderr).contains("1:8: expected"));
+    assert!(text(&alone[0].stdout).contains("\"actor\": \"Jared Kushner\""));
+    assert!(
+        !text(&alone[0].stdout).contains("Putin"),
+        "the script ends at .quit"
+    );
+    assert!(text(&alone[3].stderr).contains("1:8: expected"));
 
     let mut holding = holder(&db);
     let socket = db.join("entrevue.sock");

@@ -163,7 +163,7 @@ fn send<T: Serialize>(to: &mut dyn Write, value: &T) -> io::Result<()> {
 /// Reads one frame of at most `limit` bytes.
 fn receive<T: DeserializeOwned>(from: &mut dyn Read, limit: usize) -> io::Result<T> {
     let mut length = [0; 4];
-    from.read_exact(&mut length)?;
+    from.read_exact(&mut length).map_err(waited)?;
     let length = u32::from_be_bytes(length) as usize;
     if length > limit {
         return Err(io::Error::new(
@@ -172,8 +172,19 @@ fn receive<T: DeserializeOwned>(from: &mut dyn Read, limit: usize) -> io::Result
         ));
     }
     let mut bytes = vec![0; length];
-    from.read_exact(&mut bytes)?;
+    from.read_exact(&mut bytes).map_err(waited)?;
     serde_json::from_slice(&bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// A read that timed out, said as such (the system calls it "resource temporarily
+/// unavailable").
+fn waited(e: io::Error) -> io::Error {
+    match e.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => {
+            io::Error::new(io::ErrorKind::TimedOut, "nothing came in the time allowed")
+        }
+        _ => e,
+    }
 }
 
 #[cfg(unix)]

@@ -164,6 +164,8 @@ fn answer(mut stream: UnixStream, db: &Database) -> io::Result<()> {
     stream.set_write_timeout(Some(PATIENCE))?;
     let request: Request = match receive(&mut stream, MAX_REQUEST) {
         Ok(request) => request,
+        // A process that only looked whether the holder answers (see `Asking::new`).
+        Err(e) if e.kind() == ErrorKind::UnexpectedEof => return Ok(()),
         Err(e) => {
             let refused =
                 format!("the process holding the database could not read the request: {e}");
@@ -274,20 +276,19 @@ pub struct Asking {
     settings: Settings,
     redirect: Redirect,
     keep_going: bool,
-    /// The connection made to see that the holder answers, used for the first request.
-    first: Option<UnixStream>,
 }
 
 impl Asking {
-    /// Connects to the process holding the database in `dir`, if one answers there.
+    /// The process holding the database in `dir`, if one answers there. The connection that
+    /// finds out is closed at once: the script to send may take a while to read (standard
+    /// input), and the holder waits on no one for long.
     pub fn new(dir: &Path, settings: Settings, keep_going: bool) -> Option<Asking> {
-        let first = connect(dir).ok()?;
+        connect(dir).ok()?;
         Some(Asking {
             dir: dir.to_path_buf(),
             settings,
             redirect: Redirect::default(),
             keep_going,
-            first: Some(first),
         })
     }
 
@@ -304,10 +305,7 @@ impl Asking {
             ok: false,
             quit: false,
         };
-        let stream = match self.first.take() {
-            Some(stream) => Ok(stream),
-            None => connect(&self.dir),
-        };
+        let stream = connect(&self.dir);
         // A file in the current folder has an empty parent, which `absolute` refuses.
         let base = base_dir
             .filter(|dir| !dir.as_os_str().is_empty())

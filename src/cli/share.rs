@@ -12,10 +12,11 @@
 //! and JSON.
 //!
 //! Bounds on what an asking process may cost the holder: one connection is served at a time,
-//! by one thread; a request is at most [`MAX_REQUEST`] bytes; every read or write of the
-//! holder's times out after [`PATIENCE`]; answers are sent once the script has run (only a
-//! dot-command waits for the asking process inside the script's snapshot), so the holder's
-//! own writes never wait on a slow reader.
+//! by one thread; a request is at most [`MAX_REQUEST`] bytes; while a script runs, every read
+//! or write of the socket times out after [`PATIENCE`]; answers are queued and sent once the
+//! script has run (only a dot-command waits for the asking process inside the script's
+//! snapshot), so the holder's own writes never wait on a slow reader, which holds up only the
+//! server thread. Closing the database waits at most [`PATIENCE`] for that thread.
 
 // Without Unix sockets the wire format is unused, but stays one definition for every platform.
 #![cfg_attr(not(unix), allow(dead_code))]

@@ -22,8 +22,9 @@ use super::{
 };
 use crate::errln;
 
-/// How often the server thread looks whether it should stop, between connections.
-const POLL: Duration = Duration::from_millis(50);
+/// How long the server thread rests after a failure to accept a connection (too many open
+/// files, say), before it tries again.
+const REST: Duration = Duration::from_millis(50);
 
 /// How long the asking process waits for the holder's next frame: a long question may take
 /// minutes, but a holder that stopped (suspended, say) must not keep it waiting for ever.
@@ -43,12 +44,21 @@ pub struct Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Gone first, so that no new process connects to a server that is leaving.
+        // A connection wakes the thread if it is waiting for one, to see that it must stop.
+        let _ = UnixStream::connect(&self.socket);
         let _ = fs::remove_file(&self.socket);
         *SERVED.lock().unwrap_or_else(PoisonError::into_inner) = None;
         if let Some(thread) = self.thread.take() {
-            // At most one request is being answered, and every wait in it is bounded.
-            let _ = thread.join();
+            // The thread may be answering a process that reads slowly: it gets as long as the
+            // server waits on anyone, then is left to finish (or to end with the program), so
+            // that closing the database or leaving is never held up for longer.
+            let deadline = Instant::now() + PATIENCE;
+            while !thread.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            }
         }
     }
 }
@@ -112,7 +122,6 @@ fn bind(dir: &Path, socket: &Path) -> io::Result<UnixListener> {
     let bound = UnixListener::bind(&fresh).and_then(|listener| {
         fs::set_permissions(&fresh, Permissions::from_mode(0o600))?;
         fs::rename(&fresh, socket)?;
-        listener.set_nonblocking(true)?;
         Ok(listener)
     });
     let _ = fs::remove_dir_all(&staging);
@@ -144,15 +153,20 @@ fn remove_leftovers(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// The server thread: one connection at a time, until told to stop.
+/// The server thread: one connection at a time, until told to stop (and woken by a
+/// connection, see [`Server`]'s `drop`).
 fn listen(listener: &UnixListener, db: &Database, stop: &AtomicBool) {
-    while !stop.load(Ordering::SeqCst) {
-        match listener.accept() {
+    loop {
+        let accepted = listener.accept();
+        if stop.load(Ordering::SeqCst) {
+            return;
+        }
+        match accepted {
             // A connection that fails is that process's problem: the next one is served.
             Ok((stream, _)) => {
                 let _ = answer(stream, db);
             }
-            Err(_) => std::thread::sleep(POLL),
+            Err(_) => std::thread::sleep(REST),
         }
     }
 }

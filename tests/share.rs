@@ -195,3 +195,18 @@ fn a_killed_holders_socket_does_not_stand_in_the_way() {
     drop(holding.stdin.take());
     assert!(holding.wait().unwrap().success());
 }
+
+#[test]
+fn a_holder_ended_by_sigterm_takes_its_socket_with_it() {
+    let (_dir, db) = demo();
+    let mut holding = holder(&db);
+    let killed = Command::new("kill")
+        .args(["-TERM", &holding.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert_eq!(holding.wait().unwrap().code(), Some(143));
+    assert!(!db.join("entrevue.sock").exists());
+    let free = run_when_free(&db, &["-c", "who met Witkoff"]);
+    assert!(free.status.success(), "{}", text(&free.stderr));
+}

@@ -173,8 +173,8 @@ explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dum
 A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
 is kept, or nothing. .read and load paths are relative to the script's own folder; .open and
 .check are refused in a script that writes (or .reads), whose writes are not committed yet.
-A database another entrevue process holds answers -c, run and piped questions through it;
-writes, and dot-commands that read the database, are refused there.";
+When another entrevue process holds the database, -c, run and piped statements are asked of
+it: it answers questions, and refuses writes and the dot-commands that read the database.";
 
 fn help_line(c: &DotCommand) -> String {
     let head = if c.usage.is_empty() {

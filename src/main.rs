@@ -5,13 +5,14 @@ mod cli;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use entrevue::Database;
 
 use cli::output::Format;
 use cli::signals::{self, Ending};
-use cli::{Session, Settings};
+use cli::{share, Session, Settings};
 
 /// Entrevue: who met whom, where and when, and which sources say so.
 ///
@@ -91,6 +92,9 @@ Examples:
   echo 'timeline of Umerov;' | entrevue      statements from standard input
   producer | entrevue --keep-going           each statement run as it arrives
 
+With the database in use by another entrevue process, -c, run and piped statements
+are sent to that process, which answers questions and refuses writes (Unix only).
+
 The default database lives in the user's data directory (for example
 $XDG_DATA_HOME/entrevue/default). The shell keeps the lines typed against a database in
 its directory (DB/history), unless --no-history or ENTREVUE_HISTORY=off.
@@ -104,8 +108,29 @@ fn default_path() -> Option<PathBuf> {
     Some(dirs::data_dir()?.join("entrevue").join("default"))
 }
 
+/// Why the database did not open; `held`: its directory, when another process holds it.
+struct Refusal {
+    message: String,
+    held: Option<PathBuf>,
+}
+
+impl From<String> for Refusal {
+    fn from(message: String) -> Refusal {
+        Refusal {
+            message,
+            held: None,
+        }
+    }
+}
+
+impl From<&str> for Refusal {
+    fn from(message: &str) -> Refusal {
+        Refusal::from(message.to_string())
+    }
+}
+
 /// Opens the database; the default one is filled with the demo dataset the first time.
-fn open(args: &Args) -> Result<(Database, Option<String>), String> {
+fn open(args: &Args) -> Result<(Database, Option<String>), Refusal> {
     let (path, is_default) = match &args.db {
         Some(path) => (path.clone(), false),
         None => (
@@ -118,7 +143,10 @@ fn open(args: &Args) -> Result<(Database, Option<String>), String> {
         std::fs::create_dir_all(parent)
             .map_err(|e| format!("cannot create the folder {}: {e}", parent.display()))?;
     }
-    let db = Database::open(&path).map_err(|e| e.to_string())?;
+    let db = Database::open(&path).map_err(|e| Refusal {
+        message: e.to_string(),
+        held: matches!(e, entrevue::Error::Locked { .. }).then(|| path.clone()),
+    })?;
     if db.discarded_import() {
         errln!(
             "note: an import into {} did not finish (the process ended during it) and was \
@@ -175,30 +203,28 @@ fn main() -> ExitCode {
         // The damaged database is not opened as one: it would be refused.
         return copy_result(Database::recover(damaged, new), new);
     }
+    let interactive =
+        args.command.is_none() && args.action.is_none() && std::io::stdin().is_terminal();
     let (db, first_use) = match open(&args) {
         Ok(opened) => opened,
-        Err(message) => {
-            errln!("error: {message}");
+        Err(refusal) => {
+            // Questions can still be asked of the process that holds the database (not from
+            // the interactive shell, which would mislead by accepting writes it must refuse).
+            if let Some(dir) = refusal.held.as_deref().filter(|_| !interactive) {
+                if let Some(ok) = ask_holder(&args, dir) {
+                    return signals::exit_code(ok);
+                }
+            }
+            errln!("error: {}", refusal.message);
             return ExitCode::FAILURE;
         }
     };
-    let stdout_is_terminal = std::io::stdout().is_terminal();
-    let default_format = if stdout_is_terminal {
-        Format::Table
-    } else {
-        Format::Csv
-    };
-    let interactive =
-        args.command.is_none() && args.action.is_none() && std::io::stdin().is_terminal();
+    let db = Arc::new(db);
     signals::install(&db, interactive);
     let mut session = Session {
+        share: share::serve(&db),
         db,
-        settings: Settings {
-            format: args.format.unwrap_or(default_format),
-            headers: !args.no_headers,
-            timer: false,
-            max_rows: cli::DEFAULT_MAX_ROWS,
-        },
+        settings: settings(&args),
         keep_going: args.keep_going,
         interactive,
         redirect: Default::default(),
@@ -215,7 +241,9 @@ fn main() -> ExitCode {
     } else if let Some(Action::Import { dir }) = &args.action {
         cli::import(&session.db, dir)
     } else if let Some(Action::Run { files }) = &args.action {
-        run_files(&mut session, files)
+        run_files(files, session.keep_going, &mut |text, name, dir| {
+            session.run(text, Some(name), dir, true)
+        })
     } else if interactive {
         match cli::repl::run(&mut session, first_use, history_wanted(&args)) {
             Ok(()) => true,
@@ -246,15 +274,68 @@ fn main() -> ExitCode {
     signals::exit_code(ok)
 }
 
+/// The output settings the options ask for.
+fn settings(args: &Args) -> Settings {
+    let default_format = if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Csv
+    };
+    Settings {
+        format: args.format.unwrap_or(default_format),
+        headers: !args.no_headers,
+        timer: false,
+        max_rows: cli::DEFAULT_MAX_ROWS,
+    }
+}
+
+/// Asks the process that holds the database in `dir` to run what the options say, printing
+/// its answers as if they were this process's own. `None` when no process answers there, or
+/// for an import or a backup, which need the database itself.
+fn ask_holder(args: &Args, dir: &Path) -> Option<bool> {
+    if matches!(
+        args.action,
+        Some(Action::Import { .. } | Action::Backup { .. })
+    ) {
+        return None;
+    }
+    let mut asking = share::Asking::new(dir, settings(args), args.keep_going)?;
+    let ok = if let Some(text) = &args.command {
+        asking.ask(text, None, None, false).ok
+    } else if let Some(Action::Run { files }) = &args.action {
+        run_files(files, args.keep_going, &mut |text, name, dir| {
+            asking.ask(text, Some(name), dir, true)
+        })
+    } else {
+        let mut text = String::new();
+        match std::io::stdin().read_to_string(&mut text) {
+            Ok(_) => {
+                asking
+                    .ask(&text, Some("<stdin>"), Some(Path::new(".")), false)
+                    .ok
+            }
+            Err(e) => {
+                errln!("error: cannot read standard input: {e}");
+                false
+            }
+        }
+    };
+    Some(ok)
+}
+
+/// A script's text, its name and its folder, run: on this process's database or through the
+/// process that holds it.
+type RunText<'a> = dyn FnMut(&str, &str, Option<&Path>) -> cli::Ran + 'a;
+
 /// `entrevue run FILE…`: each file one script, in order; the first failure stops the rest
 /// (unless --keep-going), and so does an interruption or `.quit`.
-fn run_files(session: &mut Session, files: &[PathBuf]) -> bool {
+fn run_files(files: &[PathBuf], keep_going: bool, run: &mut RunText<'_>) -> bool {
     let mut ok = true;
     for file in files {
         let name = file.display().to_string();
         match entrevue::script::read_script(file) {
             Ok(text) => {
-                let ran = session.run(&text, Some(&name), file.parent(), true);
+                let ran = run(&text, &name, file.parent());
                 ok &= ran.ok;
                 if ran.quit {
                     break;
@@ -265,7 +346,7 @@ fn run_files(session: &mut Session, files: &[PathBuf]) -> bool {
                 ok = false;
             }
         }
-        if signals::ending().is_some() || (!ok && !session.keep_going) {
+        if signals::ending().is_some() || (!ok && !keep_going) {
             break;
         }
     }

@@ -115,6 +115,13 @@ pub trait ScriptHandler {
         false
     }
 
+    /// Why this handler's scripts may not write, if they may not: a script with a statement or
+    /// directive that writes is then refused whole before anything runs, with this sentence
+    /// located at the first such item. For a caller that answers on behalf of another.
+    fn refuses_writes(&self) -> Option<String> {
+        None
+    }
+
     /// Handles one directive line (the whole line, starting with `.`), seeing the database as
     /// the script sees it at that point. An error fails the script as a statement's would.
     fn directive(&mut self, line: &str, here: &Here<'_>) -> Result<Directed>;
@@ -695,6 +702,11 @@ fn run_together(
     host: &mut Host<'_>,
 ) -> Result<Option<usize>> {
     let text = script.source.text;
+    if let Some(reason) = host.handler.refuses_writes() {
+        if let Some(item) = items.iter().find(|item| host.writes(text, item)) {
+            return Err(script.source.at(item.span(), Error::Invalid(reason)));
+        }
+    }
     if items.iter().any(|item| host.writes(text, item)) {
         engine.transaction(|tx| {
             let stopped = run_items(&mut Scope::Write(tx), ctx, script, items, host, true)?;

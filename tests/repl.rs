@@ -328,3 +328,33 @@ fn a_long_table_on_a_terminal_shows_its_ends_and_counts_the_rest() {
     keys(&mut repl, "\x04");
     repl.exp_eof().unwrap();
 }
+
+#[test]
+fn with_the_shell_open_another_process_asks_it_questions() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = shell(home.path());
+    let ask = |statements: &str| {
+        Command::new(assert_cmd::cargo::cargo_bin("entrevue"))
+            .env("XDG_DATA_HOME", home.path())
+            .args(["-c", statements])
+            .output()
+            .unwrap()
+    };
+    let asked = ask("who met Witkoff;");
+    assert!(
+        asked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&asked.stderr)
+    );
+    assert!(String::from_utf8_lossy(&asked.stdout).contains("Rustem Umerov,umerov,"));
+    let write = ask("add actor \"Ann Example\" kind person;");
+    assert_eq!(write.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&write.stderr).contains("in use by another process"));
+    // The shell goes on, and the refused write was not made.
+    keys(&mut repl, "who is \"Ann Example\";\r");
+    repl.exp_string("no actor named 'Ann Example'").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
+    keys(&mut repl, "\x04");
+    repl.exp_eof().unwrap();
+    assert!(!home.path().join("entrevue/default/entrevue.sock").exists());
+}

@@ -250,3 +250,80 @@ fn keep_going_parses_each_statement_when_its_turn_comes() {
     assert!(errors[2].starts_with("typo.ent:7:10: "), "{errors:?}");
     assert_eq!(actors(&db), 2);
 }
+
+/// A handler that may not write, as one answering on behalf of another process.
+struct ReadOnly(Recorder);
+
+impl ScriptHandler for ReadOnly {
+    fn result(&mut self, result: Result<Rows, &Error>) {
+        self.0.result(result);
+    }
+
+    fn directive_writes(&self, line: &str) -> bool {
+        self.0.directive_writes(line)
+    }
+
+    fn refuses_writes(&self) -> Option<String> {
+        Some("writes are not taken here".into())
+    }
+
+    fn directive(&mut self, line: &str, here: &Here<'_>) -> entrevue::Result<Directed> {
+        self.0.directive(line, here)
+    }
+}
+
+#[test]
+fn a_handler_that_refuses_writes_refuses_a_script_that_writes_whole() {
+    let db = Database::temporary().unwrap();
+    db.execute("add actor A kind person;").unwrap();
+    let text = "who is A;\n.count\nadd actor B kind person;\n";
+    let mut handler = ReadOnly(Recorder::default());
+    let error = db
+        .run_script_with(text, &ScriptOptions::default(), &mut handler)
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("3:1: writes are not taken here"),
+        "{error}"
+    );
+    assert!(
+        handler.0.seen.is_empty(),
+        "nothing ran: {:?}",
+        handler.0.seen
+    );
+    // A directive that may write is refused as a write statement is.
+    let error = db
+        .run_script_with(
+            "who is A;\n.read other.ent\n",
+            &ScriptOptions::default(),
+            &mut handler,
+        )
+        .unwrap_err();
+    assert!(error
+        .to_string()
+        .starts_with("2:1: writes are not taken here"));
+    // Statement by statement, the write fails on its own and the rest runs.
+    let options = ScriptOptions {
+        keep_going: true,
+        ..ScriptOptions::default()
+    };
+    let report = db.run_script_with(text, &options, &mut handler).unwrap();
+    assert_eq!(report.failed, 1);
+    assert_eq!(
+        handler.0.seen,
+        ["result ok=true", ".count actors=1", "result ok=false"]
+    );
+    // A script that only reads runs.
+    handler.0.seen.clear();
+    let report = db
+        .run_script_with(
+            "who is A;\n.count\n",
+            &ScriptOptions::default(),
+            &mut handler,
+        )
+        .unwrap();
+    assert_eq!(report.failed, 0);
+    assert_eq!(handler.0.seen, ["result ok=true", ".count actors=1"]);
+    assert_eq!(actors(&db), 1);
+}

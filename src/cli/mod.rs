@@ -11,6 +11,7 @@ pub mod output;
 pub mod panic;
 pub mod printer;
 pub mod repl;
+pub mod share;
 pub mod signals;
 
 use std::io::{self, IsTerminal, Write};
@@ -182,8 +183,11 @@ Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, 
 Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N
 explain QUESTION shows the plan. Writes: add, set, delete; load FILE | demo; dump [FILE [replace]].
 A script (a file, -c, standard input) is one transaction, dot-commands included: all it writes
-is kept, or nothing (--keep-going: each statement on its own, the run going on after an error). .read and load paths are relative to the script's own folder; .open and
-.check are refused in a script that writes (or .reads), whose writes are not committed yet.";
+is kept, or nothing (--keep-going: each statement on its own, the run going on after an error).
+.read and load paths are relative to the script's own folder; .open and .check are refused in
+a script that writes (or .reads), whose writes are not committed yet. When another entrevue
+process holds the database, -c, run and piped statements are asked of it: it answers
+questions, and refuses writes and the dot-commands that read the database.";
 
 fn help_line(c: &DotCommand) -> String {
     let head = if c.usage.is_empty() {
@@ -227,13 +231,16 @@ impl Settings {
 
 /// A shell session.
 pub struct Session {
-    pub db: Database,
+    /// Shared with the thread that answers other processes' questions (see `share`).
+    pub db: Arc<Database>,
     pub settings: Settings,
     pub keep_going: bool,
     /// Whether a person is typing: notes of writes are shown, errors do not stop anything.
     pub interactive: bool,
     /// The files output goes to instead of standard output (`.output`, `.once`).
     pub redirect: Redirect,
+    /// What answers other processes' questions about the open database, if anything does.
+    pub share: Option<share::Server>,
 }
 
 /// How a run of text went.
@@ -377,7 +384,7 @@ impl Session {
         let mut shell = Shell {
             settings: &mut self.settings,
             redirect: &mut self.redirect,
-            db: &self.db,
+            db: Some(&self.db),
             interactive: self.interactive,
             out: Out::new(),
             clock: Instant::now(),
@@ -438,8 +445,11 @@ impl Session {
             );
             format!("{e}; {staying}")
         })?;
-        self.db = db;
+        // The old database's server stops (and its socket goes) before the database closes.
+        self.share = None;
+        self.db = Arc::new(db);
         signals::watch(&self.db);
+        self.share = share::serve(&self.db);
         outln!("{}", welcome(&self.db, path));
         Ok(())
     }
@@ -502,7 +512,8 @@ pub fn run_input_by_statement(session: &mut Session, input: &mut dyn io::BufRead
 struct Shell<'s> {
     settings: &'s mut Settings,
     redirect: &'s mut Redirect,
-    db: &'s Database,
+    /// `None` when the questions go to the process that holds the database (see `share`).
+    db: Option<&'s Database>,
     interactive: bool,
     out: Out,
     /// When the statement being timed started.
@@ -560,7 +571,7 @@ impl ScriptHandler for Shell<'_> {
                     errln!("error: {message}");
                 }
             }
-            Err(e) => report_on(self.db, e),
+            Err(e) => report(&Error::Invalid(describe(self.db, e))),
         }
         if self.settings.timer {
             let took = format_duration(self.clock.elapsed());
@@ -580,7 +591,7 @@ impl ScriptHandler for Shell<'_> {
 
     fn directive(&mut self, line: &str, here: &Here<'_>) -> entrevue::Result<Directed> {
         signals::reassert();
-        let directed = self.dot(line, here).map_err(Error::Invalid)?;
+        let directed = self.dot(line, Some(here)).map_err(Error::Invalid)?;
         self.clock = Instant::now();
         Ok(directed)
     }
@@ -681,7 +692,7 @@ impl Shell<'_> {
     }
 
     /// Runs one dot-command line.
-    fn dot(&mut self, line: &str, here: &Here<'_>) -> Result<Directed, String> {
+    fn dot(&mut self, line: &str, here: Option<&Here<'_>>) -> Result<Directed, String> {
         let words = dot_arguments(line.trim());
         let Some((name, words)) = words.split_first() else {
             return Err("a dot-command needs a name; .help lists them".into());
@@ -696,6 +707,42 @@ impl Shell<'_> {
         if words.len() < command.min || words.len() > command.max {
             return Err(format!("usage: {}", help_line(command)));
         }
+        let usage = || format!("usage: {}", help_line(command));
+        // Asked through another process's socket, there is no database here to read.
+        let (Some(here), Some(db)) = (here, self.db) else {
+            if NEEDS_DATABASE.contains(&command.name) {
+                return Err(share::held_elsewhere(command.name));
+            }
+            return self.dot_local(command, words);
+        };
+        match command.name {
+            ".tables" => self.tables(here).map_err(|e| e.to_string())?,
+            ".stats" => self.stats(db, here).map_err(|e| e.to_string())?,
+            ".schema" => {
+                let text = schema(here).map_err(|e| e.to_string())?;
+                let _ = write!(self.sink(), "{text}");
+            }
+            ".check" => self.check(db, here)?,
+            ".backup" => self.backup(db, &words[0], here)?,
+            ".read" => return Ok(Directed::Read(words[0].clone())),
+            ".dump" => self.dump(words, here, usage)?,
+            ".open" => {
+                if here.writes() {
+                    return Err("'.open' cannot be used in a script that writes (or reads \
+                        scripts): what it wrote and what follows would go to two databases, \
+                        which cannot be kept or undone together; run it as two scripts"
+                        .into());
+                }
+                self.after = Some(After::Open(PathBuf::from(&words[0])));
+                return Ok(Directed::Stop);
+            }
+            _ => return self.dot_local(command, words),
+        }
+        Ok(Directed::Continue)
+    }
+
+    /// Runs a dot-command that does not read the database: the shell's own settings and files.
+    fn dot_local(&mut self, command: &DotCommand, words: &[String]) -> Result<Directed, String> {
         let usage = || format!("usage: {}", help_line(command));
         let on_off = |word: &str| match word {
             "on" => Ok(true),
@@ -747,33 +794,13 @@ impl Shell<'_> {
                     self.redirect.output = Some((path, file));
                 }
             },
-            ".tables" => self.tables(here).map_err(|e| e.to_string())?,
             ".quit" | ".exit" => {
                 self.after = Some(After::Quit);
                 return Ok(Directed::Stop);
             }
-            ".stats" => self.stats(here).map_err(|e| e.to_string())?,
-            ".schema" => {
-                let text = schema(here).map_err(|e| e.to_string())?;
-                let _ = write!(self.sink(), "{text}");
-            }
-            ".check" => self.check(here)?,
-            ".backup" => self.backup(&words[0], here)?,
             ".recover" => {
                 let report = Database::recover(&words[0], &words[1]).map_err(|e| e.to_string())?;
                 let _ = writeln!(self.sink(), "{report}");
-            }
-            ".read" => return Ok(Directed::Read(words[0].clone())),
-            ".dump" => self.dump(words, here, usage)?,
-            ".open" => {
-                if here.writes() {
-                    return Err("'.open' cannot be used in a script that writes (or reads \
-                        scripts): what it wrote and what follows would go to two databases, \
-                        which cannot be kept or undone together; run it as two scripts"
-                        .into());
-                }
-                self.after = Some(After::Open(PathBuf::from(&words[0])));
-                return Ok(Directed::Stop);
             }
             other => return Err(format!("'{other}' is not implemented")),
         }
@@ -804,12 +831,12 @@ impl Shell<'_> {
     }
 
     /// How many records of each kind the script sees, and the size of the database on disk.
-    fn stats(&mut self, here: &Here<'_>) -> entrevue::Result<()> {
+    fn stats(&mut self, db: &Database, here: &Here<'_>) -> entrevue::Result<()> {
         let mut text = String::new();
         for (label, kind) in KINDS {
             text.push_str(&format!("{label}: {}\n", here.count(kind)?));
         }
-        let size = self.db.size_on_disk()?;
+        let size = db.size_on_disk()?;
         let _ = writeln!(
             self.out,
             "{text}size on disk: {:.1} MiB",
@@ -834,7 +861,7 @@ impl Shell<'_> {
         Ok(())
     }
 
-    fn check(&mut self, here: &Here<'_>) -> Result<(), String> {
+    fn check(&mut self, db: &Database, here: &Here<'_>) -> Result<(), String> {
         if here.writes() {
             // The check reads the committed database, which does not hold this script's
             // writes yet.
@@ -844,7 +871,7 @@ impl Shell<'_> {
                     .into(),
             );
         }
-        let report = self.db.check().map_err(|e| e.to_string())?;
+        let report = db.check().map_err(|e| e.to_string())?;
         if !report.is_clean() {
             return Err(report.to_string());
         }
@@ -852,7 +879,7 @@ impl Shell<'_> {
         Ok(())
     }
 
-    fn backup(&mut self, to: &str, here: &Here<'_>) -> Result<(), String> {
+    fn backup(&mut self, db: &Database, to: &str, here: &Here<'_>) -> Result<(), String> {
         if here.writes() {
             return Err(
                 "'.backup' copies the database as committed, so it cannot run in a \
@@ -860,7 +887,7 @@ impl Shell<'_> {
                     .into(),
             );
         }
-        let report = self.db.backup(to).map_err(|e| e.to_string())?;
+        let report = db.backup(to).map_err(|e| e.to_string())?;
         let _ = writeln!(self.sink(), "{report}");
         Ok(())
     }
@@ -892,6 +919,11 @@ impl Shell<'_> {
         Ok(())
     }
 }
+
+/// The dot-commands that read or replace the open database (`.read` runs a file on it).
+const NEEDS_DATABASE: [&str; 8] = [
+    ".tables", ".stats", ".schema", ".check", ".backup", ".read", ".dump", ".open",
+];
 
 /// The kinds of records, by the names `.stats` and `.tables` give them.
 const KINDS: [(&str, RecordKind); 5] = [
@@ -983,10 +1015,17 @@ pub fn report(error: &Error) {
     errln!("error: {error}");
 }
 
-/// Prints an error as [`report`] does; a name not found in a database with no records at all
-/// also says how to load the bundled dataset, since that is the likely cause.
+/// Prints an error as [`report`] does, worded by [`describe`].
 fn report_on(db: &Database, error: &Error) {
-    let empty = db.stats().is_ok_and(|s| s == entrevue::Stats::default());
+    report(&Error::Invalid(describe(Some(db), error)));
+}
+
+/// An error as the library words it; a name not found in a database with no records at all
+/// also says how to load the bundled dataset, since that is the likely cause. The process
+/// holding the database words the errors of the questions it answers for another, since only
+/// it can tell whether the database is empty.
+fn describe(db: Option<&Database>, error: &Error) -> String {
+    let empty = db.is_some_and(|db| db.stats().is_ok_and(|s| s == entrevue::Stats::default()));
     match error.root() {
         not_found @ Error::NotFound { .. } if empty => {
             let hinted = Error::Invalid(format!(
@@ -994,11 +1033,11 @@ fn report_on(db: &Database, error: &Error) {
                  talks dataset"
             ));
             match error.location() {
-                Some(location) => report(&Error::at(location.clone(), hinted)),
-                None => report(&hinted),
+                Some(location) => Error::at(location.clone(), hinted).to_string(),
+                None => hinted.to_string(),
             }
         }
-        _ => report(error),
+        _ => error.to_string(),
     }
 }
 

@@ -136,6 +136,8 @@ const TERMINATION_GRACE: std::time::Duration = std::time::Duration::from_secs(5)
 /// Ends the program now. What an unfinished script wrote is not committed, so nothing of it
 /// is kept.
 fn leave(ending: Ending) -> ! {
+    // Leaving without unwinding, the server's own clean-up does not run.
+    super::share::remove_socket();
     if ending == Ending::Terminated {
         crate::errln!("{TERMINATED}");
     }

@@ -120,7 +120,7 @@ fn an_import_needs_an_empty_database() {
         matches!(err, Error::Invalid(ref m) if m.contains("empty database")),
         "{err}"
     );
-    assert_eq!(db.stats().unwrap().meetings, 13);
+    assert_eq!(db.stats().unwrap().meetings, 15);
 }
 
 #[test]

@@ -221,9 +221,17 @@ const WHO: [&str; 3] = ["actor", "handle", "meetings"];
 const WHEN: [&str; 4] = ["date", "place", "meeting", "kind"];
 const WHERE: [&str; 4] = ["place", "date", "meeting", "kind"];
 const MEETINGS: [&str; 6] = ["meeting", "date", "place", "kind", "status", "participants"];
-const PATH: [&str; 6] = ["step", "from", "to", "meeting", "date", "place"];
-const TIMELINE: [&str; 8] = [
-    "date", "meeting", "kind", "place", "status", "side", "role", "with",
+const PATH: [&str; 7] = ["step", "from", "to", "meeting", "date", "status", "place"];
+const TIMELINE: [&str; 9] = [
+    "date",
+    "meeting",
+    "kind",
+    "place",
+    "status",
+    "side",
+    "role",
+    "certainty",
+    "with",
 ];
 const SOURCES: [&str; 5] = ["document", "outlet", "published", "quote", "says"];
 
@@ -307,7 +315,7 @@ fn including_widens_statuses_and_certainty() {
     // + m07 (planned; Fay only possibly there) and m05 (Eli expected): any certainty counts.
     assert_rows(
         &db,
-        "who met Ann Archer including planned",
+        "who met Ann Archer including planned return actor, handle, meetings",
         &WHO,
         &[
             &["Bo Berg", "bo", "2"],
@@ -320,7 +328,7 @@ fn including_widens_statuses_and_certainty() {
     // + m08 (possible), m09 (ruled out), m10 (cancelled).
     assert_rows(
         &db,
-        "who met Ann Archer including all",
+        "who met Ann Archer including all return actor, handle, meetings",
         &WHO,
         &[
             &["Bo Berg", "bo", "3"],
@@ -333,7 +341,7 @@ fn including_widens_statuses_and_certainty() {
     // A list of statuses: occurred plus those named.
     assert_rows(
         &db,
-        "who met Ann Archer including possible, ruled_out",
+        "who met Ann Archer including possible, ruled_out return actor, handle, meetings",
         &WHO,
         &[
             &["Bo Berg", "bo", "3"],
@@ -369,7 +377,7 @@ fn who_met_in_a_place_includes_every_place_inside_it() {
     // in South Province); North Province does not.
     assert_rows(
         &db,
-        "who met Ann Archer in Arland including planned",
+        "who met Ann Archer in Arland including planned return actor, handle, meetings",
         &WHO,
         &[
             &["Bo Berg", "bo", "2"],
@@ -380,7 +388,7 @@ fn who_met_in_a_place_includes_every_place_inside_it() {
     );
     assert_rows(
         &db,
-        "who met Ann Archer in Nordprovinz including planned",
+        "who met Ann Archer in Nordprovinz including planned return actor, handle, meetings",
         &WHO,
         &[
             &["Bo Berg", "bo", "2"],
@@ -552,7 +560,7 @@ fn who_was_with_counts_the_same_known_side_only() {
     // Eli was expected at m05 beside nobody from Belmar; with any certainty, still only Bo.
     assert_rows(
         &db,
-        "who was with Eli Eck including all",
+        "who was with Eli Eck including all return actor, handle, meetings",
         &WHO,
         &[&["Bo Berg", "bo", "1"]],
     );
@@ -730,7 +738,7 @@ fn meetings_count_confirmed_participants_unless_widened() {
                 "Arland",
                 "summit",
                 "occurred",
-                "[Ann Archer, Dee Dale, Eli Eck]",
+                "[Ann Archer, Dee Dale, Eli Eck (expected)]",
             ],
             &[
                 "m03",
@@ -908,9 +916,33 @@ fn path_follows_a_chain_of_meetings() {
         "path from Pia Park to Sol Sun",
         &PATH,
         &[
-            &["1", "Pia Park", "Quin Quay", "m12", "2025-02-01", "∅"],
-            &["2", "Quin Quay", "Rex Roe", "m13", "2025-02-02", "Cordia"],
-            &["3", "Rex Roe", "Sol Sun", "m14", "2025-02-03", "∅"],
+            &[
+                "1",
+                "Pia Park",
+                "Quin Quay",
+                "m12",
+                "2025-02-01",
+                "occurred",
+                "∅",
+            ],
+            &[
+                "2",
+                "Quin Quay",
+                "Rex Roe",
+                "m13",
+                "2025-02-02",
+                "occurred",
+                "Cordia",
+            ],
+            &[
+                "3",
+                "Rex Roe",
+                "Sol Sun",
+                "m14",
+                "2025-02-03",
+                "occurred",
+                "∅",
+            ],
         ],
     );
     // Backwards, the same meetings in the other direction.
@@ -919,9 +951,33 @@ fn path_follows_a_chain_of_meetings() {
         "path from Sol Sun to Pia Park",
         &PATH,
         &[
-            &["1", "Sol Sun", "Rex Roe", "m14", "2025-02-03", "∅"],
-            &["2", "Rex Roe", "Quin Quay", "m13", "2025-02-02", "Cordia"],
-            &["3", "Quin Quay", "Pia Park", "m12", "2025-02-01", "∅"],
+            &[
+                "1",
+                "Sol Sun",
+                "Rex Roe",
+                "m14",
+                "2025-02-03",
+                "occurred",
+                "∅",
+            ],
+            &[
+                "2",
+                "Rex Roe",
+                "Quin Quay",
+                "m13",
+                "2025-02-02",
+                "occurred",
+                "Cordia",
+            ],
+            &[
+                "3",
+                "Quin Quay",
+                "Pia Park",
+                "m12",
+                "2025-02-01",
+                "occurred",
+                "∅",
+            ],
         ],
     );
 }
@@ -941,6 +997,7 @@ fn path_does_not_hop_between_companions() {
                 "Bo Berg",
                 "m01",
                 "2025-03-10",
+                "occurred",
                 "Harbour Hall",
             ],
             &[
@@ -949,6 +1006,7 @@ fn path_does_not_hop_between_companions() {
                 "Dee Dale",
                 "m01",
                 "2025-03-10",
+                "occurred",
                 "Harbour Hall",
             ],
         ],
@@ -964,8 +1022,24 @@ fn path_uses_other_statuses_only_when_included() {
         "path from Pia Park to Sol Sun including planned",
         &PATH,
         &[
-            &["1", "Pia Park", "Rex Roe", "m16", "2025-02-05", "∅"],
-            &["2", "Rex Roe", "Sol Sun", "m14", "2025-02-03", "∅"],
+            &[
+                "1",
+                "Pia Park",
+                "Rex Roe",
+                "m16",
+                "2025-02-05",
+                "planned",
+                "∅",
+            ],
+            &[
+                "2",
+                "Rex Roe",
+                "Sol Sun",
+                "m14",
+                "2025-02-03",
+                "occurred",
+                "∅",
+            ],
         ],
     );
     // Ann and Fay only share the planned m07.
@@ -981,6 +1055,7 @@ fn path_uses_other_statuses_only_when_included() {
             "Fay Fox",
             "m07",
             "2025-06-15",
+            "planned",
             "Sunville",
         ]],
     );
@@ -1103,6 +1178,247 @@ fn who_is_shows_relations_from_either_end() {
     assert!(matches!(e.root(), Error::Invalid(_)), "{e}");
 }
 
+// ---- how sure the sources are --------------------------------------------------------------
+
+#[test]
+fn lists_mark_the_participants_the_sources_are_not_sure_of() {
+    let db = world();
+    // Eli was only expected at m05 and Fay only possibly at m07: their names say so, and
+    // `with at least` counts what the list shows unmarked.
+    let m05 = q(
+        &db,
+        "meetings in Arland during 2025 including all return meeting, participants",
+    );
+    assert!(
+        table(&m05).contains(&expect(&[&["m05", "[Ann Archer, Dee Dale, Eli Eck (expected)]"]])[0]),
+        "{:?}",
+        table(&m05)
+    );
+    assert_eq!(
+        column(
+            &q(&db, "meetings with at least 3 participants including all"),
+            "meeting"
+        ),
+        ["m01", "m03"]
+    );
+    assert_rows(
+        &db,
+        "timeline of Fay Fox",
+        &TIMELINE,
+        &[&[
+            "2025-06-15",
+            "m07",
+            "talks",
+            "Sunville",
+            "planned",
+            "Cordia",
+            "∅",
+            "possible",
+            "[Ann Archer]",
+        ]],
+    );
+}
+
+#[test]
+fn counts_describe_the_meetings_behind_them() {
+    let db = world();
+    // Widened: the surest certainty and the meetings, each that did not occur with its status.
+    assert_rows(
+        &db,
+        "who met Ann Archer including all return actor, certainty, via, side, role",
+        &["actor", "certainty", "via", "side", "role"],
+        &[
+            &[
+                "Bo Berg",
+                "confirmed",
+                "[m01, m03, m08 (possible)]",
+                "[Belmar]",
+                "[]",
+            ],
+            &[
+                "Cy Cole",
+                "confirmed",
+                "[m02, m09 (ruled_out), m06]",
+                "[Cordia]",
+                "[]",
+            ],
+            &[
+                "Eli Eck",
+                "confirmed",
+                "[m05, m03, m10 (cancelled)]",
+                "[Belmar]",
+                "[]",
+            ],
+            &["Fay Fox", "possible", "[m07 (planned)]", "[Cordia]", "[]"],
+            &["Gus Gray", "confirmed", "[m04]", "[]", "[]"],
+        ],
+    );
+    // By default only occurred meetings and confirmed participants count, and the answer
+    // keeps to its three columns; the others can be asked for.
+    assert_eq!(q(&db, "who met Ann Archer").columns, WHO);
+    assert_rows(
+        &db,
+        "who met Eli Eck return actor, via, certainty",
+        &["actor", "via", "certainty"],
+        &[&["Ann Archer", "[m03]", "confirmed"]],
+    );
+}
+
+#[test]
+fn status_keeps_exactly_the_statuses_named() {
+    let db = world();
+    assert_eq!(
+        column(
+            &q(&db, "meetings with Ann Archer status planned, possible"),
+            "meeting"
+        ),
+        ["m07", "m08"]
+    );
+    assert_eq!(
+        column(&q(&db, "meetings status occurred"), "meeting"),
+        column(&q(&db, "meetings"), "meeting")
+    );
+    // Asking for meetings that did not occur lets participants of any certainty count.
+    assert_rows(
+        &db,
+        "who met Ann Archer status planned return actor, handle, meetings",
+        &WHO,
+        &[&["Fay Fox", "fay", "1"]],
+    );
+    let e = err(&db, "meetings status planned including possible");
+    assert!(e.to_string().contains("given twice"), "{e}");
+}
+
+#[test]
+fn side_of_lists_who_took_part_for_an_actor() {
+    let db = world();
+    assert_rows(
+        &db,
+        "side of Belmar",
+        &WHO,
+        &[
+            &["Bo Berg", "bo", "2"],
+            &["Quin Quay", "quin", "2"],
+            &["Eli Eck", "eli", "1"],
+        ],
+    );
+    assert_rows(
+        &db,
+        "side of Belmar including all",
+        &["actor", "handle", "meetings", "certainty", "via"],
+        &[
+            &[
+                "Bo Berg",
+                "bo",
+                "3",
+                "confirmed",
+                "[m01, m03, m08 (possible)]",
+            ],
+            &[
+                "Eli Eck",
+                "eli",
+                "3",
+                "confirmed",
+                "[m05, m03, m10 (cancelled)]",
+            ],
+            &["Quin Quay", "quin", "2", "confirmed", "[m12, m13]"],
+        ],
+    );
+    assert!(q(&db, "side of Hal Hart").is_empty());
+}
+
+#[test]
+fn where_is_profiles_a_place() {
+    let db = world();
+    assert_rows(
+        &db,
+        "where is Portsea",
+        &["field", "value"],
+        &[
+            &["name", "Portsea"],
+            &["handle", "port"],
+            &["kind", "city"],
+            &["aliases", "[]"],
+            &["in", "[North Province, Arland]"],
+            &["inside", "[Harbour Hall]"],
+            &["meetings", "2 occurred"],
+            &["meeting", "m02 2025-03 call in Portsea (occurred)"],
+            &["meeting", "m01 2025-03-10 talks in Harbour Hall (occurred)"],
+        ],
+    );
+    let e = err(&db, "where is Portsea during 2025");
+    assert!(matches!(e.root(), Error::Invalid(_)), "{e}");
+}
+
+#[test]
+fn reported_by_lists_what_a_document_says_and_sources_of_takes_relations() {
+    let db = world();
+    assert_rows(
+        &db,
+        "reported by d1",
+        &["record", "kind", "date", "status", "what", "quote", "says"],
+        &[
+            &[
+                "m01",
+                "meeting",
+                "2025-03-10",
+                "occurred",
+                "Harbour talks",
+                "Archer and Berg met at Harbour Hall",
+                "∅",
+            ],
+            &[
+                "m03",
+                "meeting",
+                "2025-03-30..2025-04-02",
+                "occurred",
+                "meeting",
+                "the talks ran into April",
+                "2025-04",
+            ],
+            &[
+                "r1",
+                "relation",
+                "2025",
+                "∅",
+                "Ann Archer advisor_of Dee Dale",
+                "Archer advises Dale",
+                "∅",
+            ],
+        ],
+    );
+    assert_rows(
+        &db,
+        "sources of r1",
+        &SOURCES,
+        &[&["d1", "Gazette", "2025-03-11", "Archer advises Dale", "∅"]],
+    );
+    assert!(q(&db, "reported by d3").rows.len() == 1);
+    let e = err(&db, "sources of r9");
+    assert!(matches!(e.root(), Error::NotFound { .. }), "{e}");
+}
+
+#[test]
+fn in_time_order_applies_to_path_only() {
+    let db = world();
+    // Pia met Quin (m12, 02-01), Quin met Rex (m13, 02-02), Rex met Sol (m14, 02-03): in order.
+    assert_eq!(
+        column(
+            &q(&db, "path from Pia Park to Sol Sun in time order"),
+            "meeting"
+        ),
+        ["m12", "m13", "m14"]
+    );
+    // Backwards in time there is a chain, but not one in time order.
+    assert_eq!(q(&db, "path from Sol Sun to Pia Park").rows.len(), 3);
+    let none = q(&db, "path from Sol Sun to Pia Park in time order");
+    assert!(none.is_empty(), "{:?}", table(&none));
+    assert!(none.note.unwrap().contains("in time order"));
+    let e = err(&db, "who met Ann Archer in time order");
+    assert!(e.to_string().contains("applies only to `path`"), "{e}");
+    assert!(plan(&db, "path from Pia Park to Sol Sun in time order").contains("no earlier than"));
+}
+
 // ---- timeline -----------------------------------------------------------------------------
 
 #[test]
@@ -1121,7 +1437,8 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "occurred",
                 "Arland",
                 "∅",
-                "[Dee Dale, Eli Eck]",
+                "confirmed",
+                "[Dee Dale, Eli Eck (expected)]",
             ],
             &[
                 "2025-03",
@@ -1131,6 +1448,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "occurred",
                 "Arland",
                 "∅",
+                "confirmed",
                 "[Cy Cole]",
             ],
             &[
@@ -1141,6 +1459,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "occurred",
                 "Arland",
                 "lead",
+                "confirmed",
                 "[Bo Berg, Dee Dale]",
             ],
             &[
@@ -1151,6 +1470,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "occurred",
                 "Arland",
                 "∅",
+                "confirmed",
                 "[Bo Berg, Eli Eck]",
             ],
             &[
@@ -1161,6 +1481,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "occurred",
                 "∅",
                 "guest",
+                "confirmed",
                 "[Gus Gray]",
             ],
             &[
@@ -1171,7 +1492,8 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "planned",
                 "Arland",
                 "∅",
-                "[Fay Fox]",
+                "confirmed",
+                "[Fay Fox (possible)]",
             ],
             &[
                 "2025-07-01",
@@ -1181,6 +1503,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "possible",
                 "Arland",
                 "∅",
+                "confirmed",
                 "[Bo Berg]",
             ],
             &[
@@ -1191,6 +1514,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "ruled_out",
                 "Arland",
                 "∅",
+                "confirmed",
                 "[Cy Cole]",
             ],
             &[
@@ -1201,6 +1525,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "cancelled",
                 "Arland",
                 "∅",
+                "confirmed",
                 "[Eli Eck]",
             ],
             &[
@@ -1211,6 +1536,7 @@ fn timeline_lists_every_status_in_date_order_undated_last() {
                 "occurred",
                 "Arland",
                 "∅",
+                "confirmed",
                 "[Cy Cole]",
             ],
         ],
@@ -2139,6 +2465,39 @@ mod model {
             self.when(a, b, f).contains(&m)
         }
 
+        /// The fewest hops from `a` to `b` in time order, if any: every state (actor, the
+        /// first days of the meetings so far) is explored, with no pruning.
+        pub fn distance_in_time_order(&self, a: usize, b: usize, f: &Filter) -> Option<usize> {
+            let mut layer: BTreeSet<(usize, i32)> = BTreeSet::from([(a, i32::MIN)]);
+            for hops in 1..=6 {
+                let mut next = BTreeSet::new();
+                for &(x, after) in &layer {
+                    for y in 0..self.actors {
+                        for m in self.when(x, y, f) {
+                            let Some(date) = self.meetings[m].date else {
+                                continue;
+                            };
+                            if date.last_day().0 < after {
+                                continue;
+                            }
+                            if y == b {
+                                return Some(hops);
+                            }
+                            next.insert((y, after.max(date.first_day().0)));
+                        }
+                    }
+                }
+                layer = next;
+            }
+            None
+        }
+
+        /// Whether meeting `m` may follow meetings whose latest first day is `after`.
+        pub fn follows(&self, m: usize, after: i32) -> Option<i32> {
+            let date = self.meetings[m].date?;
+            (date.last_day().0 >= after).then(|| after.max(date.first_day().0))
+        }
+
         /// The fewest hops from `a` to `b`, if any.
         pub fn distance(&self, a: usize, b: usize, f: &Filter) -> Option<usize> {
             let mut seen: HashMap<usize, usize> = HashMap::from([(a, 0)]);
@@ -2332,7 +2691,7 @@ fn agree(db: &Database, world: &World) {
         let tail = f.text();
         for a in 0..world.actors {
             for (question, together) in [("who met", false), ("who was with", true)] {
-                let text = format!("{question} #a{a}{tail}");
+                let text = format!("{question} #a{a}{tail} return actor, handle, meetings");
                 let expected = world.who(a, &f, together);
                 let mut rows: Vec<(i64, String)> = expected
                     .iter()
@@ -2422,6 +2781,24 @@ fn agree(db: &Database, world: &World) {
                 }
                 if steps > 0 {
                     assert_eq!(at, b, "{text}");
+                }
+                // In time order: as few hops as a search of every chain finds, each meeting
+                // no earlier than those before it.
+                let text = format!("path from #a{a} to #a{b}{} in time order", f.text());
+                let answer = q(db, &text);
+                match world.distance_in_time_order(a, b, &f) {
+                    Some(d) => assert_eq!(answer.rows.len(), d, "{text}"),
+                    None => assert!(answer.rows.is_empty() && answer.note.is_some(), "{text}"),
+                }
+                let (mut at, mut after) = (a, i32::MIN);
+                for row in &answer.rows {
+                    let next: usize = cell(&row[2])["Actor ".len()..].parse().unwrap();
+                    let m: usize = cell(&row[3])[1..].parse().unwrap();
+                    assert!(world.hop(m, at, next, &f), "{text}: m{m} is no hop");
+                    after = world
+                        .follows(m, after)
+                        .unwrap_or_else(|| panic!("{text}: m{m} is out of time order"));
+                    at = next;
                 }
             }
         }
@@ -2591,7 +2968,7 @@ fn return_errors_say_which_columns_exist() {
     let shown = e.to_string();
     assert!(
         shown.starts_with(
-            "1:34: there is no column 'nope' to return; the columns are actor, handle, meetings, id"
+            "1:34: there is no column 'nope' to return; the columns are actor, handle, meetings, side, role, certainty, via, id"
         ),
         "{shown}"
     );

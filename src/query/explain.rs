@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::plan::{Column, Input, Meetings, Pairing, Plan, Predicate, Scan};
+use super::plan::{Column, Input, Meetings, Pairing, Plan, Predicate, Scan, Sourced};
 use crate::model::{DateSpan, Status};
 
 impl fmt::Display for Plan {
@@ -67,9 +67,16 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
                 .as_ref()
                 .map(|(p, _)| format!(" in {p}"))
                 .unwrap_or_default();
+            let (order, search) = match p.time_order {
+                true => (
+                    ", each meeting no earlier than the one before (dated meetings only)",
+                    "breadth-first search from the first actor",
+                ),
+                false => ("", "bidirectional breadth-first search"),
+            };
             writeln!(
                 f,
-                "{pad}Shortest path from {} to {} over \"met\", at most {} hops, meetings with status in ({}){place}{}   [bidirectional breadth-first search over actor_meetings and meeting records]",
+                "{pad}Shortest path from {} to {} over \"met\", at most {} hops, meetings with status in ({}){place}{}{order}   [{search} over actor_meetings and meeting records]",
                 p.from,
                 p.to,
                 p.max_hops,
@@ -81,9 +88,21 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Profile of {a}   [actor record, names, refs, actor_meetings]"
         ),
-        Plan::Sources(m) => writeln!(
+        Plan::Sources(Sourced::Meeting(m)) => writeln!(
             f,
             "{pad}Sources of meeting {m}   [meeting record, document records]"
+        ),
+        Plan::Sources(Sourced::Relation(r)) => writeln!(
+            f,
+            "{pad}Sources of relation {r}   [relation record, document records]"
+        ),
+        Plan::Reported(d) => writeln!(
+            f,
+            "{pad}Reported by {d}   [refs, meeting and relation records]"
+        ),
+        Plan::PlaceProfile(p) => writeln!(
+            f,
+            "{pad}Profile of place {p}   [place record, places inside, place_meetings]"
         ),
     }
 }
@@ -97,6 +116,7 @@ fn write_input(input: &Input, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::
             let who = match count.pairing {
                 Pairing::Counterparts => "participants who met",
                 Pairing::Companions => "participants on the same side as",
+                Pairing::OnSide => "participants on the side of",
             };
             writeln!(
                 f,

@@ -13,7 +13,10 @@ use std::collections::BTreeSet;
 use super::binder::{Binder, Named};
 use super::catalog::{Catalog, List};
 use crate::error::{Error, Result};
-use crate::model::{Actor, ActorId, DateSpan, Meeting, MeetingId, Place, PlaceId, Status};
+use crate::model::{
+    Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId, Relation,
+    RelationId, Status,
+};
 use crate::syntax::{Filters, NameRef, Query, Question, Source, Span, StatusFilter};
 
 /// How far `path` searches by default, in hops.
@@ -32,13 +35,21 @@ impl Counted {
         let statuses = match filter {
             None => vec![Status::Occurred],
             Some(StatusFilter::All) => Status::ALL.to_vec(),
+            Some(StatusFilter::Only(only)) => {
+                let mut only = only.clone();
+                only.sort();
+                only.dedup();
+                only
+            }
             Some(StatusFilter::Including(extra)) => {
                 let mut all = vec![Status::Occurred];
                 all.extend(extra.iter().filter(|s| **s != Status::Occurred));
                 all
             }
         };
-        let any_certainty = statuses.len() > 1;
+        // Participants who are not confirmed count once the question asks for meetings that
+        // did not (or not only) occur: a planned meeting has expected participants.
+        let any_certainty = statuses != [Status::Occurred];
         Counted {
             statuses,
             any_certainty,
@@ -122,6 +133,8 @@ pub(crate) enum Pairing {
     Counterparts,
     /// On the same known side: they were together.
     Companions,
+    /// On the anchor's side (the anchor need not take part): they took part for it.
+    OnSide,
 }
 
 /// The participants of some meetings paired with an anchor, counted per actor.
@@ -131,6 +144,8 @@ pub(crate) struct PairCount {
     pub anchor: Named<ActorId>,
     pub pairing: Pairing,
     pub any_certainty: bool,
+    /// Whether each actor's meetings are kept, for the columns that describe them.
+    pub details: bool,
 }
 
 /// What a projection makes rows of.
@@ -156,10 +171,17 @@ pub(crate) enum Column {
     Kind,
     Status,
     Participants,
-    /// The anchor's side, role, and the other participants, for a timeline.
+    /// The anchor's side, role, certainty, and the other participants, for a timeline.
     SideOf(ActorId),
     RoleOf(ActorId),
+    CertaintyOf(ActorId),
     OthersThan(ActorId),
+    /// Of an actor counted with an anchor, over the meetings counted: its sides, its roles,
+    /// the surest certainty it took part at, and the meetings themselves.
+    Sides,
+    Roles,
+    Surest,
+    Via,
 }
 
 impl Column {
@@ -175,10 +197,22 @@ impl Column {
             Column::Kind => "kind",
             Column::Status => "status",
             Column::Participants => "participants",
-            Column::SideOf(_) => "side",
-            Column::RoleOf(_) => "role",
+            Column::SideOf(_) | Column::Sides => "side",
+            Column::RoleOf(_) | Column::Roles => "role",
+            Column::CertaintyOf(_) | Column::Surest => "certainty",
             Column::OthersThan(_) => "with",
+            Column::Via => "via",
         }
+    }
+}
+
+impl Column {
+    /// Whether the column describes the meetings behind a count (which are then kept).
+    fn needs_details(&self) -> bool {
+        matches!(
+            self,
+            Column::Sides | Column::Roles | Column::Surest | Column::Via
+        )
     }
 }
 
@@ -198,6 +232,8 @@ pub(crate) struct PathSearch {
     pub inside: Option<(Named<PlaceId>, BTreeSet<PlaceId>)>,
     pub during: Option<DateSpan>,
     pub max_hops: usize,
+    /// Each meeting of the chain no earlier than the one before.
+    pub time_order: bool,
 }
 
 /// A logical plan: every node yields rows.
@@ -215,17 +251,33 @@ pub(crate) enum Plan {
     Path(PathSearch),
     /// An actor's profile.
     Profile(Named<ActorId>),
-    /// The sources of a meeting.
-    Sources(Named<MeetingId>),
+    /// The sources of a meeting or a relation.
+    Sources(Sourced),
+    /// What a document reports, with its quotes.
+    Reported(Named<DocumentId>),
+    /// A place's profile.
+    PlaceProfile(Named<PlaceId>),
 }
 
-pub(crate) const PATH_COLUMNS: &[&str] = &["step", "from", "to", "meeting", "date", "place"];
+/// A record that has sources.
+#[derive(Clone, Debug)]
+pub(crate) enum Sourced {
+    Meeting(Named<MeetingId>),
+    Relation(Named<RelationId>),
+}
+
+pub(crate) const PATH_COLUMNS: &[&str] =
+    &["step", "from", "to", "meeting", "date", "status", "place"];
+pub(crate) const REPORTED_COLUMNS: &[&str] =
+    &["record", "kind", "date", "status", "what", "quote", "says"];
 pub(crate) const PROFILE_COLUMNS: &[&str] = &["field", "value"];
 pub(crate) const SOURCES_COLUMNS: &[&str] = &["document", "outlet", "published", "quote", "says"];
 
 /// What a question form plans to, before `return`, `order by` and `limit`.
 struct Form {
     rows: Rows,
+    /// Columns `return` and `order by` may name besides those shown by default (and `id`).
+    extra: Vec<Column>,
     /// The order rows come in when `order by` says nothing, by column name.
     default_order: Vec<(&'static str, bool)>,
 }
@@ -262,7 +314,17 @@ pub(crate) fn plan_query<C: Catalog>(
         Question::Path(from, to) => planner.path(from, to)?,
         Question::WhoIs(name) => planner.who_is(name)?,
         Question::Sources(name) => planner.sources(name)?,
+        Question::ReportedBy(name) => planner.reported_by(name)?,
+        Question::WhereIs(name) => planner.where_is(name)?,
+        Question::SideOf(name) => planner.side_of(name)?,
     };
+    if let (Some(span), false) = (
+        query.filters.time_order,
+        matches!(query.question, Question::Path(..)),
+    ) {
+        let error = Error::Invalid("`in time order` applies only to `path`".into());
+        return Err(planner.error_at(span, error));
+    }
     planner.finish(form)
 }
 
@@ -299,12 +361,28 @@ impl<C: Catalog> Planner<'_, C> {
             anchor,
             pairing,
             any_certainty: self.counted.any_certainty,
+            details: false,
         };
-        let columns = vec![Column::ActorName, Column::ActorHandle, Column::Count];
-        Ok(Form {
+        Ok(self.counted_form(count, vec![Column::Sides, Column::Roles]))
+    }
+
+    /// The rows of a count per actor: actor, handle, count; with `describing` and the surest
+    /// certainty and the meetings behind each count available to `return`. When the question
+    /// widened what counts, the certainty and the meetings are shown too (with the status of
+    /// any that did not occur).
+    fn counted_form(&self, count: PairCount, describing: Vec<Column>) -> Form {
+        let mut columns = vec![Column::ActorName, Column::ActorHandle, Column::Count];
+        let mut extra = describing;
+        let widened = [Column::Surest, Column::Via];
+        match self.counted.any_certainty {
+            true => columns.extend(widened),
+            false => extra.extend(widened),
+        }
+        Form {
             rows: Rows::Projected(Input::Counts(count), columns),
+            extra,
             default_order: vec![("meetings", true), ("actor", false)],
-        })
+        }
     }
 
     /// `when did A meet B`, `where did A meet B`: A's meetings where A met B, oldest first;
@@ -326,6 +404,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Kind,
         ];
         Ok(Form {
+            extra: Vec::new(),
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -377,6 +456,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Participants,
         ];
         Ok(Form {
+            extra: Vec::new(),
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -400,9 +480,11 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Status,
             Column::SideOf(id),
             Column::RoleOf(id),
+            Column::CertaintyOf(id),
             Column::OthersThan(id),
         ];
         Ok(Form {
+            extra: Vec::new(),
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -423,6 +505,7 @@ impl<C: Catalog> Planner<'_, C> {
             inside,
             during: self.during,
             max_hops: MAX_PATH_HOPS,
+            time_order: filters.time_order.is_some(),
         };
         Ok(fixed(Plan::Path(search), PATH_COLUMNS))
     }
@@ -433,11 +516,48 @@ impl<C: Catalog> Planner<'_, C> {
         Ok(fixed(Plan::Profile(self.actor(name)?), PROFILE_COLUMNS))
     }
 
-    /// `sources of M`: the documents and quotes behind a meeting.
+    /// `sources of M`: the documents and quotes behind a meeting or a relation (both go by
+    /// handle).
     fn sources(&self, name: &NameRef) -> Result<Form> {
         self.no_filters("sources of")?;
-        let meeting = self.binder.labelled::<Meeting>(name)?;
-        Ok(fixed(Plan::Sources(meeting), SOURCES_COLUMNS))
+        let sourced = match self.binder.labelled::<Meeting>(name) {
+            Ok(meeting) => Sourced::Meeting(meeting),
+            Err(not_a_meeting) => match self.binder.labelled::<Relation>(name) {
+                Ok(relation) => Sourced::Relation(relation),
+                Err(_) => return Err(not_a_meeting),
+            },
+        };
+        Ok(fixed(Plan::Sources(sourced), SOURCES_COLUMNS))
+    }
+
+    /// `reported by D`: every meeting and relation a document is a source of, one row per
+    /// quote.
+    fn reported_by(&self, name: &NameRef) -> Result<Form> {
+        self.no_filters("reported by")?;
+        let document = self.binder.labelled::<Document>(name)?;
+        Ok(fixed(Plan::Reported(document), REPORTED_COLUMNS))
+    }
+
+    /// `where is P`: a place's profile.
+    fn where_is(&self, name: &NameRef) -> Result<Form> {
+        self.no_filters("where is")?;
+        let place = self.binder.labelled::<Place>(name)?;
+        Ok(fixed(Plan::PlaceProfile(place), PROFILE_COLUMNS))
+    }
+
+    /// `side of X`: everyone who took part on X's side, in any meeting (X need not take part
+    /// itself), counted per actor; most meetings first.
+    fn side_of(&self, name: &NameRef) -> Result<Form> {
+        let anchor = self.actor(name)?;
+        let meetings = self.filtered(Scan::All(self.during), &self.counted)?;
+        let count = PairCount {
+            meetings,
+            anchor,
+            pairing: Pairing::OnSide,
+            any_certainty: self.counted.any_certainty,
+            details: false,
+        };
+        Ok(self.counted_form(count, vec![Column::Roles]))
     }
 
     /// A scan with the status, place and size filters the question asked for.
@@ -471,8 +591,9 @@ impl<C: Catalog> Planner<'_, C> {
         let given = [
             (f.place.is_some(), "in"),
             (f.during.is_some(), "during"),
-            (f.statuses.is_some(), "including"),
+            (f.statuses.is_some(), "including` or `status"),
             (f.min_participants.is_some(), "with at least"),
+            (f.time_order.is_some(), "in time order"),
         ];
         match given.iter().find(|(on, _)| *on) {
             Some((_, filter)) => Err(self.filter_error(filter, form)),
@@ -514,6 +635,7 @@ impl<C: Catalog> Planner<'_, C> {
         let (plan, names, shown) = match form.rows {
             Rows::Projected(input, columns) => {
                 let mut available = columns.clone();
+                available.extend(form.extra);
                 available.push(Column::Id);
                 let available_names: Vec<&str> = available.iter().map(Column::name).collect();
                 let mut projected: Vec<Column> = if query.returns.is_empty() {
@@ -538,6 +660,13 @@ impl<C: Catalog> Planner<'_, C> {
                     }
                 }
                 let names: Vec<&'static str> = projected.iter().map(Column::name).collect();
+                let input = match input {
+                    Input::Counts(mut count) => {
+                        count.details = projected.iter().any(Column::needs_details);
+                        Input::Counts(count)
+                    }
+                    meetings => meetings,
+                };
                 (Plan::Project(input, projected), names, (0..shown).collect())
             }
             Rows::Fixed(plan, names) => {
@@ -585,6 +714,7 @@ impl<C: Catalog> Planner<'_, C> {
 
 fn fixed(plan: Plan, columns: &'static [&'static str]) -> Form {
     Form {
+        extra: Vec::new(),
         rows: Rows::Fixed(plan, columns),
         default_order: Vec::new(),
     }

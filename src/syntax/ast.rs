@@ -126,8 +126,14 @@ pub enum Question {
     WhoIs(NameRef),
     /// `timeline of X`
     Timeline(NameRef),
-    /// `sources of M`
+    /// `sources of M`: of a meeting or a relation.
     Sources(NameRef),
+    /// `reported by D`: what one document reports.
+    ReportedBy(NameRef),
+    /// `where is P`: a place's profile.
+    WhereIs(NameRef),
+    /// `side of X`: who took part on X's side.
+    SideOf(NameRef),
 }
 
 /// Which statuses count.
@@ -137,6 +143,8 @@ pub enum StatusFilter {
     All,
     /// `including planned, possible`: these besides occurred.
     Including(Vec<Status>),
+    /// `status planned, possible`: exactly these.
+    Only(Vec<Status>),
 }
 
 /// The filters of a question; each may appear once.
@@ -150,6 +158,8 @@ pub struct Filters {
     pub statuses: Option<StatusFilter>,
     /// `with at least N participants`
     pub min_participants: Option<u64>,
+    /// `in time order` (of `path`): where it was written.
+    pub time_order: Option<Span>,
 }
 
 /// `order by <column> [asc|desc]`

@@ -540,6 +540,8 @@ fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
         parse_path,
         parse_timeline,
         parse_sources,
+        parse_reported,
+        parse_side,
     ))
     .parse(i)
 }
@@ -567,13 +569,19 @@ fn parse_who(i: Input<'_>) -> PResult<'_, Question> {
     .parse(i)
 }
 
-/// `when_met = "when" "did" name "meet" name`, `where_met` likewise.
+/// `when_met = "when" "did" name "meet" name`, `where_met` likewise; `where_is`.
 fn parse_when_where(i: Input<'_>) -> PResult<'_, Question> {
     let (i, when) = alt((
         |i| kw("when")(i).map(|(r, _)| (r, true)),
         |i| kw("where")(i).map(|(r, _)| (r, false)),
     ))
     .parse(i)?;
+    if !when {
+        if let Ok((rest, _)) = kw("is")(i) {
+            let (rest, place) = cut(parse_name)(rest)?;
+            return Ok((rest, Question::WhereIs(place)));
+        }
+    }
     let (i, _) = cut(kw("did"))(i)?;
     let (i, a) = cut(parse_name)(i)?;
     let (i, _) = cut(kw("meet"))(i)?;
@@ -638,6 +646,22 @@ fn parse_sources(i: Input<'_>) -> PResult<'_, Question> {
     Ok((i, Question::Sources(name)))
 }
 
+/// `reported_by = "reported" "by" name`
+fn parse_reported(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("reported")(i)?;
+    let (i, _) = cut(kw("by"))(i)?;
+    let (i, name) = cut(parse_name)(i)?;
+    Ok((i, Question::ReportedBy(name)))
+}
+
+/// `side_of = "side" "of" name`
+fn parse_side(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("side")(i)?;
+    let (i, _) = cut(kw("of"))(i)?;
+    let (i, name) = cut(parse_name)(i)?;
+    Ok((i, Question::SideOf(name)))
+}
+
 /// `{ filter }`, each filter at most once.
 fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
     let mut filters = Filters::default();
@@ -649,7 +673,16 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
                 format!("`{what}` is given twice; give each filter once"),
             )
         };
-        if let Ok((rest, _)) = kw("in")(i) {
+        if let Ok((rest, (start, _, end))) = (kw("in"), kw("time"), cut(kw("order"))).parse(i) {
+            let span = Span {
+                end: end.end,
+                ..start
+            };
+            if filters.time_order.replace(span).is_some() {
+                return twice("in time order");
+            }
+            i = rest;
+        } else if let Ok((rest, _)) = kw("in")(i) {
             let (rest, place) = cut(parse_name)(rest)?;
             if filters.place.replace(place).is_some() {
                 return twice("in");
@@ -686,7 +719,17 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
         } else if let Ok((rest, _)) = kw("including")(i) {
             let (rest, statuses) = cut(parse_including)(rest)?;
             if filters.statuses.replace(statuses).is_some() {
-                return twice("including");
+                return twice("including` or `status");
+            }
+            i = rest;
+        } else if let Ok((rest, _)) = kw("status")(i) {
+            let (rest, statuses) = cut(parse_statuses)(rest)?;
+            if filters
+                .statuses
+                .replace(StatusFilter::Only(statuses))
+                .is_some()
+            {
+                return twice("including` or `status");
             }
             i = rest;
         } else if let Ok((rest, _)) = (kw("with"), kw("at")).parse(i) {
@@ -708,6 +751,12 @@ fn parse_including(i: Input<'_>) -> PResult<'_, StatusFilter> {
     if let Ok((rest, _)) = kw("all")(i) {
         return Ok((rest, StatusFilter::All));
     }
+    let (i, statuses) = parse_statuses(i)?;
+    Ok((i, StatusFilter::Including(statuses)))
+}
+
+/// `status { "," status }`
+fn parse_statuses(i: Input<'_>) -> PResult<'_, Vec<Status>> {
     let (mut i, first) = parse_value(STATUS, Status::from_word)(i)?;
     let mut statuses = vec![first];
     while let Ok((rest, ())) = sym(",")(i) {
@@ -715,7 +764,7 @@ fn parse_including(i: Input<'_>) -> PResult<'_, StatusFilter> {
         statuses.push(status);
         i = rest;
     }
-    Ok((i, StatusFilter::Including(statuses)))
+    Ok((i, statuses))
 }
 
 /// `return = "return" word { "," word }`

@@ -2,35 +2,96 @@
 
 use super::Ctx;
 use crate::error::Result;
-use crate::model::RecordKind;
+use crate::model::{Certainty, RecordKind};
 use crate::query::catalog::{Catalog, Member};
 use crate::query::plan::{PairCount, Pairing};
 
+/// An actor paired with the anchor: in how many meetings, and (when asked for) which.
+pub(super) struct Tally {
+    pub actor: u64,
+    pub count: i64,
+    /// The meetings, in the order they were read; empty unless the plan wants details.
+    pub meetings: Vec<u64>,
+}
+
 impl<C: Catalog> Ctx<'_, C> {
-    /// (actor, number of meetings) for every participant paired with the anchor, in actor
-    /// order.
-    pub(super) fn count(&self, count: &PairCount) -> Result<Vec<(u64, i64)>> {
+    /// Every participant paired with the anchor, counted, in actor order.
+    pub(super) fn count(&self, count: &PairCount) -> Result<Vec<Tally>> {
         let anchor = count.anchor.id.get();
         let any = count.any_certainty;
         let mut actors = Vec::new();
+        let mut pairs = Vec::new();
         self.each_meeting(&count.meetings, &mut |entry, cast| {
-            let cast = self.participants(entry.meeting, cast)?;
-            let Some(me) = Member::find(&cast, anchor).filter(|m| m.counts(any)) else {
-                return Ok(());
+            let partners = match count.pairing {
+                Pairing::OnSide => self.on_side(entry.meeting, anchor, any)?,
+                pairing => {
+                    let cast = self.participants(entry.meeting, cast)?;
+                    paired_with(&cast, anchor, pairing, any)
+                }
             };
-            for other in cast.iter() {
-                let paired = match count.pairing {
-                    Pairing::Counterparts => me.met(other),
-                    Pairing::Companions => me.together(other),
-                };
-                if other.actor != me.actor && other.counts(any) && paired {
-                    actors.push(other.actor);
+            for other in partners {
+                match count.details {
+                    true => pairs.push((other, entry.meeting)),
+                    false => actors.push(other),
                 }
             }
             Ok(())
         })?;
+        if count.details {
+            // Stable: each actor's meetings stay in the order they were read.
+            pairs.sort_by_key(|(actor, _)| *actor);
+            return Ok(pairs
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|same| Tally {
+                    actor: same[0].0,
+                    count: same.len() as i64,
+                    meetings: same.iter().map(|(_, m)| *m).collect(),
+                })
+                .collect());
+        }
         let last_id = self.catalog.last_id(RecordKind::Actor)?;
-        Ok(count_each(actors, last_id))
+        Ok(count_each(actors, last_id)
+            .into_iter()
+            .map(|(actor, count)| Tally {
+                actor,
+                count,
+                meetings: Vec::new(),
+            })
+            .collect())
+    }
+}
+
+/// The participants of a cast that count and are paired with `anchor`, itself taking part.
+fn paired_with(cast: &[Member], anchor: u64, pairing: Pairing, any: bool) -> Vec<u64> {
+    let Some(me) = Member::find(cast, anchor).filter(|m| m.counts(any)) else {
+        return Vec::new();
+    };
+    cast.iter()
+        .filter(|other| {
+            let paired = match pairing {
+                Pairing::Counterparts => me.met(other),
+                Pairing::Companions => me.together(other),
+                Pairing::OnSide => false,
+            };
+            other.actor != me.actor && other.counts(any) && paired
+        })
+        .map(|other| other.actor)
+        .collect()
+}
+
+impl<C: Catalog> Ctx<'_, C> {
+    /// The participants of a meeting that count and took part on `side` (sides are read from
+    /// the meeting record: list entries number them within the meeting).
+    fn on_side(&self, meeting: u64, side: u64, any: bool) -> Result<Vec<u64>> {
+        let m = self.meeting(meeting)?;
+        Ok(m.participants
+            .iter()
+            .filter(|p| {
+                p.side.is_some_and(|s| s.get() == side)
+                    && (any || p.certainty == Certainty::Confirmed)
+            })
+            .map(|p| p.actor.get())
+            .collect())
     }
 }
 

@@ -146,7 +146,9 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Keep(input, keep) => self.stream(input, &mut order::Kept::new(keep, sink)),
             Plan::Path(search) => emit(self.path(search)?, sink),
             Plan::Profile(actor) => emit(self.profile(actor)?, sink),
-            Plan::Sources(meeting) => emit(self.sources(meeting)?, sink),
+            Plan::Sources(sourced) => emit(self.sources(sourced)?, sink),
+            Plan::Reported(document) => emit(self.reported(document)?, sink),
+            Plan::PlaceProfile(place) => emit(self.place_profile(place)?, sink),
         }
     }
 
@@ -214,11 +216,5 @@ impl<C: Catalog> Ctx<'_, C> {
             0 => Value::Null,
             id => Value::Text(self.place(id)?.name.clone()),
         })
-    }
-
-    fn names(&self, participants: impl Iterator<Item = u64>) -> Result<Vec<String>> {
-        participants
-            .map(|id| Ok(self.actor(id)?.name.clone()))
-            .collect()
     }
 }

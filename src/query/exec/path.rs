@@ -5,13 +5,14 @@ use std::collections::{HashMap, VecDeque};
 use super::Ctx;
 use crate::error::Result;
 use crate::model::PlaceId;
-use crate::query::catalog::{first_days, Catalog, List, Member};
+use crate::query::catalog::{first_days, Catalog, List, Member, UNDATED};
 use crate::query::plan::{PathSearch, PATH_COLUMNS};
 use crate::rows::{Rows, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
-    /// Who `actor` met in the meetings the search counts, with the meeting of each encounter.
-    fn encounters(&self, actor: u64, search: &PathSearch) -> Result<Vec<(u64, u64)>> {
+    /// Who `actor` met in the meetings the search counts, with the meeting of each encounter
+    /// and its first and last days (as day keys; undated meetings are [`UNDATED`]).
+    fn encounters(&self, actor: u64, search: &PathSearch) -> Result<Vec<Encounter>> {
         let mut found = Vec::new();
         let during = search.during.as_ref();
         let any = search.counted.any_certainty;
@@ -34,7 +35,12 @@ impl<C: Catalog> Ctx<'_, C> {
                 };
                 for other in cast.iter() {
                     if other.actor != actor && other.counts(any) && me.met(other) {
-                        found.push((other.actor, entry.meeting));
+                        found.push(Encounter {
+                            other: other.actor,
+                            meeting: entry.meeting,
+                            first: entry.day,
+                            last: entry.last_day(),
+                        });
                     }
                 }
                 Ok(())
@@ -55,6 +61,81 @@ impl<C: Catalog> Ctx<'_, C> {
             ));
             return Ok(rows);
         }
+        let found = match search.time_order {
+            true => self.chain_in_time_order(search)?,
+            false => self.shortest_chain(search)?,
+        };
+        let Some(chain) = found else {
+            let order = if search.time_order {
+                " in time order"
+            } else {
+                ""
+            };
+            rows.note = Some(format!(
+                "no chain of meetings{order} links {} to {} within {} hops",
+                search.from, search.to, search.max_hops
+            ));
+            return Ok(rows);
+        };
+        for (step, (a, b, meeting)) in chain.into_iter().enumerate() {
+            let meeting = self.meeting(meeting)?;
+            rows.rows.push(vec![
+                Value::Int(step as i64 + 1),
+                Value::Text(self.actor(a)?.name.clone()),
+                Value::Text(self.actor(b)?.name.clone()),
+                Value::Text(meeting.handle.clone()),
+                meeting.date.map_or(Value::Null, Value::Date),
+                Value::Text(meeting.status.to_string()),
+                self.place_name(meeting.place.map_or(0, |p| p.get()))?,
+            ]);
+        }
+        Ok(rows)
+    }
+
+    /// The fewest meetings from `from` to `to` in which each meeting is no earlier than the
+    /// one before, judged at the dates' own precision: a meeting may follow another unless it
+    /// surely ended before that one began (a month is not before one of its days), and never
+    /// before any meeting earlier in the chain. Undated meetings cannot be placed, so they are
+    /// not used. A breadth-first search from `from` over (actor, earliest day the next
+    /// meeting may end on): an actor is reached again when a chain brings it there with an
+    /// earlier such day, since that leaves more meetings open after it.
+    fn chain_in_time_order(&self, search: &PathSearch) -> Result<Option<Chain>> {
+        let (from, to) = (search.from.id.get(), search.to.id.get());
+        let mut states: Vec<State> = vec![(from, 0, None)];
+        let mut best: HashMap<u64, u32> = HashMap::from([(from, 0)]);
+        let mut frontier = vec![0usize];
+        for _ in 0..search.max_hops {
+            let mut next = Vec::new();
+            for state in frontier {
+                let (actor, after, _) = states[state];
+                for e in self.encounters(actor, search)? {
+                    self.go_on()?;
+                    if e.first == UNDATED || e.last < after {
+                        continue;
+                    }
+                    let later = after.max(e.first);
+                    if best.get(&e.other).is_some_and(|b| *b <= later) {
+                        continue;
+                    }
+                    best.insert(e.other, later);
+                    states.push((e.other, later, Some((state, e.meeting))));
+                    if e.other == to {
+                        return Ok(Some(walk_back(&states, states.len() - 1)));
+                    }
+                    next.push(states.len() - 1);
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        Ok(None)
+    }
+
+    /// The shortest chain of "met", whatever the dates.
+    fn shortest_chain(&self, search: &PathSearch) -> Result<Option<Chain>> {
+        let (from, to) = (search.from.id.get(), search.to.id.get());
         // Each reached actor: the actor and meeting it was reached through.
         type Trail = HashMap<u64, Option<(u64, u64)>>;
         let mut reached: [Trail; 2] = [HashMap::from([(from, None)]), HashMap::from([(to, None)])];
@@ -70,7 +151,7 @@ impl<C: Catalog> Ctx<'_, C> {
             let mut current: Vec<u64> = frontier[side].drain(..).collect();
             current.sort_unstable();
             for actor in current {
-                for (other, meeting) in self.encounters(actor, search)? {
+                for Encounter { other, meeting, .. } in self.encounters(actor, search)? {
                     self.go_on()?;
                     if reached[side].contains_key(&other) {
                         continue;
@@ -85,11 +166,7 @@ impl<C: Catalog> Ctx<'_, C> {
             frontier[side] = next;
         };
         let Some(middle) = meeting_point else {
-            rows.note = Some(format!(
-                "no chain of meetings links {} to {} within {} hops",
-                search.from, search.to, search.max_hops
-            ));
-            return Ok(rows);
+            return Ok(None);
         };
         // Walk back to `from`, then forward to `to`.
         let mut chain: Vec<(u64, u64, u64)> = Vec::new();
@@ -104,17 +181,32 @@ impl<C: Catalog> Ctx<'_, C> {
             chain.push((at, *next, *meeting));
             at = *next;
         }
-        for (step, (a, b, meeting)) in chain.into_iter().enumerate() {
-            let meeting = self.meeting(meeting)?;
-            rows.rows.push(vec![
-                Value::Int(step as i64 + 1),
-                Value::Text(self.actor(a)?.name.clone()),
-                Value::Text(self.actor(b)?.name.clone()),
-                Value::Text(meeting.handle.clone()),
-                meeting.date.map_or(Value::Null, Value::Date),
-                self.place_name(meeting.place.map_or(0, |p| p.get()))?,
-            ]);
-        }
-        Ok(rows)
+        Ok(Some(chain))
     }
+}
+
+/// A chain of steps: (from, to, meeting).
+type Chain = Vec<(u64, u64, u64)>;
+
+/// A state of the search in time order: the actor, the day key the next meeting must not end
+/// before, and the state and meeting it was reached through.
+type State = (u64, u32, Option<(usize, u64)>);
+
+/// One meeting in which an actor met another.
+struct Encounter {
+    other: u64,
+    meeting: u64,
+    first: u32,
+    last: u32,
+}
+
+/// The chain that ends at `state`, from the search's start.
+fn walk_back(states: &[State], mut state: usize) -> Chain {
+    let mut chain = Vec::new();
+    while let (actor, _, Some((previous, meeting))) = states[state] {
+        chain.push((states[previous].0, actor, meeting));
+        state = previous;
+    }
+    chain.reverse();
+    chain
 }

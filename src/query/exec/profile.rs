@@ -4,10 +4,12 @@ use std::collections::BTreeMap;
 
 use super::{missing, Ctx};
 use crate::error::Result;
-use crate::model::{ActorId, Document, Id, MeetingId, RecordKind, Relation, Status};
+use crate::model::{
+    ActorId, Document, DocumentId, Id, PlaceId, RecordKind, Relation, SourceRef, Status,
+};
 use crate::query::binder::Named;
 use crate::query::catalog::{Catalog, List};
-use crate::query::plan::{PROFILE_COLUMNS, SOURCES_COLUMNS};
+use crate::query::plan::{Sourced, PROFILE_COLUMNS, REPORTED_COLUMNS, SOURCES_COLUMNS};
 use crate::rows::{Rows, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
@@ -54,46 +56,166 @@ impl<C: Catalog> Ctx<'_, C> {
                 Ok(())
             },
         )?;
-        let summary: Vec<String> = by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
-        add(
-            "meetings",
-            Value::Text(if summary.is_empty() {
-                "none".into()
-            } else {
-                summary.join(", ")
-            }),
-        );
+        add("meetings", Value::Text(by_status_text(&by_status)));
         Ok(rows)
     }
 
-    /// Each source of a meeting: the document, its outlet and date, the quote, and the status
-    /// or date the source reported.
-    pub(super) fn sources(&self, meeting: &Named<MeetingId>) -> Result<Rows> {
-        let m = self.meeting(meeting.id.get())?;
+    /// Each source of a meeting or a relation: the document, its outlet and date, the quote,
+    /// and the status or date the source reported.
+    pub(super) fn sources(&self, sourced: &Sourced) -> Result<Rows> {
+        let sources = match sourced {
+            Sourced::Meeting(meeting) => self.meeting(meeting.id.get())?.sources.clone(),
+            Sourced::Relation(relation) => {
+                let id = relation.id.get();
+                let r: Relation = self
+                    .catalog
+                    .record(Id::new(id))?
+                    .ok_or_else(|| missing::<Relation>(id))?;
+                r.sources
+            }
+        };
         let mut rows = Rows::new(SOURCES_COLUMNS);
-        for source in &m.sources {
+        for source in &sources {
             let doc: Document = self
                 .catalog
                 .record(source.document)?
                 .ok_or_else(|| missing::<Document>(source.document.get()))?;
-            let says: Vec<String> = source
-                .says_status
-                .map(|s| s.to_string())
-                .into_iter()
-                .chain(source.says_date.map(|d| d.to_string()))
-                .collect();
             rows.rows.push(vec![
                 Value::Text(doc.handle),
                 doc.outlet.map_or(Value::Null, Value::Text),
                 doc.published.map_or(Value::Null, Value::Date),
                 Value::Text(source.quote.clone()),
-                if says.is_empty() {
-                    Value::Null
-                } else {
-                    Value::Text(says.join(" "))
-                },
+                says(source),
             ]);
         }
         Ok(rows)
     }
+
+    /// Every meeting and relation a document is a source of, one row per quote, in the order
+    /// of the records.
+    pub(super) fn reported(&self, document: &Named<DocumentId>) -> Result<Rows> {
+        let doc = document.id;
+        let mut rows = Rows::new(REPORTED_COLUMNS);
+        let mut referrers = self.catalog.referrers(RecordKind::Document, doc.get())?;
+        referrers.sort_unstable();
+        for (kind, id) in referrers {
+            self.go_on()?;
+            let (handle, date, status, what, sources) = match kind {
+                RecordKind::Meeting => {
+                    let m = self.meeting(id)?;
+                    let what = m.summary.clone().unwrap_or_else(|| m.kind.clone());
+                    let date = m.date.map_or(Value::Null, Value::Date);
+                    let status = Value::Text(m.status.to_string());
+                    (m.handle.clone(), date, status, what, m.sources.clone())
+                }
+                RecordKind::Relation => {
+                    let r: Relation = self
+                        .catalog
+                        .record(Id::new(id))?
+                        .ok_or_else(|| missing::<Relation>(id))?;
+                    let (s, o) = (self.actor(r.subject.get())?, self.actor(r.object.get())?);
+                    let what = format!("{} {} {}", s.name, r.predicate, o.name);
+                    let date = r.during.map_or(Value::Null, Value::Date);
+                    (r.handle, date, Value::Null, what, r.sources)
+                }
+                _ => continue,
+            };
+            for source in sources.iter().filter(|s| s.document == doc) {
+                rows.rows.push(vec![
+                    Value::Text(handle.clone()),
+                    Value::Text(kind.to_string()),
+                    date.clone(),
+                    status.clone(),
+                    Value::Text(what.clone()),
+                    Value::Text(source.quote.clone()),
+                    says(source),
+                ]);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// A place's names, where it lies (every place around it, nearest first), the places
+    /// directly inside it, and the meetings held there or inside it: counted by status, then
+    /// one row each in date order.
+    pub(super) fn place_profile(&self, place: &Named<PlaceId>) -> Result<Rows> {
+        let id = place.id.get();
+        let p = self.place(id)?;
+        let mut rows = Rows::new(PROFILE_COLUMNS);
+        let mut add =
+            |field: &str, value: Value| rows.rows.push(vec![Value::Text(field.into()), value]);
+        add("name", Value::Text(p.name.clone()));
+        add("handle", Value::Text(p.handle.clone()));
+        add("kind", Value::Text(p.kind.to_string()));
+        add("aliases", Value::List(p.aliases.clone()));
+        let mut around = Vec::new();
+        let mut parent = p.parent;
+        // The tree has no cycles (writes refuse one), but a damaged store must not loop.
+        while let Some(up) = parent.filter(|_| around.len() < 256) {
+            let up = self.place(up.get())?;
+            around.push(up.name.clone());
+            parent = up.parent;
+        }
+        if !around.is_empty() {
+            add("in", Value::List(around));
+        }
+        let inside = self.catalog.places_inside(place.id)?;
+        let mut direct = Vec::new();
+        for child in &inside {
+            let c = self.place(child.get())?;
+            if c.parent == Some(place.id) {
+                direct.push(c.name.clone());
+            }
+        }
+        if !direct.is_empty() {
+            add("inside", Value::List(direct));
+        }
+        let lists: Vec<List> = inside.iter().map(|p| List::Place(p.get())).collect();
+        let entries = crate::query::meetings_in(self.catalog, &lists, None)?;
+        let mut by_status: BTreeMap<Status, i64> = BTreeMap::new();
+        for entry in &entries {
+            *by_status.entry(entry.status).or_default() += 1;
+        }
+        add("meetings", Value::Text(by_status_text(&by_status)));
+        for entry in &entries {
+            self.go_on()?;
+            let m = self.meeting(entry.meeting)?;
+            let date = m
+                .date
+                .map_or_else(|| "undated".to_string(), |d| d.to_string());
+            let at = self.place(entry.place)?;
+            add(
+                "meeting",
+                Value::Text(format!(
+                    "{} {date} {} in {} ({})",
+                    m.handle, m.kind, at.name, m.status
+                )),
+            );
+        }
+        Ok(rows)
+    }
+}
+
+/// What a source says of the record's status or date, if anything.
+fn says(source: &SourceRef) -> Value {
+    let says: Vec<String> = source
+        .says_status
+        .map(|s| s.to_string())
+        .into_iter()
+        .chain(source.says_date.map(|d| d.to_string()))
+        .collect();
+    if says.is_empty() {
+        Value::Null
+    } else {
+        Value::Text(says.join(" "))
+    }
+}
+
+/// "2 occurred, 1 planned", or "none".
+fn by_status_text(by_status: &BTreeMap<Status, i64>) -> String {
+    if by_status.is_empty() {
+        return "none".into();
+    }
+    let summary: Vec<String> = by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    summary.join(", ")
 }

@@ -1,41 +1,83 @@
 //! Projection: meetings, or counts per actor, into rows of the named columns.
 
+use super::count::Tally;
 use super::Ctx;
 use crate::error::Result;
+use crate::model::{ActorId, Certainty, Participant, Status};
 use crate::query::catalog::{Catalog, MeetingEntry};
 use crate::query::plan::{Column, Meetings};
 use crate::rows::{RowSink, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
-    /// One row per (actor, count); the actor record is read only for its name or handle.
+    /// One row per counted actor; the actor record is read only for its name or handle, and
+    /// the meetings behind the count only for the columns that describe them.
     pub(super) fn project_counts(
         &self,
-        counts: Vec<(u64, i64)>,
+        tallies: Vec<Tally>,
         columns: &[Column],
         sink: &mut dyn RowSink,
     ) -> Result<()> {
         let needs_record = columns
             .iter()
             .any(|c| matches!(c, Column::ActorName | Column::ActorHandle));
-        for (actor, count) in counts {
+        for tally in tallies {
             if sink.full() {
                 break;
             }
             self.go_on()?;
-            let record = needs_record.then(|| self.actor(actor)).transpose()?;
+            let record = needs_record.then(|| self.actor(tally.actor)).transpose()?;
             let row = columns
                 .iter()
-                .map(|c| match (c, &record) {
-                    (Column::Id, _) => Value::Int(actor as i64),
-                    (Column::ActorName, Some(a)) => Value::Text(a.name.clone()),
-                    (Column::ActorHandle, Some(a)) => Value::Text(a.handle.clone()),
-                    (Column::Count, _) => Value::Int(count),
-                    _ => Value::Null,
+                .map(|c| {
+                    Ok(match (c, &record) {
+                        (Column::Id, _) => Value::Int(tally.actor as i64),
+                        (Column::ActorName, Some(a)) => Value::Text(a.name.clone()),
+                        (Column::ActorHandle, Some(a)) => Value::Text(a.handle.clone()),
+                        (Column::Count, _) => Value::Int(tally.count),
+                        (Column::Sides | Column::Roles | Column::Surest | Column::Via, _) => {
+                            self.tally_value(&tally, c)?
+                        }
+                        _ => Value::Null,
+                    })
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             sink.row(row)?;
         }
         Ok(())
+    }
+
+    /// What the meetings behind a count say of the counted actor: its sides and roles (each
+    /// once, in the order met), the surest certainty it took part at, the meetings' handles.
+    fn tally_value(&self, tally: &Tally, column: &Column) -> Result<Value> {
+        let mut words: Vec<String> = Vec::new();
+        let mut surest: Option<Certainty> = None;
+        for &id in &tally.meetings {
+            let m = self.meeting(id)?;
+            let Some(p) = m.participant(ActorId::new(tally.actor)) else {
+                continue;
+            };
+            let word = match column {
+                Column::Sides => match p.side {
+                    Some(side) => Some(self.actor(side.get())?.name.clone()),
+                    None => None,
+                },
+                Column::Roles => p.role.clone(),
+                // A meeting that did not occur says so wherever it is named.
+                Column::Via => Some(match m.status {
+                    Status::Occurred => m.handle.clone(),
+                    status => format!("{} ({status})", m.handle),
+                }),
+                _ => None,
+            };
+            if let Some(word) = word.filter(|w| !words.contains(w)) {
+                words.push(word);
+            }
+            surest = surest.min(Some(p.certainty)).or(Some(p.certainty));
+        }
+        Ok(match column {
+            Column::Surest => surest.map_or(Value::Null, |c| Value::Text(c.to_string())),
+            _ => Value::List(words),
+        })
     }
 
     /// One row per meeting that passes the filters, in date order, each made as the scan
@@ -59,6 +101,21 @@ impl<C: Catalog> Ctx<'_, C> {
         })
     }
 
+    /// Participants by name, each one the sources are not sure of marked with its certainty
+    /// ("Marco Rubio (possible)"), so that a list never shows more sure participants than
+    /// a count of them finds.
+    fn cast<'p>(&self, participants: impl Iterator<Item = &'p Participant>) -> Result<Vec<String>> {
+        participants
+            .map(|p| {
+                let name = &self.actor(p.actor.get())?.name;
+                Ok(match p.certainty {
+                    Certainty::Confirmed => name.clone(),
+                    other => format!("{name} ({other})"),
+                })
+            })
+            .collect()
+    }
+
     /// A column of a meeting: from its list entry when that holds it, else from the record.
     fn meeting_value(&self, entry: &MeetingEntry, column: &Column) -> Result<Value> {
         match column {
@@ -74,9 +131,7 @@ impl<C: Catalog> Ctx<'_, C> {
             Column::MeetingHandle => Value::Text(m.handle.clone()),
             Column::Id | Column::Date | Column::PlaceName | Column::Status => Value::Null,
             Column::Kind => Value::Text(m.kind.clone()),
-            Column::Participants => {
-                Value::List(self.names(m.participants.iter().map(|p| p.actor.get()))?)
-            }
+            Column::Participants => Value::List(self.cast(m.participants.iter())?),
             Column::SideOf(actor) => {
                 let side = m.participant(*actor).and_then(|p| p.side);
                 text_or_null(
@@ -88,15 +143,19 @@ impl<C: Catalog> Ctx<'_, C> {
             Column::RoleOf(actor) => {
                 text_or_null(m.participant(*actor).and_then(|p| p.role.clone()))
             }
-            Column::OthersThan(actor) => Value::List(
-                self.names(
-                    m.participants
-                        .iter()
-                        .filter(|p| p.actor != *actor)
-                        .map(|p| p.actor.get()),
-                )?,
-            ),
-            Column::ActorName | Column::ActorHandle | Column::Count => Value::Null,
+            Column::OthersThan(actor) => {
+                Value::List(self.cast(m.participants.iter().filter(|p| p.actor != *actor))?)
+            }
+            Column::CertaintyOf(actor) => {
+                text_or_null(m.participant(*actor).map(|p| p.certainty.to_string()))
+            }
+            Column::ActorName
+            | Column::ActorHandle
+            | Column::Count
+            | Column::Sides
+            | Column::Roles
+            | Column::Surest
+            | Column::Via => Value::Null,
         })
     }
 }

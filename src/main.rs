@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use entrevue::Database;
 
+use cli::exchange::FormatArg;
 use cli::output::Format;
 use cli::signals::{self, Ending};
 use cli::{Session, Settings};
@@ -25,10 +26,11 @@ struct Args {
     #[arg(long, value_name = "PATH", global = true)]
     db: Option<PathBuf>,
 
-    /// Output format [default: table on a terminal, csv when piped]. `dump` prints its script
-    /// as it is in every format.
-    #[arg(long, value_enum, global = true)]
-    format: Option<Format>,
+    /// Output format: table, box, markdown, line, csv, json or jsonl [default: table on a
+    /// terminal, csv when piped]; `dump` prints its script as it is in every format. With
+    /// `export`: ftm, gexf, graphml or neo4j; with `import`: ftm or gdelt.
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = cli::exchange::parse_format)]
+    format: Option<FormatArg>,
 
     /// Leave out the header line of csv output and tables.
     #[arg(long, global = true)]
@@ -54,10 +56,21 @@ struct Args {
 #[derive(Subcommand)]
 enum Action {
     /// Import actors.csv, places.csv, meetings.csv and participation.csv from DIR into an empty
-    /// database (use --db NEW_PATH); CSV ids become handles (who met #12224).
+    /// database (use --db NEW_PATH); CSV ids become handles (who met #12224). With --format ftm
+    /// or gdelt, import that file instead: all of it, or nothing.
     Import {
-        /// The directory holding the four CSV files.
+        /// The directory holding the four CSV files, or the FtM or GDELT file.
         dir: PathBuf,
+    },
+    /// Write the database, or what a question returns (--query), to PATH as FollowTheMoney
+    /// entities (--format ftm), a GEXF or GraphML graph, or Neo4j bulk-import CSV files (a new
+    /// directory).
+    Export {
+        /// A question whose meetings or actors to export, e.g. 'meetings with Witkoff'.
+        #[arg(long, value_name = "QUESTION")]
+        query: Option<String>,
+        /// The new file (for neo4j, the new directory).
+        path: PathBuf,
     },
     /// Copy the database, as one consistent state, into a new database in directory NEW.
     Backup {
@@ -190,7 +203,10 @@ fn main() -> ExitCode {
     let mut session = Session {
         db,
         settings: Settings {
-            format: args.format.unwrap_or(default_format),
+            format: match args.format {
+                Some(FormatArg::Output(format)) => format,
+                _ => default_format,
+            },
             headers: !args.no_headers,
             timer: false,
             max_rows: cli::DEFAULT_MAX_ROWS,
@@ -209,7 +225,12 @@ fn main() -> ExitCode {
     } else if let Some(Action::Backup { new }) = &args.action {
         copy_result(session.db.backup(new), new) == ExitCode::SUCCESS
     } else if let Some(Action::Import { dir }) = &args.action {
-        cli::import(&session.db, dir)
+        match args.format {
+            Some(FormatArg::Exchange(word)) => cli::exchange::import(&session.db, word, dir),
+            _ => cli::import(&session.db, dir),
+        }
+    } else if let Some(Action::Export { query, path }) = &args.action {
+        cli::exchange::export(&session.db, args.format, query.as_deref(), path)
     } else if let Some(Action::Run { files }) = &args.action {
         run_files(&mut session, files)
     } else if interactive {

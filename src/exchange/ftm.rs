@@ -12,8 +12,9 @@
 //!   to the date's precision: `2025-11`, never an invented day).
 //! - Relations: the relationship schema that fits the predicate (see [`link`]), the predicate
 //!   as its role.
-//! - Each quote: a `Documentation` entity linking the document and the meeting or relation it
-//!   supports, the quote as its `summary`.
+//! - Each quote behind a meeting: a `Documentation` entity linking the document and the
+//!   meeting, the quote as its `summary`. A relation is not a `Thing`, which is all that
+//!   `Documentation` links: its documents are its `proof`, its quotes its `description`.
 //!
 //! What FtM cannot say — handles, kinds, sides, per-participant role and certainty, status,
 //! approximate dates, place kinds and parents, the exact quote and what a source says beside
@@ -35,6 +36,16 @@ pub(super) fn entity_id(kind: &str, handle: &str) -> String {
 /// The first and last day a date covers, as `YYYY-MM-DD`.
 pub(super) fn day_bounds(date: &DateSpan) -> (String, String) {
     (date.first_day().iso(), date.last_day().iso())
+}
+
+/// What the extension keeps of a source: the document's handle, the exact quote, and what the
+/// source says beside it.
+pub(super) fn source_ext(document: &crate::model::Document, r: &SourceRef) -> Value {
+    json!({
+        "document": document.handle, "quote": r.quote,
+        "says_status": r.says_status.map(|st| st.as_str()),
+        "says_date": r.says_date.map(|d| d.to_string()),
+    })
 }
 
 /// FtM date properties for a span, at its precision.
@@ -130,7 +141,7 @@ pub(super) fn write(s: &Snapshot) -> Result<(String, usize)> {
     for m in s.meetings.values() {
         lines.push(super::ftm_records::meeting(s, m));
         let of = entity_id("meeting", &m.handle);
-        lines.extend(sources(s, "meeting", &m.handle, &of, &m.sources));
+        lines.extend(sources(s, &m.handle, &of, &m.sources));
     }
     for r in s.relations.values() {
         let (Some(subject), Some(object)) = (
@@ -139,9 +150,7 @@ pub(super) fn write(s: &Snapshot) -> Result<(String, usize)> {
         ) else {
             continue;
         };
-        lines.push(super::ftm_records::relation(r, subject, object));
-        let of = entity_id("relation", &r.handle);
-        lines.extend(sources(s, "relation", &r.handle, &of, &r.sources));
+        lines.push(super::ftm_records::relation(s, r, subject, object));
     }
     let count = lines.len();
     let mut text = lines.join("\n");
@@ -188,7 +197,7 @@ fn affiliation(a: &Actor, to: &Actor) -> String {
 }
 
 /// One `Documentation` entity per quote, in order.
-fn sources(s: &Snapshot, kind: &str, handle: &str, of: &str, refs: &[SourceRef]) -> Vec<String> {
+fn sources(s: &Snapshot, handle: &str, of: &str, refs: &[SourceRef]) -> Vec<String> {
     let mut lines = Vec::new();
     for (n, r) in refs.iter().enumerate() {
         let Some(document) = s.documents.get(&r.document.get()) else {
@@ -205,13 +214,10 @@ fn sources(s: &Snapshot, kind: &str, handle: &str, of: &str, refs: &[SourceRef])
         if let Some(date) = &r.says_date {
             dates(&mut properties, date);
         }
-        let ext = json!({
-            "record": "source", "of": {"kind": kind, "handle": handle},
-            "document": document.handle, "quote": r.quote,
-            "says_status": r.says_status.map(|st| st.as_str()),
-            "says_date": r.says_date.map(|d| d.to_string()),
-        });
-        let id = entity_id("source", &format!("{kind}-{handle}-{n}"));
+        let mut ext = source_ext(document, r);
+        ext["record"] = json!("source");
+        ext["meeting"] = json!(handle);
+        let id = entity_id("source", &format!("{handle}-{n}"));
         lines.push(entity(id, "Documentation", properties, ext));
     }
     lines

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Actor, Document, Meeting, Place, Relation};
+use crate::model::{Actor, Document, Meeting, Place, Relation, SourceRef};
 
-use super::ftm::{dates, entity, entity_id, link};
+use super::ftm::{dates, entity, entity_id, link, source_ext};
 use super::Snapshot;
 
 /// FtM's languages are ISO 639-3 codes; ours are as the sources give them (mostly 639-1).
@@ -141,7 +141,7 @@ pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
     entity(entity_id("meeting", &m.handle), "Event", properties, ext)
 }
 
-pub(super) fn relation(r: &Relation, subject: &Actor, object: &Actor) -> String {
+pub(super) fn relation(s: &Snapshot, r: &Relation, subject: &Actor, object: &Actor) -> String {
     let (schema, from, to, role) = link(&r.predicate, subject.kind, object.kind);
     let mut properties = Map::new();
     properties.insert(from.into(), json!([entity_id("actor", &subject.handle)]));
@@ -151,10 +151,23 @@ pub(super) fn relation(r: &Relation, subject: &Actor, object: &Actor) -> String 
         properties.insert("startDate".into(), json!([during.from().to_string()]));
         properties.insert("endDate".into(), json!([during.to().to_string()]));
     }
+    let cited: Vec<(&Document, &SourceRef)> = r
+        .sources
+        .iter()
+        .filter_map(|x| s.documents.get(&x.document.get()).map(|d| (d, x)))
+        .collect();
+    if !cited.is_empty() {
+        let mut proof: Vec<String> = cited.iter().map(|(d, _)| entity_id("document", &d.handle)).collect();
+        proof.dedup();
+        let quotes: Vec<&str> = cited.iter().map(|(_, x)| x.quote.as_str()).collect();
+        properties.insert("proof".into(), json!(proof));
+        properties.insert("description".into(), json!(quotes));
+    }
+    let sources: Vec<Value> = cited.iter().map(|(d, x)| source_ext(d, x)).collect();
     let ext = json!({
         "record": "relation", "handle": r.handle, "predicate": r.predicate,
         "subject": subject.handle, "object": object.handle,
-        "during": r.during.map(|d| d.to_string()),
+        "during": r.during.map(|d| d.to_string()), "sources": sources,
     });
     entity(entity_id("relation", &r.handle), schema, properties, ext)
 }

@@ -157,7 +157,10 @@ pub(super) fn relation(s: &Snapshot, r: &Relation, subject: &Actor, object: &Act
         .filter_map(|x| s.documents.get(&x.document.get()).map(|d| (d, x)))
         .collect();
     if !cited.is_empty() {
-        let mut proof: Vec<String> = cited.iter().map(|(d, _)| entity_id("document", &d.handle)).collect();
+        let mut proof: Vec<String> = cited
+            .iter()
+            .map(|(d, _)| entity_id("document", &d.handle))
+            .collect();
         proof.dedup();
         let quotes: Vec<&str> = cited.iter().map(|(_, x)| x.quote.as_str()).collect();
         properties.insert("proof".into(), json!(proof));

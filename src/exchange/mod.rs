@@ -9,6 +9,8 @@
 
 mod files;
 mod ftm;
+mod ftm_foreign;
+mod ftm_ours;
 mod ftm_read;
 mod ftm_records;
 mod gdelt;

@@ -360,3 +360,168 @@ fn graph_exports_hold_one_node_per_actor_and_the_answers_edges() {
         assert!(edges > met_edges);
     }
 }
+
+/// One GDELT 2.0 event line (61 tab-separated columns) with the fields the import reads.
+#[allow(clippy::too_many_arguments)]
+fn gdelt(
+    id: u64,
+    day: &str,
+    actor1: (&str, &str, &str),
+    actor2: (&str, &str, &str),
+    code: &str,
+    place: (&str, &str, &str, &str),
+    url: &str,
+) -> String {
+    let mut f = vec![String::new(); 61];
+    f[0] = id.to_string();
+    f[1] = day.to_string();
+    f[2] = day.get(..6).unwrap_or("").to_string();
+    f[3] = day.get(..4).unwrap_or("").to_string();
+    (f[5], f[6], f[7]) = (actor1.0.into(), actor1.1.into(), actor1.2.into());
+    (f[15], f[16], f[17]) = (actor2.0.into(), actor2.1.into(), actor2.2.into());
+    f[26] = code.to_string();
+    f[27] = code.to_string();
+    f[28] = code.get(..2).unwrap_or("").to_string();
+    (f[51], f[52], f[53], f[54]) = (
+        place.0.into(),
+        place.1.into(),
+        place.2.into(),
+        place.3.into(),
+    );
+    f[59] = format!("{day}120000");
+    f[60] = url.to_string();
+    f.join("\t")
+}
+
+const HEADER: &str = "GLOBALEVENTID\tSQLDATE\tMonthYear\tYear\tFractionDate\tActor1Code\tActor1Name\tActor1CountryCode\tActor1KnownGroupCode\tActor1EthnicCode\tActor1Religion1Code\tActor1Religion2Code\tActor1Type1Code\tActor1Type2Code\tActor1Type3Code\tActor2Code\tActor2Name\tActor2CountryCode\tActor2KnownGroupCode\tActor2EthnicCode\tActor2Religion1Code\tActor2Religion2Code\tActor2Type1Code\tActor2Type2Code\tActor2Type3Code\tIsRootEvent\tEventCode\tEventBaseCode\tEventRootCode\tQuadClass\tGoldsteinScale\tNumMentions\tNumSources\tNumArticles\tAvgTone\tActor1Geo_Type\tActor1Geo_FullName\tActor1Geo_CountryCode\tActor1Geo_ADM1Code\tActor1Geo_ADM2Code\tActor1Geo_Lat\tActor1Geo_Long\tActor1Geo_FeatureID\tActor2Geo_Type\tActor2Geo_FullName\tActor2Geo_CountryCode\tActor2Geo_ADM1Code\tActor2Geo_ADM2Code\tActor2Geo_Lat\tActor2Geo_Long\tActor2Geo_FeatureID\tActionGeo_Type\tActionGeo_FullName\tActionGeo_CountryCode\tActionGeo_ADM1Code\tActionGeo_ADM2Code\tActionGeo_Lat\tActionGeo_Long\tActionGeo_FeatureID\tDATEADDED\tSOURCEURL";
+
+fn gdelt_sample() -> Vec<String> {
+    let usa = ("USA", "UNITED STATES", "USA");
+    let rus = ("RUS", "RUSSIA", "RUS");
+    let envoy = ("USAGOV", "STEVE WITKOFF", "USA");
+    let banker = ("RUSBUS", "KIRILL DMITRIEV", "RUS");
+    let miami = ("3", "Miami, Florida, United States", "US", "USFL");
+    let moscow = ("4", "Moscow, Moskva, Russia", "RS", "RS48");
+    vec![
+        gdelt(
+            1001,
+            "20251220",
+            envoy,
+            banker,
+            "044",
+            miami,
+            "https://example.org/a",
+        ),
+        // The same meeting, reported again (actors the other way round): merged.
+        gdelt(
+            1002,
+            "20251220",
+            banker,
+            envoy,
+            "040",
+            miami,
+            "https://example.org/b",
+        ),
+        gdelt(
+            1003,
+            "20251202",
+            envoy,
+            ("RUSGOV", "VLADIMIR PUTIN", "RUS"),
+            "042",
+            moscow,
+            "https://example.org/c",
+        ),
+        gdelt(
+            1004,
+            "20251203",
+            usa,
+            rus,
+            "046",
+            ("1", "Russia", "RS", "RS"),
+            "https://example.org/c",
+        ),
+        // Not a consultation: left out.
+        gdelt(
+            1005,
+            "20251204",
+            usa,
+            rus,
+            "190",
+            moscow,
+            "https://example.org/d",
+        ),
+    ]
+}
+
+#[test]
+fn gdelt_consultations_become_meetings_with_every_source() {
+    let dir = tempfile::tempdir().unwrap();
+    for with_header in [true, false] {
+        let mut lines = gdelt_sample();
+        if with_header {
+            lines.insert(0, HEADER.to_string());
+        }
+        let path = write(dir.path(), "events.tsv", &(lines.join("\n") + "\n"));
+        let db = Database::temporary().unwrap();
+        let report = db.import_file(ImportFormat::Gdelt, &path).unwrap();
+        assert_eq!(report.imported[3], 3, "{report}");
+        assert!(
+            report
+                .skipped
+                .join(" ")
+                .contains("1 events of other CAMEO root codes"),
+            "{report}"
+        );
+        let met = db.query("who met STEVE WITKOFF").unwrap();
+        assert_eq!(met.rows.len(), 2, "{met:?}");
+        // Merged: one meeting in Miami with both events as sources.
+        let miami = db.query("meetings in Florida during 2025-12-20").unwrap();
+        assert_eq!(miami.rows.len(), 1, "{miami:?}");
+        let handle = miami.rows[0][0].as_text().unwrap().to_string();
+        let sources = db.query(&format!("sources of #{handle}")).unwrap();
+        assert_eq!(sources.rows.len(), 2, "{sources:?}");
+        // Each actor on the side of its country; no one else was on Witkoff's side.
+        let together = db.query("who was with STEVE WITKOFF").unwrap();
+        assert_eq!(together.rows.len(), 0);
+        let sides = format!("{:?}", db.query("timeline of STEVE WITKOFF").unwrap());
+        assert!(sides.contains("UNITED STATES"), "{sides}");
+        let moscow = db.query("meetings in Russia").unwrap();
+        assert_eq!(moscow.rows.len(), 2, "{moscow:?}");
+        assert!(db.check().unwrap().is_clean());
+    }
+}
+
+#[test]
+fn bad_gdelt_rows_name_their_line_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = gdelt_sample();
+    let mut short = good.clone();
+    short[2] = good[2].split('\t').take(58).collect::<Vec<_>>().join("\t");
+    let mut bad_date = good.clone();
+    bad_date[1] = good[1].replacen("\t20251220\t", "\t20251320\t", 1);
+    let mut not_a_date = good.clone();
+    not_a_date[3] = good[3].replacen("\t20251203\t", "\t2025-12-03\t", 1);
+    let cases = [
+        (
+            short,
+            3,
+            "expected 61 tab-separated columns (a GDELT 2.0 event), found 58",
+        ),
+        (bad_date, 2, "SQLDATE '20251320': "),
+        (not_a_date, 4, "SQLDATE '2025-12-03' is not a date YYYYMMDD"),
+    ];
+    for (lines, line, expected) in cases {
+        let path = write(dir.path(), "bad.tsv", &(lines.join("\n") + "\n"));
+        let db = Database::temporary().unwrap();
+        let message = db
+            .import_file(ImportFormat::Gdelt, &path)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with(&format!("{}:{line}: ", path.display())),
+            "{message}"
+        );
+        assert!(message.contains(expected), "{message}");
+        assert_eq!(db.stats().unwrap(), Stats::default());
+    }
+}

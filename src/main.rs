@@ -184,6 +184,18 @@ fn main() -> ExitCode {
         // The damaged database is not opened as one: it would be refused.
         return copy_result(Database::recover(damaged, new), new);
     }
+    if let Some(FormatArg::Exchange(word)) = args.format {
+        if !matches!(
+            args.action,
+            Some(Action::Import { .. } | Action::Export { .. })
+        ) {
+            errln!(
+                "error: --format {word} is a file format of `entrevue import` and `entrevue \
+                 export`; questions print as table, box, markdown, line, csv, json or jsonl"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let (db, first_use) = match open(&args) {
         Ok(opened) => opened,
         Err(message) => {

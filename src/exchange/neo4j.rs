@@ -55,8 +55,20 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map_or(String::new(), ToString::to_string)
 }
 
-/// Every file: (name, text, rows).
-pub(super) fn write(s: &Snapshot) -> Result<Vec<(String, String, usize)>> {
+/// A file: its name, its text, and how many rows it has.
+type File = (String, String, usize);
+
+/// Every file.
+pub(super) fn write(s: &Snapshot) -> Result<Vec<File>> {
+    let mut out = actors(s)?;
+    out.extend(places(s)?);
+    out.extend(meetings(s)?);
+    out.push(relations(s)?);
+    Ok(out)
+}
+
+/// Actors and their affiliations.
+fn actors(s: &Snapshot) -> Result<Vec<File>> {
     let id = |kind: &str, handle: &str| format!("{kind}:{handle}");
     let actor = |i: u64| {
         s.actors
@@ -99,6 +111,13 @@ pub(super) fn write(s: &Snapshot) -> Result<Vec<(String, String, usize)>> {
     }
     out.push(t.finish()?);
     out.push(affiliated.finish()?);
+    Ok(out)
+}
+
+/// Places, their parents, and documents.
+fn places(s: &Snapshot) -> Result<Vec<File>> {
+    let id = |kind: &str, handle: &str| format!("{kind}:{handle}");
+    let mut out = Vec::new();
     let mut t = Table::new(
         "places.csv",
         &[
@@ -158,7 +177,6 @@ pub(super) fn write(s: &Snapshot) -> Result<Vec<(String, String, usize)>> {
         ])?;
     }
     out.push(t.finish()?);
-    out.extend(meetings(s)?);
     Ok(out)
 }
 
@@ -170,8 +188,8 @@ fn capitalised(word: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Meetings, their participants, places and sources; relations and theirs.
-fn meetings(s: &Snapshot) -> Result<Vec<(String, String, usize)>> {
+/// Meetings, their participants, places and sources.
+fn meetings(s: &Snapshot) -> Result<Vec<File>> {
     let actor = |i: u64| {
         s.actors
             .get(&i)
@@ -248,6 +266,21 @@ fn meetings(s: &Snapshot) -> Result<Vec<(String, String, usize)>> {
         }
         source_rows(s, &mut sources, &mid, &m.sources)?;
     }
+    Ok(vec![
+        t.finish()?,
+        part.finish()?,
+        held.finish()?,
+        sources.finish()?,
+    ])
+}
+
+/// Relations, with their documents' handles.
+fn relations(s: &Snapshot) -> Result<File> {
+    let actor = |i: u64| {
+        s.actors
+            .get(&i)
+            .map_or(String::new(), |a| format!("actor:{}", a.handle))
+    };
     let mut rel = Table::new(
         "relations.csv",
         &[
@@ -277,13 +310,7 @@ fn meetings(s: &Snapshot) -> Result<Vec<(String, String, usize)>> {
             docs.join(";"),
         ])?;
     }
-    Ok(vec![
-        t.finish()?,
-        part.finish()?,
-        held.finish()?,
-        sources.finish()?,
-        rel.finish()?,
-    ])
+    rel.finish()
 }
 
 fn source_rows(s: &Snapshot, t: &mut Table, from: &str, refs: &[SourceRef]) -> Result<()> {

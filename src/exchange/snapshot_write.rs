@@ -70,7 +70,8 @@ pub(super) fn write(snapshot: &Snapshot, tx: &mut Transaction<'_>, file: &str) -
             map(&ids.actors, affiliation)
                 .ok_or_else(|| missing(snapshot, file, RecordKind::Actor, *id, "actor"))?,
         );
-        let new = Id::new(ids.actors[id]);
+        let new = map(&ids.actors, Id::new(*id))
+            .ok_or_else(|| missing(snapshot, file, RecordKind::Actor, *id, "actor"))?;
         tx.update(new, full)
             .map_err(|e| located(snapshot, file, RecordKind::Actor, *id, e))?;
     }
@@ -88,22 +89,22 @@ fn places(snapshot: &Snapshot, tx: &mut Transaction<'_>, file: &str, ids: &mut I
         let before = left.len();
         let mut later = Vec::new();
         for id in left {
-            let mut place = snapshot.places[&id].clone();
-            match place.parent {
-                Some(parent) => match map(&ids.places, parent) {
+            let Some(mut place) = snapshot.places.get(&id).cloned() else {
+                continue;
+            };
+            if let Some(parent) = place.parent {
+                match map(&ids.places, parent) {
                     Some(new) => place.parent = Some(new),
                     None => {
                         later.push(id);
                         continue;
                     }
-                },
-                None => {}
+                }
             }
             let new = add(tx, snapshot, file, id, place)?;
             ids.places.insert(id, new);
         }
-        if later.len() == before {
-            let id = later[0];
+        if let (true, Some(&id)) = (later.len() == before, later.first()) {
             return Err(Error::Invalid(format!(
                 "{}the place's parent is not in the file, or places are each other's parents",
                 snapshot.at(file, RecordKind::Place, id)

@@ -525,3 +525,99 @@ fn bad_gdelt_rows_name_their_line_and_change_nothing() {
         assert_eq!(db.stats().unwrap(), Stats::default());
     }
 }
+
+#[test]
+fn the_command_line_exports_and_imports() {
+    use assert_cmd::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let entrevue = || {
+        let mut cmd = Command::cargo_bin("entrevue").unwrap();
+        cmd.env("XDG_DATA_HOME", dir.path());
+        cmd
+    };
+    entrevue()
+        .arg("--db")
+        .arg(&db)
+        .args(["-c", "load demo"])
+        .assert()
+        .success();
+    let gexf = dir.path().join("witkoff.gexf");
+    let out = entrevue()
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "export",
+            "--format",
+            "gexf",
+            "--query",
+            "meetings with Witkoff",
+        ])
+        .arg(&gexf)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("exported "));
+    assert!(std::fs::read_to_string(&gexf)
+        .unwrap()
+        .contains("<gexf xmlns=\"http://gexf.net/1.3\""));
+    let ftm = dir.path().join("all.ftm");
+    entrevue()
+        .arg("--db")
+        .arg(&db)
+        .args(["export", "--format", "ftm"])
+        .arg(&ftm)
+        .assert()
+        .success();
+    let copy = dir.path().join("copy");
+    entrevue()
+        .arg("--db")
+        .arg(&copy)
+        .args(["import", "--format", "ftm"])
+        .arg(&ftm)
+        .assert()
+        .success();
+    let answer = |at: &Path| {
+        entrevue()
+            .arg("--db")
+            .arg(at)
+            .args(["--format", "csv", "-c", "timeline of Umerov"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(answer(&copy), answer(&db));
+    // Refusals, each in a sentence: an existing file, a format for printing rows, an export
+    // into the database's own directory, a file format given where rows are printed.
+    let refused = |args: &[&str], expected: &str| {
+        let out = entrevue().arg("--db").arg(&db).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            !out.status.success() && stderr.contains(expected),
+            "{args:?}: {stderr}"
+        );
+    };
+    let ftm_text = ftm.to_str().unwrap();
+    refused(&["export", "--format", "ftm", ftm_text], "already exists");
+    refused(
+        &["export", "--format", "csv", "x.csv"],
+        "export needs --format ftm|gexf|graphml|neo4j",
+    );
+    let inside = db.join("inside.gexf");
+    refused(
+        &["export", "--format", "gexf", inside.to_str().unwrap()],
+        "inside the open database's directory",
+    );
+    refused(
+        &["--format", "gexf", "-c", "who met Witkoff"],
+        "is a file format of",
+    );
+    refused(
+        &["import", "--format", "gexf", ftm_text],
+        "import reads --format ftm|gdelt",
+    );
+}

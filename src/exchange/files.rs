@@ -7,6 +7,29 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// Refuses a `path` inside the open database's directory (`database`): a file of ours among
+/// sled's would make the directory one that opening refuses.
+pub(super) fn outside(path: &Path, database: Option<&Path>) -> Result<()> {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let (Ok(folder), Some(Ok(database))) =
+        (folder.canonicalize(), database.map(Path::canonicalize))
+    else {
+        return Ok(());
+    };
+    if folder.starts_with(&database) {
+        return Err(Error::Invalid(format!(
+            "cannot write the export to '{}': it is inside the open database's directory \
+             '{}'; write it elsewhere",
+            path.display(),
+            database.display()
+        )));
+    }
+    Ok(())
+}
+
 /// Writes `bytes` to the new file `path`, on disk before it returns.
 pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     let shown = path.display();

@@ -110,6 +110,7 @@ pub(crate) fn export(
     rows: Option<&Rows>,
     path: &Path,
 ) -> Result<ExportReport> {
+    files::outside(path, engine.path())?;
     let mut snapshot = engine.read(|reader| Snapshot::read(&reader))?;
     if let Some(rows) = rows {
         snapshot = snapshot.select(rows)?;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks Entrevue's exports with the formats' own tools.
 
-    validate-exchange.py ENTREVUE DB FTM GEXF GRAPHML
+    validate-exchange.py ENTREVUE DB FTM GEXF GRAPHML [FTM_PART…]
 
 ENTREVUE is the binary, DB the database that was exported. What the exports must hold is
 worked out from the database through the binary's own answers (`dump`, `who met`, `who was
@@ -13,6 +13,7 @@ with`), not from the exports:
   file whose schema fits the property's range; the `entrevue` extension is kept apart by FtM
   (FtM carries unknown top-level keys as the entity's context; schema and properties are
   those of the entity without it); one entity per record, affiliation and quote.
+- FTM_PART (an export of a question's rows): the same checks, but for the count.
 - GEXF and GraphML: networkx reads them (`read_gexf`, `read_graphml`); one node per actor;
   one "met" edge per pair of actors that `who met` pairs, one "together" edge per pair that
   `who was with` pairs, each weighted with the number of meetings the answer gives.
@@ -56,7 +57,7 @@ def expected_from_database(binary, db):
     return kinds, handles, affiliations, sources, pairs
 
 
-def check_ftm(path, kinds, affiliations, sources, errors):
+def check_ftm(path, expected, errors):
     entities = {}
     lines = open(path, encoding="utf-8").read().splitlines()
     for n, line in enumerate(lines, 1):
@@ -89,8 +90,7 @@ def check_ftm(path, kinds, affiliations, sources, errors):
                 errors.append(f"{path}:{n}: {prop.name} points at {value}, not in the file")
             elif not target[1].schema.is_a(prop.range):
                 errors.append(f"{path}:{n}: {prop.name} points at a {target[1].schema.name}, not a {prop.range.name}")
-    expected = sum(kinds.values()) + affiliations + sources
-    if len(entities) != expected:
+    if expected is not None and len(entities) != expected:
         errors.append(f"{path}: {len(entities)} entities, expected {expected}")
     return Counter(p.schema.name for _, p in entities.values())
 
@@ -111,12 +111,15 @@ def check_graph(path, graph, handles, pairs, errors):
 
 
 def main():
-    if len(sys.argv) != 6:
+    if len(sys.argv) < 6:
         sys.exit(__doc__)
-    binary, db, ftm, gexf, graphml = sys.argv[1:]
+    binary, db, ftm, gexf, graphml = sys.argv[1:6]
     kinds, handles, affiliations, sources, pairs = expected_from_database(binary, db)
     errors = []
-    schemas = check_ftm(ftm, kinds, affiliations, sources, errors)
+    schemas = check_ftm(ftm, sum(kinds.values()) + affiliations + sources, errors)
+    for part in sys.argv[6:]:
+        counts = check_ftm(part, None, errors)
+        print(f"{part}: {sum(counts.values())} entities")
     check_graph(gexf, nx.read_gexf(gexf), handles, pairs, errors)
     check_graph(graphml, nx.read_graphml(graphml), handles, pairs, errors)
     for e in errors:

@@ -18,8 +18,10 @@
 //!
 //! What FtM cannot say — handles, kinds, sides, per-participant role and certainty, status,
 //! approximate dates, place kinds and parents, the exact quote and what a source says beside
-//! it — goes in a top-level `"entrevue"` object per entity, which FtM tools ignore and our
-//! import reads, so that an export imported back loses nothing.
+//! it, and the exact spelling of names, titles and summaries, which FtM tools clean — goes in a
+//! top-level `"entrevue"` object per entity. FtM tools keep it aside, as the entity's context
+//! (`ftm validate` and `ftm aggregate` pass it through); our import reads it, so that an export
+//! imported back loses nothing.
 
 use serde_json::{json, Map, Value};
 
@@ -178,9 +180,11 @@ fn actor(a: &Actor, affiliation: Option<String>) -> String {
         .iter()
         .map(|t| json!({"text": t.text, "during": t.during.map(|d| d.to_string())}))
         .collect();
+    // The exact spellings too: FtM tools clean names (`ftm validate` makes a no-break space
+    // a plain one), and a name must come back as it was.
     let ext = json!({
-        "record": "actor", "handle": a.handle, "kind": a.kind.as_str(),
-        "affiliation": affiliation, "titles": titles,
+        "record": "actor", "handle": a.handle, "kind": a.kind.as_str(), "name": a.name,
+        "aliases": a.aliases, "affiliation": affiliation, "titles": titles,
     });
     entity(entity_id("actor", &a.handle), schema, properties, ext)
 }

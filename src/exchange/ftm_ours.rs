@@ -53,6 +53,18 @@ impl Ext<'_> {
         parse(&word).ok_or_else(|| self.error(format!("entrevue.{key} '{word}' is not {what}")))
     }
 
+    /// The texts of the list at `key`.
+    fn texts(&self, key: &str) -> Result<Vec<String>> {
+        self.list(key)?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(String::from)
+                    .ok_or_else(|| self.error(format!("entrevue.{key} should hold text")))
+            })
+            .collect()
+    }
+
     fn list(&self, key: &str) -> Result<&[Value]> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(&[]),
@@ -97,42 +109,21 @@ pub(super) fn record(
     };
     let record = x.required("record")?;
     match record.as_str() {
-        "actor" => {
-            let handle = x.required("handle")?;
-            let kind = x.word("kind", ActorKind::from_word, "an actor kind")?;
-            let name = e
-                .first("name")
-                .ok_or_else(|| x.error("the actor has no name"))?;
-            let mut actor = Actor::new(kind, name).with_handle(&handle);
-            actor.aliases = e.values("alias").into_iter().map(String::from).collect();
-            for t in x.list("titles")? {
-                let t = x.item(t, "titles")?;
-                actor.titles.push(Title {
-                    text: t.required("text")?,
-                    during: t.date("during")?,
-                });
-            }
-            let id = b.next(RecordKind::Actor, e.line, &handle, e.id);
-            b.snapshot.actors.insert(id, actor);
-        }
+        "actor" => actor(b, e, &x)?,
         "place" => {
             let handle = x.required("handle")?;
             let kind = x.word("kind", PlaceKind::from_word, "a place kind")?;
             let mut place = Place::new(kind, x.required("name")?).with_handle(&handle);
-            for alias in x.list("aliases")? {
-                let alias = alias
-                    .as_str()
-                    .ok_or_else(|| x.error("entrevue.aliases should hold text"))?;
-                place.aliases.push(alias.to_string());
-            }
+            place.aliases = x.texts("aliases")?;
             let id = b.next(RecordKind::Place, e.line, &handle, e.id);
             b.snapshot.places.insert(id, place);
         }
         "document" => {
             let handle = x.required("handle")?;
-            let title = e
-                .first("title")
-                .ok_or_else(|| x.error("the document has no title"))?;
+            let title = x
+                .text("title")?
+                .or_else(|| e.first("title").map(String::from));
+            let title = title.ok_or_else(|| x.error("the document has no title"))?;
             let mut d = Document::new(&handle, title);
             d.outlet = x.text("outlet")?;
             d.language = x.text("language")?;
@@ -147,7 +138,11 @@ pub(super) fn record(
             let mut m = Meeting::new(x.required("kind")?).with_handle(&handle);
             m.date = x.date("date")?;
             m.status = x.word("status", Status::from_word, "a status")?;
-            m.summary = e.first("summary").map(String::from);
+            m.summary = if x.map.contains_key("summary") {
+                x.text("summary")?
+            } else {
+                e.first("summary").map(String::from)
+            };
             let id = b.next(RecordKind::Meeting, e.line, &handle, e.id);
             b.snapshot.meetings.insert(id, m);
         }
@@ -163,6 +158,33 @@ pub(super) fn record(
         "affiliation" | "source" => {}
         other => return Err(x.error(format!("entrevue.record '{other}' is not a kind of record"))),
     }
+    Ok(())
+}
+
+/// An actor: the extension's spellings when it has them (FtM tools may have cleaned the
+/// properties' ones), else the properties'.
+fn actor(b: &mut Builder, e: &Entity<'_>, x: &Ext<'_>) -> Result<()> {
+    let handle = x.required("handle")?;
+    let kind = x.word("kind", ActorKind::from_word, "an actor kind")?;
+    let name = x
+        .text("name")?
+        .or_else(|| e.first("name").map(String::from));
+    let name = name.ok_or_else(|| x.error("the actor has no name"))?;
+    let mut actor = Actor::new(kind, name).with_handle(&handle);
+    actor.aliases = if x.map.contains_key("aliases") {
+        x.texts("aliases")?
+    } else {
+        e.values("alias").into_iter().map(String::from).collect()
+    };
+    for t in x.list("titles")? {
+        let t = x.item(t, "titles")?;
+        actor.titles.push(Title {
+            text: t.required("text")?,
+            during: t.date("during")?,
+        });
+    }
+    let id = b.next(RecordKind::Actor, e.line, &handle, e.id);
+    b.snapshot.actors.insert(id, actor);
     Ok(())
 }
 

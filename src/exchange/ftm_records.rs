@@ -47,7 +47,7 @@ pub(super) fn document(d: &Document) -> String {
         properties.insert("fileName".into(), json!([file]));
     }
     let ext = json!({
-        "record": "document", "handle": d.handle, "outlet": d.outlet,
+        "record": "document", "handle": d.handle, "title": d.title, "outlet": d.outlet,
         "language": d.language, "published": d.published.map(|p| p.to_string()),
         "url": d.url, "file": d.file,
     });
@@ -134,7 +134,7 @@ pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
         })
         .collect();
     let ext = json!({
-        "record": "meeting", "handle": m.handle, "kind": m.kind,
+        "record": "meeting", "handle": m.handle, "kind": m.kind, "summary": m.summary,
         "date": m.date.map(|d| d.to_string()), "place": place.map(|p| &p.handle),
         "status": m.status.as_str(), "participants": participants,
     });

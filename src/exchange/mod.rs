@@ -76,6 +76,9 @@ impl fmt::Display for ExportReport {
     }
 }
 
+/// How many of the things an import left out its report shows.
+const SHOWN: usize = 20;
+
 /// What an import brought in, and what it left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ExchangeReport {
@@ -93,9 +96,13 @@ impl fmt::Display for ExchangeReport {
             "imported {a} actors, {p} places, {d} documents, {m} meetings, {r} relations"
         )?;
         if !self.skipped.is_empty() {
-            write!(f, "; skipped {}:", self.skipped.len())?;
-            for why in &self.skipped {
+            write!(f, "; left out:")?;
+            // A large foreign file may leave out thousands: the first ones show what and why.
+            for why in self.skipped.iter().take(SHOWN) {
                 write!(f, "\n  {why}")?;
+            }
+            if self.skipped.len() > SHOWN {
+                write!(f, "\n  … and {} more", self.skipped.len() - SHOWN)?;
             }
         }
         Ok(())

@@ -72,9 +72,10 @@ pub(super) fn entity(
 /// The schema of a relation, and its subject's, object's and role's properties.
 ///
 /// Family words between two people give `Family`; envoys, spokespeople and delegates
-/// `Representation`; working for an organisation `Employment`; any other `…_of` an
-/// organisation, country or group `Membership`; anything else between two people `Associate`;
-/// the rest `UnknownLink`.
+/// `Representation`; a person working for an organisation `Employment` (FtM's employee is a
+/// person); any other `…_of` an organisation, country or group `Membership`; anything else
+/// between two people `Associate`; the rest `UnknownLink`. Each end fits the range FtM gives
+/// its property, which the validator checks.
 pub(super) fn link(
     predicate: &str,
     subject: ActorKind,
@@ -108,7 +109,10 @@ pub(super) fn link(
         ("Family", "person", "relative", "relationship")
     } else if REPRESENTS.contains(&predicate) || predicate.starts_with("chief_negotiator") {
         ("Representation", "agent", "client", "role")
-    } else if body && (predicate == "works_for" || predicate == "employed_by") {
+    } else if subject == ActorKind::Person
+        && body
+        && (predicate == "works_for" || predicate == "employed_by")
+    {
         ("Employment", "employee", "employer", "role")
     } else if body && (predicate.ends_with("_of") || predicate == "member_of") {
         ("Membership", "member", "organization", "role")

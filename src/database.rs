@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::copy::CopyReport;
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
+use crate::exchange::{ExchangeReport, ExportFormat, ExportReport, ImportFormat};
 use crate::import::ImportReport;
 use crate::model::{
     Actor, ActorId, DateSpan, Id, MeetingId, Place, PlaceId, Record, RecordKind, RelationId,
@@ -201,6 +202,35 @@ impl Database {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<ImportReport> {
         crate::import::import_csv(&self.engine, dir, progress)
+    }
+
+    /// Writes the database to `path` in `format`, or, given a question, what its rows select
+    /// (see [`Snapshot::select`](crate::Snapshot::select)). The file (for Neo4j, the
+    /// directory) must not exist yet.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let db = entrevue::Database::temporary()?;
+    /// db.execute("load demo;")?;
+    /// let path = dir.path().join("talks.ftm.json");
+    /// db.export(entrevue::ExportFormat::Ftm, Some("meetings with Witkoff"), &path)?;
+    /// assert!(std::fs::read_to_string(&path).unwrap().contains("\"schema\":\"Event\""));
+    /// # Ok::<(), entrevue::Error>(())
+    /// ```
+    pub fn export(
+        &self,
+        format: ExportFormat,
+        question: Option<&str>,
+        path: &Path,
+    ) -> Result<ExportReport> {
+        let rows = question.map(|q| self.query(q)).transpose()?;
+        crate::exchange::export(&self.engine, format, rows.as_ref(), path)
+    }
+
+    /// Imports a FollowTheMoney or GDELT file into this database, which must be empty: all of
+    /// it, or on an error (`file:line: message`) nothing. The report says what was left out.
+    pub fn import_file(&self, format: ImportFormat, path: &Path) -> Result<ExchangeReport> {
+        crate::exchange::import(&self.engine, format, path)
     }
 
     /// A copy of every record in a [`MemoryCatalog`], which answers questions from the

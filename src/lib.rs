@@ -7,6 +7,7 @@ mod database;
 mod dump;
 mod engine;
 mod error;
+mod exchange;
 mod import;
 mod location;
 mod model;
@@ -21,6 +22,7 @@ pub use copy::CopyReport;
 pub use database::{Database, InterruptHandle, Stats};
 pub use engine::Transaction;
 pub use error::{Error, Result};
+pub use exchange::{ExchangeReport, ExportFormat, ExportReport, ImportFormat, Snapshot};
 pub use import::ImportReport;
 pub use model::{
     check_name, fold_name, Actor, ActorId, ActorKind, Certainty, DatePoint, DateSpan, Day,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use entrevue::Database;
 
+use cli::exchange::FormatArg;
 use cli::output::Format;
 use cli::signals::{self, Ending};
 use cli::{share, Session, Settings};
@@ -26,10 +27,11 @@ struct Args {
     #[arg(long, value_name = "PATH", global = true)]
     db: Option<PathBuf>,
 
-    /// Output format [default: table on a terminal, csv when piped]. `dump` prints its script
-    /// as it is in every format.
-    #[arg(long, value_enum, global = true)]
-    format: Option<Format>,
+    /// Output format: table, box, markdown, line, csv, json or jsonl [default: table on a
+    /// terminal, csv when piped]; `dump` prints its script as it is in every format. With
+    /// `export`: ftm, gexf, graphml or neo4j; with `import`: ftm or gdelt.
+    #[arg(long, global = true, value_name = "FORMAT", value_parser = cli::exchange::parse_format)]
+    format: Option<FormatArg>,
 
     /// Leave out the header line of csv output and tables.
     #[arg(long, global = true)]
@@ -57,10 +59,21 @@ struct Args {
 #[derive(Subcommand)]
 enum Action {
     /// Import actors.csv, places.csv, meetings.csv and participation.csv from DIR into an empty
-    /// database (use --db NEW_PATH); CSV ids become handles (who met #12224).
+    /// database (use --db NEW_PATH); CSV ids become handles (who met #12224). With --format ftm
+    /// or gdelt, import that file instead: all of it, or nothing.
     Import {
-        /// The directory holding the four CSV files.
+        /// The directory holding the four CSV files, or the FtM or GDELT file.
         dir: PathBuf,
+    },
+    /// Write the database, or what a question returns (--query), to PATH as FollowTheMoney
+    /// entities (--format ftm), a GEXF or GraphML graph, or Neo4j bulk-import CSV files (a new
+    /// directory).
+    Export {
+        /// A question whose meetings or actors to export, e.g. 'meetings with Witkoff'.
+        #[arg(long, value_name = "QUESTION")]
+        query: Option<String>,
+        /// The new file (for neo4j, the new directory).
+        path: PathBuf,
     },
     /// Copy the database, as one consistent state, into a new database in directory NEW.
     Backup {
@@ -205,6 +218,18 @@ fn main() -> ExitCode {
     }
     let interactive =
         args.command.is_none() && args.action.is_none() && std::io::stdin().is_terminal();
+    if let Some(FormatArg::Exchange(word)) = args.format {
+        if !matches!(
+            args.action,
+            Some(Action::Import { .. } | Action::Export { .. })
+        ) {
+            errln!(
+                "error: --format {word} is a file format of `entrevue import` and `entrevue \
+                 export`; questions print as table, box, markdown, line, csv, json or jsonl"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let (db, first_use) = match open(&args) {
         Ok(opened) => opened,
         Err(refusal) => {
@@ -239,7 +264,12 @@ fn main() -> ExitCode {
     } else if let Some(Action::Backup { new }) = &args.action {
         copy_result(session.db.backup(new), new) == ExitCode::SUCCESS
     } else if let Some(Action::Import { dir }) = &args.action {
-        cli::import(&session.db, dir)
+        match args.format {
+            Some(FormatArg::Exchange(word)) => cli::exchange::import(&session.db, word, dir),
+            _ => cli::import(&session.db, dir),
+        }
+    } else if let Some(Action::Export { query, path }) = &args.action {
+        cli::exchange::export(&session.db, args.format, query.as_deref(), path)
     } else if let Some(Action::Run { files }) = &args.action {
         run_files(files, session.keep_going, &mut |text, name, dir| {
             session.run(text, Some(name), dir, true)
@@ -282,7 +312,10 @@ fn settings(args: &Args) -> Settings {
         Format::Csv
     };
     Settings {
-        format: args.format.unwrap_or(default_format),
+        format: match args.format {
+            Some(FormatArg::Output(format)) => format,
+            _ => default_format,
+        },
         headers: !args.no_headers,
         timer: false,
         max_rows: cli::DEFAULT_MAX_ROWS,

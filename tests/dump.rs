@@ -1,5 +1,6 @@
 //! `dump` writes a script that recreates the database: reloading it into an empty database gives
-//! the same records (matched by handle: ids may differ), the same dump, and clean indexes.
+//! the same records (matched by handle: ids may differ), the same dump, and clean indexes. The
+//! FollowTheMoney export, imported back, does the same.
 
 use std::collections::BTreeMap;
 
@@ -589,6 +590,28 @@ proptest! {
         let db = Database::temporary().unwrap();
         build(&db, &spec);
         round_trip(&db);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The FollowTheMoney export is the other way a database leaves and comes back whole.
+    #[test]
+    fn a_random_database_survives_ftm_export_and_import(spec in spec()) {
+        let db = Database::temporary().unwrap();
+        build(&db, &spec);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("all.ftm");
+        db.export(entrevue::ExportFormat::Ftm, None, &path).unwrap();
+        let copy = Database::temporary().unwrap();
+        let report = copy
+            .import_file(entrevue::ImportFormat::Ftm, &path)
+            .unwrap_or_else(|e| panic!("the export does not import: {e}"));
+        prop_assert!(report.skipped.is_empty(), "{}", report);
+        assert_clean(&copy, "the imported copy");
+        prop_assert_eq!(snapshot(&copy), snapshot(&db));
+        prop_assert_eq!(dump(&copy), dump(&db));
     }
 }
 

@@ -6,6 +6,7 @@
 //! **Architecture invariant:** the library never prints; only this module and `main` do, and
 //! only through `out` (`outln!`, `errln!`, [`out::Out`]), which never panics.
 
+pub mod exchange;
 pub mod out;
 pub mod output;
 pub mod panic;

@@ -113,6 +113,12 @@ fn day_number(date: jiff::civil::Date) -> Day {
 }
 
 impl Day {
+    /// The day as `YYYY-MM-DD` (empty for a number past the calendar), for formats that know
+    /// only whole days.
+    pub(crate) fn iso(self) -> String {
+        DatePoint::containing(self, 3).map_or_else(String::new, |p| p.to_string())
+    }
+
     /// The calendar date of this day number, when it is one.
     fn civil(self) -> Option<jiff::civil::Date> {
         let span = jiff::Span::new().try_days(i64::from(self.0)).ok()?;

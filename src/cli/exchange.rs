@@ -1,0 +1,100 @@
+//! `entrevue export` and `entrevue import --format …`: the command line of the exchange
+//! formats. `--format` is one option for the output formats and the exchange formats, so that
+//! `entrevue export --format gexf` reads as the user expects.
+
+use std::path::Path;
+use std::time::Instant;
+
+use entrevue::{Database, ExportFormat, ImportFormat};
+
+use super::output::{Format, FORMATS};
+use super::{format_duration, report};
+use crate::errln;
+
+/// What `--format` names: an output format, or an exchange format of import or export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    /// How rows are printed.
+    Output(Format),
+    /// A file format of `import` or `export`.
+    Exchange(&'static str),
+}
+
+/// The exchange formats: those export writes, and those import reads.
+const EXPORTS: [&str; 4] = ["ftm", "gexf", "graphml", "neo4j"];
+const IMPORTS: [&str; 2] = ["ftm", "gdelt"];
+
+/// Parses `--format`.
+pub fn parse_format(word: &str) -> Result<FormatArg, String> {
+    use clap::ValueEnum;
+    if let Ok(format) = Format::from_str(word, true) {
+        return Ok(FormatArg::Output(format));
+    }
+    let lower = word.to_ascii_lowercase();
+    if let Some(known) = EXPORTS.iter().chain(&IMPORTS).find(|f| **f == lower) {
+        return Ok(FormatArg::Exchange(known));
+    }
+    let outputs: Vec<String> = FORMATS
+        .iter()
+        .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+        .collect();
+    Err(format!(
+        "'{word}' is not a format: output formats are {}; `export` writes {}; `import` reads \
+         {} (or, without --format, a directory of CSV files)",
+        outputs.join(", "),
+        EXPORTS.join(", "),
+        IMPORTS.join(", ")
+    ))
+}
+
+/// `entrevue export --format F [--query Q] PATH`.
+pub fn export(db: &Database, format: Option<FormatArg>, query: Option<&str>, path: &Path) -> bool {
+    let chosen = match format {
+        Some(FormatArg::Exchange(word)) => ExportFormat::ALL
+            .iter()
+            .find(|(_, w)| *w == word)
+            .map(|(f, _)| *f),
+        _ => None,
+    };
+    let Some(chosen) = chosen else {
+        errln!("error: export needs --format {}", EXPORTS.join("|"));
+        return false;
+    };
+    match db.export(chosen, query, path) {
+        Ok(written) => {
+            errln!("{written} to {}", path.display());
+            true
+        }
+        Err(e) => {
+            report(&e);
+            false
+        }
+    }
+}
+
+/// `entrevue import --format ftm|gdelt FILE`.
+pub fn import(db: &Database, word: &str, path: &Path) -> bool {
+    let format = match word {
+        "ftm" => ImportFormat::Ftm,
+        "gdelt" => ImportFormat::Gdelt,
+        _ => {
+            errln!(
+                "error: import reads --format {} (or, without --format, a directory of CSV \
+                 files); '{word}' is a format of export",
+                IMPORTS.join("|")
+            );
+            return false;
+        }
+    };
+    let start = Instant::now();
+    match db.import_file(format, path) {
+        Ok(done) => {
+            errln!("{done}\nin {}", format_duration(start.elapsed()));
+            true
+        }
+        Err(e) => {
+            report(&e);
+            false
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! Our own FollowTheMoney entities read back: FtM's properties for what FtM says, the
+//! `entrevue` extension for the rest (see `ftm.rs`), so that nothing is lost.
+
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Actor, ActorKind, Certainty, DateSpan, Document, Id, Meeting, Participant, Place, PlaceKind,
+    RecordKind, Relation, SourceRef, Status, Title,
+};
+
+use super::at_line;
+use super::ftm_read::{Builder, Entity};
+
+/// The extension of one entity, with where it is for messages.
+struct Ext<'a> {
+    map: &'a Map<String, Value>,
+    file: &'a str,
+    line: usize,
+}
+
+impl Ext<'_> {
+    fn error(&self, message: impl std::fmt::Display) -> Error {
+        at_line(self.file, self.line, message)
+    }
+
+    /// The text at `key`; `None` when it is missing or null.
+    fn text(&self, key: &str) -> Result<Option<String>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.error(format!("entrevue.{key} should be text"))),
+        }
+    }
+
+    fn required(&self, key: &str) -> Result<String> {
+        self.text(key)?
+            .ok_or_else(|| self.error(format!("entrevue.{key} is missing")))
+    }
+
+    fn date(&self, key: &str) -> Result<Option<DateSpan>> {
+        match self.text(key)? {
+            None => Ok(None),
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|e: Error| self.error(format!("entrevue.{key}: {e}"))),
+        }
+    }
+
+    fn word<T>(&self, key: &str, parse: fn(&str) -> Option<T>, what: &str) -> Result<T> {
+        let word = self.required(key)?;
+        parse(&word).ok_or_else(|| self.error(format!("entrevue.{key} '{word}' is not {what}")))
+    }
+
+    /// The texts of the list at `key`.
+    fn texts(&self, key: &str) -> Result<Vec<String>> {
+        self.list(key)?
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(String::from)
+                    .ok_or_else(|| self.error(format!("entrevue.{key} should hold text")))
+            })
+            .collect()
+    }
+
+    fn list(&self, key: &str) -> Result<&[Value]> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(&[]),
+            Some(Value::Array(items)) => Ok(items),
+            Some(_) => Err(self.error(format!("entrevue.{key} should be a list"))),
+        }
+    }
+
+    fn item<'b>(&'b self, value: &'b Value, key: &str) -> Result<Ext<'b>> {
+        let map = value
+            .as_object()
+            .ok_or_else(|| self.error(format!("each of entrevue.{key} should be an object")))?;
+        Ok(Ext {
+            map,
+            file: self.file,
+            line: self.line,
+        })
+    }
+
+    /// The record of `kind` with the handle at `key`.
+    fn refer<R>(&self, b: &Builder, key: &str, kind: RecordKind) -> Result<Option<Id<R>>> {
+        match self.text(key)? {
+            None => Ok(None),
+            Some(handle) => b.handle_of(kind, &handle).map(Some).ok_or_else(|| {
+                self.error(format!("entrevue.{key}: no {kind} #{handle} in the file"))
+            }),
+        }
+    }
+}
+
+/// First pass: the record itself, its references left for [`link`].
+pub(super) fn record(
+    b: &mut Builder,
+    e: &Entity<'_>,
+    map: &Map<String, Value>,
+    file: &str,
+) -> Result<()> {
+    let x = Ext {
+        map,
+        file,
+        line: e.line,
+    };
+    let record = x.required("record")?;
+    match record.as_str() {
+        "actor" => actor(b, e, &x)?,
+        "place" => {
+            let handle = x.required("handle")?;
+            let kind = x.word("kind", PlaceKind::from_word, "a place kind")?;
+            let mut place = Place::new(kind, x.required("name")?).with_handle(&handle);
+            place.aliases = x.texts("aliases")?;
+            let id = b.next(RecordKind::Place, e.line, &handle, e.id);
+            b.snapshot.places.insert(id, place);
+        }
+        "document" => {
+            let handle = x.required("handle")?;
+            let title = x
+                .text("title")?
+                .or_else(|| e.first("title").map(String::from));
+            let title = title.ok_or_else(|| x.error("the document has no title"))?;
+            let mut d = Document::new(&handle, title);
+            d.outlet = x.text("outlet")?;
+            d.language = x.text("language")?;
+            d.published = x.date("published")?;
+            d.url = x.text("url")?;
+            d.file = x.text("file")?;
+            let id = b.next(RecordKind::Document, e.line, &handle, e.id);
+            b.snapshot.documents.insert(id, d);
+        }
+        "meeting" => {
+            let handle = x.required("handle")?;
+            let mut m = Meeting::new(x.required("kind")?).with_handle(&handle);
+            m.date = x.date("date")?;
+            m.status = x.word("status", Status::from_word, "a status")?;
+            m.summary = if x.map.contains_key("summary") {
+                x.text("summary")?
+            } else {
+                e.first("summary").map(String::from)
+            };
+            let id = b.next(RecordKind::Meeting, e.line, &handle, e.id);
+            b.snapshot.meetings.insert(id, m);
+        }
+        "relation" => {
+            let handle = x.required("handle")?;
+            let mut r = Relation::new(Id::new(0), x.required("predicate")?, Id::new(0));
+            r.handle = handle.clone();
+            r.during = x.date("during")?;
+            let id = b.next(RecordKind::Relation, e.line, &handle, e.id);
+            b.snapshot.relations.insert(id, r);
+        }
+        // Said by the actor's own extension, and read from there.
+        "affiliation" | "source" => {}
+        other => return Err(x.error(format!("entrevue.record '{other}' is not a kind of record"))),
+    }
+    Ok(())
+}
+
+/// An actor: the extension's spellings when it has them (FtM tools may have cleaned the
+/// properties' ones), else the properties'.
+fn actor(b: &mut Builder, e: &Entity<'_>, x: &Ext<'_>) -> Result<()> {
+    let handle = x.required("handle")?;
+    let kind = x.word("kind", ActorKind::from_word, "an actor kind")?;
+    let name = x
+        .text("name")?
+        .or_else(|| e.first("name").map(String::from));
+    let name = name.ok_or_else(|| x.error("the actor has no name"))?;
+    let mut actor = Actor::new(kind, name).with_handle(&handle);
+    actor.aliases = if x.map.contains_key("aliases") {
+        x.texts("aliases")?
+    } else {
+        e.values("alias").into_iter().map(String::from).collect()
+    };
+    for t in x.list("titles")? {
+        let t = x.item(t, "titles")?;
+        actor.titles.push(Title {
+            text: t.required("text")?,
+            during: t.date("during")?,
+        });
+    }
+    let id = b.next(RecordKind::Actor, e.line, &handle, e.id);
+    b.snapshot.actors.insert(id, actor);
+    Ok(())
+}
+
+/// A source as the extension keeps it.
+fn source(b: &Builder, x: &Ext<'_>) -> Result<SourceRef> {
+    let document = x
+        .refer(b, "document", RecordKind::Document)?
+        .ok_or_else(|| x.error("entrevue.document is missing"))?;
+    let mut s = SourceRef::new(document, x.required("quote")?);
+    s.says_date = x.date("says_date")?;
+    if x.text("says_status")?.is_some() {
+        s.says_status = Some(x.word("says_status", Status::from_word, "a status")?);
+    }
+    Ok(s)
+}
+
+/// Second pass: the references, by handle.
+pub(super) fn link(
+    b: &mut Builder,
+    e: &Entity<'_>,
+    map: &Map<String, Value>,
+    file: &str,
+) -> Result<()> {
+    let x = Ext {
+        map,
+        file,
+        line: e.line,
+    };
+    let Some(&(kind, id)) = b.entities.get(e.id) else {
+        if x.text("record")?.as_deref() == Some("source") {
+            let meeting: Id<Meeting> = x
+                .refer(b, "meeting", RecordKind::Meeting)?
+                .ok_or_else(|| x.error("entrevue.meeting is missing"))?;
+            let s = source(b, &x)?;
+            if let Some(m) = b.snapshot.meetings.get_mut(&meeting.get()) {
+                m.sources.push(s);
+            }
+        }
+        return Ok(());
+    };
+    match kind {
+        RecordKind::Actor => {
+            let affiliation = x.refer(b, "affiliation", RecordKind::Actor)?;
+            if let Some(a) = b.snapshot.actors.get_mut(&id) {
+                a.affiliation = affiliation;
+            }
+        }
+        RecordKind::Place => {
+            let parent = x.refer(b, "parent", RecordKind::Place)?;
+            if let Some(p) = b.snapshot.places.get_mut(&id) {
+                p.parent = parent;
+            }
+        }
+        RecordKind::Meeting => {
+            let place = x.refer(b, "place", RecordKind::Place)?;
+            let mut participants = Vec::new();
+            for p in x.list("participants")? {
+                let p = x.item(p, "participants")?;
+                let actor = p
+                    .refer(b, "actor", RecordKind::Actor)?
+                    .ok_or_else(|| p.error("a participant has no actor"))?;
+                participants.push(Participant {
+                    actor,
+                    side: p.refer(b, "side", RecordKind::Actor)?,
+                    role: p.text("role")?,
+                    certainty: p.word("certainty", Certainty::from_word, "a certainty")?,
+                });
+            }
+            if let Some(m) = b.snapshot.meetings.get_mut(&id) {
+                m.place = place;
+                m.participants = participants;
+            }
+        }
+        RecordKind::Relation => {
+            let subject = x
+                .refer(b, "subject", RecordKind::Actor)?
+                .ok_or_else(|| x.error("entrevue.subject is missing"))?;
+            let object = x
+                .refer(b, "object", RecordKind::Actor)?
+                .ok_or_else(|| x.error("entrevue.object is missing"))?;
+            let mut sources = Vec::new();
+            for s in x.list("sources")? {
+                sources.push(source(b, &x.item(s, "sources")?)?);
+            }
+            if let Some(r) = b.snapshot.relations.get_mut(&id) {
+                r.subject = subject;
+                r.object = object;
+                r.sources = sources;
+            }
+        }
+        RecordKind::Document => {}
+    }
+    Ok(())
+}

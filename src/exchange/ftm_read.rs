@@ -1,0 +1,133 @@
+//! Reading FollowTheMoney entities (JSON lines) into records.
+//!
+//! An entity with our `entrevue` extension is read back exactly: its record rebuilt from the
+//! FtM properties FtM can say (names, aliases, titles, summaries) and the extension (the
+//! rest). Any other entity is read as well as it maps (`ftm_foreign.rs`), and what does not
+//! map is reported, not guessed.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+use crate::model::{Id, RecordKind};
+
+use super::{at_line, Snapshot};
+
+/// One entity of the file.
+pub(super) struct Entity<'a> {
+    pub line: usize,
+    pub id: &'a str,
+    pub schema: &'a str,
+    pub properties: &'a Map<String, Value>,
+}
+
+impl Entity<'_> {
+    /// The text values of property `name`.
+    pub(super) fn values(&self, name: &str) -> Vec<&str> {
+        match self.properties.get(name) {
+            Some(Value::Array(values)) => values.iter().filter_map(Value::as_str).collect(),
+            Some(Value::String(value)) => vec![value.as_str()],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The first text value of property `name`.
+    pub(super) fn first(&self, name: &str) -> Option<&str> {
+        self.values(name).into_iter().next()
+    }
+}
+
+/// The records being built, each kind with its ids handed out in file order, and the handles
+/// that our own entities refer to each other by.
+#[derive(Default)]
+pub(super) struct Builder {
+    pub snapshot: Snapshot,
+    pub handles: HashMap<(RecordKind, String), u64>,
+    /// FtM entity id → our record.
+    pub entities: HashMap<String, (RecordKind, u64)>,
+    pub skipped: Vec<String>,
+}
+
+impl Builder {
+    /// A new record of `kind` read at `line`: its id.
+    pub(super) fn next(&mut self, kind: RecordKind, line: usize, handle: &str, ftm: &str) -> u64 {
+        let s = &self.snapshot;
+        let id = 1 + match kind {
+            RecordKind::Actor => s.actors.len(),
+            RecordKind::Place => s.places.len(),
+            RecordKind::Document => s.documents.len(),
+            RecordKind::Meeting => s.meetings.len(),
+            RecordKind::Relation => s.relations.len(),
+        } as u64;
+        self.snapshot.lines.insert((kind, id), line);
+        if !handle.is_empty() {
+            self.handles.insert((kind, handle.to_string()), id);
+        }
+        self.entities.insert(ftm.to_string(), (kind, id));
+        id
+    }
+
+    /// Our record of `kind` with this handle.
+    pub(super) fn handle_of<R>(&self, kind: RecordKind, handle: &str) -> Option<Id<R>> {
+        self.handles
+            .get(&(kind, handle.to_string()))
+            .map(|id| Id::new(*id))
+    }
+}
+
+/// Reads the whole file: the records, and a sentence for each entity left out.
+pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
+    let mut parsed = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = serde_json::from_str(line)
+            .map_err(|e| at_line(file, n + 1, format!("the line is not a JSON object ({e})")))?;
+        parsed.push((n + 1, value));
+    }
+    let mut entities = Vec::new();
+    let empty = Map::new();
+    for (line, value) in &parsed {
+        let shape = |what: &str| at_line(file, *line, format!("an FtM entity needs {what}"));
+        let object = value
+            .as_object()
+            .ok_or_else(|| shape("to be a JSON object"))?;
+        let id = object
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| shape("an \"id\""))?;
+        let schema = object
+            .get("schema")
+            .and_then(Value::as_str)
+            .ok_or_else(|| shape("a \"schema\""))?;
+        let properties = match object.get("properties") {
+            Some(Value::Object(p)) => p,
+            None => &empty,
+            Some(_) => return Err(shape("\"properties\" to be an object")),
+        };
+        let entity = Entity {
+            line: *line,
+            id,
+            schema,
+            properties,
+        };
+        entities.push((entity, object.get("entrevue").and_then(Value::as_object)));
+    }
+    let mut b = Builder::default();
+    // Records first, references after: an entity may refer to one further down.
+    for (entity, ext) in &entities {
+        match ext {
+            Some(ext) => super::ftm_ours::record(&mut b, entity, ext, file)?,
+            None => super::ftm_foreign::record(&mut b, entity, file),
+        }
+    }
+    for (entity, ext) in &entities {
+        match ext {
+            Some(ext) => super::ftm_ours::link(&mut b, entity, ext, file)?,
+            None => super::ftm_foreign::link(&mut b, entity, file),
+        }
+    }
+    Ok((b.snapshot, b.skipped))
+}

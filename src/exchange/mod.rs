@@ -1,0 +1,176 @@
+//! Exchange formats: the database, or what a question returns, written as FollowTheMoney
+//! entities, GEXF, GraphML or Neo4j bulk-import CSV; and FollowTheMoney or GDELT files read
+//! into an empty database.
+//!
+//! Every export works from a [`Snapshot`]: the records of one read, kept by id, cut down to a
+//! question's rows when asked. The graph formats share one definition of their edges
+//! (`graph.rs`), which uses the query layer's "met" and "together" so that an exported edge is
+//! exactly an answer of `who met` or `who was with`.
+
+mod files;
+mod ftm;
+mod ftm_foreign;
+mod ftm_ours;
+mod ftm_read;
+mod ftm_records;
+mod gdelt;
+mod gexf;
+mod graph;
+mod graphml;
+mod neo4j;
+mod snapshot;
+mod snapshot_write;
+mod xml;
+
+use std::fmt;
+use std::path::Path;
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::rows::Rows;
+
+pub use snapshot::Snapshot;
+
+/// A format [`export`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// FollowTheMoney entities, one JSON object a line.
+    Ftm,
+    /// GEXF 1.3: actors and their met/together edges, with the meetings' dates.
+    Gexf,
+    /// GraphML: the same graph as GEXF.
+    Graphml,
+    /// Neo4j bulk-import CSV files in a new directory.
+    Neo4j,
+}
+
+impl ExportFormat {
+    /// Every format, with the word that names it.
+    pub const ALL: [(ExportFormat, &'static str); 4] = [
+        (ExportFormat::Ftm, "ftm"),
+        (ExportFormat::Gexf, "gexf"),
+        (ExportFormat::Graphml, "graphml"),
+        (ExportFormat::Neo4j, "neo4j"),
+    ];
+}
+
+/// A format [`import`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// FollowTheMoney entities, one JSON object a line.
+    Ftm,
+    /// GDELT 2.0 event files (tab-separated, 61 columns).
+    Gdelt,
+}
+
+/// What an export wrote.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExportReport {
+    /// Lines, nodes or rows written, each with what they are ("52 entities", "27 nodes").
+    pub written: Vec<String>,
+}
+
+impl fmt::Display for ExportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "exported {}", self.written.join(", "))
+    }
+}
+
+/// How many of the things an import left out its report shows.
+const SHOWN: usize = 20;
+
+/// What an import brought in, and what it left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExchangeReport {
+    /// Records written per kind, in [`RecordKind::ALL`](crate::RecordKind::ALL) order.
+    pub imported: [u64; 5],
+    /// What was left out, one sentence each (`file:line: why`).
+    pub skipped: Vec<String>,
+}
+
+impl fmt::Display for ExchangeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, p, d, m, r] = self.imported;
+        write!(
+            f,
+            "imported {a} actors, {p} places, {d} documents, {m} meetings, {r} relations"
+        )?;
+        if !self.skipped.is_empty() {
+            write!(f, "; left out:")?;
+            // A large foreign file may leave out thousands: the first ones show what and why.
+            for why in self.skipped.iter().take(SHOWN) {
+                write!(f, "\n  {why}")?;
+            }
+            if self.skipped.len() > SHOWN {
+                write!(f, "\n  … and {} more", self.skipped.len() - SHOWN)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes the database, or the part of it `rows` selects (see [`Snapshot::select`]), to
+/// `path` in `format`. The file (the directory, for Neo4j) must not exist yet.
+pub(crate) fn export(
+    engine: &Engine,
+    format: ExportFormat,
+    rows: Option<&Rows>,
+    path: &Path,
+) -> Result<ExportReport> {
+    files::outside(path, engine.path())?;
+    let mut snapshot = engine.read(|reader| Snapshot::read(&reader))?;
+    if let Some(rows) = rows {
+        snapshot = snapshot.select(rows)?;
+    }
+    match format {
+        ExportFormat::Ftm => {
+            let (text, count) = ftm::write(&snapshot)?;
+            files::write_new(path, text.as_bytes())?;
+            Ok(ExportReport {
+                written: vec![format!("{count} entities")],
+            })
+        }
+        ExportFormat::Gexf | ExportFormat::Graphml => {
+            let graph = graph::Graph::of(&snapshot);
+            let bytes = if format == ExportFormat::Gexf {
+                gexf::write(&snapshot, &graph)?
+            } else {
+                graphml::write(&snapshot, &graph)?
+            };
+            files::write_new(path, &bytes)?;
+            Ok(ExportReport {
+                written: vec![
+                    format!("{} nodes", graph.nodes.len()),
+                    format!("{} edges", graph.edges.len()),
+                ],
+            })
+        }
+        ExportFormat::Neo4j => {
+            let tables = neo4j::write(&snapshot)?;
+            files::write_directory(path, &tables)?;
+            Ok(ExportReport {
+                written: tables
+                    .iter()
+                    .map(|(name, _, rows)| format!("{rows} rows in {name}"))
+                    .collect(),
+            })
+        }
+    }
+}
+
+/// Reads `path` in `format` into the empty database of `engine`: all of it or nothing.
+pub(crate) fn import(engine: &Engine, format: ImportFormat, path: &Path) -> Result<ExchangeReport> {
+    let text = files::read_text(path)?;
+    let shown = path.display().to_string();
+    let (records, skipped) = match format {
+        ImportFormat::Ftm => ftm_read::read(&text, &shown)?,
+        ImportFormat::Gdelt => gdelt::read(&text, &shown)?,
+    };
+    let imported = records.write(engine, &shown)?;
+    Ok(ExchangeReport { imported, skipped })
+}
+
+/// An error about a line of an input file.
+fn at_line(file: &str, line: usize, message: impl fmt::Display) -> Error {
+    Error::Invalid(format!("{file}:{line}: {message}"))
+}

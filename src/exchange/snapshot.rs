@@ -1,0 +1,204 @@
+//! The records an export writes or an import brings in, by id, with what selects a part of
+//! them and what writes them into an empty database.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::model::{Actor, Document, Id, Meeting, Place, Record, RecordKind, Relation};
+use crate::rows::{Rows, Value};
+use crate::storage::Reader;
+
+/// Records of every kind by id; for an import, also the line each came from.
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    /// Actors by id.
+    pub actors: BTreeMap<u64, Actor>,
+    /// Places by id.
+    pub places: BTreeMap<u64, Place>,
+    /// Documents by id.
+    pub documents: BTreeMap<u64, Document>,
+    /// Meetings by id.
+    pub meetings: BTreeMap<u64, Meeting>,
+    /// Relations by id.
+    pub relations: BTreeMap<u64, Relation>,
+    /// Where an imported record was read: (kind, id) → line.
+    pub(crate) lines: HashMap<(RecordKind, u64), usize>,
+}
+
+fn all<R: Record>(reader: &Reader<'_>) -> Result<BTreeMap<u64, R>> {
+    reader
+        .all::<R>()
+        .map(|r| r.map(|(id, record)| (id.get(), record)))
+        .collect()
+}
+
+impl Snapshot {
+    /// Every record `reader` sees.
+    pub(crate) fn read(reader: &Reader<'_>) -> Result<Snapshot> {
+        Ok(Snapshot {
+            actors: all(reader)?,
+            places: all(reader)?,
+            documents: all(reader)?,
+            meetings: all(reader)?,
+            relations: all(reader)?,
+            lines: HashMap::new(),
+        })
+    }
+
+    /// Records per kind, in [`RecordKind::ALL`] order.
+    pub fn counts(&self) -> [u64; 5] {
+        [
+            self.actors.len() as u64,
+            self.places.len() as u64,
+            self.documents.len() as u64,
+            self.meetings.len() as u64,
+            self.relations.len() as u64,
+        ]
+    }
+
+    /// The part of the records a question's rows select.
+    ///
+    /// Rows with a `meeting` column (meetings, a timeline, a path, `when`/`where`) select those
+    /// meetings. Rows with a `handle` column and no `meeting` column (`who met`, `who was
+    /// with`, `who is`) select those actors and the meetings at least two of them took part
+    /// in. Either way the selection is closed over its references — participants, sides,
+    /// affiliations, places with the places around them, cited documents — so that it is a
+    /// database of its own, and it keeps the relations between the actors it holds.
+    pub fn select(&self, rows: &Rows) -> Result<Snapshot> {
+        let column = |name: &str| rows.columns.iter().position(|c| c == name);
+        let texts = |i: usize| -> BTreeSet<String> {
+            rows.rows
+                .iter()
+                .filter_map(|row| match row.get(i) {
+                    Some(Value::Text(t)) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut meetings = BTreeSet::new();
+        let mut actors = BTreeSet::new();
+        if let Some(i) = column("meeting") {
+            let handles = texts(i);
+            meetings.extend(by_handle(&self.meetings, &handles));
+        } else if let Some(i) = column("handle") {
+            let handles = texts(i);
+            actors.extend(by_handle(&self.actors, &handles));
+            for (id, meeting) in &self.meetings {
+                let inside = meeting
+                    .participants
+                    .iter()
+                    .filter(|p| actors.contains(&p.actor.get()))
+                    .count();
+                if inside >= 2 {
+                    meetings.insert(*id);
+                }
+            }
+        } else {
+            return Err(Error::Invalid(format!(
+                "cannot export what this question returns: its rows have neither a meeting \
+                 column nor an actor's handle column (it has {}); ask for meetings or actors, \
+                 or add `return meeting` or `return handle`",
+                rows.columns.join(", ")
+            )));
+        }
+        Ok(self.closed(actors, meetings))
+    }
+
+    /// The snapshot holding these actors and meetings and everything they refer to.
+    fn closed(&self, mut actors: BTreeSet<u64>, meetings: BTreeSet<u64>) -> Snapshot {
+        let mut places = BTreeSet::new();
+        let mut documents = BTreeSet::new();
+        for id in &meetings {
+            let Some(m) = self.meetings.get(id) else {
+                continue;
+            };
+            for p in &m.participants {
+                actors.insert(p.actor.get());
+                actors.extend(p.side.map(Id::get));
+            }
+            places.extend(m.place.map(Id::get));
+            documents.extend(m.sources.iter().map(|s| s.document.get()));
+        }
+        // Affiliations, as far as they go.
+        let mut todo: Vec<u64> = actors.iter().copied().collect();
+        while let Some(id) = todo.pop() {
+            if let Some(a) = self.actors.get(&id).and_then(|a| a.affiliation) {
+                if actors.insert(a.get()) {
+                    todo.push(a.get());
+                }
+            }
+        }
+        let mut todo: Vec<u64> = places.iter().copied().collect();
+        while let Some(id) = todo.pop() {
+            if let Some(parent) = self.places.get(&id).and_then(|p| p.parent) {
+                if places.insert(parent.get()) {
+                    todo.push(parent.get());
+                }
+            }
+        }
+        let relations: BTreeMap<u64, Relation> = self
+            .relations
+            .iter()
+            .filter(|(_, r)| actors.contains(&r.subject.get()) && actors.contains(&r.object.get()))
+            .map(|(id, r)| (*id, r.clone()))
+            .collect();
+        for r in relations.values() {
+            documents.extend(r.sources.iter().map(|s| s.document.get()));
+        }
+        Snapshot {
+            actors: pick(&self.actors, &actors),
+            places: pick(&self.places, &places),
+            documents: pick(&self.documents, &documents),
+            meetings: pick(&self.meetings, &meetings),
+            relations,
+            lines: HashMap::new(),
+        }
+    }
+
+    /// Writes the records into the empty database of `engine`, in one transaction: all of them
+    /// or, on the first error (said with `file:line`), none. Records get new ids, in the order
+    /// of the old ones; handles are kept.
+    pub(crate) fn write(&self, engine: &Engine, file: &str) -> Result<[u64; 5]> {
+        engine.transaction(|tx| {
+            let reader = tx.reader();
+            let empty = reader.all::<Actor>().next().is_none()
+                && reader.all::<Place>().next().is_none()
+                && reader.all::<Document>().next().is_none()
+                && reader.all::<Meeting>().next().is_none()
+                && reader.all::<Relation>().next().is_none();
+            if !empty {
+                return Err(Error::Invalid(
+                    "an import needs an empty database: open a new one to import into".into(),
+                ));
+            }
+            super::snapshot_write::write(self, tx, file)
+        })?;
+        Ok(self.counts())
+    }
+
+    /// The line `kind` record `id` was read from, as `file:line: ` (or `file: `).
+    pub(crate) fn at(&self, file: &str, kind: RecordKind, id: u64) -> String {
+        match self.lines.get(&(kind, id)) {
+            Some(line) => format!("{file}:{line}: "),
+            None => format!("{file}: "),
+        }
+    }
+}
+
+/// The ids of the records whose handles are among `handles`.
+fn by_handle<'a, R: Record>(
+    records: &'a BTreeMap<u64, R>,
+    handles: &'a BTreeSet<String>,
+) -> impl Iterator<Item = u64> + 'a {
+    records
+        .iter()
+        .filter(|(_, r)| handles.contains(r.handle()))
+        .map(|(id, _)| *id)
+}
+
+fn pick<R: Clone>(records: &BTreeMap<u64, R>, ids: &BTreeSet<u64>) -> BTreeMap<u64, R> {
+    ids.iter()
+        .filter_map(|id| records.get(id).map(|r| (*id, r.clone())))
+        .collect()
+}

@@ -103,7 +103,7 @@ fn total(stats: &Stats) -> u64 {
 fn touches_files(statement: &Statement) -> bool {
     matches!(
         statement,
-        Statement::Load(LoadSource::File(_)) | Statement::Dump(Some(_))
+        Statement::Load(LoadSource::File(_)) | Statement::Dump { file: Some(_), .. }
     )
 }
 
@@ -111,7 +111,7 @@ fn touches_files(statement: &Statement) -> bool {
 fn writes(statement: &Statement) -> bool {
     !matches!(
         statement,
-        Statement::Query(_) | Statement::Explain(_) | Statement::Dump(_)
+        Statement::Query(_) | Statement::Explain(_) | Statement::Dump { .. }
     )
 }
 

@@ -49,7 +49,7 @@ fn dash_c_runs_one_statement_without_a_semicolon() {
 
 /// An unfinished last statement of `-c` is located on its own line, under its end.
 #[test]
-fn issue_13_an_unfinished_last_statement_is_located_where_it_ends() {
+fn an_unfinished_last_statement_is_located_where_it_ends() {
     let home = Home::new();
     home.cmd()
         .args(["-c", "who met Witkoff; who met"])
@@ -477,7 +477,7 @@ fn ctrl_c_stops_a_running_script_and_keeps_nothing() {
 }
 
 #[test]
-fn finding_15_sigterm_ends_a_script_with_one_line_and_keeps_nothing() {
+fn sigterm_ends_a_script_with_one_line_and_keeps_nothing() {
     let home = Home::new();
     let (code, stderr) = interrupt_long_script(&home, &[], "-TERM");
     assert_eq!(code, Some(143), "{stderr}");
@@ -491,7 +491,7 @@ fn finding_15_sigterm_ends_a_script_with_one_line_and_keeps_nothing() {
 }
 
 #[test]
-fn finding_15_ctrl_c_with_keep_going_stops_the_whole_run_with_one_message() {
+fn ctrl_c_with_keep_going_stops_the_whole_run_with_one_message() {
     let home = Home::new();
     let (code, stderr) = interrupt_long_script(&home, &["--keep-going"], "-INT");
     assert_eq!(code, Some(130), "{stderr}");
@@ -500,7 +500,7 @@ fn finding_15_ctrl_c_with_keep_going_stops_the_whole_run_with_one_message() {
 }
 
 #[test]
-fn finding_15_ctrl_c_stops_a_long_table_part_way() {
+fn ctrl_c_stops_a_long_table_part_way() {
     let home = Home::new();
     // A database where one question answers 20,000 rows, bulk-imported in a moment.
     let data = home.dir.path().join("csv");
@@ -569,7 +569,7 @@ fn with_output_closed_after_one_line(home: &Home, args: &[&str]) -> std::process
 }
 
 #[test]
-fn finding_16_a_closed_output_ends_the_program_quietly() {
+fn a_closed_output_ends_the_program_quietly() {
     let home = Home::new();
     // More than a pipe holds, from dot-commands and from statements.
     let helps = home.file("helps.ent", &".help\n".repeat(2_000));
@@ -597,7 +597,7 @@ fn finding_16_a_closed_output_ends_the_program_quietly() {
 }
 
 #[test]
-fn finding_02_a_script_with_dot_commands_is_one_transaction() {
+fn a_script_with_dot_commands_is_one_transaction() {
     let home = Home::new();
     let text = "add actor \"Kept\" kind person;\n.headers on\nwho met Nobody;\n";
     let script = home.file("mixed.ent", text);
@@ -620,7 +620,7 @@ fn finding_02_a_script_with_dot_commands_is_one_transaction() {
 }
 
 #[test]
-fn finding_02_dot_commands_see_the_writes_before_them() {
+fn dot_commands_see_the_writes_before_them() {
     let home = Home::new();
     home.cmd()
         .write_stdin("add actor \"Ann Archer\" kind person;\n.stats\n.mode json\nwho is Ann Archer return value limit 1;\n")
@@ -631,7 +631,7 @@ fn finding_02_dot_commands_see_the_writes_before_them() {
 }
 
 #[test]
-fn finding_02_open_and_check_are_refused_in_a_script_that_writes() {
+fn open_and_check_are_refused_in_a_script_that_writes() {
     let home = Home::new();
     let other = home.dir.path().join("other").display().to_string();
     home.cmd()
@@ -658,7 +658,7 @@ fn finding_02_open_and_check_are_refused_in_a_script_that_writes() {
 }
 
 #[test]
-fn finding_03_failed_open_keeps_the_current_database() {
+fn failed_open_keeps_the_current_database() {
     let home = Home::new();
     let locked = home.dir.path().join("locked");
     let holder = entrevue::Database::open(&locked).unwrap();
@@ -680,7 +680,7 @@ fn finding_03_failed_open_keeps_the_current_database() {
 }
 
 #[test]
-fn finding_04_read_of_itself_stops_at_the_nesting_limit_and_keeps_nothing() {
+fn read_of_itself_stops_at_the_nesting_limit_and_keeps_nothing() {
     let home = Home::new();
     let script = home.file(
         "self.ent",
@@ -694,7 +694,7 @@ fn finding_04_read_of_itself_stops_at_the_nesting_limit_and_keeps_nothing() {
 }
 
 #[test]
-fn finding_04_read_resolves_paths_from_the_script_folder_like_load() {
+fn read_resolves_paths_from_the_script_folder_like_load() {
     let home = Home::new();
     std::fs::create_dir(home.dir.path().join("sub")).unwrap();
     home.file("sub/b.ent", "add actor \"Bo Berg\" kind person;\n");
@@ -729,7 +729,7 @@ fn finding_04_read_resolves_paths_from_the_script_folder_like_load() {
 }
 
 #[test]
-fn finding_17_dump_never_overwrites_without_replace() {
+fn dump_never_overwrites_without_replace() {
     let home = Home::new();
     let file = home.file("x.ent", "precious\n");
     home.cmd()
@@ -759,7 +759,7 @@ fn finding_17_dump_never_overwrites_without_replace() {
 
 #[test]
 #[cfg(unix)]
-fn finding_17_dump_never_follows_a_symbolic_link() {
+fn dump_never_follows_a_symbolic_link() {
     let home = Home::new();
     let target = home.file("target.txt", "precious\n");
     let link = home.dir.path().join("link.ent");
@@ -776,7 +776,7 @@ fn finding_17_dump_never_follows_a_symbolic_link() {
 }
 
 #[test]
-fn finding_17_dump_never_writes_inside_the_open_database() {
+fn dump_never_writes_inside_the_open_database() {
     let home = Home::new();
     let conf = format!("{}/conf", home.db());
     let before = std::fs::read(&conf).unwrap();
@@ -799,7 +799,7 @@ fn finding_17_dump_never_writes_inside_the_open_database() {
 }
 
 #[test]
-fn finding_18_a_file_that_is_no_script_is_not_echoed() {
+fn a_file_that_is_no_script_is_not_echoed() {
     let home = Home::new();
     let secret = home.file("secret.txt", "root:x:0:0:hunter2:/root:/bin/bash\n");
     let expected = format!("'{secret}' is not an Entrevue script: line 1:1: expected a statement");
@@ -842,7 +842,7 @@ fn finding_18_a_file_that_is_no_script_is_not_echoed() {
 }
 
 #[test]
-fn issue_4_dump_prints_a_script_in_every_format_that_reloads_identically() {
+fn dump_prints_a_script_in_every_format_that_reloads_identically() {
     let home = Home::new();
     let dumped = home.cmd().args(["-c", "dump"]).output().unwrap();
     assert!(dumped.status.success());
@@ -877,7 +877,7 @@ fn issue_4_dump_prints_a_script_in_every_format_that_reloads_identically() {
 }
 
 #[test]
-fn issue_9_mode_headers_and_timer_without_argument_show_the_setting() {
+fn mode_headers_and_timer_without_argument_show_the_setting() {
     let home = Home::new();
     home.cmd()
         .write_stdin(
@@ -889,7 +889,7 @@ fn issue_9_mode_headers_and_timer_without_argument_show_the_setting() {
 }
 
 #[test]
-fn issue_9_exit_and_q_leave_like_quit() {
+fn exit_and_q_leave_like_quit() {
     let home = Home::new();
     for leave in [".exit", ".q"] {
         home.cmd()
@@ -902,7 +902,7 @@ fn issue_9_exit_and_q_leave_like_quit() {
 }
 
 #[test]
-fn issue_9_tables_lists_the_kinds_and_their_counts() {
+fn tables_lists_the_kinds_and_their_counts() {
     let home = Home::new();
     dot(&home, ".tables")
         .success()
@@ -913,7 +913,7 @@ fn issue_9_tables_lists_the_kinds_and_their_counts() {
 }
 
 #[test]
-fn issue_9_box_markdown_and_line_modes() {
+fn box_markdown_and_line_modes() {
     let home = Home::new();
     let question = "when did Witkoff meet Putin;\n";
     home.cmd()
@@ -948,7 +948,7 @@ fn issue_9_box_markdown_and_line_modes() {
 }
 
 #[test]
-fn issue_9_once_sends_the_next_answer_to_a_new_file() {
+fn once_sends_the_next_answer_to_a_new_file() {
     let home = Home::new();
     let file = home.dir.path().join("once.csv").display().to_string();
     home.cmd()
@@ -972,7 +972,7 @@ fn issue_9_once_sends_the_next_answer_to_a_new_file() {
 }
 
 #[test]
-fn issue_9_output_sends_everything_to_a_file_until_stdout() {
+fn output_sends_everything_to_a_file_until_stdout() {
     let home = Home::new();
     let file = home.dir.path().join("out.txt").display().to_string();
     home.cmd()
@@ -999,7 +999,7 @@ fn issue_9_output_sends_everything_to_a_file_until_stdout() {
 
 #[cfg(unix)]
 #[test]
-fn issue_9_output_and_once_never_follow_a_symbolic_link() {
+fn output_and_once_never_follow_a_symbolic_link() {
     let home = Home::new();
     let target = home.dir.path().join("target.txt");
     let link = home.dir.path().join("link.txt");
@@ -1013,7 +1013,7 @@ fn issue_9_output_and_once_never_follow_a_symbolic_link() {
 }
 
 #[test]
-fn issue_13_a_kind_error_reads_an_actor_kind() {
+fn a_kind_error_reads_an_actor_kind() {
     let home = Home::new();
     home.cmd()
         .args(["-c", "add actor #x \"X\" kind journalist"])
@@ -1025,7 +1025,7 @@ fn issue_13_a_kind_error_reads_an_actor_kind() {
 }
 
 #[test]
-fn issue_13_a_name_not_found_in_an_empty_database_says_how_to_load_the_demo() {
+fn a_name_not_found_in_an_empty_database_says_how_to_load_the_demo() {
     let home = Home::new();
     let empty = home.dir.path().join("empty").display().to_string();
     let mut cmd = Command::cargo_bin("entrevue").unwrap();

@@ -457,7 +457,7 @@ fn sigkill_during_an_import_keeps_all_of_it_or_none() {
 /// The importer killed in the middle of its write: the next open discards what it wrote and
 /// says so; the database is empty, consistent, and takes the import again.
 #[test]
-fn finding_10_an_interrupted_import_is_discarded_and_said() {
+fn an_interrupted_import_is_discarded_and_said() {
     let data = tempfile::tempdir().unwrap();
     let full = write_dataset(data.path(), 1500);
     let dir = tempfile::tempdir().unwrap();
@@ -483,7 +483,7 @@ fn finding_10_an_interrupted_import_is_discarded_and_said() {
 
 /// The shell opening a database whose import was cut short tells the user it discarded it.
 #[test]
-fn finding_10_the_shell_says_an_interrupted_import_was_discarded() {
+fn the_shell_says_an_interrupted_import_was_discarded() {
     let data = tempfile::tempdir().unwrap();
     write_dataset(data.path(), 1500);
     let dir = tempfile::tempdir().unwrap();
@@ -1006,7 +1006,7 @@ fn recover(dir: &Path, original: &Original, case: &str) {
 /// before sled took any snapshot: sled would keep what precedes the damage — nothing — and
 /// open as an empty database.
 #[test]
-fn finding_05_damage_before_the_first_snapshot_is_reported_not_an_empty_database() {
+fn damage_before_the_first_snapshot_is_reported_not_an_empty_database() {
     let dir = tempfile::tempdir().unwrap();
     let original = build_demo(dir.path());
     overwrite(&dir.path().join("db"), 2000, &[0xa5; 64]);
@@ -1020,7 +1020,7 @@ fn finding_05_damage_before_the_first_snapshot_is_reported_not_an_empty_database
 }
 
 #[test]
-fn finding_06_a_truncated_file_is_reported_not_panicked_on() {
+fn a_truncated_file_is_reported_not_panicked_on() {
     for percent in [90, 50] {
         for (build, name) in BUILDS {
             let dir = tempfile::tempdir().unwrap();
@@ -1036,7 +1036,7 @@ fn finding_06_a_truncated_file_is_reported_not_panicked_on() {
 }
 
 #[test]
-fn finding_08_damage_is_reported_in_our_own_words() {
+fn damage_is_reported_in_our_own_words() {
     for (build, name) in BUILDS {
         let dir = tempfile::tempdir().unwrap();
         let original = build(dir.path());
@@ -1117,7 +1117,7 @@ fn an_emptied_conf_is_reported_or_not_missed() {
 /// A snapshot sled began and never finished (the process died, the disk was full) is removed
 /// on open, and the database opens whole.
 #[test]
-fn finding_09_a_half_written_snapshot_does_not_block_opening() {
+fn a_half_written_snapshot_does_not_block_opening() {
     let dir = tempfile::tempdir().unwrap();
     let original = build_larger(dir.path());
     let leftover = dir.path().join("snap.00000000000FFFFF.generating");
@@ -1147,7 +1147,7 @@ fn finding_09_a_half_written_snapshot_does_not_block_opening() {
 // ---- 14. paths that are not databases -------------------------------------------------------
 
 #[test]
-fn finding_14_opening_a_file_names_it() {
+fn opening_a_file_names_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("notes.txt");
     fs::write(&file, "not a database").unwrap();
@@ -1175,7 +1175,7 @@ fn finding_14_opening_a_file_names_it() {
 }
 
 #[test]
-fn finding_14_a_directory_of_other_files_is_refused_and_left_untouched() {
+fn a_directory_of_other_files_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("thesis.tex"), "\\chapter{One}").unwrap();
     fs::create_dir(dir.path().join("figures")).unwrap();
@@ -1224,7 +1224,7 @@ fn finding_14_a_directory_of_other_files_is_refused_and_left_untouched() {
 /// A database whose directory cannot be written (run as root, permissions are not enforced
 /// and the test has nothing to check).
 #[test]
-fn finding_14_a_read_only_database_directory_is_named() {
+fn a_read_only_database_directory_is_named() {
     use std::os::unix::fs::PermissionsExt;
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("db");

@@ -231,7 +231,7 @@ fn chain_of_places(levels: u64) -> String {
 }
 
 #[test]
-fn finding_11_import_rejects_names_the_language_rejects() {
+fn import_rejects_names_the_language_rejects() {
     let actors = |row: &str| {
         format!("id,name,kind,country_id\n1,\"Ann Archer\",person,1\n{row}\n3,\"Trade Union\",organisation,1\n")
     };
@@ -292,7 +292,7 @@ fn finding_11_import_rejects_names_the_language_rejects() {
 }
 
 #[test]
-fn finding_11_an_import_at_the_largest_id_refuses_further_adds_clearly() {
+fn an_import_at_the_largest_id_refuses_further_adds_clearly() {
     let dir = tempfile::tempdir().unwrap();
     dataset_with(
         dir.path(),
@@ -327,7 +327,7 @@ fn finding_11_an_import_at_the_largest_id_refuses_further_adds_clearly() {
 }
 
 #[test]
-fn finding_11_check_reports_a_counter_below_a_stored_id_or_past_the_largest() {
+fn check_reports_a_counter_below_a_stored_id_or_past_the_largest() {
     let data = tempfile::tempdir().unwrap();
     write_dataset(data.path(), PARTICIPATION);
     let dir = tempfile::tempdir().unwrap();
@@ -587,7 +587,7 @@ mod round_trip {
         #![proptest_config(ProptestConfig::with_cases(64))]
 
         #[test]
-        fn finding_11_whatever_import_accepts_dump_reloads_identically(files in files()) {
+        fn whatever_import_accepts_dump_reloads_identically(files in files()) {
             let dir = tempfile::tempdir().unwrap();
             write(dir.path(), &files);
             let db = Database::temporary().unwrap();

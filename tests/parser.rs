@@ -439,7 +439,7 @@ fn at_caret(shown: &str) -> (String, String) {
 }
 
 #[test]
-fn finding_12_a_parse_error_in_a_10_mb_line_shows_a_window_around_the_caret() {
+fn a_parse_error_in_a_10_mb_line_shows_a_window_around_the_caret() {
     let text = format!(
         "who met \"{}\" during 2025-13; -- {}",
         "x".repeat(5_000_000),

@@ -124,7 +124,7 @@ fn write_until_killed(db: &Database) {
 
 /// Every write that returned is on disk after a SIGKILL, and the database is consistent.
 #[test]
-fn finding_01_acknowledged_writes_survive_a_sigkill() {
+fn acknowledged_writes_survive_a_sigkill() {
     let dir = tempfile::tempdir().unwrap();
     let mut acknowledged = std::collections::BTreeSet::new();
     let mut kills_after_writes = 0;

@@ -80,7 +80,7 @@ fn a_person_at_the_shell() {
 }
 
 #[test]
-fn finding_03_failed_open_keeps_the_current_database() {
+fn failed_open_keeps_the_current_database() {
     let home = tempfile::tempdir().unwrap();
     let first = home.path().join("first");
     let held = home.path().join("held");
@@ -116,7 +116,7 @@ fn type_lines(home: &Path, db: &Path, args: &[&str], env: &[(&str, &str)], lines
 }
 
 #[test]
-fn finding_19_history_is_kept_per_database_for_its_owner_only() {
+fn history_is_kept_per_database_for_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let home = tempfile::tempdir().unwrap();
     let (one, two) = (home.path().join("one"), home.path().join("two"));
@@ -151,7 +151,7 @@ fn finding_19_history_is_kept_per_database_for_its_owner_only() {
 }
 
 #[test]
-fn finding_19_history_can_be_turned_off() {
+fn history_can_be_turned_off() {
     let home = tempfile::tempdir().unwrap();
     let (flag, variable) = (home.path().join("flag"), home.path().join("variable"));
     type_lines(home.path(), &flag, &["--no-history"], &[], &[".help timer"]);

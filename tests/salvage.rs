@@ -199,7 +199,7 @@ fn meetings(dir: &Path) {
 }
 
 #[test]
-fn finding_07_the_check_of_a_damaged_file_ends() {
+fn the_check_of_a_damaged_file_ends() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("base");
     meetings(&base);
@@ -244,7 +244,7 @@ fn finding_07_the_check_of_a_damaged_file_ends() {
 }
 
 #[test]
-fn finding_10_an_interrupted_import_is_discarded_and_said() {
+fn an_interrupted_import_is_discarded_and_said() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir(&data).unwrap();

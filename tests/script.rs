@@ -38,7 +38,7 @@ fn actors(db: &Database) -> u64 {
 }
 
 #[test]
-fn finding_02_directives_run_in_order_inside_the_script_transaction() {
+fn directives_run_in_order_inside_the_script_transaction() {
     let db = Database::temporary().unwrap();
     let mut recorder = Recorder::default();
     let text =
@@ -64,7 +64,7 @@ fn finding_02_directives_run_in_order_inside_the_script_transaction() {
 }
 
 #[test]
-fn finding_02_a_directive_that_fails_undoes_the_script() {
+fn a_directive_that_fails_undoes_the_script() {
     struct Refuser;
     impl ScriptHandler for Refuser {
         fn result(&mut self, _: Result<Rows, &Error>) {}
@@ -87,7 +87,7 @@ fn finding_02_a_directive_that_fails_undoes_the_script() {
 }
 
 #[test]
-fn finding_02_a_directive_can_stop_the_script_and_keep_what_came_before() {
+fn a_directive_can_stop_the_script_and_keep_what_came_before() {
     let db = Database::temporary().unwrap();
     let mut recorder = Recorder::default();
     let text = "add actor A kind person;\n.stop\nadd actor B kind person;\n";
@@ -99,14 +99,14 @@ fn finding_02_a_directive_can_stop_the_script_and_keep_what_came_before() {
 }
 
 #[test]
-fn finding_02_without_a_handler_a_dot_line_is_a_syntax_error() {
+fn without_a_handler_a_dot_line_is_a_syntax_error() {
     let db = Database::temporary().unwrap();
     assert!(db.execute("add actor A kind person;\n.count\n").is_err());
     assert_eq!(actors(&db), 0);
 }
 
 #[test]
-fn finding_04_a_file_read_by_a_directive_nests_like_load_and_keeps_nothing_on_failure() {
+fn a_file_read_by_a_directive_nests_like_load_and_keeps_nothing_on_failure() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     std::fs::write(
@@ -143,7 +143,7 @@ fn finding_04_a_file_read_by_a_directive_nests_like_load_and_keeps_nothing_on_fa
 }
 
 #[test]
-fn finding_18_a_file_that_is_not_a_script_is_not_shown() {
+fn a_file_that_is_not_a_script_is_not_shown() {
     let dir = tempfile::tempdir().unwrap();
     let passwd = dir.path().join("passwd");
     std::fs::write(&passwd, "root:x:0:0:hunter2:/root:/bin/bash\n").unwrap();

@@ -285,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn finding_13_invisible_and_control_characters_are_refused_by_code_point() {
+    fn invisible_and_control_characters_are_refused_by_code_point() {
         for (name, expected) in [
             ("Wit\u{200b}koff", "U+200B ZERO WIDTH SPACE at character 4"),
             (
@@ -321,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn finding_13_compatibility_letters_become_plain_and_names_are_nfc() {
+    fn compatibility_letters_become_plain_and_names_are_nfc() {
         assert_eq!(check_name("Ｗｉｔｋｏｆｆ").unwrap(), "Witkoff");
         assert_eq!(check_name("𝐖𝐢𝐭𝐤𝐨𝐟𝐟").unwrap(), "Witkoff");
         assert_eq!(check_name("ﬁnn").unwrap(), "finn");
@@ -335,7 +335,7 @@ mod tests {
     }
 
     #[test]
-    fn finding_13_a_word_may_not_mix_look_alike_scripts() {
+    fn a_word_may_not_mix_look_alike_scripts() {
         let text = message("W\u{456}tkoff");
         assert!(
             text.contains("'\u{456}' (U+0456) at character 2 is Cyrillic"),
@@ -364,7 +364,7 @@ mod tests {
     }
 
     #[test]
-    fn finding_11_a_name_needs_a_letter_or_digit() {
+    fn a_name_needs_a_letter_or_digit() {
         assert!(message("").contains("has no letter or digit"));
         assert!(message("!!!").contains("has no letter or digit"));
         assert!(message("   ").contains("has no letter or digit"));

@@ -216,7 +216,7 @@ fn completion_offers_what_the_context_takes() {
     // Meetings after `sources of`; keywords where a keyword goes.
     keys(&mut repl, "sources of m0\t\t");
     repl.exp_string("m01").unwrap();
-    repl.exp_string("m10").unwrap();
+    repl.exp_string("m09").unwrap();
     screen_until_prompt(&mut repl);
     keys(&mut repl, "who \t\t");
     repl.exp_regex("is\\s+met\\s+was").unwrap();

@@ -162,7 +162,17 @@ fn run(world: &mut World, text: &str, keep_going: bool, statements: Option<&[(St
     });
     let Some(statements) = statements else {
         match result {
-            Err(Error::Parse(_)) if outcomes.is_empty() => return,
+            // Statement by statement, a statement that does not parse fails on its own and the
+            // others run: what they wrote must leave a sound database.
+            Ok(report) if keep_going => {
+                let failures = outcomes.iter().filter(|ok| !**ok).count();
+                assert!(failures >= 1, "{text:?} does not parse but nothing failed");
+                assert_eq!(report.failed, failures, "{text:?}");
+                let report = db.check().expect("check runs");
+                assert!(report.is_clean(), "after {text:?}:\n{report}");
+                return;
+            }
+            Err(Error::Parse(_)) if !keep_going && outcomes.is_empty() => return,
             Err(error) => panic!("{text:?} does not parse but failed with: {error}"),
             Ok(_) => panic!("{text:?} does not parse but ran"),
         }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::plan::{Column, Input, Meetings, Pairing, Plan, Predicate, Scan, Sourced};
+use super::plan::{Column, Input, Meetings, Pairing, Plan, Predicate, Scan, Sourced, View};
 use crate::model::{DateSpan, Status};
 
 impl fmt::Display for Plan {
@@ -160,6 +160,18 @@ fn write_meetings(meetings: &Meetings, f: &mut fmt::Formatter<'_>, depth: usize)
             ),
         };
         writeln!(f, "{pad}Filter {text}   [{source}]")?;
+        depth += 1;
+    }
+    if let Some(view) = &meetings.view {
+        let pad = "  ".repeat(depth);
+        let whose = match view {
+            View::AsOf(date) => format!("as the latest documents published by {date} report it"),
+            View::According(document) => format!("as {document} reports it"),
+        };
+        writeln!(
+            f,
+            "{pad}View each meeting {whose}   [every meeting record of the list, document records; gathered and sorted by date]"
+        )?;
         depth += 1;
     }
     let pad = "  ".repeat(depth);

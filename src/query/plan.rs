@@ -118,11 +118,23 @@ impl Predicate {
     }
 }
 
-/// Meetings read from a scan, keeping those that pass every filter (tested in this order, as
-/// each entry is read).
+/// Whose account of the meetings a question takes: each meeting's status and date as some
+/// of its sources report them, instead of as recorded, and only the meetings they report.
+#[derive(Clone, Debug)]
+pub(crate) enum View {
+    /// As the documents published on or before the last day of this date report them.
+    AsOf(DateSpan),
+    /// As this one document reports them.
+    According(Named<DocumentId>),
+}
+
+/// Meetings read from a scan, seen through a view when the question asks for one, keeping
+/// those that pass every filter (tested in this order, as each entry is read).
 #[derive(Clone, Debug)]
 pub(crate) struct Meetings {
     pub scan: Scan,
+    /// Applied before the filters, so that they test the status and date it gives.
+    pub view: Option<View>,
     pub filters: Vec<Predicate>,
 }
 
@@ -303,6 +315,11 @@ pub(crate) fn plan_query<C: Catalog>(
         query,
         during: query.filters.during.as_ref().map(|(d, _)| *d),
         counted: Counted::from_filter(query.filters.statuses.as_ref()),
+        view: None,
+    };
+    let planner = Planner {
+        view: planner.view()?,
+        ..planner
     };
     let form = match &query.question {
         Question::WhoMet(name) => planner.paired(name, Pairing::Counterparts)?,
@@ -334,9 +351,30 @@ struct Planner<'a, C> {
     query: &'a Query,
     during: Option<DateSpan>,
     counted: Counted,
+    view: Option<View>,
 }
 
 impl<C: Catalog> Planner<'_, C> {
+    /// The view `as of` or `according to` asks for (not both: one is an account at a time,
+    /// the other a single document's, and together they would only mean the document's when
+    /// published by then).
+    fn view(&self) -> Result<Option<View>> {
+        let filters = &self.query.filters;
+        match (&filters.as_of, &filters.according_to) {
+            (Some((_, span)), Some(_)) => {
+                let error = Error::Invalid(
+                    "`as of` and `according to` cannot be given together; give one of them".into(),
+                );
+                Err(self.error_at(*span, error))
+            }
+            (Some((date, _)), None) => Ok(Some(View::AsOf(*date))),
+            (None, Some(document)) => Ok(Some(View::According(
+                self.binder.labelled::<Document>(document)?,
+            ))),
+            (None, None) => Ok(None),
+        }
+    }
+
     fn actor(&self, name: &NameRef) -> Result<Named<ActorId>> {
         self.binder.labelled::<Actor>(name)
     }
@@ -498,6 +536,14 @@ impl<C: Catalog> Planner<'_, C> {
         if filters.min_participants.is_some() {
             return Err(self.filter_error("with at least", "path"));
         }
+        // The search reads list entries only; a view would read every meeting record it
+        // passes, which a search over hubs cannot afford.
+        if filters.as_of.is_some() {
+            return Err(self.filter_error("as of", "path"));
+        }
+        if filters.according_to.is_some() {
+            return Err(self.filter_error("according to", "path"));
+        }
         let search = PathSearch {
             from,
             to,
@@ -583,7 +629,11 @@ impl<C: Catalog> Planner<'_, C> {
         if let Some(n) = self.query.filters.min_participants {
             filters.push(Predicate::MinParticipants(n));
         }
-        Meetings { scan, filters }
+        Meetings {
+            scan,
+            view: self.view.clone(),
+            filters,
+        }
     }
 
     fn no_filters(&self, form: &str) -> Result<()> {
@@ -594,6 +644,8 @@ impl<C: Catalog> Planner<'_, C> {
             (f.statuses.is_some(), "including` or `status"),
             (f.min_participants.is_some(), "with at least"),
             (f.time_order.is_some(), "in time order"),
+            (f.as_of.is_some(), "as of"),
+            (f.according_to.is_some(), "according to"),
         ];
         match given.iter().find(|(on, _)| *on) {
             Some((_, filter)) => Err(self.filter_error(filter, form)),
@@ -607,7 +659,9 @@ impl<C: Catalog> Planner<'_, C> {
             .place
             .as_ref()
             .map(|p| p.span)
-            .or(filters.during.as_ref().map(|d| d.1));
+            .or(filters.during.as_ref().map(|d| d.1))
+            .or(filters.as_of.as_ref().map(|d| d.1))
+            .or(filters.according_to.as_ref().map(|d| d.span));
         let error = Error::Invalid(format!("`{filter}` does not apply to `{form}`"));
         match span {
             Some(span) => self.error_at(span, error),

@@ -160,6 +160,10 @@ pub struct Filters {
     pub min_participants: Option<u64>,
     /// `in time order` (of `path`): where it was written.
     pub time_order: Option<Span>,
+    /// `as of <date>`: the facts as the documents published by then report them.
+    pub as_of: Option<(DateSpan, Span)>,
+    /// `according to <document>`: the facts as that one document reports them.
+    pub according_to: Option<NameRef>,
 }
 
 /// `order by <column> [asc|desc]`

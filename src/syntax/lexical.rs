@@ -103,6 +103,8 @@ pub const KEYWORDS: &[&str] = &[
     "who",
     "with",
     "certainty",
+    "according",
+    "as",
 ];
 
 /// Whether `word` is a keyword; keywords are case-insensitive.

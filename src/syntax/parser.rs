@@ -688,6 +688,20 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
                 return twice("in");
             }
             i = rest;
+        } else if let Ok((rest, _)) = kw("as")(i) {
+            let (rest, _) = cut(kw("of"))(rest)?;
+            let (rest, span) = cut(parse_date_span)(rest)?;
+            if filters.as_of.replace(span).is_some() {
+                return twice("as of");
+            }
+            i = rest;
+        } else if let Ok((rest, _)) = kw("according")(i) {
+            let (rest, _) = cut(kw("to"))(rest)?;
+            let (rest, document) = cut(parse_name)(rest)?;
+            if filters.according_to.replace(document).is_some() {
+                return twice("according to");
+            }
+            i = rest;
         } else if let Ok((rest, _)) = kw("during")(i) {
             let (rest, span) = cut(parse_date_span)(rest)?;
             if filters.during.replace(span).is_some() {

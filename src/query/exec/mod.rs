@@ -13,6 +13,7 @@ mod path;
 mod profile;
 mod project;
 mod scan;
+mod view;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -23,7 +24,7 @@ use super::cancel::CancellationToken;
 use super::catalog::{Catalog, Member};
 use super::plan::{Column, Input, Plan};
 use crate::error::{Error, Result};
-use crate::model::{Actor, Id, Meeting, Place, Record};
+use crate::model::{Actor, Document, Id, Meeting, Place, Record};
 use crate::rows::{RowSink, Rows, Value};
 
 /// The names of a projection's columns.
@@ -83,6 +84,7 @@ struct Cache {
     meetings: HashMap<u64, Rc<Meeting>>,
     actors: HashMap<u64, Rc<Actor>>,
     places: HashMap<u64, Rc<Place>>,
+    documents: HashMap<u64, Rc<Document>>,
 }
 
 /// What one run of a plan shares: the catalog, the records read so far, the cancellation.

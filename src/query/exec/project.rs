@@ -51,7 +51,7 @@ impl<C: Catalog> Ctx<'_, C> {
     fn tally_value(&self, tally: &Tally, column: &Column) -> Result<Value> {
         let mut words: Vec<String> = Vec::new();
         let mut surest: Option<Certainty> = None;
-        for &id in &tally.meetings {
+        for &(id, status) in &tally.meetings {
             let m = self.meeting(id)?;
             let Some(p) = m.participant(ActorId::new(tally.actor)) else {
                 continue;
@@ -63,7 +63,7 @@ impl<C: Catalog> Ctx<'_, C> {
                 },
                 Column::Roles => p.role.clone(),
                 // A meeting that did not occur says so wherever it is named.
-                Column::Via => Some(match m.status {
+                Column::Via => Some(match status {
                     Status::Occurred => m.handle.clone(),
                     status => format!("{} ({status})", m.handle),
                 }),

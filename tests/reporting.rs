@@ -309,3 +309,70 @@ fn undated_documents_never_count_and_a_month_counts_from_its_end() {
     let end = meetings(&db, "meetings with Alice including all as of 2025-12");
     assert!(end.iter().any(|m| m.starts_with("call")), "{end:?}");
 }
+
+// ---- disputes ---------------------------------------------------------------------------------
+
+#[test]
+fn disputes_of_the_demo() {
+    let db = demo();
+    let columns = ["meeting", "document", "status", "date"];
+    let rows = q(&db, "disputes");
+    let mut found = render(&rows, &columns);
+    found.dedup();
+    // m08: d000 reports it held, d002 still expected it (one of its quotes says nothing, and
+    // so supports the record); m12: ruled out by d000, possible for d002. m02's "fin
+    // novembre" (d000) contains d001's 30 November, which is no contradiction.
+    assert_eq!(
+        found,
+        [
+            "m08 | d000 | occurred | 2025-12-20",
+            "m08 | d002 | planned | 2025-12-20",
+            "m08 | d002 | occurred | 2025-12-20",
+            "m08 | d002 | planned | 2025-12-20",
+            "m08 | d003 | occurred | 2025-12-20",
+            "m12 | d000 | ruled_out | —",
+            "m12 | d002 | possible | —",
+        ]
+    );
+    assert_eq!(rows.rows.len(), 13, "one row per quote");
+    let m12 = q(
+        &db,
+        "disputes of m12 return document, published, status, quote",
+    );
+    assert_eq!(
+        render(&m12, &["document", "published", "status"]),
+        [
+            "d000 | 2025-12-20 | ruled_out",
+            "d002 | 2025-12-20 | possible"
+        ]
+    );
+    let m05 = q(&db, "disputes of #m05");
+    assert!(m05.rows.is_empty());
+    assert_eq!(
+        m05.note.as_deref(),
+        Some("the sources of #m05 agree on its status and date")
+    );
+    let error = fails(&db, "disputes of m99");
+    assert!(error.contains("m99"), "{error}");
+    let error = fails(&db, "disputes as of 2025-12-20");
+    assert!(
+        error.contains("`as of` does not apply to `disputes`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn disputes_of_conflicting_reports() {
+    let db = world();
+    let rows = q(&db, "disputes");
+    assert_eq!(
+        render(&rows, &["meeting", "document", "status", "date"]),
+        [
+            "talks | wed | planned | 2025-12-04",
+            "talks | fri | occurred | 2025-12-04",
+            "summit | sat1 | planned | 2025-12-11",
+            "summit | sat2 | possible | 2025-12-10",
+            "summit | undated | cancelled | 2025-12-10",
+        ]
+    );
+}

@@ -96,6 +96,14 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Sources of relation {r}   [relation record, document records]"
         ),
+        Plan::Disputes(Some(m)) => writeln!(
+            f,
+            "{pad}Disputes of {m}   [meeting record, document records]"
+        ),
+        Plan::Disputes(None) => writeln!(
+            f,
+            "{pad}Disputes of every meeting   [index date_meetings, every meeting record, document records]"
+        ),
         Plan::Reported(d) => writeln!(
             f,
             "{pad}Reported by {d}   [refs, meeting and relation records]"

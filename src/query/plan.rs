@@ -3,8 +3,9 @@
 //! Every question lowers into the same algebra: meetings read from one list (an actor's, a
 //! place's and those inside it, or all by date) and tested by filters as they are read; either
 //! projected one row per meeting, or expanded to the participants paired with an anchor and
-//! counted per actor; then sorted, limited and cut to the columns `return` asked for. Three
-//! forms have operators of their own (shortest path, profile, sources). The shapes are typed,
+//! counted per actor; then sorted, limited and cut to the columns `return` asked for. `as of`
+//! and `according to` put a view of the meetings before the filters. The other forms have
+//! operators of their own (shortest path, profiles, sources, disputes). The shapes are typed,
 //! so the executor never meets a plan it cannot run. One function plans each question form
 //! and names its default order by column name.
 
@@ -269,6 +270,8 @@ pub(crate) enum Plan {
     Reported(Named<DocumentId>),
     /// A place's profile.
     PlaceProfile(Named<PlaceId>),
+    /// The sources of meetings (of one, or of all) that disagree, one row per source.
+    Disputes(Option<Named<MeetingId>>),
 }
 
 /// A record that has sources.
@@ -282,6 +285,14 @@ pub(crate) const PATH_COLUMNS: &[&str] =
     &["step", "from", "to", "meeting", "date", "status", "place"];
 pub(crate) const REPORTED_COLUMNS: &[&str] =
     &["record", "kind", "date", "status", "what", "quote", "says"];
+pub(crate) const DISPUTES_COLUMNS: &[&str] = &[
+    "meeting",
+    "document",
+    "published",
+    "status",
+    "date",
+    "quote",
+];
 pub(crate) const PROFILE_COLUMNS: &[&str] = &["field", "value"];
 pub(crate) const SOURCES_COLUMNS: &[&str] = &["document", "outlet", "published", "quote", "says"];
 
@@ -334,6 +345,7 @@ pub(crate) fn plan_query<C: Catalog>(
         Question::ReportedBy(name) => planner.reported_by(name)?,
         Question::WhereIs(name) => planner.where_is(name)?,
         Question::SideOf(name) => planner.side_of(name)?,
+        Question::Disputes(name) => planner.disputes(name.as_ref())?,
     };
     if let (Some(span), false) = (
         query.filters.time_order,
@@ -582,6 +594,16 @@ impl<C: Catalog> Planner<'_, C> {
         self.no_filters("reported by")?;
         let document = self.binder.labelled::<Document>(name)?;
         Ok(fixed(Plan::Reported(document), REPORTED_COLUMNS))
+    }
+
+    /// `disputes [of M]`: the meetings (all, or one by handle) whose sources disagree on
+    /// its status or date, one row per source.
+    fn disputes(&self, name: Option<&NameRef>) -> Result<Form> {
+        self.no_filters("disputes")?;
+        let meeting = name
+            .map(|n| self.binder.labelled::<Meeting>(n))
+            .transpose()?;
+        Ok(fixed(Plan::Disputes(meeting), DISPUTES_COLUMNS))
     }
 
     /// `where is P`: a place's profile.

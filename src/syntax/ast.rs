@@ -130,6 +130,8 @@ pub enum Question {
     Sources(NameRef),
     /// `reported by D`: what one document reports.
     ReportedBy(NameRef),
+    /// `disputes [of M]`: meetings whose sources disagree, one row per source.
+    Disputes(Option<NameRef>),
     /// `where is P`: a place's profile.
     WhereIs(NameRef),
     /// `side of X`: who took part on X's side.

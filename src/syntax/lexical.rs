@@ -105,6 +105,7 @@ pub const KEYWORDS: &[&str] = &[
     "certainty",
     "according",
     "as",
+    "disputes",
 ];
 
 /// Whether `word` is a keyword; keywords are case-insensitive.

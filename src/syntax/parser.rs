@@ -531,7 +531,8 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     ))
 }
 
-/// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline | sources`
+/// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline
+/// | sources | reported_by | where_is | side_of | disputes`
 fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
     alt((
         parse_who,
@@ -542,6 +543,7 @@ fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
         parse_sources,
         parse_reported,
         parse_side,
+        parse_disputes,
     ))
     .parse(i)
 }
@@ -652,6 +654,18 @@ fn parse_reported(i: Input<'_>) -> PResult<'_, Question> {
     let (i, _) = cut(kw("by"))(i)?;
     let (i, name) = cut(parse_name)(i)?;
     Ok((i, Question::ReportedBy(name)))
+}
+
+/// `disputes = "disputes" [ "of" name ]`
+fn parse_disputes(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("disputes")(i)?;
+    match kw("of")(i) {
+        Ok((i, _)) => {
+            let (i, name) = cut(parse_name)(i)?;
+            Ok((i, Question::Disputes(Some(name))))
+        }
+        Err(_) => Ok((i, Question::Disputes(None))),
+    }
 }
 
 /// `side_of = "side" "of" name`

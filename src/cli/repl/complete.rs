@@ -11,8 +11,8 @@ use entrevue::{fold_name, Actor, Database, Meeting, Place, Status};
 
 /// The keywords that start a statement, offered at the start of one.
 const STATEMENT_STARTS: &[&str] = &[
-    "who", "meetings", "path", "timeline", "sources", "when", "where", "add", "set", "delete",
-    "load", "dump", "explain",
+    "who", "meetings", "path", "timeline", "sources", "when", "where", "disputes", "add", "set",
+    "delete", "load", "dump", "explain",
 ];
 
 /// The keywords that may follow a keyword that takes no name, where the grammar says so.
@@ -24,6 +24,9 @@ const FOLLOWERS: &[(&str, &[&str])] = &[
     ("path", &["from"]),
     ("timeline", &["of"]),
     ("sources", &["of"]),
+    ("disputes", &["of"]),
+    ("as", &["of"]),
+    ("according", &["to"]),
     ("order", &["by"]),
     ("at", &["least"]),
     (
@@ -34,6 +37,8 @@ const FOLLOWERS: &[(&str, &[&str])] = &[
             "during",
             "between",
             "including",
+            "as",
+            "according",
             "return",
             "order",
             "limit",

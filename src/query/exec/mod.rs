@@ -150,6 +150,7 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Profile(actor) => emit(self.profile(actor)?, sink),
             Plan::Sources(sourced) => emit(self.sources(sourced)?, sink),
             Plan::Reported(document) => emit(self.reported(document)?, sink),
+            Plan::Disputes(meeting) => emit(self.disputes(meeting.as_ref())?, sink),
             Plan::PlaceProfile(place) => emit(self.place_profile(place)?, sink),
         }
     }

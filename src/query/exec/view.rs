@@ -3,15 +3,18 @@
 //! A meeting record holds the reconciled facts and, per quote, what that source said when it
 //! differs (`says`). `as of` and `according to` rebuild, per meeting, the status and date that
 //! the chosen documents reported, from the record's sources and the documents' publication
-//! dates; the list entry is overridden with them before any filter tests it.
+//! dates; the list entry is overridden with them before any filter tests it. `disputes` lists
+//! the quotes of the meetings whose quotes disagree.
 
 use std::rc::Rc;
 
 use super::{Ctx, NAMES_KEPT};
 use crate::error::Result;
-use crate::model::{DateSpan, Document, Meeting, Status};
-use crate::query::catalog::{Catalog, MeetingEntry};
-use crate::query::plan::View;
+use crate::model::{DateSpan, Document, Meeting, MeetingId, SourceRef, Status};
+use crate::query::binder::Named;
+use crate::query::catalog::{first_days, Catalog, List, MeetingEntry};
+use crate::query::plan::{View, DISPUTES_COLUMNS};
+use crate::rows::{Rows, Value};
 
 /// What one document reports of a meeting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,7 +70,74 @@ pub(super) fn same_day(
     Some((status, date))
 }
 
+/// What one quote says of a meeting: its `says`, else what the record holds.
+fn said(meeting: &Meeting, source: &SourceRef) -> (Status, Option<DateSpan>) {
+    (
+        source.says_status.unwrap_or(meeting.status),
+        source.says_date.or(meeting.date),
+    )
+}
+
+/// Whether two dates contradict each other: neither lies within the other. A vaguer date is
+/// not a contradiction ("late November" and "30 November"), nor is a date against none.
+fn dates_conflict(a: Option<DateSpan>, b: Option<DateSpan>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let within =
+        |x: &DateSpan, y: &DateSpan| y.first_day() <= x.first_day() && x.last_day() <= y.last_day();
+    !within(&a, &b) && !within(&b, &a)
+}
+
+/// Whether the quotes of a meeting disagree on its status or its date.
+fn disputed(meeting: &Meeting) -> bool {
+    let said: Vec<_> = meeting.sources.iter().map(|s| said(meeting, s)).collect();
+    said.iter().enumerate().any(|(i, (status, date))| {
+        said[i + 1..]
+            .iter()
+            .any(|(other, when)| other != status || dates_conflict(*date, *when))
+    })
+}
+
 impl<C: Catalog> Ctx<'_, C> {
+    /// The quotes of the meetings (one, or every one in date order) whose quotes disagree,
+    /// each with what it says; a meeting named whose quotes agree gives no rows and a note.
+    pub(super) fn disputes(&self, meeting: Option<&Named<MeetingId>>) -> Result<Rows> {
+        let mut rows = Rows::new(DISPUTES_COLUMNS);
+        let mut ids = Vec::new();
+        match meeting {
+            Some(m) => ids.push(m.id.get()),
+            None => self
+                .catalog
+                .scan(List::All, first_days(None), &mut |entry, _| {
+                    ids.push(entry.meeting);
+                    Ok(())
+                })?,
+        }
+        for id in ids {
+            let m = self.meeting(id)?;
+            if !disputed(&m) {
+                continue;
+            }
+            for source in &m.sources {
+                let (status, date) = said(&m, source);
+                let document = self.document(source.document.get())?;
+                rows.rows.push(vec![
+                    Value::Text(m.handle.clone()),
+                    Value::Text(document.handle.clone()),
+                    document.published.map_or(Value::Null, Value::Date),
+                    Value::Text(status.to_string()),
+                    date.map_or(Value::Null, Value::Date),
+                    Value::Text(source.quote.clone()),
+                ]);
+            }
+        }
+        if let (Some(m), true) = (meeting, rows.rows.is_empty()) {
+            rows.note = Some(format!("the sources of {m} agree on its status and date"));
+        }
+        Ok(rows)
+    }
+
     fn document(&self, id: u64) -> Result<Rc<Document>> {
         self.cached(id, NAMES_KEPT, |c| &mut c.documents)
     }

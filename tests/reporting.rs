@@ -376,3 +376,63 @@ fn disputes_of_conflicting_reports() {
         ]
     );
 }
+
+// ---- corroboration ----------------------------------------------------------------------------
+
+#[test]
+fn how_many_documents_report_a_meeting() {
+    let db = demo();
+    // m02: d001 and d000; m06 and m08: d000, d002 and d003; m12 (ruled out): d000 and d002.
+    let rows = q(
+        &db,
+        "meetings with at least 2 sources return meeting, sources",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m02 | 2", "m06 | 3", "m08 | 3"]
+    );
+    let rows = q(
+        &db,
+        "meetings including all with at least 2 sources return meeting, sources",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m02 | 2", "m06 | 3", "m08 | 3", "m12 | 2"]
+    );
+    // As of a date, the documents published by then; d003 was not out on the 20th.
+    let rows = q(
+        &db,
+        "meetings with at least 2 sources as of 2025-12-20 return meeting, sources",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m02 | 2", "m06 | 2", "m08 | 2"]
+    );
+    assert!(q(&db, "meetings with at least 2 sources as of 2025-12-06")
+        .rows
+        .is_empty());
+    let rows = q(
+        &db,
+        "timeline of Umerov according to d001 return meeting, sources",
+    );
+    assert!(render(&rows, &["sources"]).iter().all(|n| n == "1"));
+    // Ordered by it, most reported first.
+    let rows = q(
+        &db,
+        "meetings return meeting, sources order by sources desc limit 2",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m06 | 3", "m08 | 3"]
+    );
+    let error = fails(&db, "path from Bessent to Hnatov with at least 2 sources");
+    assert!(
+        error.contains("`with at least` does not apply to `path`"),
+        "{error}"
+    );
+    let error = fails(
+        &db,
+        "meetings with at least 2 sources with at least 3 sources",
+    );
+    assert!(error.contains("given twice"), "{error}");
+}

@@ -162,6 +162,10 @@ fn write_meetings(meetings: &Meetings, f: &mut fmt::Formatter<'_>, depth: usize)
                 ),
                 FROM_PARTICIPANTS,
             ),
+            Predicate::MinSources(n) => (
+                format!("at least {n} documents report it"),
+                "meeting records, document records under `as of`",
+            ),
             Predicate::MinParticipants(n) => (
                 format!("at least {n} confirmed participants"),
                 FROM_PARTICIPANTS,

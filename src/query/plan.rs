@@ -107,6 +107,8 @@ pub(crate) enum Predicate {
     Met(Named<ActorId>, Named<ActorId>, bool),
     /// At least this many confirmed participants.
     MinParticipants(u64),
+    /// At least this many distinct documents report it (those the view counts, under one).
+    MinSources(u64),
 }
 
 impl Predicate {
@@ -189,6 +191,8 @@ pub(crate) enum Column {
     RoleOf(ActorId),
     CertaintyOf(ActorId),
     OthersThan(ActorId),
+    /// How many distinct documents report the meeting (those the view counts, under one).
+    Sources,
     /// Of an actor counted with an anchor, over the meetings counted: its sides, its roles,
     /// the surest certainty it took part at, and the meetings themselves.
     Sides,
@@ -215,6 +219,7 @@ impl Column {
             Column::CertaintyOf(_) | Column::Surest => "certainty",
             Column::OthersThan(_) => "with",
             Column::Via => "via",
+            Column::Sources => "sources",
         }
     }
 }
@@ -454,7 +459,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Kind,
         ];
         Ok(Form {
-            extra: Vec::new(),
+            extra: vec![Column::Sources],
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -506,7 +511,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Participants,
         ];
         Ok(Form {
-            extra: Vec::new(),
+            extra: vec![Column::Sources],
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -534,7 +539,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::OthersThan(id),
         ];
         Ok(Form {
-            extra: Vec::new(),
+            extra: vec![Column::Sources],
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -545,7 +550,7 @@ impl<C: Catalog> Planner<'_, C> {
         let (from, to) = (self.actor(from)?, self.actor(to)?);
         let filters = &self.query.filters;
         let inside = filters.place.as_ref().map(|p| self.inside(p)).transpose()?;
-        if filters.min_participants.is_some() {
+        if filters.min_participants.is_some() || filters.min_sources.is_some() {
             return Err(self.filter_error("with at least", "path"));
         }
         // The search reads list entries only; a view would read every meeting record it
@@ -651,6 +656,9 @@ impl<C: Catalog> Planner<'_, C> {
         if let Some(n) = self.query.filters.min_participants {
             filters.push(Predicate::MinParticipants(n));
         }
+        if let Some(n) = self.query.filters.min_sources {
+            filters.push(Predicate::MinSources(n));
+        }
         Meetings {
             scan,
             view: self.view.clone(),
@@ -665,6 +673,7 @@ impl<C: Catalog> Planner<'_, C> {
             (f.during.is_some(), "during"),
             (f.statuses.is_some(), "including` or `status"),
             (f.min_participants.is_some(), "with at least"),
+            (f.min_sources.is_some(), "with at least"),
             (f.time_order.is_some(), "in time order"),
             (f.as_of.is_some(), "as of"),
             (f.according_to.is_some(), "according to"),

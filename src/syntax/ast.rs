@@ -160,6 +160,8 @@ pub struct Filters {
     pub statuses: Option<StatusFilter>,
     /// `with at least N participants`
     pub min_participants: Option<u64>,
+    /// `with at least N sources`: distinct documents.
+    pub min_sources: Option<u64>,
     /// `in time order` (of `path`): where it was written.
     pub time_order: Option<Span>,
     /// `as of <date>`: the facts as the documents published by then report them.

@@ -763,9 +763,16 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
         } else if let Ok((rest, _)) = (kw("with"), kw("at")).parse(i) {
             let (rest, _) = cut(kw("least"))(rest)?;
             let (rest, n) = cut(parse_integer)(rest)?;
+            if let Ok((rest, _)) = kw("sources")(rest) {
+                if filters.min_sources.replace(n).is_some() {
+                    return twice("with at least … sources");
+                }
+                i = rest;
+                continue;
+            }
             let (rest, _) = cut(kw("participants"))(rest)?;
             if filters.min_participants.replace(n).is_some() {
-                return twice("with at least");
+                return twice("with at least … participants");
             }
             i = rest;
         } else {

@@ -28,6 +28,8 @@ fn test(entry: &MeetingEntry, cast: &[Member], predicate: &Predicate) -> bool {
             }
         }
         Predicate::MinParticipants(n) => cast.iter().filter(|m| m.confirmed).count() as u64 >= *n,
+        // Tested by the scan, which reads the record it needs.
+        Predicate::MinSources(_) => true,
     }
 }
 
@@ -68,9 +70,17 @@ impl<C: Catalog> Ctx<'_, C> {
                     true => self.participants(entry.meeting, cast)?,
                     false => Cow::Borrowed(cast),
                 };
-                if filters.iter().all(|p| test(entry, &cast, p)) {
-                    visit(entry, &cast)?;
+                if !filters.iter().all(|p| test(entry, &cast, p)) {
+                    return Ok(());
                 }
+                for filter in filters {
+                    if let Predicate::MinSources(n) = filter {
+                        if self.sources_seen(entry.meeting, meetings.view.as_ref())? < *n {
+                            return Ok(());
+                        }
+                    }
+                }
+                visit(entry, &cast)?;
                 Ok(())
             })?;
         }

@@ -142,6 +142,28 @@ impl<C: Catalog> Ctx<'_, C> {
         self.cached(id, NAMES_KEPT, |c| &mut c.documents)
     }
 
+    /// How many distinct documents report a meeting: every one without a view; under one,
+    /// those it counts (published by the date; the one document).
+    pub(super) fn sources_seen(&self, meeting: u64, view: Option<&View>) -> Result<u64> {
+        let meeting = self.meeting(meeting)?;
+        let mut documents: Vec<u64> = meeting.sources.iter().map(|s| s.document.get()).collect();
+        documents.sort_unstable();
+        documents.dedup();
+        let mut seen = 0;
+        for document in documents {
+            let counts = match view {
+                None => true,
+                Some(View::According(only)) => only.id.get() == document,
+                Some(View::AsOf(date)) => self
+                    .document(document)?
+                    .published
+                    .is_some_and(|p| p.last_day() <= date.last_day()),
+            };
+            seen += u64::from(counts);
+        }
+        Ok(seen)
+    }
+
     /// The meeting of `entry` as the view sees it: its entry with the status and date the
     /// view's documents report, or `None` when none of them reports it.
     pub(super) fn viewed(&self, entry: &MeetingEntry, view: &View) -> Result<Option<MeetingEntry>> {

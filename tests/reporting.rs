@@ -436,3 +436,66 @@ fn how_many_documents_report_a_meeting() {
     );
     assert!(error.contains("given twice"), "{error}");
 }
+
+// ---- quotes -----------------------------------------------------------------------------------
+
+#[test]
+fn quotes_matching_words_whatever_their_case_and_accents() {
+    let db = demo();
+    let rows = q(&db, "quotes matching 'hallandale BEACH'");
+    assert_eq!(
+        render(&rows, &["record", "kind", "document", "published"]),
+        [
+            "m02 | meeting | d001 | 2025-12-06",
+            "m02 | meeting | d001 | 2025-12-06",
+            "m02 | meeting | d000 | 2025-12-20",
+            "m02 | meeting | d000 | 2025-12-20",
+        ]
+    );
+    // Case and accents fold away; relations' quotes are searched too (r19: Umerov's role).
+    let rows = q(
+        &db,
+        "quotes matching \"Frappes sur KIEV\" return record, document",
+    );
+    assert_eq!(render(&rows, &["record", "document"]), ["m15 | d004"]);
+    let rows = q(
+        &db,
+        "quotes matching 'negociateur ukrainien' return record, document",
+    );
+    assert_eq!(
+        render(&rows, &["record", "document"]),
+        ["m06 | d000", "m06 | d002", "r19 | d000", "r19 | d002"]
+    );
+    // Whole words only.
+    assert!(q(&db, "quotes matching 'Hallandal'").rows.is_empty());
+    let error = fails(&db, "quotes matching '--'");
+    assert!(
+        error.contains("1:17") && error.contains("no word to match"),
+        "{error}"
+    );
+    let error = fails(&db, "quotes matching 'Miami' in Florida");
+    assert!(
+        error.contains("`in` does not apply to `quotes matching`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn quotes_of_meetings_and_relations() {
+    let db = world();
+    db.execute(
+        "add meeting #truce kind talks on 2025-12-08 with #a with #b \
+           source #fri \"un cessez\u{2011}le\u{2011}feu est exclu\"; \
+         add relation #r1 #a envoy_of #b source #sat1 \"Alice, envoyée de Bob pour le Cessez-le-feu\";",
+    )
+    .expect("more of the world");
+    let rows = q(&db, "quotes matching \"CESSEZ-LE-FEU\"");
+    assert_eq!(
+        render(&rows, &["record", "kind", "document", "quote"]),
+        [
+            "truce | meeting | fri | un cessez\u{2011}le\u{2011}feu est exclu",
+            "r1 | relation | sat1 | Alice, envoyée de Bob pour le Cessez-le-feu",
+        ]
+    );
+    assert_eq!(q(&db, "quotes matching 'cessez le feu'").rows.len(), 2);
+}

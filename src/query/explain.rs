@@ -96,6 +96,10 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Sources of relation {r}   [relation record, document records]"
         ),
+        Plan::Quotes(words) => writeln!(
+            f,
+            "{pad}Quotes matching {words:?}   [index date_meetings, every meeting and relation record; no text index]"
+        ),
         Plan::Disputes(Some(m)) => writeln!(
             f,
             "{pad}Disputes of {m}   [meeting record, document records]"

@@ -15,8 +15,8 @@ use super::binder::{Binder, Named};
 use super::catalog::{Catalog, List};
 use crate::error::{Error, Result};
 use crate::model::{
-    Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId, Relation,
-    RelationId, Status,
+    fold_name, Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId,
+    Relation, RelationId, Status,
 };
 use crate::syntax::{Filters, NameRef, Query, Question, Source, Span, StatusFilter};
 
@@ -277,6 +277,8 @@ pub(crate) enum Plan {
     PlaceProfile(Named<PlaceId>),
     /// The sources of meetings (of one, or of all) that disagree, one row per source.
     Disputes(Option<Named<MeetingId>>),
+    /// The quotes whose folded text holds these folded words.
+    Quotes(String),
 }
 
 /// A record that has sources.
@@ -298,6 +300,7 @@ pub(crate) const DISPUTES_COLUMNS: &[&str] = &[
     "date",
     "quote",
 ];
+pub(crate) const QUOTES_COLUMNS: &[&str] = &["record", "kind", "document", "published", "quote"];
 pub(crate) const PROFILE_COLUMNS: &[&str] = &["field", "value"];
 pub(crate) const SOURCES_COLUMNS: &[&str] = &["document", "outlet", "published", "quote", "says"];
 
@@ -351,6 +354,7 @@ pub(crate) fn plan_query<C: Catalog>(
         Question::WhereIs(name) => planner.where_is(name)?,
         Question::SideOf(name) => planner.side_of(name)?,
         Question::Disputes(name) => planner.disputes(name.as_ref())?,
+        Question::QuotesMatching(text, span) => planner.quotes(text, *span)?,
     };
     if let (Some(span), false) = (
         query.filters.time_order,
@@ -609,6 +613,20 @@ impl<C: Catalog> Planner<'_, C> {
             .map(|n| self.binder.labelled::<Meeting>(n))
             .transpose()?;
         Ok(fixed(Plan::Disputes(meeting), DISPUTES_COLUMNS))
+    }
+
+    /// `quotes matching "text"`: every quote that holds the text's words, in a row, ignoring
+    /// case, accents and punctuation (both folded as names are).
+    fn quotes(&self, text: &str, span: Span) -> Result<Form> {
+        self.no_filters("quotes matching")?;
+        let folded = fold_name(text);
+        if folded.is_empty() {
+            let error = Error::Invalid(format!(
+                "there is no word to match in {text:?}; expected a letter or a digit"
+            ));
+            return Err(self.error_at(span, error));
+        }
+        Ok(fixed(Plan::Quotes(folded), QUOTES_COLUMNS))
     }
 
     /// `where is P`: a place's profile.

@@ -106,6 +106,8 @@ pub const KEYWORDS: &[&str] = &[
     "according",
     "as",
     "disputes",
+    "quotes",
+    "matching",
 ];
 
 /// Whether `word` is a keyword; keywords are case-insensitive.

@@ -532,7 +532,7 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
 }
 
 /// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline
-/// | sources | reported_by | where_is | side_of | disputes`
+/// | sources | reported_by | where_is | side_of | disputes | quotes`
 fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
     alt((
         parse_who,
@@ -544,6 +544,7 @@ fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
         parse_reported,
         parse_side,
         parse_disputes,
+        parse_quotes,
     ))
     .parse(i)
 }
@@ -666,6 +667,14 @@ fn parse_disputes(i: Input<'_>) -> PResult<'_, Question> {
         }
         Err(_) => Ok((i, Question::Disputes(None))),
     }
+}
+
+/// `quotes = "quotes" "matching" string`
+fn parse_quotes(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("quotes")(i)?;
+    let (i, _) = cut(kw("matching"))(i)?;
+    let (i, (text, span)) = cut(parse_string)(i)?;
+    Ok((i, Question::QuotesMatching(text, span)))
 }
 
 /// `side_of = "side" "of" name`

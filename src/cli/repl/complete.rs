@@ -11,8 +11,8 @@ use entrevue::{fold_name, Actor, Database, Meeting, Place, Status};
 
 /// The keywords that start a statement, offered at the start of one.
 const STATEMENT_STARTS: &[&str] = &[
-    "who", "meetings", "path", "timeline", "sources", "when", "where", "disputes", "add", "set",
-    "delete", "load", "dump", "explain",
+    "who", "meetings", "path", "timeline", "sources", "when", "where", "disputes", "quotes", "add",
+    "set", "delete", "load", "dump", "explain",
 ];
 
 /// The keywords that may follow a keyword that takes no name, where the grammar says so.
@@ -25,6 +25,7 @@ const FOLLOWERS: &[(&str, &[&str])] = &[
     ("timeline", &["of"]),
     ("sources", &["of"]),
     ("disputes", &["of"]),
+    ("quotes", &["matching"]),
     ("as", &["of"]),
     ("according", &["to"]),
     ("order", &["by"]),

@@ -138,7 +138,7 @@ impl<C: Catalog> Ctx<'_, C> {
         Ok(rows)
     }
 
-    fn document(&self, id: u64) -> Result<Rc<Document>> {
+    pub(super) fn document(&self, id: u64) -> Result<Rc<Document>> {
         self.cached(id, NAMES_KEPT, |c| &mut c.documents)
     }
 

@@ -59,7 +59,20 @@ pub(crate) struct MeetingEntry {
 impl MeetingEntry {
     /// The entry of `meeting`, whose record id is `id`.
     pub(crate) fn of(id: u64, meeting: &Meeting) -> MeetingEntry {
-        let (day, span) = match &meeting.date {
+        let entry = MeetingEntry {
+            day: UNDATED,
+            meeting: id,
+            span: 0,
+            status: meeting.status,
+            shape: 0,
+            place: meeting.place.map_or(0, |p| p.get()),
+        };
+        entry.seen(meeting.status, meeting.date)
+    }
+
+    /// The same meeting with another status and date: as some of its sources report it.
+    pub(crate) fn seen(&self, status: Status, date: Option<DateSpan>) -> MeetingEntry {
+        let (day, span) = match &date {
             Some(d) => (
                 day_key(d.first_day()),
                 (d.last_day().0 - d.first_day().0) as u32,
@@ -68,11 +81,10 @@ impl MeetingEntry {
         };
         MeetingEntry {
             day,
-            meeting: id,
             span,
-            status: meeting.status,
-            shape: meeting.date.map_or(0, |d| d.shape()),
-            place: meeting.place.map_or(0, |p| p.get()),
+            status,
+            shape: date.map_or(0, |d| d.shape()),
+            ..*self
         }
     }
 

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::plan::{Column, Input, Meetings, Pairing, Plan, Predicate, Scan, Sourced};
+use super::plan::{Column, Input, Meetings, Pairing, Plan, Predicate, Scan, Sourced, View};
 use crate::model::{DateSpan, Status};
 
 impl fmt::Display for Plan {
@@ -96,6 +96,18 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Sources of relation {r}   [relation record, document records]"
         ),
+        Plan::Quotes(words) => writeln!(
+            f,
+            "{pad}Quotes matching {words:?}   [index date_meetings, every meeting and relation record; no text index]"
+        ),
+        Plan::Disputes(Some(m)) => writeln!(
+            f,
+            "{pad}Disputes of {m}   [meeting record, document records]"
+        ),
+        Plan::Disputes(None) => writeln!(
+            f,
+            "{pad}Disputes of every meeting   [index date_meetings, every meeting record, document records]"
+        ),
         Plan::Reported(d) => writeln!(
             f,
             "{pad}Reported by {d}   [refs, meeting and relation records]"
@@ -154,12 +166,28 @@ fn write_meetings(meetings: &Meetings, f: &mut fmt::Formatter<'_>, depth: usize)
                 ),
                 FROM_PARTICIPANTS,
             ),
+            Predicate::MinSources(n) => (
+                format!("at least {n} documents report it"),
+                "meeting records, document records under `as of`",
+            ),
             Predicate::MinParticipants(n) => (
                 format!("at least {n} confirmed participants"),
                 FROM_PARTICIPANTS,
             ),
         };
         writeln!(f, "{pad}Filter {text}   [{source}]")?;
+        depth += 1;
+    }
+    if let Some(view) = &meetings.view {
+        let pad = "  ".repeat(depth);
+        let whose = match view {
+            View::AsOf(date) => format!("as the latest documents published by {date} report it"),
+            View::According(document) => format!("as {document} reports it"),
+        };
+        writeln!(
+            f,
+            "{pad}View each meeting {whose}   [every meeting record of the list, document records; gathered and sorted by date]"
+        )?;
         depth += 1;
     }
     let pad = "  ".repeat(depth);

@@ -3,8 +3,9 @@
 //! Every question lowers into the same algebra: meetings read from one list (an actor's, a
 //! place's and those inside it, or all by date) and tested by filters as they are read; either
 //! projected one row per meeting, or expanded to the participants paired with an anchor and
-//! counted per actor; then sorted, limited and cut to the columns `return` asked for. Three
-//! forms have operators of their own (shortest path, profile, sources). The shapes are typed,
+//! counted per actor; then sorted, limited and cut to the columns `return` asked for. `as of`
+//! and `according to` put a view of the meetings before the filters. The other forms have
+//! operators of their own (shortest path, profiles, sources, disputes). The shapes are typed,
 //! so the executor never meets a plan it cannot run. One function plans each question form
 //! and names its default order by column name.
 
@@ -14,8 +15,8 @@ use super::binder::{Binder, Named};
 use super::catalog::{Catalog, List};
 use crate::error::{Error, Result};
 use crate::model::{
-    Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId, Relation,
-    RelationId, Status,
+    fold_name, Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId,
+    Relation, RelationId, Status,
 };
 use crate::syntax::{Filters, NameRef, Query, Question, Source, Span, StatusFilter};
 
@@ -106,6 +107,8 @@ pub(crate) enum Predicate {
     Met(Named<ActorId>, Named<ActorId>, bool),
     /// At least this many confirmed participants.
     MinParticipants(u64),
+    /// At least this many distinct documents report it (those the view counts, under one).
+    MinSources(u64),
 }
 
 impl Predicate {
@@ -118,11 +121,23 @@ impl Predicate {
     }
 }
 
-/// Meetings read from a scan, keeping those that pass every filter (tested in this order, as
-/// each entry is read).
+/// Whose account of the meetings a question takes: each meeting's status and date as some
+/// of its sources report them, instead of as recorded, and only the meetings they report.
+#[derive(Clone, Debug)]
+pub(crate) enum View {
+    /// As the documents published on or before the last day of this date report them.
+    AsOf(DateSpan),
+    /// As this one document reports them.
+    According(Named<DocumentId>),
+}
+
+/// Meetings read from a scan, seen through a view when the question asks for one, keeping
+/// those that pass every filter (tested in this order, as each entry is read).
 #[derive(Clone, Debug)]
 pub(crate) struct Meetings {
     pub scan: Scan,
+    /// Applied before the filters, so that they test the status and date it gives.
+    pub view: Option<View>,
     pub filters: Vec<Predicate>,
 }
 
@@ -176,6 +191,8 @@ pub(crate) enum Column {
     RoleOf(ActorId),
     CertaintyOf(ActorId),
     OthersThan(ActorId),
+    /// How many distinct documents report the meeting (those the view counts, under one).
+    Sources,
     /// Of an actor counted with an anchor, over the meetings counted: its sides, its roles,
     /// the surest certainty it took part at, and the meetings themselves.
     Sides,
@@ -202,6 +219,7 @@ impl Column {
             Column::CertaintyOf(_) | Column::Surest => "certainty",
             Column::OthersThan(_) => "with",
             Column::Via => "via",
+            Column::Sources => "sources",
         }
     }
 }
@@ -257,6 +275,10 @@ pub(crate) enum Plan {
     Reported(Named<DocumentId>),
     /// A place's profile.
     PlaceProfile(Named<PlaceId>),
+    /// The sources of meetings (of one, or of all) that disagree, one row per source.
+    Disputes(Option<Named<MeetingId>>),
+    /// The quotes whose folded text holds these folded words.
+    Quotes(String),
 }
 
 /// A record that has sources.
@@ -270,6 +292,15 @@ pub(crate) const PATH_COLUMNS: &[&str] =
     &["step", "from", "to", "meeting", "date", "status", "place"];
 pub(crate) const REPORTED_COLUMNS: &[&str] =
     &["record", "kind", "date", "status", "what", "quote", "says"];
+pub(crate) const DISPUTES_COLUMNS: &[&str] = &[
+    "meeting",
+    "document",
+    "published",
+    "status",
+    "date",
+    "quote",
+];
+pub(crate) const QUOTES_COLUMNS: &[&str] = &["record", "kind", "document", "published", "quote"];
 pub(crate) const PROFILE_COLUMNS: &[&str] = &["field", "value"];
 pub(crate) const SOURCES_COLUMNS: &[&str] = &["document", "outlet", "published", "quote", "says"];
 
@@ -303,6 +334,11 @@ pub(crate) fn plan_query<C: Catalog>(
         query,
         during: query.filters.during.as_ref().map(|(d, _)| *d),
         counted: Counted::from_filter(query.filters.statuses.as_ref()),
+        view: None,
+    };
+    let planner = Planner {
+        view: planner.view()?,
+        ..planner
     };
     let form = match &query.question {
         Question::WhoMet(name) => planner.paired(name, Pairing::Counterparts)?,
@@ -317,6 +353,8 @@ pub(crate) fn plan_query<C: Catalog>(
         Question::ReportedBy(name) => planner.reported_by(name)?,
         Question::WhereIs(name) => planner.where_is(name)?,
         Question::SideOf(name) => planner.side_of(name)?,
+        Question::Disputes(name) => planner.disputes(name.as_ref())?,
+        Question::QuotesMatching(text, span) => planner.quotes(text, *span)?,
     };
     if let (Some(span), false) = (
         query.filters.time_order,
@@ -334,9 +372,30 @@ struct Planner<'a, C> {
     query: &'a Query,
     during: Option<DateSpan>,
     counted: Counted,
+    view: Option<View>,
 }
 
 impl<C: Catalog> Planner<'_, C> {
+    /// The view `as of` or `according to` asks for (not both: one is an account at a time,
+    /// the other a single document's, and together they would only mean the document's when
+    /// published by then).
+    fn view(&self) -> Result<Option<View>> {
+        let filters = &self.query.filters;
+        match (&filters.as_of, &filters.according_to) {
+            (Some((_, span)), Some(_)) => {
+                let error = Error::Invalid(
+                    "`as of` and `according to` cannot be given together; give one of them".into(),
+                );
+                Err(self.error_at(*span, error))
+            }
+            (Some((date, _)), None) => Ok(Some(View::AsOf(*date))),
+            (None, Some(document)) => Ok(Some(View::According(
+                self.binder.labelled::<Document>(document)?,
+            ))),
+            (None, None) => Ok(None),
+        }
+    }
+
     fn actor(&self, name: &NameRef) -> Result<Named<ActorId>> {
         self.binder.labelled::<Actor>(name)
     }
@@ -404,7 +463,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Kind,
         ];
         Ok(Form {
-            extra: Vec::new(),
+            extra: vec![Column::Sources],
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -456,7 +515,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::Participants,
         ];
         Ok(Form {
-            extra: Vec::new(),
+            extra: vec![Column::Sources],
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -484,7 +543,7 @@ impl<C: Catalog> Planner<'_, C> {
             Column::OthersThan(id),
         ];
         Ok(Form {
-            extra: Vec::new(),
+            extra: vec![Column::Sources],
             rows: Rows::Projected(Input::Meetings(meetings), columns),
             default_order: vec![("date", false)],
         })
@@ -495,8 +554,16 @@ impl<C: Catalog> Planner<'_, C> {
         let (from, to) = (self.actor(from)?, self.actor(to)?);
         let filters = &self.query.filters;
         let inside = filters.place.as_ref().map(|p| self.inside(p)).transpose()?;
-        if filters.min_participants.is_some() {
+        if filters.min_participants.is_some() || filters.min_sources.is_some() {
             return Err(self.filter_error("with at least", "path"));
+        }
+        // The search reads list entries only; a view would read every meeting record it
+        // passes, which a search over hubs cannot afford.
+        if filters.as_of.is_some() {
+            return Err(self.filter_error("as of", "path"));
+        }
+        if filters.according_to.is_some() {
+            return Err(self.filter_error("according to", "path"));
         }
         let search = PathSearch {
             from,
@@ -536,6 +603,30 @@ impl<C: Catalog> Planner<'_, C> {
         self.no_filters("reported by")?;
         let document = self.binder.labelled::<Document>(name)?;
         Ok(fixed(Plan::Reported(document), REPORTED_COLUMNS))
+    }
+
+    /// `disputes [of M]`: the meetings (all, or one by handle) whose sources disagree on
+    /// its status or date, one row per source.
+    fn disputes(&self, name: Option<&NameRef>) -> Result<Form> {
+        self.no_filters("disputes")?;
+        let meeting = name
+            .map(|n| self.binder.labelled::<Meeting>(n))
+            .transpose()?;
+        Ok(fixed(Plan::Disputes(meeting), DISPUTES_COLUMNS))
+    }
+
+    /// `quotes matching "text"`: every quote that holds the text's words, in a row, ignoring
+    /// case, accents and punctuation (both folded as names are).
+    fn quotes(&self, text: &str, span: Span) -> Result<Form> {
+        self.no_filters("quotes matching")?;
+        let folded = fold_name(text);
+        if folded.is_empty() {
+            let error = Error::Invalid(format!(
+                "there is no word to match in {text:?}; expected a letter or a digit"
+            ));
+            return Err(self.error_at(span, error));
+        }
+        Ok(fixed(Plan::Quotes(folded), QUOTES_COLUMNS))
     }
 
     /// `where is P`: a place's profile.
@@ -583,7 +674,14 @@ impl<C: Catalog> Planner<'_, C> {
         if let Some(n) = self.query.filters.min_participants {
             filters.push(Predicate::MinParticipants(n));
         }
-        Meetings { scan, filters }
+        if let Some(n) = self.query.filters.min_sources {
+            filters.push(Predicate::MinSources(n));
+        }
+        Meetings {
+            scan,
+            view: self.view.clone(),
+            filters,
+        }
     }
 
     fn no_filters(&self, form: &str) -> Result<()> {
@@ -593,7 +691,10 @@ impl<C: Catalog> Planner<'_, C> {
             (f.during.is_some(), "during"),
             (f.statuses.is_some(), "including` or `status"),
             (f.min_participants.is_some(), "with at least"),
+            (f.min_sources.is_some(), "with at least"),
             (f.time_order.is_some(), "in time order"),
+            (f.as_of.is_some(), "as of"),
+            (f.according_to.is_some(), "according to"),
         ];
         match given.iter().find(|(on, _)| *on) {
             Some((_, filter)) => Err(self.filter_error(filter, form)),
@@ -607,7 +708,9 @@ impl<C: Catalog> Planner<'_, C> {
             .place
             .as_ref()
             .map(|p| p.span)
-            .or(filters.during.as_ref().map(|d| d.1));
+            .or(filters.during.as_ref().map(|d| d.1))
+            .or(filters.as_of.as_ref().map(|d| d.1))
+            .or(filters.according_to.as_ref().map(|d| d.span));
         let error = Error::Invalid(format!("`{filter}` does not apply to `{form}`"));
         match span {
             Some(span) => self.error_at(span, error),

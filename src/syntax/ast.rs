@@ -130,6 +130,11 @@ pub enum Question {
     Sources(NameRef),
     /// `reported by D`: what one document reports.
     ReportedBy(NameRef),
+    /// `disputes [of M]`: meetings whose sources disagree, one row per source.
+    Disputes(Option<NameRef>),
+    /// `quotes matching "text"`: the quotes that contain these words, and where the text
+    /// was written.
+    QuotesMatching(String, Span),
     /// `where is P`: a place's profile.
     WhereIs(NameRef),
     /// `side of X`: who took part on X's side.
@@ -158,8 +163,14 @@ pub struct Filters {
     pub statuses: Option<StatusFilter>,
     /// `with at least N participants`
     pub min_participants: Option<u64>,
+    /// `with at least N sources`: distinct documents.
+    pub min_sources: Option<u64>,
     /// `in time order` (of `path`): where it was written.
     pub time_order: Option<Span>,
+    /// `as of <date>`: the facts as the documents published by then report them.
+    pub as_of: Option<(DateSpan, Span)>,
+    /// `according to <document>`: the facts as that one document reports them.
+    pub according_to: Option<NameRef>,
 }
 
 /// `order by <column> [asc|desc]`

@@ -103,6 +103,11 @@ pub const KEYWORDS: &[&str] = &[
     "who",
     "with",
     "certainty",
+    "according",
+    "as",
+    "disputes",
+    "quotes",
+    "matching",
 ];
 
 /// Whether `word` is a keyword; keywords are case-insensitive.

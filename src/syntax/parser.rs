@@ -531,7 +531,8 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
     ))
 }
 
-/// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline | sources`
+/// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline
+/// | sources | reported_by | where_is | side_of | disputes | quotes`
 fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
     alt((
         parse_who,
@@ -542,6 +543,8 @@ fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
         parse_sources,
         parse_reported,
         parse_side,
+        parse_disputes,
+        parse_quotes,
     ))
     .parse(i)
 }
@@ -654,6 +657,26 @@ fn parse_reported(i: Input<'_>) -> PResult<'_, Question> {
     Ok((i, Question::ReportedBy(name)))
 }
 
+/// `disputes = "disputes" [ "of" name ]`
+fn parse_disputes(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("disputes")(i)?;
+    match kw("of")(i) {
+        Ok((i, _)) => {
+            let (i, name) = cut(parse_name)(i)?;
+            Ok((i, Question::Disputes(Some(name))))
+        }
+        Err(_) => Ok((i, Question::Disputes(None))),
+    }
+}
+
+/// `quotes = "quotes" "matching" string`
+fn parse_quotes(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("quotes")(i)?;
+    let (i, _) = cut(kw("matching"))(i)?;
+    let (i, (text, span)) = cut(parse_string)(i)?;
+    Ok((i, Question::QuotesMatching(text, span)))
+}
+
 /// `side_of = "side" "of" name`
 fn parse_side(i: Input<'_>) -> PResult<'_, Question> {
     let (i, _) = kw("side")(i)?;
@@ -686,6 +709,20 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
             let (rest, place) = cut(parse_name)(rest)?;
             if filters.place.replace(place).is_some() {
                 return twice("in");
+            }
+            i = rest;
+        } else if let Ok((rest, _)) = kw("as")(i) {
+            let (rest, _) = cut(kw("of"))(rest)?;
+            let (rest, span) = cut(parse_date_span)(rest)?;
+            if filters.as_of.replace(span).is_some() {
+                return twice("as of");
+            }
+            i = rest;
+        } else if let Ok((rest, _)) = kw("according")(i) {
+            let (rest, _) = cut(kw("to"))(rest)?;
+            let (rest, document) = cut(parse_name)(rest)?;
+            if filters.according_to.replace(document).is_some() {
+                return twice("according to");
             }
             i = rest;
         } else if let Ok((rest, _)) = kw("during")(i) {
@@ -735,9 +772,16 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
         } else if let Ok((rest, _)) = (kw("with"), kw("at")).parse(i) {
             let (rest, _) = cut(kw("least"))(rest)?;
             let (rest, n) = cut(parse_integer)(rest)?;
+            if let Ok((rest, _)) = kw("sources")(rest) {
+                if filters.min_sources.replace(n).is_some() {
+                    return twice("with at least … sources");
+                }
+                i = rest;
+                continue;
+            }
             let (rest, _) = cut(kw("participants"))(rest)?;
             if filters.min_participants.replace(n).is_some() {
-                return twice("with at least");
+                return twice("with at least … participants");
             }
             i = rest;
         } else {

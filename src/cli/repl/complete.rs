@@ -11,8 +11,8 @@ use entrevue::{fold_name, Actor, Database, Meeting, Place, Status};
 
 /// The keywords that start a statement, offered at the start of one.
 const STATEMENT_STARTS: &[&str] = &[
-    "who", "meetings", "path", "timeline", "sources", "when", "where", "add", "set", "delete",
-    "load", "dump", "explain",
+    "who", "meetings", "path", "timeline", "sources", "when", "where", "disputes", "quotes", "add",
+    "set", "delete", "load", "dump", "explain",
 ];
 
 /// The keywords that may follow a keyword that takes no name, where the grammar says so.
@@ -24,6 +24,10 @@ const FOLLOWERS: &[(&str, &[&str])] = &[
     ("path", &["from"]),
     ("timeline", &["of"]),
     ("sources", &["of"]),
+    ("disputes", &["of"]),
+    ("quotes", &["matching"]),
+    ("as", &["of"]),
+    ("according", &["to"]),
     ("order", &["by"]),
     ("at", &["least"]),
     (
@@ -34,6 +38,8 @@ const FOLLOWERS: &[(&str, &[&str])] = &[
             "during",
             "between",
             "including",
+            "as",
+            "according",
             "return",
             "order",
             "limit",
@@ -235,7 +241,12 @@ fn want(before_typed: &[Token], text: &str) -> Want {
                 .checked_sub(2)
                 .map(|i| significant[i].text(text).to_ascii_lowercase());
             match word.as_str() {
-                "of" if previous.as_deref() == Some("sources") => Want::Meetings,
+                "of" if matches!(previous.as_deref(), Some("sources" | "disputes")) => {
+                    Want::Meetings
+                }
+                // A date follows `as of`; a document's handle `according to`: no names.
+                "of" if previous.as_deref() == Some("as") => Want::Keywords(Some(&[])),
+                "to" if previous.as_deref() == Some("according") => Want::Keywords(Some(&[])),
                 "in" => Want::Places,
                 "including" | "status" => Want::Statuses,
                 // `between 2025-12 and …` is followed by a date.
@@ -339,6 +350,10 @@ mod tests {
         assert_eq!(offered("meetings including pla"), ["planned "]);
         assert_eq!(offered("meetings including planned, po"), ["possible "]);
         assert_eq!(offered("sources of m0"), ["m01 ", "m02 "]);
+        assert_eq!(offered("disputes of m0"), ["m01 ", "m02 "]);
+        assert!(offered("meetings as of W").is_empty());
+        assert!(offered("meetings according to W").is_empty());
+        assert_eq!(offered("meetings as"), ["as "]);
         assert_eq!(offered("who "), ["is ", "met ", "was "]);
         assert_eq!(offered("wh"), ["when ", "where ", "who "]);
         assert_eq!(offered("who met Witkoff; ti"), ["timeline "]);

@@ -2,7 +2,7 @@
 
 use super::Ctx;
 use crate::error::Result;
-use crate::model::{Certainty, RecordKind};
+use crate::model::{Certainty, RecordKind, Status};
 use crate::query::catalog::{Catalog, Member};
 use crate::query::plan::{PairCount, Pairing};
 
@@ -10,8 +10,9 @@ use crate::query::plan::{PairCount, Pairing};
 pub(super) struct Tally {
     pub actor: u64,
     pub count: i64,
-    /// The meetings, in the order they were read; empty unless the plan wants details.
-    pub meetings: Vec<u64>,
+    /// The meetings with their status (as the question's view sees it), in the order they
+    /// were read; empty unless the plan wants details.
+    pub meetings: Vec<(u64, Status)>,
 }
 
 impl<C: Catalog> Ctx<'_, C> {
@@ -31,7 +32,7 @@ impl<C: Catalog> Ctx<'_, C> {
             };
             for other in partners {
                 match count.details {
-                    true => pairs.push((other, entry.meeting)),
+                    true => pairs.push((other, (entry.meeting, entry.status))),
                     false => actors.push(other),
                 }
             }

@@ -12,7 +12,9 @@ mod order;
 mod path;
 mod profile;
 mod project;
+mod quotes;
 mod scan;
+mod view;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -23,7 +25,7 @@ use super::cancel::CancellationToken;
 use super::catalog::{Catalog, Member};
 use super::plan::{Column, Input, Plan};
 use crate::error::{Error, Result};
-use crate::model::{Actor, Id, Meeting, Place, Record};
+use crate::model::{Actor, Document, Id, Meeting, Place, Record};
 use crate::rows::{RowSink, Rows, Value};
 
 /// The names of a projection's columns.
@@ -83,6 +85,7 @@ struct Cache {
     meetings: HashMap<u64, Rc<Meeting>>,
     actors: HashMap<u64, Rc<Actor>>,
     places: HashMap<u64, Rc<Place>>,
+    documents: HashMap<u64, Rc<Document>>,
 }
 
 /// What one run of a plan shares: the catalog, the records read so far, the cancellation.
@@ -148,6 +151,8 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Profile(actor) => emit(self.profile(actor)?, sink),
             Plan::Sources(sourced) => emit(self.sources(sourced)?, sink),
             Plan::Reported(document) => emit(self.reported(document)?, sink),
+            Plan::Disputes(meeting) => emit(self.disputes(meeting.as_ref())?, sink),
+            Plan::Quotes(words) => emit(self.quotes(words)?, sink),
             Plan::PlaceProfile(place) => emit(self.place_profile(place)?, sink),
         }
     }

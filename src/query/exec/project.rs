@@ -5,7 +5,7 @@ use super::Ctx;
 use crate::error::Result;
 use crate::model::{ActorId, Certainty, Participant, Status};
 use crate::query::catalog::{Catalog, MeetingEntry};
-use crate::query::plan::{Column, Meetings};
+use crate::query::plan::{Column, Meetings, View};
 use crate::rows::{RowSink, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
@@ -51,7 +51,7 @@ impl<C: Catalog> Ctx<'_, C> {
     fn tally_value(&self, tally: &Tally, column: &Column) -> Result<Value> {
         let mut words: Vec<String> = Vec::new();
         let mut surest: Option<Certainty> = None;
-        for &id in &tally.meetings {
+        for &(id, status) in &tally.meetings {
             let m = self.meeting(id)?;
             let Some(p) = m.participant(ActorId::new(tally.actor)) else {
                 continue;
@@ -63,7 +63,7 @@ impl<C: Catalog> Ctx<'_, C> {
                 },
                 Column::Roles => p.role.clone(),
                 // A meeting that did not occur says so wherever it is named.
-                Column::Via => Some(match m.status {
+                Column::Via => Some(match status {
                     Status::Occurred => m.handle.clone(),
                     status => format!("{} ({status})", m.handle),
                 }),
@@ -95,7 +95,7 @@ impl<C: Catalog> Ctx<'_, C> {
             self.go_on()?;
             let row = columns
                 .iter()
-                .map(|c| self.meeting_value(entry, c))
+                .map(|c| self.meeting_value(entry, c, meetings.view.as_ref()))
                 .collect::<Result<_>>()?;
             sink.row(row)
         })
@@ -117,8 +117,17 @@ impl<C: Catalog> Ctx<'_, C> {
     }
 
     /// A column of a meeting: from its list entry when that holds it, else from the record.
-    fn meeting_value(&self, entry: &MeetingEntry, column: &Column) -> Result<Value> {
+    fn meeting_value(
+        &self,
+        entry: &MeetingEntry,
+        column: &Column,
+        view: Option<&View>,
+    ) -> Result<Value> {
         match column {
+            Column::Sources => {
+                let n = self.sources_seen(entry.meeting, view)?;
+                return Ok(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)));
+            }
             Column::Id => return Ok(Value::Int(entry.meeting as i64)),
             Column::Date => return Ok(entry.date().map_or(Value::Null, Value::Date)),
             Column::PlaceName => return self.place_name(entry.place),
@@ -129,7 +138,9 @@ impl<C: Catalog> Ctx<'_, C> {
         let text_or_null = |t: Option<String>| t.map_or(Value::Null, Value::Text);
         Ok(match column {
             Column::MeetingHandle => Value::Text(m.handle.clone()),
-            Column::Id | Column::Date | Column::PlaceName | Column::Status => Value::Null,
+            Column::Id | Column::Date | Column::PlaceName | Column::Status | Column::Sources => {
+                Value::Null
+            }
             Column::Kind => Value::Text(m.kind.clone()),
             Column::Participants => Value::List(self.cast(m.participants.iter())?),
             Column::SideOf(actor) => {

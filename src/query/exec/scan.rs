@@ -28,6 +28,8 @@ fn test(entry: &MeetingEntry, cast: &[Member], predicate: &Predicate) -> bool {
             }
         }
         Predicate::MinParticipants(n) => cast.iter().filter(|m| m.confirmed).count() as u64 >= *n,
+        // Tested by the scan, which reads the record it needs.
+        Predicate::MinSources(_) => true,
     }
 }
 
@@ -43,9 +45,24 @@ impl<C: Catalog> Ctx<'_, C> {
         let filters = &meetings.filters;
         let needs_participants = filters.iter().any(Predicate::needs_participants);
         let (lists, during) = meetings.scan.lists();
-        let days = first_days(during);
+        // A view may move a meeting to another date, so the list is read whole under one.
+        let days = match meetings.view {
+            Some(_) => first_days(None),
+            None => first_days(during),
+        };
         for list in lists {
             self.catalog.scan(list, days, &mut |entry, cast| {
+                let viewed;
+                let entry = match &meetings.view {
+                    None => entry,
+                    Some(view) => match self.viewed(entry, view)? {
+                        Some(seen) => {
+                            viewed = seen;
+                            &viewed
+                        }
+                        None => return Ok(()),
+                    },
+                };
                 if !entry.within(during) {
                     return Ok(());
                 }
@@ -53,9 +70,17 @@ impl<C: Catalog> Ctx<'_, C> {
                     true => self.participants(entry.meeting, cast)?,
                     false => Cow::Borrowed(cast),
                 };
-                if filters.iter().all(|p| test(entry, &cast, p)) {
-                    visit(entry, &cast)?;
+                if !filters.iter().all(|p| test(entry, &cast, p)) {
+                    return Ok(());
                 }
+                for filter in filters {
+                    if let Predicate::MinSources(n) = filter {
+                        if self.sources_seen(entry.meeting, meetings.view.as_ref())? < *n {
+                            return Ok(());
+                        }
+                    }
+                }
+                visit(entry, &cast)?;
                 Ok(())
             })?;
         }
@@ -63,16 +88,16 @@ impl<C: Catalog> Ctx<'_, C> {
     }
 
     /// Hands `visit` every meeting that passes the filters, in date order: a single list as
-    /// it is read; the entries of several places' lists (each in date order, together not)
-    /// gathered and sorted first.
+    /// it is read; the entries of several places' lists (each in date order, together not),
+    /// or of a view (which may change dates), gathered and sorted first.
     pub(super) fn each_meeting_by_date(
         &self,
         meetings: &Meetings,
         visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
     ) -> Result<()> {
-        let Scan::Places(..) = meetings.scan else {
+        if meetings.view.is_none() && !matches!(meetings.scan, Scan::Places(..)) {
             return self.each_meeting(meetings, visit);
-        };
+        }
         let mut found = Vec::new();
         self.each_meeting(meetings, &mut |entry, _| {
             found.push(*entry);

@@ -1,0 +1,501 @@
+//! Questions about the reporting itself: `as of DATE` (the facts as the documents published by
+//! then report them) and `according to DOC` (as one document reports them), on the demo data
+//! with answers derived from the articles' publication dates (d001 2025-12-06; d000 and d002
+//! 2025-12-20; d003 2025-12-23; d004 2026-01-31), and on a small world of same-day and
+//! conflicting reports. Every answer is asked of the store and of a `MemoryCatalog` copy.
+
+use entrevue::{Database, Rows, Value};
+
+fn demo() -> Database {
+    let db = Database::temporary().expect("a temporary database");
+    db.execute("load demo;").expect("load demo");
+    db
+}
+
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => "—".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The chosen columns of every row, joined with " | ".
+fn render(rows: &Rows, columns: &[&str]) -> Vec<String> {
+    let positions: Vec<usize> = columns
+        .iter()
+        .map(|c| rows.column(c).unwrap_or_else(|| panic!("no column {c}")))
+        .collect();
+    rows.rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = positions.iter().map(|&i| cell(&row[i])).collect();
+            cells.join(" | ")
+        })
+        .collect()
+}
+
+/// The answer of the store, which a `MemoryCatalog` copy must give too.
+fn q(db: &Database, text: &str) -> Rows {
+    let rows = db
+        .query(text)
+        .unwrap_or_else(|e| panic!("`{text}` failed: {e}"));
+    let memory = db.memory_copy().expect("a memory copy");
+    let in_memory = memory
+        .query(text)
+        .unwrap_or_else(|e| panic!("`{text}` failed in memory: {e}"));
+    assert_eq!(in_memory, rows, "`{text}` in memory and on disk");
+    rows
+}
+
+/// `q`, rendered as `meeting | date | status`.
+fn meetings(db: &Database, text: &str) -> Vec<String> {
+    render(&q(db, text), &["meeting", "date", "status"])
+}
+
+/// The error of the store, which a `MemoryCatalog` copy must give too.
+fn fails(db: &Database, text: &str) -> String {
+    let error = db.query(text).expect_err(text).to_string();
+    let memory = db.memory_copy().expect("a memory copy");
+    let in_memory = memory.query(text).expect_err(text).to_string();
+    assert_eq!(in_memory, error, "`{text}` in memory and on disk");
+    error
+}
+
+// ---- the demo ---------------------------------------------------------------------------------
+
+#[test]
+fn as_of_the_day_two_articles_disagree_the_recorded_status_wins() {
+    let db = demo();
+    // d000 (held, no `says`) and d002 (`says planned`) were both published on 2025-12-20: d000
+    // supports the recorded "occurred", so m08 occurred as of that day. For m12, d000 supports
+    // the recorded "ruled_out" against d002's "possible".
+    assert_eq!(
+        meetings(&db, "meetings with Dmitriev as of 2025-12-20 including all"),
+        ["m08 | 2025-12-20 | occurred", "m12 | — | ruled_out"]
+    );
+    assert_eq!(
+        meetings(&db, "meetings with Dmitriev as of 2025-12-20"),
+        ["m08 | 2025-12-20 | occurred"]
+    );
+    // Nothing about Dmitriev was published before the 20th.
+    assert!(meetings(&db, "meetings with Dmitriev as of 2025-12-19 including all").is_empty());
+    // A month means its last day; a year, its last day.
+    assert_eq!(
+        meetings(&db, "meetings with Dmitriev as of 2025-12"),
+        meetings(&db, "meetings with Dmitriev as of 2025-12-31"),
+    );
+}
+
+#[test]
+fn as_of_the_first_article_only_what_it_reported() {
+    let db = demo();
+    // Only d001 (2025-12-06) was out: the visit, the golf-club talks (on the day d001 gives),
+    // the Miami talks of the 5th and the talks planned for the 6th.
+    let rows = q(&db, "timeline of Umerov as of 2025-12-06");
+    assert_eq!(
+        render(&rows, &["date", "meeting", "status"]),
+        [
+            "~2025-11-24..2025-11-30 | m01 | occurred",
+            "2025-11-30 | m02 | occurred",
+            "2025-12-05 | m04 | occurred",
+            "2025-12-06 | m05 | planned",
+        ]
+    );
+    // By the 20th, d000 is the latest report of m02, and it said "fin novembre".
+    let rows = q(
+        &db,
+        "timeline of Umerov as of 2025-12-20 return date, meeting",
+    );
+    assert!(render(&rows, &["date", "meeting"]).contains(&"~2025-11 | m02".to_string()));
+    // Before any article, nothing.
+    assert!(q(&db, "timeline of Umerov as of 2025-12-05")
+        .rows
+        .is_empty());
+}
+
+#[test]
+fn as_of_filters_test_the_status_and_date_of_the_view() {
+    let db = demo();
+    // m02 is on ~2025-11 as of 2025-12-20: not inside 2025-11-30 any more, inside 2025-11.
+    assert!(!meetings(
+        &db,
+        "meetings with Umerov during 2025-11-30 as of 2025-12-20"
+    )
+    .iter()
+    .any(|m| m.starts_with("m02")));
+    assert!(
+        meetings(&db, "meetings with Umerov during 2025-11 as of 2025-12-20")
+            .iter()
+            .any(|m| m.starts_with("m02"))
+    );
+    // Counts count what the view keeps: as of the 6th, Witkoff had met Umerov twice (m02, m04).
+    let rows = q(&db, "who met Umerov as of 2025-12-06");
+    assert!(render(&rows, &["actor", "meetings"]).contains(&"Steve Witkoff | 2".to_string()));
+    // The meetings behind a count carry the status of the view.
+    let rows = q(
+        &db,
+        "who met Dmitriev including all according to d002 return actor, via",
+    );
+    assert!(
+        render(&rows, &["actor", "via"]).contains(&"Steve Witkoff | m08 (planned)".to_string()),
+        "{rows:?}"
+    );
+}
+
+#[test]
+fn according_to_one_article() {
+    let db = demo();
+    assert_eq!(
+        meetings(&db, "meetings according to d002 including all"),
+        [
+            "m06 | 2025-12-19 | occurred",
+            "m07 | 2025-12-19..2025-12-20 | occurred",
+            "m08 | 2025-12-20 | planned",
+            "m12 | — | possible",
+        ]
+    );
+    // d002 reports no meeting with Dmitriev that occurred.
+    assert!(meetings(&db, "meetings with Dmitriev according to d002").is_empty());
+    assert_eq!(
+        meetings(&db, "meetings status planned according to #d002"),
+        ["m08 | 2025-12-20 | planned"]
+    );
+    // d000 gives the golf-club talks as "fin novembre".
+    assert_eq!(
+        meetings(&db, "meetings with Rubio according to d000 including all"),
+        ["m02 | ~2025-11 | occurred", "m08 | 2025-12-20 | occurred"]
+    );
+}
+
+#[test]
+fn explain_says_what_a_view_reads() {
+    let db = demo();
+    let explain = |text: &str| db.query(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let rows = explain("explain meetings with Dmitriev as of 2025-12-20");
+    let text: Vec<String> = rows.rows.iter().map(|r| cell(&r[0])).collect();
+    assert!(
+        text.iter().any(|l| l
+            .contains("View each meeting as the latest documents published by 2025-12-20")
+            && l.contains("every meeting record of the list")),
+        "{text:#?}"
+    );
+    let rows = explain("explain meetings with Dmitriev");
+    assert!(!rows.rows.iter().any(|r| cell(&r[0]).contains("View")));
+}
+
+#[test]
+fn views_are_refused_where_they_do_not_apply() {
+    let db = demo();
+    let error = fails(&db, "path from Bessent to Zelensky as of 2025-12-20");
+    assert!(
+        error.contains("`as of` does not apply to `path`"),
+        "{error}"
+    );
+    assert!(error.contains("1:37"), "{error}");
+    let error = fails(&db, "who is Witkoff according to d002");
+    assert!(
+        error.contains("`according to` does not apply to `who is`"),
+        "{error}"
+    );
+    let error = fails(&db, "meetings as of 2025-12-20 according to d002");
+    assert!(error.contains("cannot be given together"), "{error}");
+    let error = fails(&db, "meetings according to d999");
+    assert!(error.contains("d999"), "{error}");
+    let error = fails(&db, "meetings as of 2025-12-20 as of 2025-12-21");
+    assert!(error.contains("`as of` is given twice"), "{error}");
+    let error = fails(&db, "meetings as of Dmitriev");
+    assert!(
+        error.contains("1:16") && error.contains("a date"),
+        "{error}"
+    );
+}
+
+// ---- same-day and conflicting reports ---------------------------------------------------------
+
+/// Talks planned on Wednesday's paper, held on Friday's; two papers of one Saturday that
+/// disagree with each other and with the record; a paper with no publication date; one
+/// published in a month.
+const WORLD: &str = r#"
+add document #wed title "Wednesday" published 2025-12-03;
+add document #fri title "Friday" published 2025-12-05;
+add document #sat1 title "Saturday, first" published 2025-12-06;
+add document #sat2 title "Saturday, second" published 2025-12-06;
+add document #undated title "Undated";
+add document #month title "December" published 2025-12;
+add actor #a "Alice" kind person;
+add actor #b "Bob" kind person;
+add meeting #talks kind talks on 2025-12-04 status occurred with #a with #b
+  source #wed "will meet on Thursday" says planned
+  source #fri "met on Thursday";
+add meeting #summit kind summit on 2025-12-10 status cancelled with #a with #b
+  source #sat1 "a summit is planned" says planned 2025-12-11
+  source #sat2 "a summit may happen" says possible
+  source #undated "the summit was cancelled";
+add meeting #call kind call on 2025-12-01 status occurred with #a with #b
+  source #month "they spoke on the 1st";
+"#;
+
+fn world() -> Database {
+    let db = Database::temporary().expect("a temporary database");
+    db.execute(WORLD).expect("the world");
+    db
+}
+
+#[test]
+fn planned_on_wednesday_held_on_friday() {
+    let db = world();
+    let all = "meetings with Alice including all";
+    assert!(meetings(&db, &format!("{all} as of 2025-12-02")).is_empty());
+    assert_eq!(
+        meetings(&db, &format!("{all} as of 2025-12-04")),
+        ["talks | 2025-12-04 | planned"]
+    );
+    assert_eq!(
+        meetings(&db, &format!("{all} as of 2025-12-05")),
+        ["talks | 2025-12-04 | occurred"]
+    );
+    // The status filter tests the status as of the date.
+    assert!(meetings(&db, "meetings with Alice as of 2025-12-04").is_empty());
+    assert_eq!(
+        meetings(&db, "meetings with Alice status planned as of 2025-12-04"),
+        ["talks | 2025-12-04 | planned"]
+    );
+}
+
+#[test]
+fn same_day_reports_that_all_differ_from_the_record_go_by_the_highest_id() {
+    let db = world();
+    // sat1 says planned on the 11th, sat2 possible (on the recorded 10th). Neither supports
+    // the recorded status, so the later-entered sat2's "possible" holds; sat2 supports the
+    // recorded date, which holds.
+    assert_eq!(
+        meetings(&db, "meetings with Alice including all as of 2025-12-06"),
+        [
+            "talks | 2025-12-04 | occurred",
+            "summit | 2025-12-10 | possible"
+        ]
+    );
+    // Each alone.
+    assert_eq!(
+        meetings(&db, "meetings with Alice including all according to sat1"),
+        ["summit | 2025-12-11 | planned"]
+    );
+    assert_eq!(
+        meetings(&db, "meetings with Alice including all according to sat2"),
+        ["summit | 2025-12-10 | possible"]
+    );
+}
+
+#[test]
+fn undated_documents_never_count_and_a_month_counts_from_its_end() {
+    let db = world();
+    // The undated paper is the only one supporting "cancelled": never as of any date.
+    let later = meetings(&db, "meetings with Alice including all as of 2030");
+    assert!(
+        later.contains(&"summit | 2025-12-10 | possible".to_string()),
+        "{later:?}"
+    );
+    // ... but according to it, yes.
+    assert_eq!(
+        meetings(
+            &db,
+            "meetings with Alice including all according to undated"
+        ),
+        ["summit | 2025-12-10 | cancelled"]
+    );
+    // A paper of "2025-12" is out by the end of December, not before.
+    let mid = meetings(&db, "meetings with Alice including all as of 2025-12-20");
+    assert!(!mid.iter().any(|m| m.starts_with("call")), "{mid:?}");
+    let end = meetings(&db, "meetings with Alice including all as of 2025-12");
+    assert!(end.iter().any(|m| m.starts_with("call")), "{end:?}");
+}
+
+// ---- disputes ---------------------------------------------------------------------------------
+
+#[test]
+fn disputes_of_the_demo() {
+    let db = demo();
+    let columns = ["meeting", "document", "status", "date"];
+    let rows = q(&db, "disputes");
+    let mut found = render(&rows, &columns);
+    found.dedup();
+    // m08: d000 reports it held, d002 still expected it (one of its quotes says nothing, and
+    // so supports the record); m12: ruled out by d000, possible for d002. m02's "fin
+    // novembre" (d000) contains d001's 30 November, which is no contradiction.
+    assert_eq!(
+        found,
+        [
+            "m08 | d000 | occurred | 2025-12-20",
+            "m08 | d002 | planned | 2025-12-20",
+            "m08 | d002 | occurred | 2025-12-20",
+            "m08 | d002 | planned | 2025-12-20",
+            "m08 | d003 | occurred | 2025-12-20",
+            "m12 | d000 | ruled_out | —",
+            "m12 | d002 | possible | —",
+        ]
+    );
+    assert_eq!(rows.rows.len(), 13, "one row per quote");
+    let m12 = q(
+        &db,
+        "disputes of m12 return document, published, status, quote",
+    );
+    assert_eq!(
+        render(&m12, &["document", "published", "status"]),
+        [
+            "d000 | 2025-12-20 | ruled_out",
+            "d002 | 2025-12-20 | possible"
+        ]
+    );
+    let m05 = q(&db, "disputes of #m05");
+    assert!(m05.rows.is_empty());
+    assert_eq!(
+        m05.note.as_deref(),
+        Some("the sources of #m05 agree on its status and date")
+    );
+    let error = fails(&db, "disputes of m99");
+    assert!(error.contains("m99"), "{error}");
+    let error = fails(&db, "disputes as of 2025-12-20");
+    assert!(
+        error.contains("`as of` does not apply to `disputes`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn disputes_of_conflicting_reports() {
+    let db = world();
+    let rows = q(&db, "disputes");
+    assert_eq!(
+        render(&rows, &["meeting", "document", "status", "date"]),
+        [
+            "talks | wed | planned | 2025-12-04",
+            "talks | fri | occurred | 2025-12-04",
+            "summit | sat1 | planned | 2025-12-11",
+            "summit | sat2 | possible | 2025-12-10",
+            "summit | undated | cancelled | 2025-12-10",
+        ]
+    );
+}
+
+// ---- corroboration ----------------------------------------------------------------------------
+
+#[test]
+fn how_many_documents_report_a_meeting() {
+    let db = demo();
+    // m02: d001 and d000; m06 and m08: d000, d002 and d003; m12 (ruled out): d000 and d002.
+    let rows = q(
+        &db,
+        "meetings with at least 2 sources return meeting, sources",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m02 | 2", "m06 | 3", "m08 | 3"]
+    );
+    let rows = q(
+        &db,
+        "meetings including all with at least 2 sources return meeting, sources",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m02 | 2", "m06 | 3", "m08 | 3", "m12 | 2"]
+    );
+    // As of a date, the documents published by then; d003 was not out on the 20th.
+    let rows = q(
+        &db,
+        "meetings with at least 2 sources as of 2025-12-20 return meeting, sources",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m02 | 2", "m06 | 2", "m08 | 2"]
+    );
+    assert!(q(&db, "meetings with at least 2 sources as of 2025-12-06")
+        .rows
+        .is_empty());
+    let rows = q(
+        &db,
+        "timeline of Umerov according to d001 return meeting, sources",
+    );
+    assert!(render(&rows, &["sources"]).iter().all(|n| n == "1"));
+    // Ordered by it, most reported first.
+    let rows = q(
+        &db,
+        "meetings return meeting, sources order by sources desc limit 2",
+    );
+    assert_eq!(
+        render(&rows, &["meeting", "sources"]),
+        ["m06 | 3", "m08 | 3"]
+    );
+    let error = fails(&db, "path from Bessent to Hnatov with at least 2 sources");
+    assert!(
+        error.contains("`with at least` does not apply to `path`"),
+        "{error}"
+    );
+    let error = fails(
+        &db,
+        "meetings with at least 2 sources with at least 3 sources",
+    );
+    assert!(error.contains("given twice"), "{error}");
+}
+
+// ---- quotes -----------------------------------------------------------------------------------
+
+#[test]
+fn quotes_matching_words_whatever_their_case_and_accents() {
+    let db = demo();
+    let rows = q(&db, "quotes matching 'hallandale BEACH'");
+    assert_eq!(
+        render(&rows, &["record", "kind", "document", "published"]),
+        [
+            "m02 | meeting | d001 | 2025-12-06",
+            "m02 | meeting | d001 | 2025-12-06",
+            "m02 | meeting | d000 | 2025-12-20",
+            "m02 | meeting | d000 | 2025-12-20",
+        ]
+    );
+    // Case and accents fold away; relations' quotes are searched too (r19: Umerov's role).
+    let rows = q(
+        &db,
+        "quotes matching \"Frappes sur KIEV\" return record, document",
+    );
+    assert_eq!(render(&rows, &["record", "document"]), ["m15 | d004"]);
+    let rows = q(
+        &db,
+        "quotes matching 'negociateur ukrainien' return record, document",
+    );
+    assert_eq!(
+        render(&rows, &["record", "document"]),
+        ["m06 | d000", "m06 | d002", "r19 | d000", "r19 | d002"]
+    );
+    // Whole words only.
+    assert!(q(&db, "quotes matching 'Hallandal'").rows.is_empty());
+    let error = fails(&db, "quotes matching '--'");
+    assert!(
+        error.contains("1:17") && error.contains("no word to match"),
+        "{error}"
+    );
+    let error = fails(&db, "quotes matching 'Miami' in Florida");
+    assert!(
+        error.contains("`in` does not apply to `quotes matching`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn quotes_of_meetings_and_relations() {
+    let db = world();
+    db.execute(
+        "add meeting #truce kind talks on 2025-12-08 with #a with #b \
+           source #fri \"un cessez\u{2011}le\u{2011}feu est exclu\"; \
+         add relation #r1 #a envoy_of #b source #sat1 \"Alice, envoyée de Bob pour le Cessez-le-feu\";",
+    )
+    .expect("more of the world");
+    let rows = q(&db, "quotes matching \"CESSEZ-LE-FEU\"");
+    assert_eq!(
+        render(&rows, &["record", "kind", "document", "quote"]),
+        [
+            "truce | meeting | fri | un cessez\u{2011}le\u{2011}feu est exclu",
+            "r1 | relation | sat1 | Alice, envoyée de Bob pour le Cessez-le-feu",
+        ]
+    );
+    assert_eq!(q(&db, "quotes matching 'cessez le feu'").rows.len(), 2);
+}

@@ -46,6 +46,291 @@ fn assert_verbatim(found: &Extraction, text: &str) {
     }
 }
 
+/// The date of the one meeting `sentence` reports, published on `published`.
+fn date_of(db: &Database, sentence: &str, published: &str) -> String {
+    let text = format!("Titre\n{sentence}");
+    let found = extract(db, &text, Some(published));
+    assert_verbatim(&found, &text);
+    assert_eq!(found.proposals.len(), 1, "{sentence}\n{}", found.script);
+    found.proposals[0]
+        .date
+        .map_or_else(|| "none".to_string(), |d| d.to_string())
+}
+
+#[test]
+fn french_dates_resolve_against_the_publication_date() {
+    let db = demo_without_meetings();
+    // 2026-01-31 is a Saturday.
+    let cases = [
+        ("Witkoff a rencontré Dmitriev samedi à Miami.", "2026-01-31"),
+        (
+            "Witkoff a rencontré Dmitriev jeudi soir à Miami.",
+            "2026-01-29",
+        ),
+        (
+            "Witkoff a rencontré Dmitriev vendredi 23 janvier à Miami.",
+            "2026-01-23",
+        ),
+        (
+            "Witkoff a rencontré Dmitriev la semaine dernière à Miami.",
+            "~2026-01-19..2026-01-25",
+        ),
+        (
+            "Witkoff a rencontré Dmitriev le 2 décembre à Moscou.",
+            "2025-12-02",
+        ),
+        (
+            "Witkoff et Dmitriev se sont réunis fin novembre à Miami.",
+            "~2025-11",
+        ),
+        (
+            "Witkoff et Dmitriev se sont réunis début décembre à Miami.",
+            "~2025-12",
+        ),
+        (
+            "Witkoff et Dmitriev se sont réunis les 4 et 5 février à Miami.",
+            "2026-02-04..2026-02-05",
+        ),
+        (
+            "Witkoff et Dmitriev se sont réunis le 30 novembre 2025 à Miami.",
+            "2025-11-30",
+        ),
+        (
+            "Witkoff et Dmitriev se sont réunis hier à Miami.",
+            "2026-01-30",
+        ),
+    ];
+    for (sentence, expected) in cases {
+        assert_eq!(date_of(&db, sentence, "2026-01-31"), expected, "{sentence}");
+    }
+    // A meeting to come is on the next such day, not the last.
+    let ahead = "Witkoff doit rencontrer Dmitriev dimanche à Miami.";
+    assert_eq!(date_of(&db, ahead, "2026-01-31"), "2026-02-01");
+    let ahead = "Witkoff doit rencontrer Dmitriev jeudi à Miami.";
+    assert_eq!(date_of(&db, ahead, "2026-01-31"), "2026-02-05");
+}
+
+#[test]
+fn english_dates_resolve_against_the_publication_date() {
+    let db = demo_without_meetings();
+    let cases = [
+        ("Witkoff met Dmitriev on Thursday in Miami.", "2026-01-29"),
+        ("Witkoff met Dmitriev on January 22 in Miami.", "2026-01-22"),
+        ("Witkoff met Dmitriev on 22 January in Miami.", "2026-01-22"),
+        (
+            "Witkoff met Dmitriev in early December in Miami.",
+            "~2025-12",
+        ),
+        (
+            "Witkoff met Dmitriev last week in Miami.",
+            "~2026-01-19..2026-01-25",
+        ),
+        (
+            "Witkoff met Dmitriev on February 4 and 5 in Miami.",
+            "2026-02-04..2026-02-05",
+        ),
+        ("Witkoff met Dmitriev yesterday in Miami.", "2026-01-30"),
+    ];
+    for (sentence, expected) in cases {
+        assert_eq!(date_of(&db, sentence, "2026-01-31"), expected, "{sentence}");
+    }
+    let ahead = "Witkoff is expected to meet Dmitriev on Monday in Miami.";
+    assert_eq!(date_of(&db, ahead, "2026-01-31"), "2026-02-02");
+}
+
+fn status_of(db: &Database, sentence: &str) -> Status {
+    let text = format!("Title\n{sentence}");
+    let found = extract(db, &text, Some("2026-01-31"));
+    assert_eq!(found.proposals.len(), 1, "{sentence}\n{}", found.script);
+    found.proposals[0].status
+}
+
+#[test]
+fn status_cues() {
+    let db = demo_without_meetings();
+    let cases = [
+        (
+            "Witkoff et Dmitriev ont tenu des pourparlers samedi à Miami.",
+            Status::Occurred,
+        ),
+        (
+            "Witkoff et Dmitriev devraient se rencontrer dimanche à Miami.",
+            Status::Planned,
+        ),
+        (
+            "Witkoff et Dmitriev pourraient se rencontrer dimanche à Miami.",
+            Status::Possible,
+        ),
+        (
+            "Une source a jugé peu probable une rencontre entre Witkoff et Dmitriev.",
+            Status::RuledOut,
+        ),
+        (
+            "Il est exclu que Witkoff rencontre Dmitriev.",
+            Status::RuledOut,
+        ),
+        (
+            "Witkoff and Dmitriev held talks on Saturday in Miami.",
+            Status::Occurred,
+        ),
+        (
+            "Witkoff is due to meet Dmitriev on Sunday in Miami.",
+            Status::Planned,
+        ),
+        (
+            "Witkoff will meet Dmitriev on Sunday in Miami.",
+            Status::Planned,
+        ),
+        (
+            "Witkoff could meet Dmitriev on Sunday in Miami.",
+            Status::Possible,
+        ),
+        (
+            "Moscow ruled out a meeting between Witkoff and Dmitriev.",
+            Status::RuledOut,
+        ),
+    ];
+    for (sentence, expected) in cases {
+        assert_eq!(status_of(&db, sentence), expected, "{sentence}");
+    }
+}
+
+#[test]
+fn a_small_french_article() {
+    let db = demo_without_meetings();
+    let text = "Nouvelle rencontre à Moscou\n\
+        L'émissaire américain Steve Witkoff a rencontré jeudi le président russe Vladimir \
+        Poutine au Kremlin, à Moscou. La rencontre de jeudi a duré quatre heures, selon M. Witkoff. \
+        Le secrétaire d'État Marco Rubio et Rustem Oumerov doivent se réunir la semaine prochaine \
+        à Miami. Il est exclu que Poutine rencontre Zelensky, a dit Jean Dupont.";
+    let found = extract(&db, text, Some("2025-12-06"));
+    assert_verbatim(&found, text);
+    let summary: Vec<String> = found
+        .proposals
+        .iter()
+        .map(|p| {
+            let who: Vec<&str> = p.participants.iter().map(|x| x.handle.as_str()).collect();
+            let date = p.date.map(|d| d.to_string()).unwrap_or_default();
+            let place = p.place.clone().unwrap_or_default();
+            format!(
+                "{date} {place} {} {} ({})",
+                p.status,
+                who.join(" "),
+                p.quotes.len()
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "2025-12-04 moscow occurred witkoff putin (2)",
+            "~2025-12-08..2025-12-14 miami planned rubio umerov (1)",
+            "  ruled_out putin zelensky (1)",
+        ],
+        "{}",
+        found.script
+    );
+    assert_eq!(found.unknown_names, ["Jean Dupont"]);
+    assert!(found
+        .script
+        .contains("-- add actor \"Jean Dupont\" kind person;"));
+    assert!(found.script.starts_with("-- "));
+    assert!(found
+        .script
+        .contains("add document #d005 title \"Nouvelle rencontre à Moscou\""));
+}
+
+#[test]
+fn a_small_english_article_and_a_meeting_already_there() {
+    let db = demo();
+    let text = "Envoys meet in Florida\n\
+        US envoy Steve Witkoff met Kirill Dmitriev on Saturday in Florida, officials said. \
+        Scott Bessent also attended the meeting on Saturday. \
+        Witkoff could meet Zelensky next week in Kyiv.";
+    let found = extract(&db, text, Some("2026-01-31"));
+    assert_verbatim(&found, text);
+    assert_eq!(found.language, "en");
+    assert_eq!(found.proposals.len(), 2, "{}", found.script);
+    let first = &found.proposals[0];
+    assert_eq!(first.existing.as_deref(), Some("m09"), "{}", found.script);
+    assert_eq!(first.quotes.len(), 2);
+    // The meeting's own sources are kept: `set` replaces the list it is given.
+    assert!(found.script.contains("set meeting #m09\n  source #d004"));
+    let second = &found.proposals[1];
+    assert_eq!(second.status, Status::Possible);
+    assert_eq!(second.existing, None);
+    assert_eq!(second.place.as_deref(), Some("kyiv"));
+    // The script reads back: run it in a copy and the new meeting is there.
+    let before = db.stats().expect("stats").meetings;
+    db.execute(&found.script).expect("the script runs");
+    assert_eq!(db.stats().expect("stats").meetings, before + 1);
+}
+
+#[test]
+fn bad_input_is_refused_in_our_words() {
+    let db = demo_without_meetings();
+    let empty = db.extract("  \n", &options(None)).map(|_| ()).unwrap_err();
+    assert!(empty.to_string().contains("is empty"), "{empty}");
+    let dir = tempfile::tempdir().expect("a folder");
+    let binary = dir.path().join("photo.jpg");
+    std::fs::write(&binary, [0xff, 0xd8, 0xff, 0, 1, 2, 3]).expect("written");
+    let refused = db
+        .extract_file(&binary, &options(None))
+        .map(|_| ())
+        .unwrap_err();
+    let message = refused.to_string();
+    assert!(
+        message.contains("photo.jpg") && message.contains("not an article"),
+        "{message}"
+    );
+    let latin1 = dir.path().join("latin1.txt");
+    std::fs::write(&latin1, b"Caf\xe9 et cr\xe8me").expect("written");
+    let refused = db
+        .extract_file(&latin1, &options(None))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(refused.to_string().contains("not UTF-8"), "{refused}");
+    let german = "Gesandte treffen sich\nDie Gesandten der Vereinigten Staaten und Russlands \
+        trafen sich am Samstag in Miami, um über den Frieden in der Ukraine zu sprechen.";
+    let other = db.extract(german, &options(None)).map(|_| ()).unwrap_err();
+    assert!(
+        other.to_string().contains("neither French nor English"),
+        "{other}"
+    );
+    let english = "Talks\nWitkoff met Dmitriev on Saturday in Miami, and the talks went on.";
+    let mut wrong = options(None);
+    wrong.language = Some("fr".into());
+    let said = db.extract(english, &wrong).map(|_| ()).unwrap_err();
+    assert!(said.to_string().contains("reads as 'en'"), "{said}");
+}
+
+#[test]
+fn without_a_publication_date_relative_dates_are_left_out_and_said() {
+    let db = demo_without_meetings();
+    let text = "Talks\nWitkoff met Dmitriev on Saturday in Miami. Witkoff met Putin on 2 December 2025 in Moscow.";
+    let found = extract(&db, text, None);
+    let dates: Vec<Option<String>> = found
+        .proposals
+        .iter()
+        .map(|p| p.date.map(|d| d.to_string()))
+        .collect();
+    assert_eq!(
+        dates,
+        [None, Some("2025-12-02".to_string())],
+        "{}",
+        found.script
+    );
+    assert_eq!(found.notes.len(), 1);
+    assert!(
+        found
+            .script
+            .contains("-- note: \"Saturday\" is a date relative"),
+        "{}",
+        found.script
+    );
+    assert!(!found.script.contains(" published "));
+}
+
 // ---- seeds ---------------------------------------------------------------------------------
 
 fn seeds_dir(check: &str) -> Option<PathBuf> {

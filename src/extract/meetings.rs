@@ -32,6 +32,8 @@ pub(crate) struct Candidate {
     pub status: Status,
     pub status_cue: Option<String>,
     pub quote: String,
+    /// The sentence's rank in the article.
+    pub order: usize,
 }
 
 /// The first meeting word of `words` (by position), with the kind it names.
@@ -149,6 +151,7 @@ pub(crate) fn candidates(
             status,
             status_cue: status_cue.map(|(cue, _)| cue),
             quote: s.text.to_string(),
+            order: 0,
         });
     }
     out

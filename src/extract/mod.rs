@@ -88,16 +88,7 @@ pub(crate) fn extract(world: &World, text: &str, options: &ExtractOptions) -> Re
             "{shown} is empty; expected the text of an article"
         )));
     }
-    let found = text::language(text, shown)?;
-    let language = match options.language.as_deref() {
-        Some(asked) if asked != found => {
-            return Err(Error::Invalid(format!(
-                "{shown} reads as '{found}', not '{asked}' as --language says; give the \
-                 language it is written in, or leave --language out"
-            )))
-        }
-        _ => found,
-    };
+    let language = text::language(text, options.language.as_deref(), shown)?;
     let rules = Rules::of(language)?;
     let g = Gazetteer::new(world);
     let published = options.published.as_ref().and_then(dates::day_of);
@@ -105,8 +96,9 @@ pub(crate) fn extract(world: &World, text: &str, options: &ExtractOptions) -> Re
     let mut notes = Vec::new();
     let mut all = Vec::new();
     let mut unknown: Vec<String> = Vec::new();
-    for s in &sentences {
-        for c in candidates(&g, &rules, s, published) {
+    for (order, s) in sentences.iter().enumerate() {
+        for mut c in candidates(&g, &rules, s, published) {
+            c.order = order;
             if let Some((words, false)) = &c.date_words {
                 notes.push(format!(
                     "\"{words}\" is a date relative to the publication date, which was not \
@@ -196,7 +188,9 @@ fn merge(world: &World, all: Vec<Candidate>) -> Vec<Proposal> {
             g.members.push(c);
         }
     }
-    let groups = undated_into_dated(world, groups);
+    let mut groups = undated_into_dated(world, groups);
+    // In the order the article first reports them.
+    groups.sort_by_key(|g| g.members.iter().map(|c| c.order).min());
     groups.into_iter().map(|g| proposal(world, g)).collect()
 }
 

@@ -113,34 +113,51 @@ pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
     out
 }
 
-/// The language of `text` among those with rules, by the share of each one's function words.
-/// `source` names the text in the error when it is in none of them.
-pub(crate) fn language(text: &str, source: &str) -> Result<&'static str> {
+/// How many function words of each language `text` has, and how many words.
+fn counts(text: &str) -> Result<(Vec<(&'static str, usize)>, usize)> {
     let folded: Vec<String> = words(text).into_iter().map(|w| w.folded).collect();
-    if folded.is_empty() {
-        return Err(Error::Invalid(format!(
-            "{source}: there is no text to read; expected an article in French or English"
-        )));
-    }
-    let mut best = ("", 0usize);
+    let mut out = Vec::new();
     for (code, _) in LANGUAGES {
         let rules = Rules::of(code)?;
         let count = (0..folded.len())
             .filter(|&at| rules.match_at("stopwords", &folded, at).is_some())
             .count();
-        if count > best.1 {
-            best = (code, count);
-        }
+        out.push((code, count));
     }
-    // Running text in either language has a function word in every three or four words;
-    // another language shares a few of them ("in", "de"), far fewer.
-    if best.1 * 6 < folded.len() || best.0.is_empty() {
+    Ok((out, folded.len()))
+}
+
+/// Running text in either language has a function word in every three or four words; names
+/// and another language share a few of them ("in", "de"), far fewer.
+fn is_running_text(count: usize, words: usize) -> bool {
+    count * 8 >= words && count > 0
+}
+
+/// The language of `text` among those with rules, by the share of each one's function words;
+/// `asked`, when given, is taken if the text reads as running text in it. `source` names the
+/// text in errors.
+pub(crate) fn language(text: &str, asked: Option<&str>, source: &str) -> Result<&'static str> {
+    let (counts, total) = counts(text)?;
+    let best = counts.iter().copied().max_by_key(|(_, n)| *n);
+    let Some((found, n)) = best.filter(|(_, n)| is_running_text(*n, total)) else {
         return Err(Error::Invalid(format!(
             "{source}: the text is in neither French nor English (too few of their common \
              words); extract reads articles in French or English"
         )));
+    };
+    let Some(asked) = asked else {
+        return Ok(found);
+    };
+    match counts.iter().find(|(code, _)| *code == asked) {
+        Some((code, m)) if is_running_text(*m, total) || *m >= n => Ok(code),
+        Some(_) => Err(Error::Invalid(format!(
+            "{source} reads as '{found}', not '{asked}' as --language says; give the language \
+             it is written in, or leave --language out"
+        ))),
+        None => Err(Error::Invalid(format!(
+            "there are no extraction rules for the language '{asked}'; expected fr or en"
+        ))),
     }
-    Ok(best.0)
 }
 
 #[cfg(test)]
@@ -166,9 +183,9 @@ mod tests {
         let fr = "Les envoyés se sont réunis samedi à Miami pour discuter de la paix avec les Ukrainiens.";
         let en =
             "The envoys met on Saturday in Miami to discuss the peace plan with the Ukrainians.";
-        assert_eq!(language(fr, "a").ok(), Some("fr"));
-        assert_eq!(language(en, "b").ok(), Some("en"));
+        assert_eq!(language(fr, None, "a").ok(), Some("fr"));
+        assert_eq!(language(en, None, "b").ok(), Some("en"));
         let de = "Die Gesandten der Vereinigten Staaten und Russlands trafen sich am Samstag in Miami, um über den Frieden in der Ukraine zu sprechen.";
-        assert!(language(de, "c").is_err());
+        assert!(language(de, None, "c").is_err());
     }
 }

@@ -7,6 +7,7 @@
 //! only through `out` (`outln!`, `errln!`, [`out::Out`]), which never panics.
 
 pub mod exchange;
+pub mod extract;
 pub mod out;
 pub mod output;
 pub mod panic;

@@ -455,13 +455,13 @@ fn measure(db: &Database, doc: &str, found: &Extraction, all: &[Curated], t: &mu
     t.proposed += found.proposals.len();
     let mut used = vec![false; found.proposals.len()];
     for c in reported {
+        // A proposal dated like the meeting first, then the one sharing the most people.
         let best = (0..found.proposals.len())
             .filter(|&i| !used[i] && matches(db, &found.proposals[i], c))
             .max_by_key(|&i| {
-                (
-                    shared(&found.proposals[i], c),
-                    found.proposals[i].date.is_some(),
-                )
+                let p = &found.proposals[i];
+                let dated = p.date.zip(c.date).is_some_and(|(a, b)| a.overlaps(&b));
+                (dated, shared(p, c))
             });
         let Some(i) = best else {
             println!("  {doc}: #{} not found", c.handle);

@@ -116,17 +116,16 @@ pub(crate) fn extract(world: &World, text: &str, options: &ExtractOptions) -> Re
     let proposals = merge(world, all);
     let document = world.next_document(&options.taken);
     let title = sentences.first().map_or("", |s| s.text);
-    let script = script::render(
-        world, &document, title, language, options, &proposals, &unknown, &notes,
-    );
-    Ok(Extraction {
-        script,
+    let mut found = Extraction {
+        script: String::new(),
         document,
         language: language.to_string(),
         proposals,
         unknown_names: unknown,
         notes,
-    })
+    };
+    found.script = script::render(world, &found, title, options);
+    Ok(found)
 }
 
 /// A meeting being gathered from its sentences.

@@ -8,20 +8,18 @@ use crate::model::Certainty;
 use crate::syntax::lexical::{quote, word_or_quoted};
 
 use super::world::World;
-use super::{ExtractOptions, Proposal};
+use super::{ExtractOptions, Extraction, Proposal};
 
-/// The script: the document, each meeting (added, or its new sources set), unknown names.
-#[allow(clippy::too_many_arguments)]
+/// The script of `found` (whose own `script` is not read): the document, each meeting (added,
+/// or its new sources set), unknown names.
 pub(crate) fn render(
     world: &World,
-    document: &str,
+    found: &Extraction,
     title: &str,
-    language: &str,
     options: &ExtractOptions,
-    proposals: &[Proposal],
-    unknown: &[String],
-    notes: &[String],
 ) -> String {
+    let (document, language) = (found.document.as_str(), found.language.as_str());
+    let (proposals, unknown, notes) = (&found.proposals, &found.unknown_names, &found.notes);
     let mut out = String::new();
     let from = options.file.as_deref().unwrap_or("the article");
     let _ = writeln!(

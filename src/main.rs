@@ -104,6 +104,12 @@ enum Action {
         /// The outlet that published them.
         #[arg(long, value_name = "NAME")]
         outlet: Option<String>,
+        /// Then run the statements, as one transaction, once confirmed on the terminal.
+        #[arg(long)]
+        apply: bool,
+        /// With --apply, run them without asking.
+        #[arg(long, requires = "apply")]
+        yes: bool,
     },
     /// Run script files, in order, each as one transaction (dot-commands included), or with
     /// --keep-going statement by statement.
@@ -296,9 +302,19 @@ fn main() -> ExitCode {
         published,
         language,
         outlet,
+        apply,
+        yes,
     }) = &args.action
     {
-        cli::extract::run(&session.db, files, published.as_deref(), language, outlet)
+        let request = cli::extract::Request {
+            files,
+            published: published.as_deref(),
+            language: language.clone(),
+            outlet: outlet.clone(),
+            apply: *apply,
+            yes: *yes,
+        };
+        cli::extract::run(&session.db, request)
     } else if interactive {
         match cli::repl::run(&mut session, first_use, history_wanted(&args)) {
             Ok(()) => true,

@@ -570,3 +570,69 @@ fn seeds_are_measured() {
         t.matched
     );
 }
+
+// ---- the command line ----------------------------------------------------------------------
+
+fn entrevue(db: &Path) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("entrevue").expect("the binary");
+    cmd.arg("--db").arg(db).env("ENTREVUE_HISTORY", "off");
+    cmd
+}
+
+#[test]
+fn the_command_line_prints_applies_and_refuses() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let db = dir.path().join("db");
+    entrevue(&db).args(["-c", "load demo"]).assert().success();
+    let article = dir.path().join("kyiv.txt");
+    std::fs::write(
+        &article,
+        "Talks in Kyiv\nWitkoff met Zelensky on Monday in Kyiv, officials said.\n",
+    )
+    .expect("written");
+    let printed = entrevue(&db)
+        .arg("extract")
+        .arg(&article)
+        .args(["--published", "2026-01-31", "--outlet", "Wire"])
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&printed.get_output().stdout).to_string();
+    assert!(
+        out.contains("add meeting kind \"meeting\" on 2026-01-26 in #kyiv status occurred"),
+        "{out}"
+    );
+    assert!(out.contains("outlet \"Wire\""), "{out}");
+    // Without a terminal, --apply does not write unless --yes says so.
+    entrevue(&db)
+        .arg("extract")
+        .arg(&article)
+        .arg("--apply")
+        .write_stdin("")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("add --yes"));
+    entrevue(&db)
+        .arg("extract")
+        .arg(&article)
+        .args(["--published", "2026-01-31", "--apply", "--yes"])
+        .assert()
+        .success();
+    entrevue(&db)
+        .args(["-c", "meetings with Zelensky and Witkoff"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("2026-01-26,Kyiv"));
+    // The shell's .extract prints the same script, with the next document handle.
+    entrevue(&db)
+        .write_stdin(format!(".extract {} 2026-01-31\n", article.display()))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("add document #d006"));
+    entrevue(&db)
+        .arg("extract")
+        .arg(&article)
+        .args(["--published", "2026-13-01"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("there is no month 13"));
+}

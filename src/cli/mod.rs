@@ -81,6 +81,13 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "Turn column headers on or off, or show which",
     },
     DotCommand {
+        name: ".extract",
+        usage: "FILE ?PUBLISHED?",
+        min: 1,
+        max: 2,
+        help: "Print the meetings the article FILE reports, published on PUBLISHED (YYYY-MM-DD), as a script to review",
+    },
+    DotCommand {
         name: ".help",
         usage: "?COMMAND?",
         min: 0,
@@ -726,6 +733,10 @@ impl Shell<'_> {
             }
             ".check" => self.check(db, here)?,
             ".backup" => self.backup(db, &words[0], here)?,
+            ".extract" => {
+                let script = extract::script_of(db, &words[0], words.get(1).map(String::as_str))?;
+                let _ = writeln!(self.sink(), "{script}");
+            }
             ".read" => return Ok(Directed::Read(words[0].clone())),
             ".dump" => self.dump(words, here, usage)?,
             ".open" => {
@@ -923,8 +934,8 @@ impl Shell<'_> {
 }
 
 /// The dot-commands that read or replace the open database (`.read` runs a file on it).
-const NEEDS_DATABASE: [&str; 8] = [
-    ".tables", ".stats", ".schema", ".check", ".backup", ".read", ".dump", ".open",
+const NEEDS_DATABASE: [&str; 9] = [
+    ".tables", ".stats", ".schema", ".check", ".backup", ".read", ".dump", ".open", ".extract",
 ];
 
 /// The kinds of records, by the names `.stats` and `.tables` give them.

@@ -250,3 +250,81 @@ pub(crate) fn day_of(span: &DateSpan) -> Option<Date> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i16, m: i8, d: i8) -> Option<Date> {
+        Date::new(y, m, d).ok()
+    }
+
+    fn shown(expr: Expr, published: Option<Date>, ahead: bool) -> String {
+        resolve(expr, published, ahead).map_or_else(|| "none".into(), |d| d.to_string())
+    }
+
+    #[test]
+    fn weekdays_look_back_or_ahead() {
+        // 2025-12-06 is a Saturday.
+        let saturday = day(2025, 12, 6);
+        assert_eq!(shown(Expr::Weekday(4), saturday, false), "2025-12-05");
+        assert_eq!(shown(Expr::Weekday(5), saturday, false), "2025-12-06");
+        assert_eq!(shown(Expr::Weekday(5), saturday, true), "2025-12-06");
+        assert_eq!(shown(Expr::Weekday(6), saturday, true), "2025-12-07");
+        assert_eq!(shown(Expr::Weekday(0), saturday, false), "2025-12-01");
+    }
+
+    #[test]
+    fn a_day_without_a_year_is_the_nearest_one() {
+        let january = day(2026, 1, 10);
+        let december = Expr::DayMonth {
+            day: 2,
+            last: 2,
+            month: 12,
+            year: None,
+        };
+        assert_eq!(shown(december, january, false), "2025-12-02");
+        let late = Expr::MonthPart {
+            month: 11,
+            year: None,
+        };
+        assert_eq!(shown(late, january, false), "~2025-11");
+    }
+
+    #[test]
+    fn weeks_are_monday_to_sunday() {
+        let saturday = day(2025, 12, 6);
+        assert_eq!(
+            shown(Expr::Week(-1), saturday, false),
+            "~2025-11-24..2025-11-30"
+        );
+        assert_eq!(
+            shown(Expr::Week(0), saturday, false),
+            "~2025-12-01..2025-12-06"
+        );
+        assert_eq!(
+            shown(Expr::Week(1), saturday, false),
+            "~2025-12-08..2025-12-14"
+        );
+    }
+
+    #[test]
+    fn without_a_publication_date_only_absolute_dates_resolve() {
+        assert_eq!(shown(Expr::Weekday(4), None, false), "none");
+        assert_eq!(shown(Expr::Days(-1), None, false), "none");
+        let dated = Expr::DayMonth {
+            day: 30,
+            last: 30,
+            month: 11,
+            year: Some(2025),
+        };
+        assert_eq!(shown(dated, None, false), "2025-11-30");
+        let bad = Expr::DayMonth {
+            day: 31,
+            last: 31,
+            month: 2,
+            year: Some(2026),
+        };
+        assert_eq!(shown(bad, None, false), "none");
+    }
+}

@@ -130,6 +130,10 @@ fn english_dates_resolve_against_the_publication_date() {
             "2026-02-04..2026-02-05",
         ),
         ("Witkoff met Dmitriev yesterday in Miami.", "2026-01-30"),
+        (
+            "Zelensky said on Saturday that Witkoff had met Dmitriev in Miami.",
+            "none",
+        ),
     ];
     for (sentence, expected) in cases {
         assert_eq!(date_of(&db, sentence, "2026-01-31"), expected, "{sentence}");

@@ -63,6 +63,18 @@ fn status_in(rules: &Rules, words: &[String]) -> (Status, Option<(String, usize)
 const DATE_REACH: (usize, usize) = (30, 8);
 
 fn dates_a_meeting(rules: &Rules, words: &[String], f: &Found) -> bool {
+    // "a affirmé samedi que …", "said on Friday that …": the day something was said.
+    let end = f.start + f.len;
+    let said = (f.start.saturating_sub(4)..f.start).any(|at| {
+        rules
+            .match_at("speech", words, at)
+            .is_some_and(|len| at + len + 1 >= f.start)
+    });
+    let that =
+        (end..(end + 2).min(words.len())).any(|at| rules.match_at("that", words, at).is_some());
+    if said && that {
+        return false;
+    }
     let from = f.start.saturating_sub(DATE_REACH.0);
     let to = (f.start + f.len + DATE_REACH.1).min(words.len());
     kind_in(rules, &words[from..to]).is_some()

@@ -640,3 +640,44 @@ fn the_command_line_prints_applies_and_refuses() {
         .failure()
         .stderr(predicates::str::contains("there is no month 13"));
 }
+
+// ---- any text --------------------------------------------------------------------------------
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Whatever the text, extraction answers or refuses in our words, never panics, and every
+    /// quote it gives is a substring of the text.
+    #[test]
+    fn any_text_gives_verbatim_quotes_or_a_refusal(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "Witkoff", "a rencontré", "Dmitriev", "samedi", "le 2 décembre", "à Miami",
+                "M.", "et", "les", "4", "5", "février", "fin", "novembre", "met", "on Thursday",
+                "in", "the", "last week", ".", ",", "\n", "« ", " »", "U.S.", "Ukrainе", "?",
+                "pourraient", "exclu", "1er", "31", "2025", "de la", "Jean Dupont", "é", "\u{a0}",
+            ]),
+            0..40,
+        ),
+        published in proptest::option::of(proptest::sample::select(vec!["2025-12-06", "2026-01-31", "2024-02-29"])),
+    ) {
+        let db = shared_db();
+        let text = pieces.join(" ");
+        match db.extract(&text, &options(published)) {
+            Ok(found) => {
+                for p in &found.proposals {
+                    for q in &p.quotes {
+                        proptest::prop_assert!(text.contains(q.as_str()));
+                    }
+                }
+            }
+            Err(e) => proptest::prop_assert!(matches!(e, entrevue::Error::Invalid(_)), "{e}"),
+        }
+    }
+}
+
+/// One demo database for every case of the property above.
+fn shared_db() -> &'static Database {
+    static DB: std::sync::OnceLock<Database> = std::sync::OnceLock::new();
+    DB.get_or_init(demo)
+}

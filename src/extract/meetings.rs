@@ -48,14 +48,38 @@ fn kind_in(rules: &Rules, words: &[String]) -> Option<(String, String)> {
     })
 }
 
-/// The status the strongest cue of `words` gives, with the cue and where it is.
-fn status_in(rules: &Rules, words: &[String]) -> (Status, Option<(String, usize)>) {
+/// The status the cues of `words` give, with the cue and where it is: ruled out whenever a
+/// cue says so (a denial outweighs the rest), else the cue nearest the meeting word at
+/// `anchor` ("expected to meet …, where others could join them" is planned).
+fn status_in(rules: &Rules, words: &[String], anchor: usize) -> (Status, Option<(String, usize)>) {
+    let mut best: Option<(usize, Status, String, usize)> = None;
     for (status, key) in Rules::status_keys() {
-        if let Some((at, p)) = rules.find_all(key, words).first() {
-            return (status, Some((p.shown.clone(), *at)));
+        for (at, p) in rules.find_all(key, words) {
+            if status == Status::RuledOut {
+                return (status, Some((p.shown.clone(), at)));
+            }
+            let distance = at.abs_diff(anchor);
+            if best.as_ref().is_none_or(|(d, ..)| distance < *d) {
+                best = Some((distance, status, p.shown.clone(), at));
+            }
         }
     }
-    (Status::Occurred, None)
+    match best {
+        Some((_, status, cue, at)) => (status, Some((cue, at))),
+        None => (Status::Occurred, None),
+    }
+}
+
+/// Where the first meeting word of `words` is.
+fn kind_at(rules: &Rules, words: &[String]) -> usize {
+    (0..words.len())
+        .find(|&at| {
+            rules
+                .kinds
+                .iter()
+                .any(|(_, patterns)| patterns.iter().any(|p| p.match_at(words, at).is_some()))
+        })
+        .unwrap_or(0)
 }
 
 /// Words before and after a date expression in which a meeting word makes it the meeting's
@@ -129,7 +153,7 @@ pub(crate) fn candidates(
             None if found.len() <= 1 => sentence_kind.clone(),
             None => continue,
         };
-        let (status, status_cue) = status_in(rules, clause);
+        let (status, status_cue) = status_in(rules, clause, kind_at(rules, clause));
         // A weekday alone is the next one when the clause announces it ("reprendre les
         // pourparlers samedi"), the last one when it reports it or the cue comes after.
         let ahead = matches!(status, Status::Planned | Status::Possible)

@@ -53,9 +53,20 @@ fn kind_in(rules: &Rules, words: &[String]) -> Option<(String, String)> {
 /// `anchor` ("expected to meet …, where others could join them" is planned).
 fn status_in(rules: &Rules, words: &[String], anchor: usize) -> (Status, Option<(String, usize)>) {
     let mut best: Option<(usize, Status, String, usize)> = None;
+    // Words inside a longer cue of another status ("pas exclu": possible) are not a denial.
+    let covered = |word: usize| {
+        Rules::status_keys()
+            .iter()
+            .filter(|(s, _)| *s != Status::RuledOut)
+            .flat_map(|(_, key)| rules.find_all(key, words))
+            .any(|(at, p)| at < word && p.match_at(words, at).is_some_and(|len| word < at + len))
+    };
     for (status, key) in Rules::status_keys() {
         for (at, p) in rules.find_all(key, words) {
             if status == Status::RuledOut {
+                if covered(at) {
+                    continue;
+                }
                 return (status, Some((p.shown.clone(), at)));
             }
             let distance = at.abs_diff(anchor);

@@ -161,7 +161,7 @@ impl Rules {
         found
     }
 
-    /// The status cue words of each status, strongest first.
+    /// The status cue words of each status (ruled out first: a denial outweighs the rest).
     pub(crate) fn status_keys() -> [(Status, &'static str); 4] {
         [
             (Status::RuledOut, "ruled_out"),

@@ -11,6 +11,7 @@ use crate::copy::CopyReport;
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
 use crate::exchange::{ExchangeReport, ExportFormat, ExportReport, ImportFormat};
+use crate::extract::{ExtractOptions, Extraction, World};
 use crate::import::ImportReport;
 use crate::model::{
     Actor, ActorId, DateSpan, Id, MeetingId, Place, PlaceId, Record, RecordKind, RelationId,
@@ -231,6 +232,56 @@ impl Database {
     /// it, or on an error (`file:line: message`) nothing. The report says what was left out.
     pub fn import_file(&self, format: ImportFormat, path: &Path) -> Result<ExchangeReport> {
         crate::exchange::import(&self.engine, format, path)
+    }
+
+    /// The meetings a news article reports, proposed as a script to review (nothing is
+    /// written): its document, each meeting with its date, place, participants (resolved
+    /// through this database's names and aliases), status and the verbatim sentences that
+    /// report it; a meeting the database already has gets the article as new sources.
+    ///
+    /// ```
+    /// use entrevue::{Database, ExtractOptions};
+    ///
+    /// let db = Database::temporary()?;
+    /// db.execute("load demo;")?;
+    /// let options = ExtractOptions { published: Some("2026-01-31".parse()?), ..Default::default() };
+    /// let text = "Talks in Florida\nSteve Witkoff met Kirill Dmitriev on Saturday in Florida.";
+    /// let found = db.extract(text, &options)?;
+    /// assert_eq!(found.proposals.len(), 1);
+    /// assert_eq!(found.proposals[0].existing.as_deref(), Some("m09"));
+    /// # Ok::<(), entrevue::Error>(())
+    /// ```
+    pub fn extract(&self, text: &str, options: &ExtractOptions) -> Result<Extraction> {
+        let world = self.read(|r| {
+            let actors: Vec<_> = r.all::<Actor>().collect::<Result<_>>()?;
+            let places: Vec<_> = r.all::<Place>().collect::<Result<_>>()?;
+            let meetings: Vec<_> = r.all::<crate::model::Meeting>().collect::<Result<_>>()?;
+            let documents: Vec<_> = r.all::<crate::model::Document>().collect::<Result<_>>()?;
+            Ok(World::new(&actors, &places, &meetings, &documents))
+        })?;
+        crate::extract::extract(&world, text, options)
+    }
+
+    /// [`extract`](Self::extract) from the file at `path`, which must be UTF-8 text; its name
+    /// becomes the document's `file` unless `options` gives one.
+    pub fn extract_file(&self, path: &Path, options: &ExtractOptions) -> Result<Extraction> {
+        let shown = path.display();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::Invalid(format!("cannot read the article '{shown}': {e}")))?;
+        let not_text = |why: &str| {
+            Error::Invalid(format!(
+                "'{shown}' is not an article to read: {why}; expected plain UTF-8 text"
+            ))
+        };
+        if bytes.contains(&0) {
+            return Err(not_text("it contains NUL bytes, as binary files do"));
+        }
+        let text = String::from_utf8(bytes).map_err(|_| not_text("it is not UTF-8 text"))?;
+        let mut options = options.clone();
+        if options.file.is_none() {
+            options.file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        }
+        self.extract(&text, &options)
     }
 
     /// A copy of every record in a [`MemoryCatalog`], which answers questions from the

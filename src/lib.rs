@@ -8,6 +8,7 @@ mod dump;
 mod engine;
 mod error;
 mod exchange;
+mod extract;
 mod import;
 mod location;
 mod model;
@@ -23,6 +24,7 @@ pub use database::{Database, InterruptHandle, Stats};
 pub use engine::Transaction;
 pub use error::{Error, Result};
 pub use exchange::{ExchangeReport, ExportFormat, ExportReport, ImportFormat, Snapshot};
+pub use extract::{ExtractOptions, Extraction, Proposal, ProposedParticipant};
 pub use import::ImportReport;
 pub use model::{
     check_name, fold_name, Actor, ActorId, ActorKind, Certainty, DatePoint, DateSpan, Day,

@@ -88,6 +88,29 @@ enum Action {
         /// The new database's directory; it must not exist.
         new: PathBuf,
     },
+    /// Propose the meetings news articles report (plain-text files, French or English), as a
+    /// script to review and then run with `entrevue run`; names resolve against the database,
+    /// and nothing is written to it.
+    Extract {
+        /// The articles: the first line is the title.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The day the articles were published (YYYY-MM-DD): "samedi", "last week" count from it.
+        #[arg(long, value_name = "DATE")]
+        published: Option<String>,
+        /// The articles' language, fr or en [default: found from the text].
+        #[arg(long, value_name = "LANG")]
+        language: Option<String>,
+        /// The outlet that published them.
+        #[arg(long, value_name = "NAME")]
+        outlet: Option<String>,
+        /// Then run the statements, as one transaction, once confirmed on the terminal.
+        #[arg(long)]
+        apply: bool,
+        /// With --apply, run them without asking.
+        #[arg(long, requires = "apply")]
+        yes: bool,
+    },
     /// Run script files, in order, each as one transaction (dot-commands included), or with
     /// --keep-going statement by statement.
     Run {
@@ -274,6 +297,24 @@ fn main() -> ExitCode {
         run_files(files, session.keep_going, &mut |text, name, dir| {
             session.run(text, Some(name), dir, true)
         })
+    } else if let Some(Action::Extract {
+        files,
+        published,
+        language,
+        outlet,
+        apply,
+        yes,
+    }) = &args.action
+    {
+        let request = cli::extract::Request {
+            files,
+            published: published.as_deref(),
+            language: language.clone(),
+            outlet: outlet.clone(),
+            apply: *apply,
+            yes: *yes,
+        };
+        cli::extract::run(&session.db, request)
     } else if interactive {
         match cli::repl::run(&mut session, first_use, history_wanted(&args)) {
             Ok(()) => true,
@@ -328,7 +369,7 @@ fn settings(args: &Args) -> Settings {
 fn ask_holder(args: &Args, dir: &Path) -> Option<bool> {
     if matches!(
         args.action,
-        Some(Action::Import { .. } | Action::Backup { .. })
+        Some(Action::Import { .. } | Action::Backup { .. } | Action::Extract { .. })
     ) {
         return None;
     }

@@ -7,6 +7,7 @@
 //! only through `out` (`outln!`, `errln!`, [`out::Out`]), which never panics.
 
 pub mod exchange;
+pub mod extract;
 pub mod out;
 pub mod output;
 pub mod panic;
@@ -78,6 +79,13 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         min: 0,
         max: 1,
         help: "Turn column headers on or off, or show which",
+    },
+    DotCommand {
+        name: ".extract",
+        usage: "FILE ?PUBLISHED?",
+        min: 1,
+        max: 2,
+        help: "Print the meetings the article FILE reports, published on PUBLISHED (YYYY-MM-DD), as a script to review",
     },
     DotCommand {
         name: ".help",
@@ -726,6 +734,10 @@ impl Shell<'_> {
             }
             ".check" => self.check(db, here)?,
             ".backup" => self.backup(db, &words[0], here)?,
+            ".extract" => {
+                let script = extract::script_of(db, &words[0], words.get(1).map(String::as_str))?;
+                let _ = writeln!(self.sink(), "{script}");
+            }
             ".read" => return Ok(Directed::Read(words[0].clone())),
             ".dump" => self.dump(words, here, usage)?,
             ".open" => {
@@ -923,8 +935,8 @@ impl Shell<'_> {
 }
 
 /// The dot-commands that read or replace the open database (`.read` runs a file on it).
-const NEEDS_DATABASE: [&str; 8] = [
-    ".tables", ".stats", ".schema", ".check", ".backup", ".read", ".dump", ".open",
+const NEEDS_DATABASE: [&str; 9] = [
+    ".tables", ".stats", ".schema", ".check", ".backup", ".read", ".dump", ".open", ".extract",
 ];
 
 /// The kinds of records, by the names `.stats` and `.tables` give them.

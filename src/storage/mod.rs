@@ -120,11 +120,7 @@ impl Store {
         let lock = directory::claim(path)?;
         let remembered = state::load(path)?;
         let config = sled::Config::new().path(path);
-        // sled panics on some damaged files instead of returning an error.
-        let db = match catch_unwind(AssertUnwindSafe(|| config.open())) {
-            Ok(opened) => opened.map_err(|e| open_error(e, path))?,
-            Err(_) => return Err(damaged(path, "its files cannot be read back")),
-        };
+        let db = open_sled(&config, path)?;
         let store = Store::with_db(db, Some(path.to_path_buf()), Some(lock))?;
         let found = State::of(&store, FORMAT_VERSION)?;
         if let Some(remembered) = remembered {
@@ -263,6 +259,30 @@ fn damaged(path: &Path, what: &str) -> Error {
 
 /// Turns sled's open errors into ours; sled reports a lock held by another process only as an
 /// I/O error whose message says so.
+/// Opens sled's files. Our lock is held, so no other process has them; if sled still finds
+/// its own lock taken, it is this process letting go of them (a database just closed here
+/// releases sled's lock when sled's background thread ends, a moment after the drop): wait
+/// for it, a little.
+fn open_sled(config: &sled::Config, path: &Path) -> Result<sled::Db> {
+    let started = std::time::Instant::now();
+    loop {
+        // sled panics on some damaged files instead of returning an error.
+        let opened = match catch_unwind(AssertUnwindSafe(|| config.open())) {
+            Ok(opened) => opened.map_err(|e| open_error(e, path)),
+            Err(_) => return Err(damaged(path, "its files cannot be read back")),
+        };
+        match opened {
+            Err(Error::Locked { .. }) if started.elapsed() < SLED_RELEASE_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// How long to wait for this process's own hold on sled's files to end.
+const SLED_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn open_error(e: sled::Error, path: &Path) -> Error {
     let text = e.to_string();
     if text.contains("could not acquire lock") || text.contains("WouldBlock") {

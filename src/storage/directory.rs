@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 /// The file whose lock says which process has the database open.
 const LOCK: &str = "entrevue.lock";
 
+/// How long a lock found taken is tried again before the database is said to be in use.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Files that mark a directory as a database: sled's own and ours.
 const MARKS: [&str; 3] = ["conf", "db", super::state::FILE];
 
@@ -25,14 +28,23 @@ pub(crate) fn claim(path: &Path) -> Result<File> {
         .write(true)
         .open(path.join(LOCK))
         .map_err(|e| cannot_use(path, e))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => {
-            return Err(Error::Locked {
-                path: path.to_path_buf(),
-            })
+    // A lock this process has just let go of can still be held for a moment by a child being
+    // started (between fork and exec it shares the open file): try again, briefly, before
+    // saying another process has the database.
+    let started = std::time::Instant::now();
+    loop {
+        match lock.try_lock() {
+            Ok(()) => break,
+            Err(TryLockError::WouldBlock) if started.elapsed() < RELEASE_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    path: path.to_path_buf(),
+                })
+            }
+            Err(TryLockError::Error(e)) => return Err(cannot_use(path, e)),
         }
-        Err(TryLockError::Error(e)) => return Err(cannot_use(path, e)),
     }
     remove_unfinished_snapshots(path)?;
     Ok(lock)

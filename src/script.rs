@@ -407,8 +407,13 @@ fn pieces_of(text: &str, directives: bool) -> (String, Vec<Piece>) {
         if matches!(token.kind, TokenKind::Whitespace | TokenKind::Comment) {
             continue;
         }
+        let is_end = token.kind == TokenKind::Punct && token.text(&statements_only) == ";";
+        if is_end && start.is_none() {
+            // A `;` with nothing before it ends no statement, as the parser reads it.
+            continue;
+        }
         let first = *start.get_or_insert(token.start);
-        if token.kind == TokenKind::Punct && token.text(&statements_only) == ";" {
+        if is_end {
             pieces.push(Piece::Statement(Span {
                 start: first,
                 end: token.end,
@@ -1032,13 +1037,12 @@ mod tests {
                 "S who met 'a;b';",
                 "D .mode csv",
                 "S who met X\n;",
-                "S ;",
                 "S who met \"open;",
             ]
         );
-        assert_eq!(count_steps(text, true), 5);
+        assert_eq!(count_steps(text, true), 4);
         // Without directives, the dot-command line is part of the next statement.
-        assert_eq!(count_steps(text, false), 4);
+        assert_eq!(count_steps(text, false), 3);
     }
 
     #[test]

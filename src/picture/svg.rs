@@ -76,10 +76,14 @@ const STYLE: &str = "<style>
 </style>
 ";
 
-/// A `<title>` element (a tooltip on hover) holding these lines.
+/// A `<title>` element (a tooltip on hover) holding these lines. The line breaks are written
+/// as character references, so that each drawn element stays on one line of the file.
 pub(super) fn title(lines: &[String]) -> String {
-    let text: Vec<String> = lines.iter().map(|l| escape(l)).collect();
-    format!("<title>{}</title>", text.join("\n"))
+    let text: Vec<String> = lines
+        .iter()
+        .map(|l| escape(l).replace('\n', "&#10;"))
+        .collect();
+    format!("<title>{}</title>", text.join("&#10;"))
 }
 
 #[cfg(test)]

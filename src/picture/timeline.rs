@@ -206,7 +206,7 @@ fn meeting(out: &mut String, item: &Item<'_>, extent: Extent<'_>, snapshot: &Sna
     };
     let soft = if approximate { " approximate" } else { "" };
     let _ =
-        writeln!(
+        write!(
         out,
         "<g class=\"meeting status-{status} precision-{precision}{soft}\" data-meeting=\"{h}\" \
          data-date=\"{d}\">{t}",

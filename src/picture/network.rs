@@ -173,7 +173,18 @@ fn edges(index: &BTreeMap<u64, usize>, snapshot: &Snapshot) -> Vec<Edge> {
 /// The network drawn: edges under nodes, thicker for more meetings.
 pub(super) fn svg(network: &Network) -> String {
     let places = layout::place(network);
-    let width = places.iter().map(|p| p.0 + 90.0).fold(400.0, f64::max);
+    let groups = network
+        .nodes
+        .iter()
+        .filter_map(|n| n.group.as_ref().map(|g| g.1))
+        .max()
+        .map_or(0, |g| g + 1);
+    // Wide enough for the legend too: the line styles, then a colour per affiliation.
+    let legend_width = 250.0 + 150.0 * groups as f64;
+    let width = places
+        .iter()
+        .map(|p| p.0 + 90.0)
+        .fold(legend_width, f64::max);
     let height = places.iter().map(|p| p.1 + 60.0).fold(200.0, f64::max) + 40.0;
     let mut out = String::new();
     open(&mut out, "network", width, height);

@@ -172,7 +172,7 @@ pub(super) fn svg(rows: &Rows, snapshot: &Snapshot, lanes: Lanes) -> String {
         );
     }
     let mut undated_seen = 0;
-    for item in &items {
+    for (n, item) in items.iter().enumerate() {
         let extent = match (item.date, &scale) {
             (Some(date), Some(scale)) => Extent::Dated(date, scale),
             _ => {
@@ -180,7 +180,8 @@ pub(super) fn svg(rows: &Rows, snapshot: &Snapshot, lanes: Lanes) -> String {
                 Extent::Undated(undated_seen - 1)
             }
         };
-        meeting(&mut out, item, extent, snapshot);
+        // Dates alternate above and below their lane, so that close dates do not overlap.
+        meeting(&mut out, item, extent, snapshot, n % 2 == 1);
     }
     legend(&mut out, lane_y(labels.len()) + 10.0);
     out.push_str("</svg>\n");
@@ -199,7 +200,13 @@ enum Extent<'s> {
 }
 
 /// One meeting: a group with its tooltip, a mark on each of its lanes, its date once.
-fn meeting(out: &mut String, item: &Item<'_>, extent: Extent<'_>, snapshot: &Snapshot) {
+fn meeting(
+    out: &mut String,
+    item: &Item<'_>,
+    extent: Extent<'_>,
+    snapshot: &Snapshot,
+    date_below: bool,
+) {
     let (precision, approximate, date_text) = match item.date {
         Some(d) => (precision_word(&d), d.is_approximate(), d.to_string()),
         None => ("undated", false, String::new()),
@@ -282,7 +289,7 @@ fn meeting(out: &mut String, item: &Item<'_>, extent: Extent<'_>, snapshot: &Sna
             out,
             "<text class=\"date\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             num((x1 + x2) / 2.0),
-            num(lane_y(lane) - 9.0),
+            num(lane_y(lane) + if date_below { 17.0 } else { -9.0 }),
             escape(&label),
         );
     }

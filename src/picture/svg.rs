@@ -46,10 +46,10 @@ pub(super) fn colour(index: Option<usize>) -> &'static str {
 
 /// The opening of an SVG document of this size, with the shared style.
 pub(super) fn open(out: &mut String, class: &str, width: f64, height: f64) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" width=\"{w}\" \
-         height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">\n",
+         height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">",
         w = num(width),
         h = num(height),
     );

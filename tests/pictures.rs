@@ -336,3 +336,62 @@ fn the_shell_mode_draws_into_once_and_output_files() {
     let help = demo.run(&["-c", ".help mode"]);
     assert!(help.contains("svg") && help.contains("network"), "{help}");
 }
+
+#[test]
+fn undated_ruled_out_and_uncertain_meetings_are_drawn_apart_and_lanes_may_be_sides() {
+    use entrevue::picture::Lanes;
+    use entrevue::{Certainty, Status};
+    let db = Database::temporary().unwrap();
+    let us = db
+        .add(Actor::new(ActorKind::Country, "Freedonia").with_handle("fr"))
+        .unwrap();
+    let a = db
+        .add(Actor::new(ActorKind::Person, "Ann Able").with_handle("ann"))
+        .unwrap();
+    let b = db
+        .add(Actor::new(ActorKind::Person, "Bob Baker").with_handle("bob"))
+        .unwrap();
+    let with_both = |handle: &str| {
+        let mut maybe = Participant::new(b);
+        maybe.certainty = Certainty::Possible;
+        Meeting::new("talks")
+            .with_handle(handle)
+            .with(Participant::new(a).side(us))
+            .with(maybe.side(us))
+    };
+    db.add(with_both("m1").on(DateSpan::month(2025, 3).unwrap()))
+        .unwrap();
+    let mut ruled_out = with_both("m2").on(DateSpan::day(2025, 4, 2).unwrap());
+    ruled_out.status = Status::RuledOut;
+    db.add(ruled_out).unwrap();
+    db.add(with_both("m3")).unwrap();
+    let (_, svg) = draw(
+        &db,
+        "timeline of #ann including ruled_out",
+        PictureFormat::Svg,
+    );
+    assert_well_formed(&svg);
+    let month = group(&svg, "m1");
+    assert!(month.contains("precision-month") && month.contains("<rect class=\"mark\""));
+    assert!(month.contains("lane-mark uncertain"), "{month}");
+    let struck = group(&svg, "m2");
+    assert!(struck.contains("status-ruled_out") && struck.contains("class=\"strike\""));
+    let undated = group(&svg, "m3");
+    assert!(undated.contains("precision-undated") && undated.contains(">undated</text>"));
+    assert!(svg.contains("<g class=\"undated-strip\">"));
+    // By side: one lane for Freedonia, where both took part.
+    let rows = db.query("timeline of #ann including ruled_out").unwrap();
+    let options = PictureOptions {
+        lanes: Lanes::Sides,
+        ..PictureOptions::default()
+    };
+    let by_side = picture::svg(&rows, &db.snapshot().unwrap(), &options);
+    assert_eq!(
+        by_side.matches("<g class=\"lane\">").count(),
+        1,
+        "{by_side}"
+    );
+    assert!(by_side.contains(">Freedonia</text>"));
+    // A confirmed participant on the side makes the side's mark certain.
+    assert!(!group(&by_side, "m1").contains("uncertain"));
+}

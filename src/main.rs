@@ -361,6 +361,7 @@ fn settings(args: &Args) -> Settings {
         headers: !args.no_headers,
         timer: false,
         max_rows: cli::DEFAULT_MAX_ROWS,
+        lanes: entrevue::picture::Lanes::default(),
     }
 }
 

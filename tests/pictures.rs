@@ -333,6 +333,9 @@ fn the_shell_mode_draws_into_once_and_output_files() {
     assert!(page.starts_with("<!DOCTYPE html>") && page.contains("data-meeting=\"m05\""));
     let svg = std::fs::read_to_string(&output).unwrap();
     assert!(svg.starts_with("<svg ") && svg.contains("data-actor=\"witkoff\""));
+    let by_side = demo.run(&["--format", "svg", "-c", ".lanes sides\ntimeline of Umerov;"]);
+    assert!(by_side.contains(">Ukraine</text>") && !by_side.contains(">Rustem Umerov</text>"));
+    assert_eq!(demo.run(&["-c", ".lanes sides\n.lanes"]), "sides\n");
     let help = demo.run(&["-c", ".help mode"]);
     assert!(help.contains("svg") && help.contains("network"), "{help}");
 }

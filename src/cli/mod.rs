@@ -95,6 +95,13 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "Show help for every dot-command, or for one",
     },
     DotCommand {
+        name: ".lanes",
+        usage: "?actors|sides?",
+        min: 0,
+        max: 1,
+        help: "Draw a timeline's lanes (.mode svg or html) by participant or by side, or show which",
+    },
+    DotCommand {
         name: ".maxrows",
         usage: "?N?",
         min: 0,
@@ -219,6 +226,8 @@ pub struct Settings {
     pub timer: bool,
     /// How many rows a table on a terminal shows (its first and last), 0 for all.
     pub max_rows: usize,
+    /// What a timeline's lanes stand for.
+    pub lanes: entrevue::picture::Lanes,
 }
 
 /// How many rows a table on a terminal shows unless `.maxrows` says otherwise.
@@ -277,6 +286,7 @@ fn draw(
     db: Option<&Database>,
     rows: &Rows,
     format: entrevue::picture::PictureFormat,
+    lanes: entrevue::picture::Lanes,
 ) -> io::Result<String> {
     let Some(db) = db else {
         return Err(io::Error::new(
@@ -284,7 +294,11 @@ fn draw(
             "pictures are drawn by the process that holds the database: ask it there",
         ));
     };
-    db.picture(rows, format, &entrevue::picture::PictureOptions::default())
+    let options = entrevue::picture::PictureOptions {
+        lanes,
+        ..Default::default()
+    };
+    db.picture(rows, format, &options)
         .map_err(|e| io::Error::other(e.to_string()))
 }
 
@@ -677,10 +691,10 @@ impl Shell<'_> {
         let Some((printer, destination)) = self.printing.take() else {
             return Ok(());
         };
-        let (db, format) = (self.db, self.settings.format.picture());
+        let (db, format, lanes) = (self.db, self.settings.format.picture(), self.settings.lanes);
         let end = |printer: RowPrinter, to: &mut dyn Write| match format {
             Some(format) => {
-                let picture = draw(db, &printer.into_rows(note), format)?;
+                let picture = draw(db, &printer.into_rows(note), format, lanes)?;
                 to.write_all(picture.as_bytes())
             }
             None => printer.end(to, note),
@@ -726,7 +740,7 @@ impl Shell<'_> {
         }
         match self.settings.format.picture() {
             Some(format) if !rows.columns.is_empty() => {
-                to.write_all(draw(self.db, rows, format)?.as_bytes())?
+                to.write_all(draw(self.db, rows, format, self.settings.lanes)?.as_bytes())?
             }
             _ => print_rows(to, rows, self.settings.style(to_stdout))?,
         }
@@ -816,6 +830,21 @@ impl Shell<'_> {
                     let _ = writeln!(self.sink(), "{shown}");
                 }
             },
+            ".lanes" => {
+                use entrevue::picture::Lanes;
+                match words.first().map(String::as_str) {
+                    Some("actors") => self.settings.lanes = Lanes::Actors,
+                    Some("sides") => self.settings.lanes = Lanes::Sides,
+                    Some(_) => return Err(usage()),
+                    None => {
+                        let shown = match self.settings.lanes {
+                            Lanes::Actors => "actors",
+                            Lanes::Sides => "sides",
+                        };
+                        let _ = writeln!(self.sink(), "{shown}");
+                    }
+                }
+            }
             ".maxrows" => match words.first() {
                 Some(word) => self.settings.max_rows = word.parse().map_err(|_| usage())?,
                 None => {

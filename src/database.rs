@@ -284,6 +284,23 @@ impl Database {
         self.extract(&text, &options)
     }
 
+    /// Every record, by id, as one read sees them: what pictures of an answer read the
+    /// participants, sides, summaries and quotes of its meetings from.
+    pub fn snapshot(&self) -> Result<crate::exchange::Snapshot> {
+        self.read(|r| crate::exchange::Snapshot::read(&r))
+    }
+
+    /// A picture of `rows` (see [`crate::picture`]): SVG, an HTML page or Graphviz DOT.
+    pub fn picture(
+        &self,
+        rows: &Rows,
+        format: crate::picture::PictureFormat,
+        options: &crate::picture::PictureOptions,
+    ) -> Result<String> {
+        let snapshot = self.snapshot()?;
+        Ok(crate::picture::draw(rows, &snapshot, format, options))
+    }
+
     /// A copy of every record in a [`MemoryCatalog`], which answers questions from the
     /// records alone, without indexes.
     pub fn memory_copy(&self) -> Result<MemoryCatalog> {

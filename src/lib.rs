@@ -12,6 +12,7 @@ mod extract;
 mod import;
 mod location;
 mod model;
+pub mod picture;
 pub mod query;
 mod rows;
 pub mod script;

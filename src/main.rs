@@ -28,7 +28,8 @@ struct Args {
     db: Option<PathBuf>,
 
     /// Output format: table, box, markdown, line, csv, json or jsonl [default: table on a
-    /// terminal, csv when piped]; `dump` prints its script as it is in every format. With
+    /// terminal, csv when piped]; svg or html for a picture (a timeline of meetings, a network
+    /// of actors, a chain for path), dot for the network in Graphviz; `dump` prints its script as it is in every format. With
     /// `export`: ftm, gexf, graphml or neo4j; with `import`: ftm or gdelt.
     #[arg(long, global = true, value_name = "FORMAT", value_parser = cli::exchange::parse_format)]
     format: Option<FormatArg>,
@@ -360,6 +361,7 @@ fn settings(args: &Args) -> Settings {
         headers: !args.no_headers,
         timer: false,
         max_rows: cli::DEFAULT_MAX_ROWS,
+        lanes: entrevue::picture::Lanes::default(),
     }
 }
 

@@ -251,7 +251,7 @@ fn dot_help() {
     dot(&home, ".help mode")
         .success()
         .stdout(predicate::str::starts_with(
-            ".mode ?table|box|markdown|line|csv|json|jsonl?",
+            ".mode ?table|box|markdown|line|csv|json|jsonl|svg|html|dot?",
         ));
     dot(&home, ".help mode extra")
         .failure()

@@ -136,7 +136,7 @@ fn history_is_kept_per_database_for_its_owner_only() {
     repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, ".help mode\r");
     let before = repl
-        .exp_string(".mode ?table|box|markdown|line|csv|json|jsonl?")
+        .exp_string(".mode ?table|box|markdown|line|csv|json|jsonl|svg|html|dot?")
         .unwrap();
     assert!(!before.contains("Show how long"), "{before}");
     keys(&mut repl, "\x04");

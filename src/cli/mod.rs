@@ -95,6 +95,13 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "Show help for every dot-command, or for one",
     },
     DotCommand {
+        name: ".lanes",
+        usage: "?actors|sides?",
+        min: 0,
+        max: 1,
+        help: "Draw a timeline's lanes (.mode svg or html) by participant or by side, or show which",
+    },
+    DotCommand {
         name: ".maxrows",
         usage: "?N?",
         min: 0,
@@ -104,10 +111,12 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
     },
     DotCommand {
         name: ".mode",
-        usage: "?table|box|markdown|line|csv|json|jsonl?",
+        usage: "?table|box|markdown|line|csv|json|jsonl|svg|html|dot?",
         min: 0,
         max: 1,
-        help: "Set the output format, or show it",
+        help: "Set the output format, or show it. svg and html draw a picture: meetings \
+               (timeline of, meetings with) a timeline, actors (who met, who was with) a \
+               network, path a chain, anything else a table; dot: the network in Graphviz",
     },
     DotCommand {
         name: ".once",
@@ -217,6 +226,8 @@ pub struct Settings {
     pub timer: bool,
     /// How many rows a table on a terminal shows (its first and last), 0 for all.
     pub max_rows: usize,
+    /// What a timeline's lanes stand for.
+    pub lanes: entrevue::picture::Lanes,
 }
 
 /// How many rows a table on a terminal shows unless `.maxrows` says otherwise.
@@ -267,6 +278,28 @@ pub struct Ran {
 enum After {
     Open(PathBuf),
     Quit,
+}
+
+/// The picture of a question's rows, drawn from the open database's records; a process
+/// that sends its questions to the one holding the database has none to draw from.
+fn draw(
+    db: Option<&Database>,
+    rows: &Rows,
+    format: entrevue::picture::PictureFormat,
+    lanes: entrevue::picture::Lanes,
+) -> io::Result<String> {
+    let Some(db) = db else {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "pictures are drawn by the process that holds the database: ask it there",
+        ));
+    };
+    let options = entrevue::picture::PictureOptions {
+        lanes,
+        ..Default::default()
+    };
+    db.picture(rows, format, &options)
+        .map_err(|e| io::Error::other(e.to_string()))
 }
 
 /// Whether `text` is ready to run: a dot-command line, or statements whose last token
@@ -658,14 +691,27 @@ impl Shell<'_> {
         let Some((printer, destination)) = self.printing.take() else {
             return Ok(());
         };
-        let (written, path) = match destination {
-            Destination::Once(path, mut file) => (printer.end(&mut file, note), Some(path)),
-            Destination::Output => match &mut self.redirect.output {
-                Some((path, file)) => (printer.end(file, note), Some(path.clone())),
-                None => (printer.end(&mut self.out, note), None),
-            },
-            Destination::Stdout => (printer.end(&mut self.out, note), None),
+        let (db, format, lanes) = (self.db, self.settings.format.picture(), self.settings.lanes);
+        let end = |printer: RowPrinter, to: &mut dyn Write| match format {
+            Some(format) => {
+                let picture = draw(db, &printer.into_rows(note), format, lanes)?;
+                to.write_all(picture.as_bytes())
+            }
+            None => printer.end(to, note),
         };
+        let (written, path) = match destination {
+            Destination::Once(path, mut file) => (end(printer, &mut file), Some(path)),
+            Destination::Output => match &mut self.redirect.output {
+                Some((path, file)) => (end(printer, file), Some(path.clone())),
+                None => (end(printer, &mut self.out), None),
+            },
+            Destination::Stdout => (end(printer, &mut self.out), None),
+        };
+        if let (Err(e), None) = (&written, &path) {
+            if e.kind() == io::ErrorKind::Unsupported {
+                return Err(e.to_string());
+            }
+        }
         match (written, path) {
             (Err(e), Some(path)) => Err(format!("cannot write '{}': {e}", path.display())),
             _ => Ok(()),
@@ -692,7 +738,12 @@ impl Shell<'_> {
             }
             return Ok(());
         }
-        print_rows(to, rows, self.settings.style(to_stdout))?;
+        match self.settings.format.picture() {
+            Some(format) if !rows.columns.is_empty() => {
+                to.write_all(draw(self.db, rows, format, self.settings.lanes)?.as_bytes())?
+            }
+            _ => print_rows(to, rows, self.settings.style(to_stdout))?,
+        }
         if rows.columns.is_empty() && self.interactive {
             if let Some(note) = &rows.note {
                 writeln!(to, "{note}")?;
@@ -779,6 +830,21 @@ impl Shell<'_> {
                     let _ = writeln!(self.sink(), "{shown}");
                 }
             },
+            ".lanes" => {
+                use entrevue::picture::Lanes;
+                match words.first().map(String::as_str) {
+                    Some("actors") => self.settings.lanes = Lanes::Actors,
+                    Some("sides") => self.settings.lanes = Lanes::Sides,
+                    Some(_) => return Err(usage()),
+                    None => {
+                        let shown = match self.settings.lanes {
+                            Lanes::Actors => "actors",
+                            Lanes::Sides => "sides",
+                        };
+                        let _ = writeln!(self.sink(), "{shown}");
+                    }
+                }
+            }
             ".maxrows" => match words.first() {
                 Some(word) => self.settings.max_rows = word.parse().map_err(|_| usage())?,
                 None => {

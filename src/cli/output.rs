@@ -24,10 +24,16 @@ pub enum Format {
     Markdown,
     /// One `column = value` per line, a blank line between rows.
     Line,
+    /// A picture as SVG: a timeline of meetings, a network of actors, a chain for `path`.
+    Svg,
+    /// The same picture in one self-contained HTML page (a table for other answers).
+    Html,
+    /// The network of actors as a Graphviz DOT graph.
+    Dot,
 }
 
 /// Every format, in the order usage messages list them.
-pub const FORMATS: [Format; 7] = [
+pub const FORMATS: [Format; 10] = [
     Format::Table,
     Format::Box,
     Format::Markdown,
@@ -35,6 +41,9 @@ pub const FORMATS: [Format; 7] = [
     Format::Csv,
     Format::Json,
     Format::Jsonl,
+    Format::Svg,
+    Format::Html,
+    Format::Dot,
 ];
 
 impl Format {
@@ -47,6 +56,21 @@ impl Format {
             Format::Box => "box",
             Format::Markdown => "markdown",
             Format::Line => "line",
+            Format::Svg => "svg",
+            Format::Html => "html",
+            Format::Dot => "dot",
+        }
+    }
+
+    /// The picture format this is, if it draws one: a picture needs the database as well as
+    /// the rows, so the session draws it, not the printer.
+    pub fn picture(self) -> Option<entrevue::picture::PictureFormat> {
+        use entrevue::picture::PictureFormat;
+        match self {
+            Format::Svg => Some(PictureFormat::Svg),
+            Format::Html => Some(PictureFormat::Html),
+            Format::Dot => Some(PictureFormat::Dot),
+            _ => None,
         }
     }
 
@@ -80,6 +104,8 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
     match style.format {
         Format::Table | Format::Box | Format::Markdown => print_table(out, rows, style, None)?,
         Format::Line => print_lines(out, rows)?,
+        // Drawn by the session, which has the database.
+        Format::Svg | Format::Html | Format::Dot => {}
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             if style.headers {

@@ -44,15 +44,23 @@ impl RowPrinter {
     /// A printer of rows in `style`; on a terminal, a table longer than `max_rows` (unless 0)
     /// shows its first and last rows.
     pub fn new(style: Style, max_rows: usize) -> RowPrinter {
-        let table = matches!(style.format, Format::Table | Format::Box | Format::Markdown);
+        // A picture, like a table, needs every row before it is drawn.
+        let table = matches!(style.format, Format::Table | Format::Box | Format::Markdown)
+            || style.format.picture().is_some();
         let held = match (table, style.width) {
             (false, _) => Held::Nothing,
             // A terminal: the table is read, not kept.
-            (true, Some(_)) if max_rows > 0 && style.format != Format::Markdown => Held::Ends {
-                head: Vec::new(),
-                tail: VecDeque::new(),
-                half: max_rows.div_ceil(2),
-            },
+            (true, Some(_))
+                if max_rows > 0
+                    && style.format != Format::Markdown
+                    && style.format.picture().is_none() =>
+            {
+                Held::Ends {
+                    head: Vec::new(),
+                    tail: VecDeque::new(),
+                    half: max_rows.div_ceil(2),
+                }
+            }
             (true, _) => Held::All(Vec::new()),
         };
         RowPrinter {
@@ -132,6 +140,21 @@ impl RowPrinter {
                 Ok(())
             }
             Format::Table | Format::Box | Format::Markdown => Ok(()),
+            Format::Svg | Format::Html | Format::Dot => Ok(()),
+        }
+    }
+
+    /// The rows held, for a picture, which the session draws.
+    pub fn into_rows(self, note: Option<String>) -> Rows {
+        let rows = match self.held {
+            Held::All(rows) => rows,
+            Held::Ends { head, tail, .. } => head.into_iter().chain(tail).collect(),
+            Held::Nothing => Vec::new(),
+        };
+        Rows {
+            columns: self.columns,
+            rows,
+            note,
         }
     }
 

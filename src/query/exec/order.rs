@@ -104,6 +104,8 @@ impl RowSink for DateRuns<'_> {
     fn row(&mut self, row: Vec<Value>) -> Result<()> {
         let day = match &row[self.date] {
             Value::Date(date) => Some(date.first_day()),
+            // A bounded meeting lists at its bound (`MeetingEntry::of`).
+            Value::Before(day) => Some(*day),
             _ => None,
         };
         if self.day != Some(day) {

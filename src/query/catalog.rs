@@ -19,7 +19,8 @@ pub(crate) enum List {
     All,
 }
 
-/// The day key of a meeting with no date: after every real day, so undated meetings list last.
+/// The day key of a meeting with neither a date nor a bound: after every real day, so such
+/// meetings list last.
 pub(crate) const UNDATED: u32 = u32::MAX;
 
 /// The `shape` of an entry whose meeting has no date but is bounded: it happened (or was
@@ -279,4 +280,49 @@ pub(crate) trait Catalog {
 
     /// The highest id handed out for a kind: every record of it has an id up to this.
     fn last_id(&self, kind: RecordKind) -> Result<u64>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceRef;
+
+    #[test]
+    fn an_undated_meeting_lists_at_its_earliest_report_and_matches_no_date_filter() {
+        let published = |text: &str| text.parse::<DateSpan>().unwrap();
+        let mut meeting = Meeting::new("talks");
+        meeting.sources = vec![
+            SourceRef::new(Id::new(1), "a"),
+            SourceRef::new(Id::new(2), "b"),
+            SourceRef::new(Id::new(3), "c"),
+        ];
+        let mut dates = |d: DocumentId| {
+            Ok(match d.get() {
+                1 => Some(published("2025-12")),
+                2 => Some(published("2025-12-23")),
+                _ => None,
+            })
+        };
+        let bound = bound_of(&meeting, &mut dates).unwrap();
+        assert_eq!(bound, Some(published("2025-12-23").first_day()));
+        let entry = MeetingEntry::of(7, &meeting, bound);
+        assert_eq!(entry.day, day_key(published("2025-12-23").first_day()));
+        assert_eq!(
+            (entry.shape, entry.date(), entry.bound()),
+            (BEFORE, None, bound)
+        );
+        assert!(!entry.dated());
+        assert!(!entry.within(Some(&published("2025"))));
+        assert!(entry.within(None));
+        // A date, once given, is the entry's date: the bound is for undated meetings only.
+        meeting.date = Some(published("2025-11"));
+        assert_eq!(bound_of(&meeting, &mut dates).unwrap(), None);
+        let dated = MeetingEntry::of(7, &meeting, bound);
+        assert_eq!(dated.date(), meeting.date);
+        // No dated source: no bound, and the meeting lists last.
+        meeting.date = None;
+        meeting.sources.truncate(0);
+        let undated = MeetingEntry::of(7, &meeting, bound_of(&meeting, &mut dates).unwrap());
+        assert_eq!((undated.day, undated.bound()), (UNDATED, None));
+    }
 }

@@ -354,8 +354,10 @@ impl<'s> Write<'s> {
         }
         // The entries of a meeting with no date carry a bound from its documents' publication
         // dates: a document's new date moves the bound of every meeting citing it.
-        let citing = match R::KIND {
-            RecordKind::Document => self.citing(id.get())?,
+        let citing = match (old.as_record_ref(), record.as_record_ref()) {
+            (RecordRef::Document(o), RecordRef::Document(n)) if o.published != n.published => {
+                self.citing(id.get())?
+            }
             _ => Vec::new(),
         };
         let before = citing
@@ -370,14 +372,18 @@ impl<'s> Write<'s> {
         Ok(())
     }
 
-    /// The meetings citing document `id`, with their records.
+    /// The meetings with no date citing document `id` (the only ones it gives a bound to),
+    /// with their records.
     fn citing(&self, id: u64) -> Result<Vec<(u64, crate::model::Meeting)>> {
         let reader = self.reader();
         let mut meetings = Vec::new();
         for (kind, m) in reader.referrers(RecordKind::Document, id)? {
             if kind == RecordKind::Meeting {
-                let meeting = reader.get(Id::new(m))?.ok_or_else(|| missing(kind, m))?;
-                meetings.push((m, meeting));
+                let meeting: crate::model::Meeting =
+                    reader.get(Id::new(m))?.ok_or_else(|| missing(kind, m))?;
+                if meeting.date.is_none() {
+                    meetings.push((m, meeting));
+                }
             }
         }
         Ok(meetings)

@@ -386,8 +386,8 @@ impl Database {
         self.read(|r| resolve::<Place, _>(&r, name))
     }
 
-    /// The meetings of `actor` in date order (undated last), of any status, optionally only
-    /// those that lie wholly within `during`.
+    /// The meetings of `actor` in date order (an undated meeting at the bound its sources give
+    /// it, else last), of any status, optionally only those that lie wholly within `during`.
     pub fn meetings_of(&self, actor: ActorId, during: Option<&DateSpan>) -> Result<Vec<MeetingId>> {
         self.read(|r| {
             Ok(

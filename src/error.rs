@@ -45,7 +45,7 @@ pub enum Error {
     },
 
     /// The database was written by a newer or older Entrevue whose format this one cannot read.
-    #[error("database format {found} is not supported (this Entrevue reads format {supported}){}", if *.found > *.supported { "; it was written by a newer Entrevue" } else { "" })]
+    #[error("database format {found} is not supported (this Entrevue reads format {supported}){}", if *.found > *.supported { "; it was written by a newer Entrevue" } else { "; it was written by an older Entrevue: `dump` it with that one, and run the script in a new database" })]
     UnsupportedFormat {
         /// The format version found on disk.
         found: u32,
@@ -228,5 +228,12 @@ mod tests {
             supported: 1,
         };
         assert!(err.to_string().ends_with("written by a newer Entrevue"));
+        let err = Error::UnsupportedFormat {
+            found: 2,
+            supported: 3,
+        };
+        assert!(err
+            .to_string()
+            .contains("written by an older Entrevue: `dump` it"));
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::model::DateSpan;
+use crate::model::{DateSpan, Day};
 
 /// One value in a result row.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub enum Value {
     Text(String),
     /// A date at its own precision.
     Date(DateSpan),
+    /// No date, but a day it happened by: `before 2025-12-23` (a meeting the sources do not
+    /// date, reported in a document published that day).
+    Before(Day),
     /// Several names (participants).
     List(Vec<String>),
 }
@@ -73,6 +76,15 @@ impl Value {
                 }
                 out.push(d.shape());
             }
+            // Among dates at its bound, as a span of that one day whose shape follows every
+            // date's (a date's shape is below 0x20): a total order, by day first.
+            Value::Before(day) => {
+                out.push(1);
+                for _ in 0..2 {
+                    out.extend_from_slice(&((day.0 as u32) ^ 1 << 31).to_be_bytes());
+                }
+                out.push(0x20);
+            }
             Value::Text(t) if is_number(t) => {
                 out.push(2);
                 out.extend_from_slice(&(t.len() as u64).to_be_bytes());
@@ -121,6 +133,7 @@ impl fmt::Display for Value {
             Value::Int(n) => write!(f, "{n}"),
             Value::Text(t) => f.write_str(t),
             Value::Date(d) => write!(f, "{d}"),
+            Value::Before(day) => write!(f, "before {}", day.iso()),
             Value::List(items) => f.write_str(&items.join(", ")),
         }
     }
@@ -133,6 +146,7 @@ impl Serialize for Value {
             Value::Int(n) => s.serialize_i64(*n),
             Value::Text(t) => s.serialize_str(t),
             Value::Date(d) => s.collect_str(d),
+            Value::Before(_) => s.collect_str(self),
             Value::List(items) => {
                 let mut seq = s.serialize_seq(Some(items.len()))?;
                 for item in items {
@@ -270,15 +284,21 @@ mod tests {
     fn reference(a: &Value, b: &Value) -> Ordering {
         let rank = |v: &Value| match v {
             Value::Int(_) => 0,
-            Value::Date(_) => 1,
+            Value::Date(_) | Value::Before(_) => 1,
             Value::Text(t) if is_number(t) => 2,
             Value::Text(_) => 3,
             Value::List(_) => 4,
             Value::Null => 5,
         };
+        // A bound sorts as the one day it names, after every date of that one day.
+        let date = |v: &Value| match v {
+            Value::Date(d) => Some((d.first_day(), d.last_day(), d.shape())),
+            Value::Before(day) => Some((*day, *day, 0x20)),
+            _ => None,
+        };
         match (a, b) {
             (Value::Int(x), Value::Int(y)) => x.cmp(y),
-            (Value::Date(x), Value::Date(y)) => x.cmp(y),
+            (x, y) if date(x).is_some() && date(y).is_some() => date(x).cmp(&date(y)),
             (Value::Text(x), Value::Text(y)) if is_number(x) && is_number(y) => {
                 (x.len(), x).cmp(&(y.len(), y))
             }
@@ -308,6 +328,7 @@ mod tests {
             (-3i64..3).prop_map(Value::Int),
             text.clone().prop_map(|t| Value::Text(t.to_string())),
             date.prop_map(|d| Value::Date(d.parse().unwrap())),
+            (20_392..20_425i32).prop_map(|d| Value::Before(Day(d))),
             prop::collection::vec(text, 0..3)
                 .prop_map(|l| Value::List(l.into_iter().map(String::from).collect())),
         ]

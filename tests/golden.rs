@@ -629,14 +629,57 @@ fn q21_when_did_witkoff_meet_dmitriev() {
 
 #[test]
 fn q22_when_did_trump_meet_poutine() {
-    // The texts give no date for the Anchorage meeting, nor for Trump's request (m15).
+    // The texts give no date for the Anchorage meeting, nor for Trump's request (m15): each
+    // happened by the publication of the first document reporting it (d003 on 2025-12-23,
+    // d004 on 2026-01-31).
     let db = demo();
     let rows = ask(&db, "when did Trump meet Poutine");
     assert_eq!(
         render_all(&rows),
-        ["— | Anchorage | m11 | summit", "— | — | m15 | request"]
+        [
+            "before 2025-12-23 | Anchorage | m11 | summit",
+            "before 2026-01-31 | — | m15 | request"
+        ]
     );
-    assert_eq!(rows.rows[0][0], Value::Null);
+    let bound = "2025-12-23".parse::<entrevue::DateSpan>().unwrap();
+    assert_eq!(rows.rows[0][0], Value::Before(bound.last_day()));
+    // The record stays undated: the bound is derived, and `dump` writes no date for it.
+    let m11 = db.by_handle::<Meeting>("m11").unwrap().unwrap();
+    assert_eq!(db.get(m11).unwrap().unwrap().date, None);
+    let dump = ask(&db, "dump");
+    let line = dump
+        .rows
+        .iter()
+        .map(|r| cell(&r[0]))
+        .find(|l| l.contains("#m11"))
+        .unwrap();
+    assert!(
+        !line.contains("2025-12-23") && !line.contains("before"),
+        "{line}"
+    );
+}
+
+#[test]
+fn q22b_timeline_of_putin_places_the_bounded_summit_at_its_bound() {
+    let db = demo();
+    let rows = ask(&db, "timeline of Putin return date, meeting");
+    assert_eq!(
+        render_all(&rows),
+        [
+            "2025-12-02 | m03",
+            "before 2025-12-20 | m14",
+            "before 2025-12-23 | m11",
+            "before 2026-01-31 | m15",
+        ]
+    );
+    // Its first day is unknown, so no date filter ever matches it.
+    let december = ask(&db, "meetings during 2025-12 return meeting");
+    assert!(render_all(&december).iter().all(|r| r != "m11"));
+    let between = ask(&db, "meetings during 2025-12..2026-01 return meeting");
+    assert!(render_all(&between)
+        .iter()
+        .all(|r| r != "m11" && r != "m15"));
+    assert!(db.check().unwrap().is_clean());
 }
 
 #[test]
@@ -765,8 +808,8 @@ fn q30_meetings_with_dmitriev_including_planned() {
 fn q30b_meetings_with_dmitriev_including_all() {
     let expected = [
         "m08 | 2025-12-20 | Miami | talks | occurred | Steve Witkoff, Jared Kushner, Kirill Dmitriev, Marco Rubio (possible)",
+        "m12 | before 2025-12-20 | — | meeting | ruled_out | Kirill Dmitriev, Ukraine",
         "m09 | 2026-01-31 | Florida | talks | occurred | Steve Witkoff, Scott Bessent, Jared Kushner, Kirill Dmitriev",
-        "m12 | — | — | meeting | ruled_out | Kirill Dmitriev, Ukraine",
     ];
     assert_meetings("meetings with Dmitriev including all", &expected);
     assert_meetings("meetings with Dmitriev including ruled_out", &expected);
@@ -785,7 +828,7 @@ fn q31_meetings_with_zelensky_including_planned() {
 fn q31b_meetings_with_zelensky_including_all() {
     let expected = [
         "m07 | 2025-12-19..2025-12-20 | — | briefing | occurred | Rustem Umerov, Volodymyr Zelensky",
-        "m14 | — | — | summit | possible | Donald Trump (possible), Volodymyr Zelensky (possible), Vladimir Putin (possible)",
+        "m14 | before 2025-12-20 | — | summit | possible | Donald Trump (possible), Volodymyr Zelensky (possible), Vladimir Putin (possible)",
     ];
     assert_meetings("meetings with Zelensky including all", &expected);
     assert_meetings("meetings with Zelensky including possible", &expected);
@@ -831,7 +874,7 @@ fn q34_meetings_in_miami() {
 
 #[test]
 fn q35_meetings_in_united_states() {
-    // The undated m11 comes last.
+    // The undated m11 is reported by d003, published 2025-12-23: it lists at that bound.
     assert_meetings(
         "meetings in \"United States\"",
         &[
@@ -840,8 +883,8 @@ fn q35_meetings_in_united_states() {
             "m04 | 2025-12-05 | Miami | talks | occurred | Steve Witkoff, Jared Kushner, Rustem Umerov, Andriy Hnatov",
             "m06 | 2025-12-19 | Miami | talks | occurred | United States, Rustem Umerov, European countries",
             "m08 | 2025-12-20 | Miami | talks | occurred | Steve Witkoff, Jared Kushner, Kirill Dmitriev, Marco Rubio (possible)",
+            "m11 | before 2025-12-23 | Anchorage | summit | occurred | Donald Trump, Vladimir Putin",
             "m09 | 2026-01-31 | Florida | talks | occurred | Steve Witkoff, Scott Bessent, Jared Kushner, Kirill Dmitriev",
-            "m11 | — | Anchorage | summit | occurred | Donald Trump, Vladimir Putin",
         ],
     );
 }
@@ -1045,8 +1088,8 @@ fn q45_timeline_of_dmitriev() {
         render_all(&rows),
         [
             "2025-12-20 | m08 | talks | Miami | occurred | Russia | head_of_delegation | confirmed | Steve Witkoff, Jared Kushner, Marco Rubio (possible)",
+            "before 2025-12-20 | m12 | meeting | — | ruled_out | Russia | — | confirmed | Ukraine",
             "2026-01-31 | m09 | talks | Florida | occurred | Russia | — | confirmed | Steve Witkoff, Scott Bessent, Jared Kushner",
-            "— | m12 | meeting | — | ruled_out | Russia | — | confirmed | Ukraine",
         ]
     );
 }

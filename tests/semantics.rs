@@ -2981,3 +2981,87 @@ fn return_errors_say_which_columns_exist() {
         "{e}"
     );
 }
+
+// ---- undated but bounded ---------------------------------------------------------------------
+
+/// A world of its own for the bound of undated meetings: `x` is undated and reported in a
+/// document published in June, `y` is dated, `z` is undated with an undated source.
+const BOUNDED: &str = r#"
+add document #early title "Early" published 2025-04-10;
+add document #late title "Late" published 2025-06;
+add document #note title "Undated note";
+add actor #ann "Ann";
+add actor #bo "Bo";
+add meeting #x kind talks status occurred with Ann with Bo source #late "they met";
+add meeting #y kind talks on 2025-05-01 status occurred with Ann with Bo;
+add meeting #z kind talks status occurred with Ann with Bo source #note "maybe";
+"#;
+
+/// `when did Ann meet Bo` as (date, meeting) pairs, after checking the store is consistent.
+#[track_caller]
+fn bounded_order(db: &Database) -> Vec<[String; 2]> {
+    assert!(db.check().unwrap().is_clean(), "{:?}", db.check().unwrap());
+    let rows = q(db, "when did Ann meet Bo return date, meeting");
+    table(&rows)
+        .into_iter()
+        .map(|r| [r[0].clone(), r[1].clone()])
+        .collect()
+}
+
+fn pairs(rows: &[[&str; 2]]) -> Vec<[String; 2]> {
+    rows.iter()
+        .map(|[d, m]| [d.to_string(), m.to_string()])
+        .collect()
+}
+
+#[test]
+fn an_undated_meeting_is_bounded_by_its_first_report_and_the_bound_follows_writes() {
+    let db = Database::temporary().unwrap();
+    db.execute(BOUNDED).unwrap();
+    // A document published in a month reports by the month's last day.
+    assert_eq!(
+        bounded_order(&db),
+        pairs(&[["2025-05-01", "y"], ["before 2025-06-30", "x"], ["∅", "z"]])
+    );
+    // Never a date filter: its first day is unknown.
+    assert!(column(&q(&db, "meetings during 2025 return meeting"), "meeting") == ["y"]);
+    // A source added earlier moves the bound earlier.
+    db.execute(r#"set meeting #x source #late "they met" source #early "they had met";"#)
+        .unwrap();
+    assert_eq!(
+        bounded_order(&db),
+        pairs(&[["before 2025-04-10", "x"], ["2025-05-01", "y"], ["∅", "z"]])
+    );
+    // A corrected publication date moves the bound of every meeting citing the document.
+    db.execute("set document #early published 2025-07-02;")
+        .unwrap();
+    assert_eq!(
+        bounded_order(&db),
+        pairs(&[["2025-05-01", "y"], ["before 2025-06-30", "x"], ["∅", "z"]])
+    );
+    db.execute(r#"set meeting #z source #note "maybe" source #early "then";"#)
+        .unwrap();
+    assert_eq!(
+        bounded_order(&db),
+        pairs(&[
+            ["2025-05-01", "y"],
+            ["before 2025-06-30", "x"],
+            ["before 2025-07-02", "z"]
+        ])
+    );
+    // Left with an undated source only, it is undated again, and lists last.
+    db.execute(r#"set meeting #x source #note "only this";"#)
+        .unwrap();
+    assert_eq!(
+        bounded_order(&db),
+        pairs(&[["2025-05-01", "y"], ["before 2025-07-02", "z"], ["∅", "x"]])
+    );
+    // A date given to it replaces the bound; the record never holds the bound.
+    db.execute("set meeting #z on 2025-03;").unwrap();
+    assert_eq!(
+        bounded_order(&db),
+        pairs(&[["2025-03", "z"], ["2025-05-01", "y"], ["∅", "x"]])
+    );
+    assert!(meeting(&db, "x").date.is_none());
+    assert!(dump(&db).iter().all(|s| !s.contains("before")));
+}

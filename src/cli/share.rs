@@ -28,7 +28,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use entrevue::{DateSpan, Rows, Value};
+use entrevue::{DateSpan, Day, Rows, Value};
 
 /// The socket's name in the database directory.
 pub const SOCKET: &str = "entrevue.sock";
@@ -72,6 +72,7 @@ enum Cell {
     Int(i64),
     Text(String),
     Date(DateSpan),
+    Before(Day),
     List(Vec<String>),
 }
 
@@ -90,6 +91,7 @@ impl Answer {
             Value::Int(n) => Cell::Int(n),
             Value::Text(t) => Cell::Text(t),
             Value::Date(d) => Cell::Date(d),
+            Value::Before(d) => Cell::Before(d),
             Value::List(items) => Cell::List(items),
         };
         Answer {
@@ -109,6 +111,7 @@ impl Answer {
             Cell::Int(n) => Value::Int(n),
             Cell::Text(t) => Value::Text(t),
             Cell::Date(d) => Value::Date(d),
+            Cell::Before(d) => Value::Before(d),
             Cell::List(items) => Value::List(items),
         };
         Rows {

@@ -6,7 +6,9 @@
 //! decided above this trait, from what it returns.
 
 use crate::error::Result;
-use crate::model::{Certainty, DateSpan, Day, Id, Meeting, PlaceId, Record, RecordKind, Status};
+use crate::model::{
+    Certainty, DateSpan, Day, DocumentId, Id, Meeting, PlaceId, Record, RecordKind, Status,
+};
 
 /// A list of meetings in date order: one actor's, those held at one place itself (not at the
 /// places inside it), or every meeting.
@@ -17,8 +19,35 @@ pub(crate) enum List {
     All,
 }
 
-/// The day key of a meeting with no date: after every real day, so undated meetings list last.
+/// The day key of a meeting with neither a date nor a bound: after every real day, so such
+/// meetings list last.
 pub(crate) const UNDATED: u32 = u32::MAX;
+
+/// The `shape` of an entry whose meeting has no date but is bounded: it happened (or was
+/// reported) by the entry's day, the earliest publication of a document reporting it, and its
+/// start is unknown. Every `DateSpan::shape` is below 0x20, so no date is mistaken for it.
+pub(crate) const BEFORE: u8 = 0x20;
+
+/// The bound of a meeting with no date: the earliest last day of its sources' publication
+/// dates (a document published in a month reports by the month's last day, at the latest).
+/// `None` for a dated meeting, or one with no dated source. `published` gives a document's
+/// publication date.
+pub(crate) fn bound_of(
+    meeting: &Meeting,
+    published: &mut dyn FnMut(DocumentId) -> Result<Option<DateSpan>>,
+) -> Result<Option<Day>> {
+    if meeting.date.is_some() {
+        return Ok(None);
+    }
+    let mut bound: Option<Day> = None;
+    for source in &meeting.sources {
+        if let Some(date) = published(source.document)? {
+            let day = date.last_day();
+            bound = Some(bound.map_or(day, |b| b.min(day)));
+        }
+    }
+    Ok(bound)
+}
 
 /// A day as an unsigned number with the same order (the sign bit flipped), so that lists and
 /// their keys sort by it byte for byte.
@@ -44,21 +73,23 @@ pub(crate) fn first_days(during: Option<&DateSpan>) -> (u32, u32) {
 /// read no meeting record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct MeetingEntry {
-    /// The [`day_key`] of the meeting's first day; [`UNDATED`] when it has no date.
+    /// The [`day_key`] of the meeting's first day; of its bound when it has no date but a
+    /// bound (`shape` [`BEFORE`]); [`UNDATED`] when it has neither.
     pub day: u32,
     pub meeting: u64,
     /// Last day minus first day (0 for a single day or no date).
     pub span: u32,
     pub status: Status,
-    /// `DateSpan::shape` of the date (0: none), which with the days rebuilds it as written.
+    /// `DateSpan::shape` of the date (0: none; [`BEFORE`]: none, but a bound), which with the
+    /// days rebuilds it as written.
     pub shape: u8,
     /// Where it was held; 0 when unknown.
     pub place: u64,
 }
 
 impl MeetingEntry {
-    /// The entry of `meeting`, whose record id is `id`.
-    pub(crate) fn of(id: u64, meeting: &Meeting) -> MeetingEntry {
+    /// The entry of `meeting`, whose record id is `id`; `bound` is its [`bound_of`].
+    pub(crate) fn of(id: u64, meeting: &Meeting, bound: Option<Day>) -> MeetingEntry {
         let entry = MeetingEntry {
             day: UNDATED,
             meeting: id,
@@ -67,7 +98,16 @@ impl MeetingEntry {
             shape: 0,
             place: meeting.place.map_or(0, |p| p.get()),
         };
-        entry.seen(meeting.status, meeting.date)
+        let entry = entry.seen(meeting.status, meeting.date);
+        match bound {
+            // It lists at its bound, so that a list in key order stays in date order.
+            Some(day) if meeting.date.is_none() => MeetingEntry {
+                day: day_key(day),
+                shape: BEFORE,
+                ..entry
+            },
+            _ => entry,
+        }
     }
 
     /// The same meeting with another status and date: as some of its sources report it.
@@ -98,12 +138,22 @@ impl MeetingEntry {
         self.day.saturating_add(self.span)
     }
 
+    /// The day the meeting happened by, when it has no date but a bound.
+    pub(crate) fn bound(&self) -> Option<Day> {
+        (self.shape == BEFORE).then(|| key_day(self.day))
+    }
+
+    /// Whether the meeting has a date: neither undated nor only bounded.
+    pub(crate) fn dated(&self) -> bool {
+        self.day != UNDATED && self.shape != BEFORE
+    }
+
     /// Whether the meeting lies wholly inside `during` (always, without a filter; never, for
-    /// a meeting with no date).
+    /// a meeting with no date, bounded or not: its first day is unknown).
     pub(crate) fn within(&self, during: Option<&DateSpan>) -> bool {
         match during {
             Some(span) => {
-                self.day != UNDATED
+                self.dated()
                     && day_key(span.first_day()) <= self.day
                     && self.last_day() <= day_key(span.last_day())
             }
@@ -114,7 +164,7 @@ impl MeetingEntry {
     /// The meeting's date as written, rebuilt from the entry.
     pub(crate) fn date(&self) -> Option<DateSpan> {
         match self.shape {
-            0 => None,
+            0 | BEFORE => None,
             shape => DateSpan::from_shape(shape, key_day(self.day), key_day(self.last_day())),
         }
     }
@@ -230,4 +280,49 @@ pub(crate) trait Catalog {
 
     /// The highest id handed out for a kind: every record of it has an id up to this.
     fn last_id(&self, kind: RecordKind) -> Result<u64>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::SourceRef;
+
+    #[test]
+    fn an_undated_meeting_lists_at_its_earliest_report_and_matches_no_date_filter() {
+        let published = |text: &str| text.parse::<DateSpan>().unwrap();
+        let mut meeting = Meeting::new("talks");
+        meeting.sources = vec![
+            SourceRef::new(Id::new(1), "a"),
+            SourceRef::new(Id::new(2), "b"),
+            SourceRef::new(Id::new(3), "c"),
+        ];
+        let mut dates = |d: DocumentId| {
+            Ok(match d.get() {
+                1 => Some(published("2025-12")),
+                2 => Some(published("2025-12-23")),
+                _ => None,
+            })
+        };
+        let bound = bound_of(&meeting, &mut dates).unwrap();
+        assert_eq!(bound, Some(published("2025-12-23").first_day()));
+        let entry = MeetingEntry::of(7, &meeting, bound);
+        assert_eq!(entry.day, day_key(published("2025-12-23").first_day()));
+        assert_eq!(
+            (entry.shape, entry.date(), entry.bound()),
+            (BEFORE, None, bound)
+        );
+        assert!(!entry.dated());
+        assert!(!entry.within(Some(&published("2025"))));
+        assert!(entry.within(None));
+        // A date, once given, is the entry's date: the bound is for undated meetings only.
+        meeting.date = Some(published("2025-11"));
+        assert_eq!(bound_of(&meeting, &mut dates).unwrap(), None);
+        let dated = MeetingEntry::of(7, &meeting, bound);
+        assert_eq!(dated.date(), meeting.date);
+        // No dated source: no bound, and the meeting lists last.
+        meeting.date = None;
+        meeting.sources.truncate(0);
+        let undated = MeetingEntry::of(7, &meeting, bound_of(&meeting, &mut dates).unwrap());
+        assert_eq!((undated.day, undated.bound()), (UNDATED, None));
+    }
 }

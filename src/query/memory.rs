@@ -6,10 +6,12 @@ use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
-use super::catalog::{Catalog, List, MeetingEntry, Member, NameEntry, Visit};
+use super::catalog::{bound_of, Catalog, List, MeetingEntry, Member, NameEntry, Visit};
 use super::{answer, CancellationToken};
 use crate::error::{Error, Result};
-use crate::model::{fold_name, Id, Meeting, Place, PlaceId, Record, RecordKind, RecordRef};
+use crate::model::{
+    fold_name, Document, Id, Meeting, Place, PlaceId, Record, RecordKind, RecordRef,
+};
 use crate::rows::Rows;
 use crate::syntax::{parse, Source, Statement};
 
@@ -108,7 +110,13 @@ impl MemoryCatalog {
         let lists = self.lists.get_or_init(|| {
             let mut lists = Lists::new();
             for (id, m) in self.all::<Meeting>() {
-                let entry = MeetingEntry::of(id, m);
+                let bound = bound_of(m, &mut |d| {
+                    let document = self.records.get(&(RecordKind::Document, d.get()));
+                    Ok(document
+                        .and_then(|r| r.as_any().downcast_ref::<Document>())
+                        .and_then(|d| d.published))
+                });
+                let entry = MeetingEntry::of(id, m, bound.unwrap_or(None));
                 let cast = Member::cast_of(m);
                 lists
                     .entry(List::All)

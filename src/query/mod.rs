@@ -23,7 +23,9 @@ pub(crate) use binder::{resolve, Binder};
 pub(crate) use cancel::CancellationToken;
 #[cfg(test)]
 pub(crate) use catalog::day_key;
-pub(crate) use catalog::{first_days, Catalog, List, MeetingEntry, Member, NameEntry, Visit};
+pub(crate) use catalog::{
+    bound_of, first_days, Catalog, List, MeetingEntry, Member, NameEntry, Visit,
+};
 pub use memory::MemoryCatalog;
 
 use crate::error::Result;

@@ -20,7 +20,8 @@ use super::state::GENERATION;
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
-use crate::model::{Record, RecordKind};
+use crate::model::{DateSpan, Record, RecordKind, RecordRef};
+use crate::query::bound_of;
 
 /// `meta` key set while a bulk load is in progress.
 pub(crate) const LOADING: &[u8] = b"loading";
@@ -39,6 +40,9 @@ pub(crate) struct Bulk<'s> {
     entries: BTreeMap<Table, Pairs>,
     postings: HashMap<(Table, u64), Vec<Posting>>,
     counts: BTreeMap<RecordKind, (u64, u64)>,
+    /// The publication dates of the documents loaded, which the entries of undated meetings
+    /// take their bound from: documents are added before the meetings citing them.
+    published: HashMap<u64, DateSpan>,
 }
 
 impl<'s> Bulk<'s> {
@@ -59,6 +63,7 @@ impl<'s> Bulk<'s> {
             entries: BTreeMap::new(),
             postings: HashMap::new(),
             counts: BTreeMap::new(),
+            published: HashMap::new(),
         })
     }
 
@@ -69,7 +74,19 @@ impl<'s> Bulk<'s> {
             .entry(record_table(R::KIND))
             .or_default()
             .push((id, encode_value(record)?));
-        for entry in index_entries(id, record.as_record_ref()).into_values() {
+        let bound = match record.as_record_ref() {
+            RecordRef::Document(d) => {
+                if let Some(published) = d.published {
+                    self.published.insert(id, published);
+                }
+                None
+            }
+            RecordRef::Meeting(m) => {
+                bound_of(m, &mut |d| Ok(self.published.get(&d.get()).copied()))?
+            }
+            _ => None,
+        };
+        for entry in index_entries(id, record.as_record_ref(), bound).into_values() {
             match entry {
                 IndexEntry::Posting {
                     table,

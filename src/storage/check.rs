@@ -12,7 +12,7 @@ use super::kv::KvRead;
 use super::pages;
 use super::postings::{self, MAX_CHUNK};
 use super::read::{count_key, next_id_key, read_counter, record_table};
-use super::records::{index_entries, references, IndexEntry};
+use super::records::{bound_in, index_entries, references, IndexEntry};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
@@ -159,7 +159,14 @@ fn read_records<R: Record>(
                 ));
             }
         }
-        for (identity, entry) in index_entries(id, record.as_record_ref()) {
+        let bound = match bound_in(kv, record.as_record_ref()) {
+            Ok(bound) => bound,
+            Err(e) => {
+                report.problem(format!("{kind} #{id}: its sources: {}", reason(&e)));
+                None
+            }
+        };
+        for (identity, entry) in index_entries(id, record.as_record_ref(), bound) {
             if let Some((_, other_kind, other)) = expected.get(&identity) {
                 report.problem(format!(
                     "{kind} #{id} and {other_kind} #{other} claim the same {} entry",

@@ -20,7 +20,8 @@
 //! A chunk keeps its key when its first entry is removed, so keys are lower bounds, not copies.
 //!
 //! An entry carries what the questions ask of a meeting most — its date as written (`shape`,
-//! see `DateSpan::shape`), status, place, and in actor lists its whole cast — so that "who met",
+//! see `DateSpan::shape`; for a meeting with no date whose sources are dated, shape
+//! `catalog::BEFORE` and the day of its bound, which lists it by that day), status, place, and in actor lists its whole cast — so that "who met",
 //! "meetings with", "path" and the date, status and place filters read no meeting record. The
 //! cast is stored without the owner (whose own flags ride in `flags`), members in actor order,
 //! each with its certainty and side; sides are numbered within the meeting (see [`Member`]).

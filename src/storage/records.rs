@@ -19,8 +19,10 @@ use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
 pub use crate::model::Record;
-use crate::model::{check_name, check_names, fold_name, Id, RecordKind, RecordRef, MAX_ID};
-use crate::query::{MeetingEntry, Member};
+use crate::model::{
+    check_name, check_names, fold_name, Day, Document, Id, RecordKind, RecordRef, MAX_ID,
+};
+use crate::query::{bound_of, MeetingEntry, Member};
 
 /// One index entry a record owns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -97,11 +99,25 @@ fn names(record: RecordRef<'_>) -> Vec<&str> {
     }
 }
 
+/// The bound of `record` when it is a meeting with no date (`query::bound_of`), from the
+/// documents `kv` holds; `None` for every other record.
+pub(crate) fn bound_in(kv: &dyn KvRead, record: RecordRef<'_>) -> Result<Option<Day>> {
+    match record {
+        RecordRef::Meeting(m) => bound_of(m, &mut |d| {
+            let document: Option<Document> = Reader::new(kv).get(d)?;
+            Ok(document.and_then(|d| d.published))
+        }),
+        _ => Ok(None),
+    }
+}
+
 /// Every index entry record `id` owns, keyed by identity (duplicates collapse: two aliases that
-/// fold alike make one `names` key, holding the first spelling).
+/// fold alike make one `names` key, holding the first spelling). `bound` is the record's
+/// [`bound_in`] the store: a meeting's entries depend on its sources' publication dates.
 pub(crate) fn index_entries(
     id: u64,
     record: RecordRef<'_>,
+    bound: Option<Day>,
 ) -> BTreeMap<(Table, Vec<u8>), IndexEntry> {
     let kind = record.kind();
     let mut entries = BTreeMap::new();
@@ -135,7 +151,7 @@ pub(crate) fn index_entries(
     }
     if let RecordRef::Meeting(m) = record {
         // Place and date lists carry no cast; every actor list shares one.
-        let entry = MeetingEntry::of(id, m);
+        let entry = MeetingEntry::of(id, m, bound);
         let bare = Posting {
             entry,
             cast: Cast::default(),
@@ -336,7 +352,51 @@ impl<'s> Write<'s> {
         if record.handle().is_empty() {
             *record.handle_mut() = old.handle().to_string();
         }
-        self.store(id.get(), Some(&old), &record)
+        // The entries of a meeting with no date carry a bound from its documents' publication
+        // dates: a document's new date moves the bound of every meeting citing it.
+        let citing = match (old.as_record_ref(), record.as_record_ref()) {
+            (RecordRef::Document(o), RecordRef::Document(n)) if o.published != n.published => {
+                self.citing(id.get())?
+            }
+            _ => Vec::new(),
+        };
+        let before = citing
+            .iter()
+            .map(|(m, meeting)| self.entries_of(*m, meeting))
+            .collect::<Result<Vec<_>>>()?;
+        self.store(id.get(), Some(&old), &record)?;
+        for ((m, meeting), old_entries) in citing.iter().zip(before) {
+            let new_entries = self.entries_of(*m, meeting)?;
+            self.apply(old_entries, new_entries)?;
+        }
+        Ok(())
+    }
+
+    /// The meetings with no date citing document `id` (the only ones it gives a bound to),
+    /// with their records.
+    fn citing(&self, id: u64) -> Result<Vec<(u64, crate::model::Meeting)>> {
+        let reader = self.reader();
+        let mut meetings = Vec::new();
+        for (kind, m) in reader.referrers(RecordKind::Document, id)? {
+            if kind == RecordKind::Meeting {
+                let meeting: crate::model::Meeting =
+                    reader.get(Id::new(m))?.ok_or_else(|| missing(kind, m))?;
+                if meeting.date.is_none() {
+                    meetings.push((m, meeting));
+                }
+            }
+        }
+        Ok(meetings)
+    }
+
+    /// Every index entry of record `id`, with its bound as the transaction sees it now.
+    fn entries_of<R: Record>(
+        &self,
+        id: u64,
+        record: &R,
+    ) -> Result<BTreeMap<(Table, Vec<u8>), IndexEntry>> {
+        let bound = bound_in(&self.ov, record.as_record_ref())?;
+        Ok(index_entries(id, record.as_record_ref(), bound))
     }
 
     /// Deletes record `id`; refused while another record refers to it.
@@ -353,7 +413,7 @@ impl<'s> Write<'s> {
                 used_by: users,
             });
         }
-        for entry in index_entries(id.get(), old.as_record_ref()).into_values() {
+        for entry in self.entries_of(id.get(), &old)?.into_values() {
             self.remove_entry(entry)?;
         }
         pages::set(&mut self.ov, record_table(R::KIND), id.get(), None)?;
@@ -402,10 +462,27 @@ impl<'s> Write<'s> {
                 });
             }
         }
-        let old_entries = old
-            .map(|o| index_entries(id, o.as_record_ref()))
-            .unwrap_or_default();
-        let new_entries = index_entries(id, new.as_record_ref());
+        let old_entries = match old {
+            Some(o) => self.entries_of(id, o)?,
+            None => BTreeMap::new(),
+        };
+        let new_entries = self.entries_of(id, new)?;
+        self.apply(old_entries, new_entries)?;
+        pages::set(
+            &mut self.ov,
+            record_table(R::KIND),
+            id,
+            Some(&encode_value(new)?),
+        )?;
+        Ok(())
+    }
+
+    /// Changes the index from `old_entries` to `new_entries`.
+    fn apply(
+        &mut self,
+        old_entries: BTreeMap<(Table, Vec<u8>), IndexEntry>,
+        new_entries: BTreeMap<(Table, Vec<u8>), IndexEntry>,
+    ) -> Result<()> {
         for (identity, entry) in &new_entries {
             if old_entries.get(identity) != Some(entry) {
                 if let Some(stale) = old_entries.get(identity) {
@@ -419,12 +496,6 @@ impl<'s> Write<'s> {
                 self.remove_entry(entry)?;
             }
         }
-        pages::set(
-            &mut self.ov,
-            record_table(R::KIND),
-            id,
-            Some(&encode_value(new)?),
-        )?;
         Ok(())
     }
 

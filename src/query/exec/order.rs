@@ -42,8 +42,9 @@ pub(super) fn sort(rows: &mut Rows, keys: &[SortKey], first: Option<usize>) {
 }
 
 /// The position of the date column when sorting `input` by `keys` needs only one first day's
-/// rows at a time: `input` projects meetings, which come in date order (by first day, and
-/// undated last, as the sort puts nulls), and the first key is their date, ascending.
+/// rows at a time: `input` projects meetings, which come in date order (by first day, a
+/// bounded meeting at its bound, and undated last, as the sort puts nulls), and the first key
+/// is their date, ascending.
 pub(super) fn date_runs(input: &Plan, keys: &[SortKey]) -> Option<usize> {
     let Plan::Project(Input::Meetings(_), columns) = input else {
         return None;
@@ -104,6 +105,8 @@ impl RowSink for DateRuns<'_> {
     fn row(&mut self, row: Vec<Value>) -> Result<()> {
         let day = match &row[self.date] {
             Value::Date(date) => Some(date.first_day()),
+            // A bounded meeting lists at its bound (`MeetingEntry::of`).
+            Value::Before(day) => Some(*day),
             _ => None,
         };
         if self.day != Some(day) {
@@ -218,11 +221,12 @@ mod tests {
         }
 
         /// Sorting rows that arrive by first day one day's run at a time gives a full stable
-        /// sort's order: dates of several precisions sharing first days, undated rows last,
-        /// ties broken by a second key and then by arrival.
+        /// sort's order: dates of several precisions sharing first days, bounds (`before`)
+        /// arriving at their day, undated rows last, ties broken by a second key and then by
+        /// arrival.
         #[test]
         fn date_runs_agree_with_a_full_sort(
-            cells in proptest::collection::vec((0u8..4, 0u8..3, 0i64..3), 0..60),
+            cells in proptest::collection::vec((0u8..4, 0u8..4, 0i64..3), 0..60),
             second_descending in any::<bool>(),
         ) {
             use crate::model::DateSpan;
@@ -230,6 +234,7 @@ mod tests {
                 (3, _) => Value::Null,
                 (d, 0) => Value::Date(DateSpan::day(2025, 12, d + 1).unwrap()),
                 (d, 1) => Value::Date(DateSpan::day(2025, 12, d + 1).unwrap().approximate()),
+                (d, 3) => Value::Before(DateSpan::day(2025, 12, d + 1).unwrap().first_day()),
                 (_, _) => Value::Date(DateSpan::month(2025, 12).unwrap()),
             };
             let mut arrivals: Vec<Vec<Value>> = cells
@@ -241,9 +246,11 @@ mod tests {
                     vec![date((day, *shape)), Value::Int(*n), Value::Int(i as i64)]
                 })
                 .collect();
-            // Lists hand rows over by first day (undated last), ties in list order.
+            // Lists hand rows over by first day (a bounded meeting at its bound, undated
+            // last), ties in list order.
             arrivals.sort_by_key(|row| match &row[0] {
                 Value::Date(d) => (0, d.first_day().0),
+                Value::Before(day) => (0, day.0),
                 _ => (1, 0),
             });
             let keys = [

@@ -38,7 +38,8 @@ impl<C: Catalog> Ctx<'_, C> {
                         found.push(Encounter {
                             other: other.actor,
                             meeting: entry.meeting,
-                            first: entry.day,
+                            // A bounded meeting's first day is unknown: undated here.
+                            first: if entry.dated() { entry.day } else { UNDATED },
                             last: entry.last_day(),
                         });
                     }

@@ -129,7 +129,13 @@ impl<C: Catalog> Ctx<'_, C> {
                 return Ok(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)));
             }
             Column::Id => return Ok(Value::Int(entry.meeting as i64)),
-            Column::Date => return Ok(entry.date().map_or(Value::Null, Value::Date)),
+            Column::Date => {
+                return Ok(match (entry.date(), entry.bound()) {
+                    (Some(date), _) => Value::Date(date),
+                    (None, Some(day)) => Value::Before(day),
+                    (None, None) => Value::Null,
+                })
+            }
             Column::PlaceName => return self.place_name(entry.place),
             Column::Status => return Ok(Value::Text(entry.status.to_string())),
             _ => {}

@@ -2,8 +2,10 @@
 //! meetings they report, bad input, and the five seed articles measured against the curated
 //! demo data (when `../shared/seeds` is there).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::seeds_dir;
+use std::path::Path;
 
 use entrevue::{Database, DateSpan, ExtractOptions, Extraction, Meeting, Status};
 
@@ -336,19 +338,6 @@ fn without_a_publication_date_relative_dates_are_left_out_and_said() {
 }
 
 // ---- seeds ---------------------------------------------------------------------------------
-
-fn seeds_dir(check: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: {check}: it needs the seed articles in {}, which is not there",
-        dir.display()
-    );
-    None
-}
 
 /// A curated meeting as the measure sees it.
 struct Curated {

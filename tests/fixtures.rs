@@ -8,8 +8,10 @@
 //!   README's tables agree with the script;
 //! - `load demo` builds a database whose indexes check clean and whose counts match the script.
 
+mod common;
+
+use common::seeds_dir;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use entrevue::syntax::{
@@ -30,23 +32,6 @@ fn manifest_dir() -> &'static Path {
 
 fn fixture_dir() -> PathBuf {
     manifest_dir().join("fixtures/miami-talks")
-}
-
-/// The seed articles' folder, or `None` when `../shared` is not beside this clone: then the
-/// check named `check` says in the test output that it was skipped, and passes.
-fn seeds_dir(check: &str) -> Option<PathBuf> {
-    let dir = manifest_dir().join("../shared/seeds");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    // Straight to the process's standard error: the test harness captures `eprintln!` of a
-    // passing test, and this line must be seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: {check}: it needs the seed articles in {}, which is not there",
-        dir.display()
-    );
-    None
 }
 
 fn fixture_text() -> String {

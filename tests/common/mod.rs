@@ -1,9 +1,11 @@
-//! Helpers shared by the tests that close a database and open it again at once.
+//! Helpers shared by several test files: reopening a database closed a moment ago, and
+//! finding the seed articles beside the clone.
 //!
 //! sled lets go of its file lock only when a closed database's background work ends, so an
 //! immediate reopen can find it still locked on a loaded machine. These wait up to 2 s.
 
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use entrevue::{Database, Error};
@@ -47,4 +49,22 @@ pub fn raw(dir: &Path, f: impl FnOnce(&sled::Db)) {
     };
     f(&db);
     db.flush().unwrap();
+}
+
+/// The seed articles' folder, or `None` when `../shared` is not beside this clone: then the
+/// check named `check` says in the test output that it was skipped, and passes.
+#[allow(dead_code)]
+pub fn seeds_dir(check: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    // Straight to the process's standard error: the test harness captures `eprintln!` of a
+    // passing test, and this line must be seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped: {check}: it needs the seed articles in {}, which is not there",
+        dir.display()
+    );
+    None
 }

@@ -1,9 +1,10 @@
 //! Exchange formats: the database, or what a question returns, written as FollowTheMoney
-//! entities, GEXF, GraphML or Neo4j bulk-import CSV; and FollowTheMoney or GDELT files read
-//! into an empty database.
+//! entities, GEXF, GraphML or Neo4j bulk-import CSV; the whole database as the Parquet table
+//! bundle (feature `parquet`, streamed through `tables.rs`); and FollowTheMoney or GDELT files
+//! read into an empty database.
 //!
-//! Every export works from a [`Snapshot`]: the records of one read, kept by id, cut down to a
-//! question's rows when asked. The graph formats share one definition of their edges
+//! Every other export works from a [`Snapshot`]: the records of one read, kept by id, cut down
+//! to a question's rows when asked. The graph formats share one definition of their edges
 //! (`graph.rs`), which uses the query layer's "met" and "together" so that an exported edge is
 //! exactly an answer of `who met` or `who was with`.
 

@@ -252,6 +252,8 @@ pub(crate) struct PathSearch {
     pub max_hops: usize,
     /// Each meeting of the chain no earlier than the one before.
     pub time_order: bool,
+    /// Whose account of the meetings the search goes by.
+    pub view: Option<View>,
 }
 
 /// A logical plan: every node yields rows.
@@ -267,14 +269,14 @@ pub(crate) enum Plan {
     Keep(Box<Plan>, Vec<usize>),
     /// The shortest chain of "met" between two actors.
     Path(PathSearch),
-    /// An actor's profile.
-    Profile(Named<ActorId>),
+    /// An actor's profile, its meetings seen through the view if any.
+    Profile(Named<ActorId>, Option<View>),
     /// The sources of a meeting or a relation.
     Sources(Sourced),
     /// What a document reports, with its quotes.
     Reported(Named<DocumentId>),
-    /// A place's profile.
-    PlaceProfile(Named<PlaceId>),
+    /// A place's profile, its meetings seen through the view if any.
+    PlaceProfile(Named<PlaceId>, Option<View>),
     /// The sources of meetings (of one, or of all) that disagree, one row per source.
     Disputes(Option<Named<MeetingId>>),
     /// The quotes whose folded text holds these folded words.
@@ -557,14 +559,6 @@ impl<C: Catalog> Planner<'_, C> {
         if filters.min_participants.is_some() || filters.min_sources.is_some() {
             return Err(self.filter_error("with at least", "path"));
         }
-        // The search reads list entries only; a view would read every meeting record it
-        // passes, which a search over hubs cannot afford.
-        if filters.as_of.is_some() {
-            return Err(self.filter_error("as of", "path"));
-        }
-        if filters.according_to.is_some() {
-            return Err(self.filter_error("according to", "path"));
-        }
         let search = PathSearch {
             from,
             to,
@@ -573,14 +567,16 @@ impl<C: Catalog> Planner<'_, C> {
             during: self.during,
             max_hops: MAX_PATH_HOPS,
             time_order: filters.time_order.is_some(),
+            view: self.view.clone(),
         };
         Ok(fixed(Plan::Path(search), PATH_COLUMNS))
     }
 
     /// `who is X`: a profile.
     fn who_is(&self, name: &NameRef) -> Result<Form> {
-        self.no_filters("who is")?;
-        Ok(fixed(Plan::Profile(self.actor(name)?), PROFILE_COLUMNS))
+        self.no_filters_but_view("who is")?;
+        let plan = Plan::Profile(self.actor(name)?, self.view.clone());
+        Ok(fixed(plan, PROFILE_COLUMNS))
     }
 
     /// `sources of M`: the documents and quotes behind a meeting or a relation (both go by
@@ -631,9 +627,10 @@ impl<C: Catalog> Planner<'_, C> {
 
     /// `where is P`: a place's profile.
     fn where_is(&self, name: &NameRef) -> Result<Form> {
-        self.no_filters("where is")?;
+        self.no_filters_but_view("where is")?;
         let place = self.binder.labelled::<Place>(name)?;
-        Ok(fixed(Plan::PlaceProfile(place), PROFILE_COLUMNS))
+        let plan = Plan::PlaceProfile(place, self.view.clone());
+        Ok(fixed(plan, PROFILE_COLUMNS))
     }
 
     /// `side of X`: everyone who took part on X's side, in any meeting (X need not take part
@@ -685,6 +682,21 @@ impl<C: Catalog> Planner<'_, C> {
     }
 
     fn no_filters(&self, form: &str) -> Result<()> {
+        self.no_filters_but_view(form)?;
+        let f: &Filters = &self.query.filters;
+        let given = [
+            (f.as_of.is_some(), "as of"),
+            (f.according_to.is_some(), "according to"),
+        ];
+        match given.iter().find(|(on, _)| *on) {
+            Some((_, filter)) => Err(self.filter_error(filter, form)),
+            None => Ok(()),
+        }
+    }
+
+    /// No filter but a view (`as of`, `according to`): the forms that read meetings but
+    /// filter none.
+    fn no_filters_but_view(&self, form: &str) -> Result<()> {
         let f: &Filters = &self.query.filters;
         let given = [
             (f.place.is_some(), "in"),
@@ -693,8 +705,6 @@ impl<C: Catalog> Planner<'_, C> {
             (f.min_participants.is_some(), "with at least"),
             (f.min_sources.is_some(), "with at least"),
             (f.time_order.is_some(), "in time order"),
-            (f.as_of.is_some(), "as of"),
-            (f.according_to.is_some(), "according to"),
         ];
         match given.iter().find(|(on, _)| *on) {
             Some((_, filter)) => Err(self.filter_error(filter, form)),

@@ -215,6 +215,39 @@ fn views_are_refused_where_they_do_not_apply() {
     );
 }
 
+// ---- relations and their sources -----------------------------------------------------------
+
+#[test]
+fn relations_of_an_actor_with_how_many_documents_report_each() {
+    let db = demo();
+    // fixtures/miami-talks/miami-talks.ent: Kushner is Trump's son-in-law by d000, d001 and
+    // d004, and an envoy of the United States by d002 alone.
+    let all = q(&db, "relations of Kushner");
+    assert_eq!(
+        render(&all, &["subject", "predicate", "object", "sources"]),
+        [
+            "Jared Kushner | son_in_law_of | Donald Trump | 3",
+            "Jared Kushner | envoy_of | United States | 1",
+        ]
+    );
+    let corroborated = q(&db, "relations of Kushner with at least 2 sources");
+    assert_eq!(
+        render(&corroborated, &["predicate", "sources"]),
+        ["son_in_law_of | 3"]
+    );
+    assert!(q(&db, "relations of Kushner with at least 4 sources").is_empty());
+    let error = fails(&db, "relations of Kushner during 2025");
+    assert!(
+        error.contains("`during` does not apply to `relations of`"),
+        "{error}"
+    );
+    let error = fails(&db, "relations of Kushner with at least 2 participants");
+    assert!(
+        error.contains("`with at least` does not apply to `relations of`"),
+        "{error}"
+    );
+}
+
 // ---- views of the path and the profiles --------------------------------------------------------
 
 #[test]

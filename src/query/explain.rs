@@ -112,6 +112,13 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Disputes of every meeting   [index date_meetings, every meeting record, document records]"
         ),
+        Plan::Relations(a, min_sources) => writeln!(
+            f,
+            "{pad}Relations of {a}{}   [refs, relation records]",
+            min_sources
+                .map(|n| format!(" with at least {n} sources"))
+                .unwrap_or_default()
+        ),
         Plan::Reported(d) => writeln!(
             f,
             "{pad}Reported by {d}   [refs, meeting and relation records]"

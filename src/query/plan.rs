@@ -241,6 +241,15 @@ pub(crate) struct SortKey {
     pub descending: bool,
 }
 
+/// Filters a form without a scan of meetings may still take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kept {
+    /// `as of`, `according to`.
+    View,
+    /// `with at least N sources`.
+    Sources,
+}
+
 /// The shortest-path search.
 #[derive(Clone, Debug)]
 pub(crate) struct PathSearch {
@@ -275,6 +284,8 @@ pub(crate) enum Plan {
     Sources(Sourced),
     /// What a document reports, with its quotes.
     Reported(Named<DocumentId>),
+    /// The relations of an actor, those with at least this many sources.
+    Relations(Named<ActorId>, Option<u64>),
     /// A place's profile, its meetings seen through the view if any.
     PlaceProfile(Named<PlaceId>, Option<View>),
     /// The sources of meetings (of one, or of all) that disagree, one row per source.
@@ -290,6 +301,14 @@ pub(crate) enum Sourced {
     Relation(Named<RelationId>),
 }
 
+pub(crate) const RELATIONS_COLUMNS: &[&str] = &[
+    "relation",
+    "subject",
+    "predicate",
+    "object",
+    "during",
+    "sources",
+];
 pub(crate) const PATH_COLUMNS: &[&str] =
     &["step", "from", "to", "meeting", "date", "status", "place"];
 pub(crate) const REPORTED_COLUMNS: &[&str] =
@@ -353,6 +372,7 @@ pub(crate) fn plan_query<C: Catalog>(
         Question::WhoIs(name) => planner.who_is(name)?,
         Question::Sources(name) => planner.sources(name)?,
         Question::ReportedBy(name) => planner.reported_by(name)?,
+        Question::RelationsOf(name) => planner.relations_of(name)?,
         Question::WhereIs(name) => planner.where_is(name)?,
         Question::SideOf(name) => planner.side_of(name)?,
         Question::Disputes(name) => planner.disputes(name.as_ref())?,
@@ -601,6 +621,14 @@ impl<C: Catalog> Planner<'_, C> {
         Ok(fixed(Plan::Reported(document), REPORTED_COLUMNS))
     }
 
+    /// `relations of X`: the relations X is the subject or the object of, with how many
+    /// documents report each; `with at least N sources` keeps those reported by N or more.
+    fn relations_of(&self, name: &NameRef) -> Result<Form> {
+        self.refuse_filters("relations of", &[Kept::Sources])?;
+        let plan = Plan::Relations(self.actor(name)?, self.query.filters.min_sources);
+        Ok(fixed(plan, RELATIONS_COLUMNS))
+    }
+
     /// `disputes [of M]`: the meetings (all, or one by handle) whose sources disagree on
     /// its status or date, one row per source.
     fn disputes(&self, name: Option<&NameRef>) -> Result<Form> {
@@ -682,29 +710,29 @@ impl<C: Catalog> Planner<'_, C> {
     }
 
     fn no_filters(&self, form: &str) -> Result<()> {
-        self.no_filters_but_view(form)?;
-        let f: &Filters = &self.query.filters;
-        let given = [
-            (f.as_of.is_some(), "as of"),
-            (f.according_to.is_some(), "according to"),
-        ];
-        match given.iter().find(|(on, _)| *on) {
-            Some((_, filter)) => Err(self.filter_error(filter, form)),
-            None => Ok(()),
-        }
+        self.refuse_filters(form, &[])
     }
 
     /// No filter but a view (`as of`, `according to`): the forms that read meetings but
     /// filter none.
     fn no_filters_but_view(&self, form: &str) -> Result<()> {
+        self.refuse_filters(form, &[Kept::View])
+    }
+
+    /// Refuses the first filter given that the form does not keep.
+    fn refuse_filters(&self, form: &str, kept: &[Kept]) -> Result<()> {
         let f: &Filters = &self.query.filters;
+        let view = !kept.contains(&Kept::View);
+        let sources = !kept.contains(&Kept::Sources);
         let given = [
             (f.place.is_some(), "in"),
             (f.during.is_some(), "during"),
             (f.statuses.is_some(), "including` or `status"),
             (f.min_participants.is_some(), "with at least"),
-            (f.min_sources.is_some(), "with at least"),
+            (f.min_sources.is_some() && sources, "with at least"),
             (f.time_order.is_some(), "in time order"),
+            (f.as_of.is_some() && view, "as of"),
+            (f.according_to.is_some() && view, "according to"),
         ];
         match given.iter().find(|(on, _)| *on) {
             Some((_, filter)) => Err(self.filter_error(filter, form)),

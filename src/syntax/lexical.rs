@@ -80,6 +80,7 @@ pub const KEYWORDS: &[&str] = &[
     "place",
     "published",
     "relation",
+    "relations",
     "reported",
     "replace",
     "return",

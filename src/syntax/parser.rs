@@ -558,7 +558,7 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
 }
 
 /// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline
-/// | sources | reported_by | where_is | side_of | disputes | quotes`
+/// | sources | reported_by | where_is | side_of | disputes | quotes | relations`
 fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
     alt((
         parse_who,
@@ -568,6 +568,7 @@ fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
         parse_timeline,
         parse_sources,
         parse_reported,
+        parse_relations,
         parse_side,
         parse_disputes,
         parse_quotes,
@@ -681,6 +682,14 @@ fn parse_reported(i: Input<'_>) -> PResult<'_, Question> {
     let (i, _) = cut(kw("by"))(i)?;
     let (i, name) = cut(parse_name)(i)?;
     Ok((i, Question::ReportedBy(name)))
+}
+
+/// `relations = "relations" "of" name`
+fn parse_relations(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("relations")(i)?;
+    let (i, _) = cut(kw("of"))(i)?;
+    let (i, name) = cut(parse_name)(i)?;
+    Ok((i, Question::RelationsOf(name)))
 }
 
 /// `disputes = "disputes" [ "of" name ]`

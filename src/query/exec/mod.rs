@@ -151,6 +151,7 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Profile(actor, view) => emit(self.profile(actor, view.as_ref())?, sink),
             Plan::Sources(sourced) => emit(self.sources(sourced)?, sink),
             Plan::Reported(document) => emit(self.reported(document)?, sink),
+            Plan::Relations(actor, min_sources) => emit(self.relations(actor, *min_sources)?, sink),
             Plan::Disputes(meeting) => emit(self.disputes(meeting.as_ref())?, sink),
             Plan::Quotes(words) => emit(self.quotes(words)?, sink),
             Plan::PlaceProfile(place, view) => {

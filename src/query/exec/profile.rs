@@ -9,7 +9,9 @@ use crate::model::{
 };
 use crate::query::binder::Named;
 use crate::query::catalog::{Catalog, List};
-use crate::query::plan::{Sourced, View, PROFILE_COLUMNS, REPORTED_COLUMNS, SOURCES_COLUMNS};
+use crate::query::plan::{
+    Sourced, View, PROFILE_COLUMNS, RELATIONS_COLUMNS, REPORTED_COLUMNS, SOURCES_COLUMNS,
+};
 use crate::rows::{Rows, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
@@ -90,6 +92,46 @@ impl<C: Catalog> Ctx<'_, C> {
                 doc.published.map_or(Value::Null, Value::Date),
                 Value::Text(source.quote.clone()),
                 says(source),
+            ]);
+        }
+        Ok(rows)
+    }
+
+    /// The relations an actor is the subject or the object of, in the order of the records,
+    /// each with how many distinct documents report it; with `min_sources`, those reported
+    /// by at least that many.
+    pub(super) fn relations(
+        &self,
+        actor: &Named<ActorId>,
+        min_sources: Option<u64>,
+    ) -> Result<Rows> {
+        let mut rows = Rows::new(RELATIONS_COLUMNS);
+        let mut referrers = self.catalog.referrers(RecordKind::Actor, actor.id.get())?;
+        referrers.sort_unstable();
+        referrers.dedup();
+        for (kind, id) in referrers {
+            self.go_on()?;
+            if kind != RecordKind::Relation {
+                continue;
+            }
+            let r: Relation = self
+                .catalog
+                .record(Id::new(id))?
+                .ok_or_else(|| missing::<Relation>(id))?;
+            let mut documents: Vec<u64> = r.sources.iter().map(|s| s.document.get()).collect();
+            documents.sort_unstable();
+            documents.dedup();
+            let sources = documents.len() as u64;
+            if min_sources.is_some_and(|n| sources < n) {
+                continue;
+            }
+            rows.rows.push(vec![
+                Value::Text(r.handle.clone()),
+                Value::Text(self.actor(r.subject.get())?.name.clone()),
+                Value::Text(r.predicate.clone()),
+                Value::Text(self.actor(r.object.get())?.name.clone()),
+                r.during.map_or(Value::Null, Value::Date),
+                Value::Int(sources as i64),
             ]);
         }
         Ok(rows)

@@ -38,6 +38,17 @@ struct Args {
     #[arg(long, global = true)]
     no_headers: bool,
 
+    /// How answers write dates: text (the language's own syntax, `~2025-11`, the default) or
+    /// edtf (ISO 8601-2: `2025-11~`, `2025-11-28/2025-11-30`, `../2025-12-23`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "STYLE",
+        value_enum,
+        default_value = "text"
+    )]
+    dates: cli::DatesArg,
+
     /// Run statements one by one, in `run FILE`, -c and standard input: a statement that does not
     /// parse or fails is reported (line:column) and the next one runs; each is kept if it
     /// succeeds, and standard input runs each as soon as it is read. By default a script is one
@@ -362,6 +373,7 @@ fn settings(args: &Args) -> Settings {
         timer: false,
         max_rows: cli::DEFAULT_MAX_ROWS,
         lanes: entrevue::picture::Lanes::default(),
+        dates: args.dates.into(),
     }
 }
 

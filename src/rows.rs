@@ -25,7 +25,39 @@ pub enum Value {
     List(Vec<String>),
 }
 
+/// How dates are written when rows are printed: in the language's own syntax (`~2025-11`,
+/// `2025-11-28..2025-11-30`, `before 2025-12-23`) or in EDTF, ISO 8601-2 (`2025-11~`,
+/// `2025-11-28/2025-11-30`, `../2025-12-23`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateStyle {
+    /// The language's own syntax, as `Display` writes dates.
+    #[default]
+    Text,
+    /// EDTF, which other tools read.
+    Edtf,
+}
+
 impl Value {
+    /// The value as printed in `style`: a date, or the bound of an undated meeting, as text in
+    /// EDTF when asked (the bound is EDTF's open start, `../2025-12-23`: on or before that
+    /// day); every other value, and every value in the `Text` style, as it is.
+    ///
+    /// ```
+    /// use entrevue::{DateSpan, DateStyle, Value};
+    ///
+    /// let date = Value::Date("~2025-11".parse()?);
+    /// assert_eq!(date.clone().dates_in(DateStyle::Edtf), Value::Text("2025-11~".into()));
+    /// assert_eq!(date.clone().dates_in(DateStyle::Text), date);
+    /// # Ok::<(), entrevue::Error>(())
+    /// ```
+    pub fn dates_in(self, style: DateStyle) -> Value {
+        match (style, self) {
+            (DateStyle::Edtf, Value::Date(date)) => Value::Text(date.edtf()),
+            (DateStyle::Edtf, Value::Before(day)) => Value::Text(format!("../{}", day.iso())),
+            (_, value) => value,
+        }
+    }
+
     /// The text of a `Text` value.
     pub fn as_text(&self) -> Option<&str> {
         match self {
@@ -188,6 +220,18 @@ impl Rows {
     /// caller shows as the script itself rather than as a table of text.
     pub fn is_script(&self) -> bool {
         self.columns.len() == 1 && self.columns[0] == SCRIPT_COLUMN
+    }
+
+    /// The rows with every date as printed in `style` ([`Value::dates_in`]).
+    pub fn dates_in(mut self, style: DateStyle) -> Rows {
+        if style != DateStyle::Text {
+            for row in &mut self.rows {
+                for value in row.iter_mut() {
+                    *value = std::mem::replace(value, Value::Null).dates_in(style);
+                }
+            }
+        }
+        self
     }
 
     /// How many rows there are.

@@ -1439,3 +1439,131 @@ fn parquet_export_without_the_feature_says_how_to_build_it() {
         );
     assert!(!out.exists());
 }
+
+/// The standard output of a successful run with these arguments.
+fn printed(home: &Home, args: &[&str], stdin: &str) -> String {
+    let out = home.cmd().args(args).write_stdin(stdin).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn dates_print_in_edtf_when_asked() {
+    let home = Home::new();
+    // Umerov's meetings as fixtures/miami-talks/README.md dates them: m01 the approximate
+    // week ~2025-11-24..2025-11-30, m07 the two days 2025-12-19..2025-12-20.
+    let timeline = "timeline of Umerov return meeting, date";
+    let expected = "meeting,date\nm01,2025-11-24~/2025-11-30~\nm02,2025-11-30\n\
+                    m04,2025-12-05\nm05,2025-12-06\nm06,2025-12-19\nm07,2025-12-19/2025-12-20\n";
+    assert_eq!(
+        printed(&home, &["--dates", "edtf", "-c", timeline], ""),
+        expected
+    );
+    let text = printed(&home, &["-c", timeline], "");
+    assert!(text.contains("m01,~2025-11-24..2025-11-30\n"), "{text}");
+    assert_eq!(
+        printed(&home, &["--dates", "text", "-c", timeline], ""),
+        text
+    );
+    // A source's `says` date (d000 "fin novembre") and a document's publication date.
+    let sources = printed(
+        &home,
+        &[
+            "--dates",
+            "edtf",
+            "-c",
+            "sources of m02 return document, published, says",
+        ],
+        "",
+    );
+    assert!(sources.contains("d000,2025-12-20,2025-11~\n"), "{sources}");
+    // m12 is undated, reported first on 2025-12-20 by d000 and d002: on or before that day.
+    let bound = printed(
+        &home,
+        &[
+            "--dates",
+            "edtf",
+            "--format",
+            "json",
+            "-c",
+            "meetings with Dmitriev including all return meeting, date",
+        ],
+        "",
+    );
+    let json: serde_json::Value = serde_json::from_str(&bound).unwrap();
+    let m12 = json
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["meeting"] == "m12"))
+        .unwrap_or_else(|| panic!("no m12 in {bound}"));
+    assert_eq!(m12["date"], "../2025-12-20");
+}
+
+#[test]
+fn the_dates_dot_command_switches_and_shows_the_style() {
+    let home = Home::new();
+    // Umerov met the United States at m01 (~2025-11-24..2025-11-30) and m06 (2025-12-19).
+    let question = "when did Umerov meet \"United States\" return date, meeting;";
+    let script =
+        format!(".dates\n{question}\n.dates edtf\n.dates\n{question}\n.dates text\n{question}\n");
+    let out = printed(&home, &["--keep-going"], &script);
+    let lines: Vec<&str> = out.lines().filter(|l| *l != "date,meeting").collect();
+    assert_eq!(
+        lines,
+        [
+            "text",
+            "~2025-11-24..2025-11-30,m01",
+            "2025-12-19,m06",
+            "edtf",
+            "2025-11-24~/2025-11-30~,m01",
+            "2025-12-19,m06",
+            "~2025-11-24..2025-11-30,m01",
+            "2025-12-19,m06",
+        ],
+        "{out}"
+    );
+    home.cmd()
+        .write_stdin(".dates iso\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("usage: .dates ?edtf|text?"));
+    home.cmd()
+        .args(["--dates", "iso", "-c", "who is Witkoff"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("edtf"));
+}
+
+#[test]
+fn edtf_dates_are_read_on_the_command_line_with_their_errors_located() {
+    let home = Home::new();
+    // Umerov's meetings lying wholly in the week of 2025-11-24 (m01 and m02, by the fixtures).
+    let out = printed(
+        &home,
+        &[
+            "-c",
+            "timeline of Umerov during 2025-11-24/2025-11-30 return meeting",
+        ],
+        "",
+    );
+    assert_eq!(out, "meeting\nm01\nm02\n");
+    // The README's example: m01 is the approximate week, m02 a day.
+    let week = "timeline of Umerov during 2025-11-24/2025-11-30 return meeting, date";
+    assert_eq!(
+        printed(&home, &["--dates", "edtf", "-c", week], ""),
+        "meeting,date\nm01,2025-11-24~/2025-11-30~\nm02,2025-11-30\n"
+    );
+    home.cmd()
+        .args(["-c", "meetings during 2025-11-24/"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "error: 1:28: expected a date like 2025-12-31, or `..` for an open end, after `/`",
+        ))
+        .stderr(predicate::str::contains(
+            "  meetings during 2025-11-24/\n                             ^",
+        ));
+}

@@ -642,6 +642,36 @@ fn the_demo_survives_dump_and_reload() {
 }
 
 #[test]
+fn dates_written_in_edtf_survive_dump_and_reload() {
+    let db = Database::temporary().unwrap();
+    db.execute(
+        "add document #d1 title \"One\" published 2025-12-20?;
+         add document #d2 title \"Two\" published 2025-XX;
+         add actor #a \"Alice\" kind person title \"envoy\" during 2025-11~/2026;
+         add actor #b \"Bob\" kind person;
+         add relation #r1 #a envoy_of #b during 201X;
+         add meeting #m1 kind talks on 2025-11-24/2025-11-30 with #a with #b
+           source #d1 \"met last week\" says 2025-11%;
+         add meeting #m2 kind call on 2025-12-20% with #a with #b source #d2 \"a call\";",
+    )
+    .unwrap();
+    // Each date as the language writes it, worked out from the EDTF above.
+    let dumped = dump(&db).join("\n");
+    for written in [
+        "published ~2025-12-20",
+        "published 2025;",
+        "during ~2025-11..2026",
+        "during 2010..2019",
+        "on 2025-11-24..2025-11-30",
+        "says ~2025-11",
+        "on ~2025-12-20",
+    ] {
+        assert!(dumped.contains(written), "{written} not in\n{dumped}");
+    }
+    round_trip(&db);
+}
+
+#[test]
 fn an_affiliation_cycle_survives_dump_and_reload() {
     let db = Database::temporary().unwrap();
     db.execute(

@@ -877,3 +877,108 @@ fn a_mistyped_keyword_gets_a_suggestion() {
         );
     }
 }
+
+// ---- Dates in EDTF ----------------------------------------------------------------------------
+
+/// The `during` date of the one question in `text`, printed in the language's syntax.
+fn during_of(text: &str) -> String {
+    match parsed(text).as_slice() {
+        [Statement::Query(query)] => match &query.filters.during {
+            Some((date, _)) => date.to_string(),
+            None => panic!("no date in `{text}`"),
+        },
+        other => panic!("`{text}` is not one question: {other:?}"),
+    }
+}
+
+#[test]
+fn edtf_dates_read_as_the_same_spans_as_the_language_writes_them() {
+    // Each EDTF form beside the span it stands for, written the language's own way.
+    for (edtf, same) in [
+        ("2025", "2025"),
+        ("2025-11", "2025-11"),
+        ("2025-11~", "~2025-11"),
+        ("2025-12-20?", "~2025-12-20"),
+        ("2025-12-20%", "~2025-12-20"),
+        ("2025-11-24/2025-11-30", "2025-11-24..2025-11-30"),
+        ("2025-11~/2025-12", "~2025-11..2025-12"),
+        ("201X", "2010..2019"),
+        ("20XX", "2000..2099"),
+        ("2025-XX", "2025"),
+        ("2025-11-XX", "2025-11"),
+        ("../2025-12-23", "0001..2025-12-23"),
+        ("2025-12-01/..", "2025-12-01..9999"),
+    ] {
+        let text = format!("meetings during {edtf};");
+        assert_eq!(during_of(&text), same, "{edtf}");
+    }
+}
+
+/// The line, column and message of the error of `text`.
+fn located(text: &str) -> (u32, u32, String) {
+    let err = error(text);
+    check_location(text, &err);
+    (err.location.line, err.location.column, err.message.clone())
+}
+
+#[test]
+fn bad_edtf_dates_are_reported_where_they_go_wrong() {
+    // "meetings during " is 16 characters: the date starts at column 17. A date that is not
+    // in the calendar is pointed at, as in the language's own syntax; the end of a range that
+    // is wrong, or the spot where the text stops making a date, more closely.
+    let (line, column, message) = located("meetings during 2025-13~;");
+    assert_eq!((line, column), (1, 17), "{message}");
+    assert!(message.contains("there is no month 13"), "{message}");
+
+    let (_, column, message) = located("meetings during 2025-11-24/;");
+    assert_eq!(column, 28, "{message}");
+    assert!(message.contains("after `/`"), "{message}");
+    assert!(message.contains("`..`"), "{message}");
+
+    let (_, column, message) = located("meetings during ../..;");
+    assert_eq!(column, 17, "{message}");
+    assert!(message.contains("a date at one end"), "{message}");
+
+    let (_, column, message) = located("meetings during 2025-02-29?;");
+    assert_eq!(column, 17, "{message}");
+    assert!(message.contains("February 2025 has 28 days"), "{message}");
+
+    let (_, column, message) = located("meetings during 2025-11-24/2025-13;");
+    assert_eq!(column, 28, "{message}");
+    assert!(message.contains("no month 13"), "{message}");
+
+    let (_, column, message) = located("meetings during 2025-22;");
+    assert_eq!(column, 17, "{message}");
+    assert!(message.contains("seasons"), "{message}");
+
+    let (_, column, message) = located("meetings during 2X25;");
+    assert_eq!(column, 17, "{message}");
+    assert!(message.contains("only the last digits"), "{message}");
+
+    let (_, column, message) = located("meetings during 2025-XX-12;");
+    assert_eq!(column, 17, "{message}");
+    assert!(message.contains("unspecified whole"), "{message}");
+
+    let (_, column, message) = located("meetings during 2025-12/2025-11;");
+    assert_eq!(column, 17, "{message}");
+    assert!(message.contains("ends before it starts"), "{message}");
+}
+
+#[test]
+fn an_open_end_filters_but_is_never_recorded() {
+    // Each text with the column its open date starts at.
+    for (text, column) in [
+        ("add meeting on ../2025-12-23 with Witkoff;", 16),
+        ("add document #d9 published 2025-12-01/..;", 28),
+        (
+            "add meeting on 2025-12-20 source #d9 \"q\" says ../2025-12;",
+            47,
+        ),
+    ] {
+        let err = error(text);
+        check_location(text, &err);
+        assert!(err.message.contains("both its ends"), "{text}: {err}");
+        assert_eq!(err.location.column, column as u32, "{text}: {err}");
+    }
+    assert_eq!(during_of("meetings during ../2025;"), "0001..2025");
+}

@@ -186,15 +186,20 @@ fn explain_says_what_a_view_reads() {
 #[test]
 fn views_are_refused_where_they_do_not_apply() {
     let db = demo();
-    let error = fails(&db, "path from Bessent to Zelensky as of 2025-12-20");
+    let error = fails(&db, "sources of m08 as of 2025-12-20");
     assert!(
-        error.contains("`as of` does not apply to `path`"),
+        error.contains("`as of` does not apply to `sources of`"),
         "{error}"
     );
-    assert!(error.contains("1:37"), "{error}");
-    let error = fails(&db, "who is Witkoff according to d002");
+    assert!(error.contains("1:22"), "{error}");
+    let error = fails(&db, "reported by d000 according to d002");
     assert!(
-        error.contains("`according to` does not apply to `who is`"),
+        error.contains("`according to` does not apply to `reported by`"),
+        "{error}"
+    );
+    let error = fails(&db, "who is Witkoff during 2025-12 as of 2025-12-20");
+    assert!(
+        error.contains("`during` does not apply to `who is`"),
         "{error}"
     );
     let error = fails(&db, "meetings as of 2025-12-20 according to d002");
@@ -208,6 +213,146 @@ fn views_are_refused_where_they_do_not_apply() {
         error.contains("1:16") && error.contains("a date"),
         "{error}"
     );
+}
+
+// ---- relations and their sources -----------------------------------------------------------
+
+#[test]
+fn relations_of_an_actor_with_how_many_documents_report_each() {
+    let db = demo();
+    // fixtures/miami-talks/miami-talks.ent: Kushner is Trump's son-in-law by d000, d001 and
+    // d004, and an envoy of the United States by d002 alone.
+    let all = q(&db, "relations of Kushner");
+    assert_eq!(
+        render(&all, &["subject", "predicate", "object", "sources"]),
+        [
+            "Jared Kushner | son_in_law_of | Donald Trump | 3",
+            "Jared Kushner | envoy_of | United States | 1",
+        ]
+    );
+    let corroborated = q(&db, "relations of Kushner with at least 2 sources");
+    assert_eq!(
+        render(&corroborated, &["predicate", "sources"]),
+        ["son_in_law_of | 3"]
+    );
+    assert!(q(&db, "relations of Kushner with at least 4 sources").is_empty());
+    let error = fails(&db, "relations of Kushner during 2025");
+    assert!(
+        error.contains("`during` does not apply to `relations of`"),
+        "{error}"
+    );
+    let error = fails(&db, "relations of Kushner with at least 2 participants");
+    assert!(
+        error.contains("`with at least` does not apply to `relations of`"),
+        "{error}"
+    );
+}
+
+// ---- views of the path and the profiles --------------------------------------------------------
+
+#[test]
+fn a_path_goes_only_through_what_the_view_reports() {
+    let db = demo();
+    // Bessent met no one but at m09 (Florida, 2026-01-31), which only d004 (published that
+    // day) reports: before it, no chain leaves him.
+    let before = q(&db, "path from Bessent to Umerov as of 2025-12-31");
+    assert!(before.is_empty(), "{:?}", before.rows);
+    let note = before.note.clone().unwrap_or_default();
+    assert!(note.contains("no chain"), "{note}");
+    // By then: m09 (Bessent met Dmitriev), m08 or m09 (Dmitriev met Witkoff and Kushner),
+    // then a meeting of those two with Umerov (m02 or m04): three steps.
+    let after = q(&db, "path from Bessent to Umerov as of 2026-01-31");
+    let steps = render(&after, &["step", "meeting"]);
+    assert_eq!(steps.len(), 3, "{steps:?}");
+    assert_eq!(steps[0], "1 | m09");
+    assert!(
+        ["2 | m08", "2 | m09"].contains(&steps[1].as_str()),
+        "{steps:?}"
+    );
+    assert!(
+        ["3 | m02", "3 | m04"].contains(&steps[2].as_str()),
+        "{steps:?}"
+    );
+    // d002 still expected the Miami talks with Dmitriev (m08): by its account he met no one.
+    assert!(q(&db, "path from Dmitriev to Umerov according to d002").is_empty());
+}
+
+#[test]
+fn a_path_shows_each_meeting_as_the_view_reports_it() {
+    let db = demo();
+    // By d000: Dmitriev met Witkoff and Kushner at m08 (2025-12-20, held), and those two met
+    // Umerov only at m02, which d000 dates "fin novembre" (says ~2025-11): m04 is d001's alone.
+    let rows = q(&db, "path from Dmitriev to Umerov according to d000");
+    let steps = render(&rows, &["step", "meeting", "date", "status"]);
+    assert_eq!(
+        steps,
+        [
+            "1 | m08 | 2025-12-20 | occurred",
+            "2 | m02 | ~2025-11 | occurred"
+        ]
+    );
+}
+
+/// The `meetings` line of a profile.
+fn meetings_line(rows: &Rows) -> String {
+    let line = render(rows, &["field", "value"])
+        .into_iter()
+        .find(|l| l.starts_with("meetings | "));
+    line.unwrap_or_default()
+}
+
+#[test]
+fn a_profile_counts_the_meetings_as_the_view_reports_them() {
+    let db = demo();
+    // Dmitriev: m08 (held; d002 said planned), m09 (held, d004 only), m12 (ruled out; d002
+    // said possible).
+    let all = q(&db, "who is Dmitriev");
+    assert_eq!(meetings_line(&all), "meetings | 2 occurred, 1 ruled_out");
+    // On 2025-12-20 d000 and d002 came out; the record's status wins where one of them
+    // reports it, and m09 is not reported yet.
+    let then = q(&db, "who is Dmitriev as of 2025-12-20");
+    assert_eq!(meetings_line(&then), "meetings | 1 occurred, 1 ruled_out");
+    let d002 = q(&db, "who is Dmitriev according to d002");
+    assert_eq!(meetings_line(&d002), "meetings | 1 planned, 1 possible");
+    // The rest of the profile is the record's.
+    assert_eq!(all.rows[..3], d002.rows[..3]);
+}
+
+#[test]
+fn a_place_profile_lists_the_meetings_as_the_view_reports_them() {
+    let db = demo();
+    // Miami: m04 (2025-12-05, d001), m06 (2025-12-19) and m08 (2025-12-20), all held.
+    let all = q(&db, "where is Miami");
+    assert_eq!(meetings_line(&all), "meetings | 3 occurred");
+    // As of d001's day, only m04 was reported.
+    let then = q(&db, "where is Miami as of 2025-12-06");
+    assert_eq!(meetings_line(&then), "meetings | 1 occurred");
+    let listed: Vec<String> = render(&then, &["field", "value"])
+        .into_iter()
+        .filter(|l| l.starts_with("meeting | "))
+        .collect();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert!(
+        listed[0].starts_with("meeting | m04 2025-12-05 "),
+        "{listed:?}"
+    );
+    // d002 reports m06 held and m08 still planned.
+    let d002 = q(&db, "where is Miami according to d002");
+    assert_eq!(meetings_line(&d002), "meetings | 1 occurred, 1 planned");
+    let listed: Vec<String> = render(&d002, &["field", "value"])
+        .into_iter()
+        .filter(|l| l.starts_with("meeting | "))
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(
+        listed[0].starts_with("meeting | m06 2025-12-19 "),
+        "{listed:?}"
+    );
+    assert!(
+        listed[1].starts_with("meeting | m08 2025-12-20 "),
+        "{listed:?}"
+    );
+    assert!(listed[1].ends_with("(planned)"), "{listed:?}");
 }
 
 // ---- same-day and conflicting reports ---------------------------------------------------------

@@ -25,7 +25,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use entrevue::script::{count_steps, ends_between_statements, Directed, Here, ScriptHandler};
 use entrevue::{
-    Database, Error, Progress, RecordKind, RowSink, Rows, ScriptOptions, ScriptReport, Value,
+    Database, DateStyle, Error, Progress, RecordKind, RowSink, Rows, ScriptOptions, ScriptReport,
+    Value,
 };
 
 use crate::{errln, outln};
@@ -58,6 +59,14 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         min: 0,
         max: 0,
         help: "Verify that every index agrees with the records",
+    },
+    DotCommand {
+        name: ".dates",
+        usage: "?edtf|text?",
+        min: 0,
+        max: 1,
+        help: "Write the dates of answers in EDTF (2025-11~, 2025-11-28/2025-11-30) or as the \
+               language does (~2025-11, 2025-11-28..2025-11-30), or show which",
     },
     DotCommand {
         name: ".dump",
@@ -228,6 +237,24 @@ pub struct Settings {
     pub max_rows: usize,
     /// What a timeline's lanes stand for.
     pub lanes: entrevue::picture::Lanes,
+    /// How answers write dates.
+    pub dates: DateStyle,
+}
+
+/// `--dates`: how answers write dates, as `.dates` names the styles.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DatesArg {
+    Text,
+    Edtf,
+}
+
+impl From<DatesArg> for DateStyle {
+    fn from(arg: DatesArg) -> DateStyle {
+        match arg {
+            DatesArg::Text => DateStyle::Text,
+            DatesArg::Edtf => DateStyle::Edtf,
+        }
+    }
 }
 
 /// How many rows a table on a terminal shows unless `.maxrows` says otherwise.
@@ -246,6 +273,7 @@ impl Settings {
             format: self.format,
             headers: self.headers,
             width,
+            dates: self.dates,
         }
     }
 }
@@ -845,6 +873,18 @@ impl Shell<'_> {
                     }
                 }
             }
+            ".dates" => match words.first().map(String::as_str) {
+                Some("edtf") => self.settings.dates = DateStyle::Edtf,
+                Some("text") => self.settings.dates = DateStyle::Text,
+                Some(_) => return Err(usage()),
+                None => {
+                    let shown = match self.settings.dates {
+                        DateStyle::Edtf => "edtf",
+                        DateStyle::Text => "text",
+                    };
+                    let _ = writeln!(self.sink(), "{shown}");
+                }
+            },
             ".maxrows" => match words.first() {
                 Some(word) => self.settings.max_rows = word.parse().map_err(|_| usage())?,
                 None => {

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use comfy_table::{presets, ContentArrangement, Table};
-use entrevue::{Rows, Value};
+use entrevue::{DateStyle, Rows, Value};
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -86,6 +86,8 @@ pub struct Style {
     pub headers: bool,
     /// The terminal's width, when printing to one.
     pub width: Option<u16>,
+    /// How dates are written (`.dates`, `--dates`).
+    pub dates: DateStyle,
 }
 
 /// A value as one cell of text: lists joined with "; " so they stay one CSV field.
@@ -101,6 +103,14 @@ pub fn print_rows(out: &mut dyn Write, rows: &Rows, style: Style) -> io::Result<
     if rows.columns.is_empty() {
         return Ok(());
     }
+    let in_style;
+    let rows = match style.dates {
+        DateStyle::Text => rows,
+        dates => {
+            in_style = rows.clone().dates_in(dates);
+            &in_style
+        }
+    };
     match style.format {
         Format::Table | Format::Box | Format::Markdown => print_table(out, rows, style, None)?,
         Format::Line => print_lines(out, rows)?,

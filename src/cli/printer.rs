@@ -85,6 +85,14 @@ impl RowPrinter {
     /// One row: printed now, or held for the table.
     pub fn row(&mut self, out: &mut dyn Write, row: Vec<Value>) -> io::Result<()> {
         self.count += 1;
+        // A picture draws dates at their precision from the typed values.
+        let row = match self.style.format.picture() {
+            Some(_) => row,
+            None => row
+                .into_iter()
+                .map(|value| value.dates_in(self.style.dates))
+                .collect(),
+        };
         match &mut self.held {
             Held::All(rows) => rows.push(row),
             Held::Ends { head, tail, half } => {

@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::written::{WrittenDate, OPEN_REFUSED};
 use crate::error::{Error, Result};
 
 /// A calendar day counted from 1970-01-01 (day 0); negative before it.
@@ -350,8 +351,8 @@ impl DateSpan {
         (shape < 0x20 && span.first_day() == first && span.last_day() == last).then_some(span)
     }
 
-    /// The span in EDTF (ISO 8601-2, levels 0 and 1): `2025-11`, `2025-11~` (approximate),
-    /// `2025-11-24/2025-11-30` (a range, each end approximate when the span is).
+    /// The span in EDTF (ISO 8601-2, level 1): `2025-11~`, `2025-11-24/2025-11-30`, each end
+    /// marked `~` when approximate. Read back, it gives the same span.
     pub fn edtf(&self) -> String {
         let mark = if self.approximate { "~" } else { "" };
         if self.from == self.to {
@@ -383,21 +384,15 @@ impl fmt::Display for DateSpan {
 impl FromStr for DateSpan {
     type Err = Error;
 
-    /// Parses `2025`, `2025-11`, `2025-11-30`, `2025-11-28..2025-11-30`, with an optional `~`.
+    /// Parses `2025`, `2025-11`, `2025-11-30`, `2025-11-28..2025-11-30`, with an optional `~`,
+    /// and the same dates in EDTF (`2025-11~`, `2025-12-20?`, `2025-11-24/2025-11-30`, `201X`);
+    /// an open end (`../2025-12-23`) is refused: a span has both its ends.
     fn from_str(text: &str) -> Result<Self> {
-        let (approximate, rest) = match text.strip_prefix('~') {
-            Some(rest) => (true, rest),
-            None => (false, text),
-        };
-        let span = match rest.split_once("..") {
-            Some((from, to)) => DateSpan::range(from.parse()?, to.parse()?)?,
-            None => DateSpan::point(rest.parse()?)?,
-        };
-        Ok(if approximate {
-            span.approximate()
-        } else {
-            span
-        })
+        let written = WrittenDate::parse(text).map_err(|e| e.error)?;
+        if written.open {
+            return Err(invalid(text, OPEN_REFUSED));
+        }
+        Ok(written.span)
     }
 }
 
@@ -419,7 +414,38 @@ impl Ord for DateSpan {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    fn point() -> impl Strategy<Value = DatePoint> {
+        prop_oneof![
+            (1i16..=9999).prop_map(DatePoint::Year),
+            (1i16..=9999, 1u8..=12).prop_map(|(y, m)| DatePoint::Month(y, m)),
+            (1i16..=9999, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| DatePoint::Day(y, m, d)),
+        ]
+    }
+
+    proptest! {
+        /// Whatever the span, its EDTF text reads back as the same span, as its own text does.
+        #[test]
+        fn edtf_reads_back_as_the_same_span(
+            from in point(),
+            to in proptest::option::of(point()),
+            approximate in any::<bool>(),
+        ) {
+            let span = match to {
+                None => DateSpan::point(from),
+                Some(to) => DateSpan::range(from, to).or_else(|_| DateSpan::range(to, from)),
+            };
+            prop_assume!(span.is_ok());
+            let span = span.unwrap();
+            let span = if approximate { span.approximate() } else { span };
+            let edtf = span.edtf();
+            prop_assert_eq!(edtf.parse::<DateSpan>().unwrap(), span, "{}", edtf);
+            prop_assert_eq!(span.to_string().parse::<DateSpan>().unwrap(), span);
+        }
+    }
 
     fn span(text: &str) -> DateSpan {
         text.parse().unwrap()

@@ -7,6 +7,7 @@
 
 mod date;
 mod name;
+mod written;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -16,6 +17,8 @@ use serde::{Deserialize, Serialize};
 
 pub use date::{DatePoint, DateSpan, Day, Precision};
 pub use name::{check_name, fold_name};
+pub use written::WrittenDate;
+pub(crate) use written::OPEN_REFUSED;
 
 /// The largest id a record can have: 2^48 − 1 (281,474,976,710,655).
 ///

@@ -76,17 +76,21 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             };
             writeln!(
                 f,
-                "{pad}Shortest path from {} to {} over \"met\", at most {} hops, meetings with status in ({}){place}{}{order}   [{search} over actor_meetings and meeting records]",
+                "{pad}Shortest path from {} to {} over \"met\", at most {} hops, meetings with status in ({}){place}{}{order}{}   [{search} over actor_meetings and meeting records{}]",
                 p.from,
                 p.to,
                 p.max_hops,
                 statuses(&p.counted.statuses),
-                during(p.during.as_ref())
+                during(p.during.as_ref()),
+                seen_as(p.view.as_ref()),
+                reads_for(p.view.as_ref()),
             )
         }
-        Plan::Profile(a) => writeln!(
+        Plan::Profile(a, view) => writeln!(
             f,
-            "{pad}Profile of {a}   [actor record, names, refs, actor_meetings]"
+            "{pad}Profile of {a}{}   [actor record, names, refs, actor_meetings{}]",
+            seen_as(view.as_ref()),
+            reads_for(view.as_ref()),
         ),
         Plan::Sources(Sourced::Meeting(m)) => writeln!(
             f,
@@ -108,13 +112,22 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Disputes of every meeting   [index date_meetings, every meeting record, document records]"
         ),
+        Plan::Relations(a, min_sources) => writeln!(
+            f,
+            "{pad}Relations of {a}{}   [refs, relation records]",
+            min_sources
+                .map(|n| format!(" with at least {n} sources"))
+                .unwrap_or_default()
+        ),
         Plan::Reported(d) => writeln!(
             f,
             "{pad}Reported by {d}   [refs, meeting and relation records]"
         ),
-        Plan::PlaceProfile(p) => writeln!(
+        Plan::PlaceProfile(p, view) => writeln!(
             f,
-            "{pad}Profile of place {p}   [place record, places inside, place_meetings]"
+            "{pad}Profile of place {p}{}   [place record, places inside, place_meetings{}]",
+            seen_as(view.as_ref()),
+            reads_for(view.as_ref()),
         ),
     }
 }
@@ -180,10 +193,7 @@ fn write_meetings(meetings: &Meetings, f: &mut fmt::Formatter<'_>, depth: usize)
     }
     if let Some(view) = &meetings.view {
         let pad = "  ".repeat(depth);
-        let whose = match view {
-            View::AsOf(date) => format!("as the latest documents published by {date} report it"),
-            View::According(document) => format!("as {document} reports it"),
-        };
+        let whose = whose(view);
         writeln!(
             f,
             "{pad}View each meeting {whose}   [every meeting record of the list, document records; gathered and sorted by date]"
@@ -208,5 +218,27 @@ fn write_meetings(meetings: &Meetings, f: &mut fmt::Formatter<'_>, depth: usize)
             "{pad}Scan all meetings{}   [index date_meetings]",
             during(d.as_ref())
         ),
+    }
+}
+
+/// Whose account a view takes of each meeting.
+fn whose(view: &View) -> String {
+    match view {
+        View::AsOf(date) => format!("as the latest documents published by {date} report it"),
+        View::According(document) => format!("as {document} reports it"),
+    }
+}
+
+/// ", each meeting as … reports it" when there is a view.
+fn seen_as(view: Option<&View>) -> String {
+    view.map(|v| format!(", each meeting {}", whose(v)))
+        .unwrap_or_default()
+}
+
+/// What a view reads besides the lists.
+fn reads_for(view: Option<&View>) -> &'static str {
+    match view {
+        Some(_) => ", meeting and document records",
+        None => "",
     }
 }

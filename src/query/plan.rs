@@ -241,6 +241,15 @@ pub(crate) struct SortKey {
     pub descending: bool,
 }
 
+/// Filters a form without a scan of meetings may still take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kept {
+    /// `as of`, `according to`.
+    View,
+    /// `with at least N sources`.
+    Sources,
+}
+
 /// The shortest-path search.
 #[derive(Clone, Debug)]
 pub(crate) struct PathSearch {
@@ -252,6 +261,8 @@ pub(crate) struct PathSearch {
     pub max_hops: usize,
     /// Each meeting of the chain no earlier than the one before.
     pub time_order: bool,
+    /// Whose account of the meetings the search goes by.
+    pub view: Option<View>,
 }
 
 /// A logical plan: every node yields rows.
@@ -267,14 +278,16 @@ pub(crate) enum Plan {
     Keep(Box<Plan>, Vec<usize>),
     /// The shortest chain of "met" between two actors.
     Path(PathSearch),
-    /// An actor's profile.
-    Profile(Named<ActorId>),
+    /// An actor's profile, its meetings seen through the view if any.
+    Profile(Named<ActorId>, Option<View>),
     /// The sources of a meeting or a relation.
     Sources(Sourced),
     /// What a document reports, with its quotes.
     Reported(Named<DocumentId>),
-    /// A place's profile.
-    PlaceProfile(Named<PlaceId>),
+    /// The relations of an actor, those with at least this many sources.
+    Relations(Named<ActorId>, Option<u64>),
+    /// A place's profile, its meetings seen through the view if any.
+    PlaceProfile(Named<PlaceId>, Option<View>),
     /// The sources of meetings (of one, or of all) that disagree, one row per source.
     Disputes(Option<Named<MeetingId>>),
     /// The quotes whose folded text holds these folded words.
@@ -288,6 +301,14 @@ pub(crate) enum Sourced {
     Relation(Named<RelationId>),
 }
 
+pub(crate) const RELATIONS_COLUMNS: &[&str] = &[
+    "relation",
+    "subject",
+    "predicate",
+    "object",
+    "during",
+    "sources",
+];
 pub(crate) const PATH_COLUMNS: &[&str] =
     &["step", "from", "to", "meeting", "date", "status", "place"];
 pub(crate) const REPORTED_COLUMNS: &[&str] =
@@ -351,6 +372,7 @@ pub(crate) fn plan_query<C: Catalog>(
         Question::WhoIs(name) => planner.who_is(name)?,
         Question::Sources(name) => planner.sources(name)?,
         Question::ReportedBy(name) => planner.reported_by(name)?,
+        Question::RelationsOf(name) => planner.relations_of(name)?,
         Question::WhereIs(name) => planner.where_is(name)?,
         Question::SideOf(name) => planner.side_of(name)?,
         Question::Disputes(name) => planner.disputes(name.as_ref())?,
@@ -557,14 +579,6 @@ impl<C: Catalog> Planner<'_, C> {
         if filters.min_participants.is_some() || filters.min_sources.is_some() {
             return Err(self.filter_error("with at least", "path"));
         }
-        // The search reads list entries only; a view would read every meeting record it
-        // passes, which a search over hubs cannot afford.
-        if filters.as_of.is_some() {
-            return Err(self.filter_error("as of", "path"));
-        }
-        if filters.according_to.is_some() {
-            return Err(self.filter_error("according to", "path"));
-        }
         let search = PathSearch {
             from,
             to,
@@ -573,14 +587,16 @@ impl<C: Catalog> Planner<'_, C> {
             during: self.during,
             max_hops: MAX_PATH_HOPS,
             time_order: filters.time_order.is_some(),
+            view: self.view.clone(),
         };
         Ok(fixed(Plan::Path(search), PATH_COLUMNS))
     }
 
     /// `who is X`: a profile.
     fn who_is(&self, name: &NameRef) -> Result<Form> {
-        self.no_filters("who is")?;
-        Ok(fixed(Plan::Profile(self.actor(name)?), PROFILE_COLUMNS))
+        self.no_filters_but_view("who is")?;
+        let plan = Plan::Profile(self.actor(name)?, self.view.clone());
+        Ok(fixed(plan, PROFILE_COLUMNS))
     }
 
     /// `sources of M`: the documents and quotes behind a meeting or a relation (both go by
@@ -603,6 +619,14 @@ impl<C: Catalog> Planner<'_, C> {
         self.no_filters("reported by")?;
         let document = self.binder.labelled::<Document>(name)?;
         Ok(fixed(Plan::Reported(document), REPORTED_COLUMNS))
+    }
+
+    /// `relations of X`: the relations X is the subject or the object of, with how many
+    /// documents report each; `with at least N sources` keeps those reported by N or more.
+    fn relations_of(&self, name: &NameRef) -> Result<Form> {
+        self.refuse_filters("relations of", &[Kept::Sources])?;
+        let plan = Plan::Relations(self.actor(name)?, self.query.filters.min_sources);
+        Ok(fixed(plan, RELATIONS_COLUMNS))
     }
 
     /// `disputes [of M]`: the meetings (all, or one by handle) whose sources disagree on
@@ -631,9 +655,10 @@ impl<C: Catalog> Planner<'_, C> {
 
     /// `where is P`: a place's profile.
     fn where_is(&self, name: &NameRef) -> Result<Form> {
-        self.no_filters("where is")?;
+        self.no_filters_but_view("where is")?;
         let place = self.binder.labelled::<Place>(name)?;
-        Ok(fixed(Plan::PlaceProfile(place), PROFILE_COLUMNS))
+        let plan = Plan::PlaceProfile(place, self.view.clone());
+        Ok(fixed(plan, PROFILE_COLUMNS))
     }
 
     /// `side of X`: everyone who took part on X's side, in any meeting (X need not take part
@@ -685,16 +710,29 @@ impl<C: Catalog> Planner<'_, C> {
     }
 
     fn no_filters(&self, form: &str) -> Result<()> {
+        self.refuse_filters(form, &[])
+    }
+
+    /// No filter but a view (`as of`, `according to`): the forms that read meetings but
+    /// filter none.
+    fn no_filters_but_view(&self, form: &str) -> Result<()> {
+        self.refuse_filters(form, &[Kept::View])
+    }
+
+    /// Refuses the first filter given that the form does not keep.
+    fn refuse_filters(&self, form: &str, kept: &[Kept]) -> Result<()> {
         let f: &Filters = &self.query.filters;
+        let view = !kept.contains(&Kept::View);
+        let sources = !kept.contains(&Kept::Sources);
         let given = [
             (f.place.is_some(), "in"),
             (f.during.is_some(), "during"),
             (f.statuses.is_some(), "including` or `status"),
             (f.min_participants.is_some(), "with at least"),
-            (f.min_sources.is_some(), "with at least"),
+            (f.min_sources.is_some() && sources, "with at least"),
             (f.time_order.is_some(), "in time order"),
-            (f.as_of.is_some(), "as of"),
-            (f.according_to.is_some(), "according to"),
+            (f.as_of.is_some() && view, "as of"),
+            (f.according_to.is_some() && view, "according to"),
         ];
         match given.iter().find(|(on, _)| *on) {
             Some((_, filter)) => Err(self.filter_error(filter, form)),

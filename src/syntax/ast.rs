@@ -130,6 +130,8 @@ pub enum Question {
     Sources(NameRef),
     /// `reported by D`: what one document reports.
     ReportedBy(NameRef),
+    /// `relations of X`: the relations an actor is the subject or the object of.
+    RelationsOf(NameRef),
     /// `disputes [of M]`: meetings whose sources disagree, one row per source.
     Disputes(Option<NameRef>),
     /// `quotes matching "text"`: the quotes that contain these words, and where the text

@@ -80,6 +80,7 @@ pub const KEYWORDS: &[&str] = &[
     "place",
     "published",
     "relation",
+    "relations",
     "reported",
     "replace",
     "return",
@@ -286,27 +287,57 @@ fn handle_len(rest: &str) -> Option<usize> {
     (len > 0).then_some(1 + len)
 }
 
-/// The byte length of the date span (or number) `text` starts with, if it starts with one:
-/// `[ "~" ] date [ ".." date ]`, where a `..` not followed by a date is left out of the span.
-/// Whether the dates are valid is for [`DateSpan`](crate::DateSpan) to say.
+/// The byte length of the date span `text` starts with, if it starts with one: in the
+/// language's own syntax `[ "~" ] date [ ".." date ]`, or in EDTF, each end a date with one
+/// qualifier (`~`, `?`, `%`) or `..` (open), the ends joined by `/`. Whether the span is a
+/// real date is the parser's business (`model::WrittenDate`); this is only how far it reaches.
 pub(crate) fn date_span_len(rest: &str) -> Option<usize> {
     let tilde = usize::from(rest.starts_with('~'));
-    let first = date_len(&rest[tilde..])?;
-    let after = &rest[tilde + first..];
-    let range = after
-        .strip_prefix("..")
-        .and_then(date_len)
-        .map_or(0, |len| 2 + len);
-    Some(tilde + first + range)
+    let after_tilde = rest.get(tilde..)?;
+    let first = match date_len(after_tilde) {
+        Some(len) => len,
+        // An open start is a date only before `/`: `..` alone is punctuation.
+        None if after_tilde.starts_with("../") => 2,
+        None => return None,
+    };
+    let after = after_tilde.get(first..)?;
+    let second = if let Some(end) = after.strip_prefix('/') {
+        let open = usize::from(end.starts_with("..")) * 2;
+        date_len(end)
+            .or(Some(open).filter(|len| *len > 0))
+            .map(|len| 1 + len)
+    } else {
+        after
+            .strip_prefix("..")
+            .and_then(date_len)
+            .map(|len| 2 + len)
+    };
+    Some(tilde + first + second.unwrap_or(0))
 }
 
-/// `digits { "-" digits }`: a year, a month or a day, or a number.
+/// `digits { "-" digits } [ qualifier ]`: a year, a month or a day (trailing digits may be
+/// EDTF's unspecified `X`), or a number.
 fn date_len(text: &str) -> Option<usize> {
     let mut len = digits_len(text)?;
-    while let Some(more) = text[len..].strip_prefix('-').and_then(digits_len) {
+    len += len_while(text.get(len..)?, is_unspecified_digit);
+    while let Some(more) = text
+        .get(len..)
+        .and_then(|t| t.strip_prefix('-'))
+        .map(|t| len_while(t, is_unspecified_digit))
+        .filter(|more| *more > 0)
+    {
         len += 1 + more;
     }
-    Some(len)
+    let qualifier = text
+        .get(len..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(|c| matches!(c, '~' | '?' | '%'));
+    Some(len + usize::from(qualifier))
+}
+
+/// A digit of a date, or `X` for one the sources leave unspecified.
+fn is_unspecified_digit(c: char) -> bool {
+    c.is_ascii_digit() || c == 'X'
 }
 
 /// The byte length of the ASCII digits `text` starts with, if it starts with one.
@@ -360,6 +391,42 @@ mod tests {
                 (Whitespace, " "),
                 (String { terminated: true }, "'a\\'b'"),
                 (Punct, ";"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_edtf_date_is_one_token() {
+        use TokenKind::*;
+        for date in [
+            "2025-11~",
+            "2025-12-20?",
+            "2025-12-20%",
+            "2025-11-24/2025-11-30",
+            "../2025-12-23",
+            "2025-12-01/..",
+            "201X",
+            "2025-11-XX",
+            "2025-11~/2025-12?",
+            "../..",
+        ] {
+            let text = format!("during {date};");
+            let expected = vec![
+                (Keyword, "during"),
+                (Whitespace, " "),
+                (Number, date),
+                (Punct, ";"),
+            ];
+            assert_eq!(kinds(&text), expected, "{date}");
+        }
+        // An end left out is not part of the date: the parser reports what should follow.
+        assert_eq!(
+            kinds("2025-11-24/ .."),
+            vec![
+                (Number, "2025-11-24"),
+                (Punct, "/"),
+                (Whitespace, " "),
+                (Punct, "..")
             ]
         );
     }

@@ -24,7 +24,7 @@ use super::lexical::{
     date_span_len, is_comment_char, is_handle_char, is_keyword, is_space, is_word_char,
     is_word_start,
 };
-use crate::model::{Certainty, DateSpan, RecordKind, Status};
+use crate::model::{Certainty, DateSpan, RecordKind, Status, WrittenDate, OPEN_REFUSED};
 
 /// Where the furthest failure happened and what was expected there.
 #[derive(Default)]
@@ -366,22 +366,48 @@ fn parse_single_name(i: Input<'_>) -> PResult<'_, NameRef> {
     .parse(i)
 }
 
-/// `date_span = [ "~" ] date [ ".." date ]`
+/// `date_span = [ "~" ] date [ ".." date ] | edtf` where a date is recorded: both ends known.
 fn parse_date_span(i: Input<'_>) -> PResult<'_, (DateSpan, Span)> {
+    let (rest, (written, at)) = parse_written_date(i)?;
+    if written.open {
+        let (start, _) = ws(i)?;
+        return fail(
+            &start,
+            format!("expected a date with both its ends: {OPEN_REFUSED}"),
+        );
+    }
+    Ok((rest, (written.span, at)))
+}
+
+/// `date_filter = date_span | open_interval`: a date that filters a question, whose interval
+/// may be open at one end (up to the calendar's end).
+fn parse_date_filter(i: Input<'_>) -> PResult<'_, (DateSpan, Span)> {
+    parse_written_date(i).map(|(rest, (written, at))| (rest, (written.span, at)))
+}
+
+/// A date in either syntax, as long as the tokenizer reads it; its errors point at the part
+/// that is wrong.
+fn parse_written_date(i: Input<'_>) -> PResult<'_, (WrittenDate, Span)> {
     let (i, _) = ws(i)?;
     let Some(len) = date_span_len(i.fragment()) else {
         return mismatch(&i, "a date like 2025-12 or 2025-12-02");
     };
     let (rest, text) = nom::Input::take_split(&i, len);
-    if rest.fragment().starts_with("..") {
-        return fail(
-            &nom::Input::take_from(&rest, 2),
-            "expected a date like 2025-12-31 after `..`".into(),
-        );
+    for (separator, expected) in [
+        ("..", "expected a date like 2025-12-31 after `..`"),
+        (
+            "/",
+            "expected a date like 2025-12-31, or `..` for an open end, after `/`",
+        ),
+    ] {
+        if rest.fragment().starts_with(separator) {
+            let after = nom::Input::take_from(&rest, separator.len());
+            return fail(&after, expected.into());
+        }
     }
-    match text.fragment().parse::<DateSpan>() {
-        Ok(span) => Ok((rest, (span, span_of(&i, &rest)))),
-        Err(e) => fail(&i, e.to_string()),
+    match WrittenDate::parse(text.fragment()) {
+        Ok(written) => Ok((rest, (written, span_of(&i, &rest)))),
+        Err(e) => fail(&nom::Input::take_from(&i, e.offset), e.error.to_string()),
     }
 }
 
@@ -532,7 +558,7 @@ fn parse_query(i: Input<'_>) -> PResult<'_, Query> {
 }
 
 /// `question = who_met | who_with | when_met | where_met | meetings | path | who_is | timeline
-/// | sources | reported_by | where_is | side_of | disputes | quotes`
+/// | sources | reported_by | where_is | side_of | disputes | quotes | relations`
 fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
     alt((
         parse_who,
@@ -542,6 +568,7 @@ fn parse_question(i: Input<'_>) -> PResult<'_, Question> {
         parse_timeline,
         parse_sources,
         parse_reported,
+        parse_relations,
         parse_side,
         parse_disputes,
         parse_quotes,
@@ -657,6 +684,14 @@ fn parse_reported(i: Input<'_>) -> PResult<'_, Question> {
     Ok((i, Question::ReportedBy(name)))
 }
 
+/// `relations = "relations" "of" name`
+fn parse_relations(i: Input<'_>) -> PResult<'_, Question> {
+    let (i, _) = kw("relations")(i)?;
+    let (i, _) = cut(kw("of"))(i)?;
+    let (i, name) = cut(parse_name)(i)?;
+    Ok((i, Question::RelationsOf(name)))
+}
+
 /// `disputes = "disputes" [ "of" name ]`
 fn parse_disputes(i: Input<'_>) -> PResult<'_, Question> {
     let (i, _) = kw("disputes")(i)?;
@@ -713,7 +748,7 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
             i = rest;
         } else if let Ok((rest, _)) = kw("as")(i) {
             let (rest, _) = cut(kw("of"))(rest)?;
-            let (rest, span) = cut(parse_date_span)(rest)?;
+            let (rest, span) = cut(parse_date_filter)(rest)?;
             if filters.as_of.replace(span).is_some() {
                 return twice("as of");
             }
@@ -726,7 +761,7 @@ fn parse_filters(mut i: Input<'_>) -> PResult<'_, Filters> {
             }
             i = rest;
         } else if let Ok((rest, _)) = kw("during")(i) {
-            let (rest, span) = cut(parse_date_span)(rest)?;
+            let (rest, span) = cut(parse_date_filter)(rest)?;
             if filters.during.replace(span).is_some() {
                 return twice("during");
             }

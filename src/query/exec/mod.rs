@@ -148,12 +148,15 @@ impl<C: Catalog> Ctx<'_, C> {
             }
             Plan::Keep(input, keep) => self.stream(input, &mut order::Kept::new(keep, sink)),
             Plan::Path(search) => emit(self.path(search)?, sink),
-            Plan::Profile(actor) => emit(self.profile(actor)?, sink),
+            Plan::Profile(actor, view) => emit(self.profile(actor, view.as_ref())?, sink),
             Plan::Sources(sourced) => emit(self.sources(sourced)?, sink),
             Plan::Reported(document) => emit(self.reported(document)?, sink),
+            Plan::Relations(actor, min_sources) => emit(self.relations(actor, *min_sources)?, sink),
             Plan::Disputes(meeting) => emit(self.disputes(meeting.as_ref())?, sink),
             Plan::Quotes(words) => emit(self.quotes(words)?, sink),
-            Plan::PlaceProfile(place) => emit(self.place_profile(place)?, sink),
+            Plan::PlaceProfile(place, view) => {
+                emit(self.place_profile(place, view.as_ref())?, sink)
+            }
         }
     }
 

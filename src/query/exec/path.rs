@@ -16,10 +16,15 @@ impl<C: Catalog> Ctx<'_, C> {
         let mut found = Vec::new();
         let during = search.during.as_ref();
         let any = search.counted.any_certainty;
-        self.catalog.scan(
-            List::Actor(actor),
-            first_days(during),
-            &mut |entry, cast| {
+        let view = search.view.as_ref();
+        // A view may move a meeting to another date, so the list is read whole under one.
+        let days = first_days(during.filter(|_| view.is_none()));
+        self.catalog
+            .scan(List::Actor(actor), days, &mut |entry, cast| {
+                let Some(entry) = self.through(entry, view)? else {
+                    return Ok(());
+                };
+                let entry = &entry;
                 let counted = entry.within(during)
                     && search.counted.statuses.contains(&entry.status)
                     && search
@@ -45,8 +50,7 @@ impl<C: Catalog> Ctx<'_, C> {
                     }
                 }
                 Ok(())
-            },
-        )?;
+            })?;
         Ok(found)
     }
 
@@ -78,15 +82,20 @@ impl<C: Catalog> Ctx<'_, C> {
             ));
             return Ok(rows);
         };
-        for (step, (a, b, meeting)) in chain.into_iter().enumerate() {
-            let meeting = self.meeting(meeting)?;
+        for (step, (a, b, id)) in chain.into_iter().enumerate() {
+            let meeting = self.meeting(id)?;
+            let seen = match &search.view {
+                Some(view) => self.view_of(id, view)?,
+                None => None,
+            };
+            let (status, date) = seen.unwrap_or((meeting.status, meeting.date));
             rows.rows.push(vec![
                 Value::Int(step as i64 + 1),
                 Value::Text(self.actor(a)?.name.clone()),
                 Value::Text(self.actor(b)?.name.clone()),
                 Value::Text(meeting.handle.clone()),
-                meeting.date.map_or(Value::Null, Value::Date),
-                Value::Text(meeting.status.to_string()),
+                date.map_or(Value::Null, Value::Date),
+                Value::Text(status.to_string()),
                 self.place_name(meeting.place.map_or(0, |p| p.get()))?,
             ]);
         }

@@ -9,12 +9,16 @@ use crate::model::{
 };
 use crate::query::binder::Named;
 use crate::query::catalog::{Catalog, List};
-use crate::query::plan::{Sourced, PROFILE_COLUMNS, REPORTED_COLUMNS, SOURCES_COLUMNS};
+use crate::query::plan::{
+    Sourced, View, PROFILE_COLUMNS, RELATIONS_COLUMNS, REPORTED_COLUMNS, SOURCES_COLUMNS,
+};
 use crate::rows::{Rows, Value};
 
 impl<C: Catalog> Ctx<'_, C> {
     /// Names, aliases, affiliation, titles, relations, and meetings counted by status.
-    pub(super) fn profile(&self, actor: &Named<ActorId>) -> Result<Rows> {
+    /// Under a view, the meetings are counted by the status its documents report, and
+    /// only those they report.
+    pub(super) fn profile(&self, actor: &Named<ActorId>, view: Option<&View>) -> Result<Rows> {
         let a = self.actor(actor.id.get())?;
         let mut rows = Rows::new(PROFILE_COLUMNS);
         let mut add =
@@ -52,7 +56,9 @@ impl<C: Catalog> Ctx<'_, C> {
             List::Actor(actor.id.get()),
             (0, u32::MAX),
             &mut |entry, _| {
-                *by_status.entry(entry.status).or_default() += 1;
+                if let Some(entry) = self.through(entry, view)? {
+                    *by_status.entry(entry.status).or_default() += 1;
+                }
                 Ok(())
             },
         )?;
@@ -86,6 +92,46 @@ impl<C: Catalog> Ctx<'_, C> {
                 doc.published.map_or(Value::Null, Value::Date),
                 Value::Text(source.quote.clone()),
                 says(source),
+            ]);
+        }
+        Ok(rows)
+    }
+
+    /// The relations an actor is the subject or the object of, in the order of the records,
+    /// each with how many distinct documents report it; with `min_sources`, those reported
+    /// by at least that many.
+    pub(super) fn relations(
+        &self,
+        actor: &Named<ActorId>,
+        min_sources: Option<u64>,
+    ) -> Result<Rows> {
+        let mut rows = Rows::new(RELATIONS_COLUMNS);
+        let mut referrers = self.catalog.referrers(RecordKind::Actor, actor.id.get())?;
+        referrers.sort_unstable();
+        referrers.dedup();
+        for (kind, id) in referrers {
+            self.go_on()?;
+            if kind != RecordKind::Relation {
+                continue;
+            }
+            let r: Relation = self
+                .catalog
+                .record(Id::new(id))?
+                .ok_or_else(|| missing::<Relation>(id))?;
+            let mut documents: Vec<u64> = r.sources.iter().map(|s| s.document.get()).collect();
+            documents.sort_unstable();
+            documents.dedup();
+            let sources = documents.len() as u64;
+            if min_sources.is_some_and(|n| sources < n) {
+                continue;
+            }
+            rows.rows.push(vec![
+                Value::Text(r.handle.clone()),
+                Value::Text(self.actor(r.subject.get())?.name.clone()),
+                Value::Text(r.predicate.clone()),
+                Value::Text(self.actor(r.object.get())?.name.clone()),
+                r.during.map_or(Value::Null, Value::Date),
+                Value::Int(sources as i64),
             ]);
         }
         Ok(rows)
@@ -137,8 +183,13 @@ impl<C: Catalog> Ctx<'_, C> {
 
     /// A place's names, where it lies (every place around it, nearest first), the places
     /// directly inside it, and the meetings held there or inside it: counted by status, then
-    /// one row each in date order.
-    pub(super) fn place_profile(&self, place: &Named<PlaceId>) -> Result<Rows> {
+    /// one row each in date order; under a view, those its documents report, with the
+    /// status and date they report.
+    pub(super) fn place_profile(
+        &self,
+        place: &Named<PlaceId>,
+        view: Option<&View>,
+    ) -> Result<Rows> {
         let id = place.id.get();
         let p = self.place(id)?;
         let mut rows = Rows::new(PROFILE_COLUMNS);
@@ -171,24 +222,34 @@ impl<C: Catalog> Ctx<'_, C> {
             add("inside", Value::List(direct));
         }
         let lists: Vec<List> = inside.iter().map(|p| List::Place(p.get())).collect();
-        let entries = crate::query::meetings_in(self.catalog, &lists, None)?;
+        let mut seen = Vec::new();
+        for entry in crate::query::meetings_in(self.catalog, &lists, None)? {
+            let m = self.meeting(entry.meeting)?;
+            let reported = match view {
+                Some(view) => self.view_of(entry.meeting, view)?,
+                None => Some((m.status, m.date)),
+            };
+            if let Some((status, date)) = reported {
+                seen.push((entry.seen(status, date).key(), entry.place, status, date));
+            }
+        }
+        // A view may move a meeting to another date.
+        seen.sort_by_key(|(key, ..)| *key);
         let mut by_status: BTreeMap<Status, i64> = BTreeMap::new();
-        for entry in &entries {
-            *by_status.entry(entry.status).or_default() += 1;
+        for (_, _, status, _) in &seen {
+            *by_status.entry(*status).or_default() += 1;
         }
         add("meetings", Value::Text(by_status_text(&by_status)));
-        for entry in &entries {
+        for ((_, meeting), place, status, date) in seen {
             self.go_on()?;
-            let m = self.meeting(entry.meeting)?;
-            let date = m
-                .date
-                .map_or_else(|| "undated".to_string(), |d| d.to_string());
-            let at = self.place(entry.place)?;
+            let m = self.meeting(meeting)?;
+            let date = date.map_or_else(|| "undated".to_string(), |d| d.to_string());
+            let at = self.place(place)?;
             add(
                 "meeting",
                 Value::Text(format!(
-                    "{} {date} {} in {} ({})",
-                    m.handle, m.kind, at.name, m.status
+                    "{} {date} {} in {} ({status})",
+                    m.handle, m.kind, at.name
                 )),
             );
         }
@@ -197,17 +258,13 @@ impl<C: Catalog> Ctx<'_, C> {
 }
 
 /// What a source says of the record's status or date, if anything.
+/// A date alone stays a date, so that it prints in the style asked for.
 fn says(source: &SourceRef) -> Value {
-    let says: Vec<String> = source
-        .says_status
-        .map(|s| s.to_string())
-        .into_iter()
-        .chain(source.says_date.map(|d| d.to_string()))
-        .collect();
-    if says.is_empty() {
-        Value::Null
-    } else {
-        Value::Text(says.join(" "))
+    match (source.says_status, source.says_date) {
+        (None, None) => Value::Null,
+        (None, Some(date)) => Value::Date(date),
+        (Some(status), None) => Value::Text(status.to_string()),
+        (Some(status), Some(date)) => Value::Text(format!("{status} {date}")),
     }
 }
 

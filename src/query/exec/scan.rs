@@ -52,17 +52,10 @@ impl<C: Catalog> Ctx<'_, C> {
         };
         for list in lists {
             self.catalog.scan(list, days, &mut |entry, cast| {
-                let viewed;
-                let entry = match &meetings.view {
-                    None => entry,
-                    Some(view) => match self.viewed(entry, view)? {
-                        Some(seen) => {
-                            viewed = seen;
-                            &viewed
-                        }
-                        None => return Ok(()),
-                    },
+                let Some(entry) = self.through(entry, meetings.view.as_ref())? else {
+                    return Ok(());
                 };
+                let entry = &entry;
                 if !entry.within(during) {
                     return Ok(());
                 }

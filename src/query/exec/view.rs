@@ -167,16 +167,39 @@ impl<C: Catalog> Ctx<'_, C> {
     /// The meeting of `entry` as the view sees it: its entry with the status and date the
     /// view's documents report, or `None` when none of them reports it.
     pub(super) fn viewed(&self, entry: &MeetingEntry, view: &View) -> Result<Option<MeetingEntry>> {
-        let meeting = self.meeting(entry.meeting)?;
+        let seen = self.view_of(entry.meeting, view)?;
+        Ok(seen.map(|(status, date)| entry.seen(status, date)))
+    }
+
+    /// `entry` through the view if there is one (`None`: the view's documents do not report
+    /// the meeting), else as it is.
+    pub(super) fn through(
+        &self,
+        entry: &MeetingEntry,
+        view: Option<&View>,
+    ) -> Result<Option<MeetingEntry>> {
+        match view {
+            Some(view) => self.viewed(entry, view),
+            None => Ok(Some(*entry)),
+        }
+    }
+
+    /// The status and date of a meeting as the view's documents report it, or `None` when
+    /// none of them reports it.
+    pub(super) fn view_of(
+        &self,
+        meeting: u64,
+        view: &View,
+    ) -> Result<Option<(Status, Option<DateSpan>)>> {
+        let meeting = self.meeting(meeting)?;
         let reports = reports(&meeting);
-        let seen = match view {
-            View::According(document) => reports
+        match view {
+            View::According(document) => Ok(reports
                 .iter()
                 .find(|r| r.document == document.id.get())
-                .map(|r| (r.status, r.date)),
-            View::AsOf(date) => self.as_of(&meeting, &reports, date)?,
-        };
-        Ok(seen.map(|(status, date)| entry.seen(status, date)))
+                .map(|r| (r.status, r.date))),
+            View::AsOf(date) => self.as_of(&meeting, &reports, date),
+        }
     }
 
     /// What the documents published by the last day of `date` report of a meeting: the

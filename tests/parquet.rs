@@ -27,8 +27,11 @@ fn exported(db: &Database) -> tempfile::TempDir {
     dir
 }
 
-/// The contract: each table's columns, with their types and whether they may be null.
-const CONTRACT: [(&str, &[(&str, &str, bool)]); 8] = [
+/// A column of the contract: its name, its type, and whether it may be null.
+type Column = (&'static str, &'static str, bool);
+
+/// The contract (docs/TABLES.md): each table's columns.
+const CONTRACT: [(&str, &[Column]); 8] = [
     (
         "actors",
         &[

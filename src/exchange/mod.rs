@@ -181,7 +181,10 @@ fn export_parquet(engine: &Engine, selected: bool, path: &Path) -> Result<Export
                 .into(),
         ));
     }
-    let counts = engine.read(|reader| parquet::export(&reader, path))?;
+    // An interrupt left over from earlier work must not stop this one.
+    let cancel = engine.cancel();
+    cancel.reset();
+    let counts = engine.read(|reader| parquet::export(&reader, path, cancel))?;
     Ok(ExportReport {
         written: counts
             .iter()

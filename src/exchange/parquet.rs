@@ -20,6 +20,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 
 use crate::error::{Error, Result};
+use crate::query::CancellationToken;
 use crate::storage::Reader;
 
 use super::files;
@@ -208,12 +209,15 @@ fn cannot_write(path: &Path, e: impl std::fmt::Display) -> Error {
 }
 
 /// Every table's file, rows sent to each by its table.
-struct Bundle {
+struct Bundle<'c> {
     files: Vec<TableFile>,
+    /// Checked at each row: a large export stops on Ctrl-C.
+    cancel: &'c CancellationToken,
 }
 
-impl Sink for Bundle {
+impl Sink for Bundle<'_> {
     fn row(&mut self, table: Table, cells: &[Cell<'_>]) -> Result<()> {
+        self.cancel.check()?;
         match self.files.iter_mut().find(|f| f.table == table) {
             Some(file) => file.row(cells),
             None => Err(Error::Internal(format!(
@@ -227,10 +231,14 @@ impl Sink for Bundle {
 /// Writes the bundle of what `reader` sees into the new or empty directory `dir`; says how
 /// many rows each table has. On an error nothing of it is left: no file, and no directory
 /// that the export created.
-pub(super) fn export(reader: &Reader<'_>, dir: &Path) -> Result<Vec<(&'static str, u64)>> {
+pub(super) fn export(
+    reader: &Reader<'_>,
+    dir: &Path,
+    cancel: &CancellationToken,
+) -> Result<Vec<(&'static str, u64)>> {
     let created = files::empty_directory(dir)?;
     let mut made = Vec::new();
-    let result = write(reader, dir, &mut made);
+    let result = write(reader, dir, cancel, &mut made);
     if result.is_err() {
         for path in &made {
             let _ = fs::remove_file(path);
@@ -246,9 +254,13 @@ pub(super) fn export(reader: &Reader<'_>, dir: &Path) -> Result<Vec<(&'static st
 fn write(
     reader: &Reader<'_>,
     dir: &Path,
+    cancel: &CancellationToken,
     made: &mut Vec<PathBuf>,
 ) -> Result<Vec<(&'static str, u64)>> {
-    let mut bundle = Bundle { files: Vec::new() };
+    let mut bundle = Bundle {
+        files: Vec::new(),
+        cancel,
+    };
     for table in Table::ALL {
         let file = TableFile::create(table, dir)?;
         made.push(file.partial.clone());

@@ -2,8 +2,6 @@
 //! from the rows of its question on a generated crowd (`tests/crowd`):
 //! `cargo bench --bench pictures`.
 
-use std::sync::OnceLock;
-
 use entrevue::picture::{PictureFormat, PictureOptions};
 use entrevue::Rows;
 
@@ -13,8 +11,7 @@ mod crowd;
 use crowd::Crowd;
 
 fn crowd() -> &'static Crowd {
-    static CROWD: OnceLock<Crowd> = OnceLock::new();
-    CROWD.get_or_init(|| Crowd::new(500, 1_000))
+    Crowd::shared()
 }
 
 fn draw(rows: &Rows, format: PictureFormat) -> String {

@@ -298,9 +298,7 @@ impl Database {
         format: crate::picture::PictureFormat,
         options: &crate::picture::PictureOptions,
     ) -> Result<String> {
-        let snapshot = self.read(|r| {
-            crate::exchange::Snapshot::for_picture(&r, rows, options.centre.as_deref())
-        })?;
+        let snapshot = self.read(|r| crate::picture::records(&r, rows, options))?;
         Ok(crate::picture::draw(rows, &snapshot, format, options))
     }
 

@@ -416,7 +416,7 @@ fn attribute<'a>(element: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn a_crowded_network_draws_its_strongest_ties_and_says_what_it_left_out() {
-    let crowd = crowd::Crowd::new(500, 1_000);
+    let crowd = crowd::Crowd::shared();
     let rows = crowd.db.query("who met #hub").unwrap();
     assert_eq!(rows.rows.len(), 499);
     let svg = crowd
@@ -462,7 +462,7 @@ fn a_crowded_network_draws_its_strongest_ties_and_says_what_it_left_out() {
 
 #[test]
 fn a_crowded_timeline_folds_its_quietest_lanes_and_writes_no_date_over_another() {
-    let crowd = crowd::Crowd::new(500, 1_000);
+    let crowd = crowd::Crowd::shared();
     let rows = crowd.db.query("timeline of #hub").unwrap();
     assert_eq!(rows.rows.len(), 1_000);
     let svg = crowd
@@ -512,7 +512,7 @@ fn a_crowded_timeline_folds_its_quietest_lanes_and_writes_no_date_over_another()
 
 #[test]
 fn a_crowded_picture_is_the_same_bytes_and_its_page_shows_every_meeting_without_script() {
-    let crowd = crowd::Crowd::new(500, 1_000);
+    let crowd = crowd::Crowd::shared();
     for question in ["timeline of #hub", "who met #hub"] {
         let rows = crowd.db.query(question).unwrap();
         let draw = || {

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, Record, RecordKind, Relation};
-use crate::query::{first_days, Catalog, List};
-use crate::rows::{Rows, Value};
+use crate::query::Catalog;
+use crate::rows::Rows;
 use crate::storage::Reader;
 
 /// Records of every kind by id; for an import, also the line each came from.
@@ -70,10 +70,10 @@ impl Snapshot {
         let mut meetings = BTreeSet::new();
         let mut actors = BTreeSet::new();
         if rows.column("meeting").is_some() {
-            let handles = texts(rows, "meeting");
+            let handles = rows.texts("meeting");
             meetings.extend(by_handle(&self.meetings, &handles));
         } else if rows.column("handle").is_some() {
-            let handles = texts(rows, "handle");
+            let handles = rows.texts("handle");
             actors.extend(by_handle(&self.actors, &handles));
             for (id, meeting) in &self.meetings {
                 let inside = meeting
@@ -96,41 +96,13 @@ impl Snapshot {
         closed(self, actors, meetings)
     }
 
-    /// What a picture of `rows` draws, read from `catalog` record by record rather than
-    /// whole: the meetings of a `meeting` column; or the actors of a `handle` column (and
-    /// `centre`) with every meeting each took part in, which a network's centre and ties are
-    /// found from — each closed over its references as [`Snapshot::select`] closes them.
-    /// Rows with neither column draw as a table and read nothing.
-    pub(crate) fn for_picture(
+    /// These actors and meetings, read from `catalog` record by record, with everything
+    /// they refer to, closed as [`Snapshot::select`] closes its selection.
+    pub(crate) fn gather(
         catalog: &impl Catalog,
-        rows: &Rows,
-        centre: Option<&str>,
+        actors: BTreeSet<u64>,
+        meetings: BTreeSet<u64>,
     ) -> Result<Snapshot> {
-        let mut meetings = BTreeSet::new();
-        let mut actors = BTreeSet::new();
-        if rows.column("meeting").is_some() {
-            for handle in texts(rows, "meeting") {
-                meetings.extend(
-                    catalog
-                        .by_handle::<Meeting>(&handle)?
-                        .map(|(id, _)| id.get()),
-                );
-            }
-        } else if rows.column("handle").is_some() {
-            for handle in texts(rows, "handle")
-                .iter()
-                .map(String::as_str)
-                .chain(centre)
-            {
-                actors.extend(catalog.by_handle::<Actor>(handle)?.map(|(id, _)| id.get()));
-            }
-            for &actor in &actors {
-                catalog.scan(List::Actor(actor), first_days(None), &mut |entry, _| {
-                    meetings.insert(entry.meeting);
-                    Ok(())
-                })?;
-            }
-        }
         closed(catalog, actors, meetings)
     }
 
@@ -173,17 +145,6 @@ fn by_handle<'a, R: Record>(
         .iter()
         .filter(|(_, r)| handles.contains(r.handle()))
         .map(|(id, _)| *id)
-}
-
-/// The texts of a column, each once.
-fn texts(rows: &Rows, name: &str) -> BTreeSet<String> {
-    rows.values(name)
-        .into_iter()
-        .filter_map(|v| match v {
-            Value::Text(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// Where a selection reads its records: a snapshot in memory, or the database.

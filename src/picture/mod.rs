@@ -12,12 +12,14 @@ mod html;
 mod layout;
 mod network;
 mod path;
+mod read;
 mod svg;
 mod table;
 mod timeline;
 
 use crate::exchange::Snapshot;
 use crate::rows::Rows;
+pub(crate) use read::records;
 
 /// At most this many lanes are drawn on a timeline (the last of them "others", folding the
 /// lanes with the fewest meetings); past them it is taller than a screen.

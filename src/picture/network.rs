@@ -115,9 +115,15 @@ impl Network {
             self.left_out.0 + self.nodes.len(),
             self.left_out.1 + self.edges.len(),
         );
-        let mut ranked: Vec<usize> = (0..self.nodes.len()).collect();
-        ranked.sort_by_key(|&i| (!self.nodes[i].centre, std::cmp::Reverse(weight[i]), i));
-        ranked.truncate(most_actors);
+        let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, usize)> = self
+            .nodes
+            .iter()
+            .zip(&weight)
+            .enumerate()
+            .map(|(i, (node, w))| (!node.centre, std::cmp::Reverse(*w), i))
+            .collect();
+        ranked.sort_unstable();
+        let mut ranked: Vec<usize> = ranked.into_iter().take(most_actors).map(|r| r.2).collect();
         ranked.sort_unstable();
         let kept = |i: usize| ranked.binary_search(&i).ok();
         let mut edges: Vec<Edge> = self
@@ -149,28 +155,28 @@ impl Network {
 /// The actor outside `ids` who shared occurred meetings with the most of them: the one
 /// `who met X` was asked about, since its rows list X's counterparts, not X.
 fn centre_of(ids: &BTreeSet<u64>, snapshot: &Snapshot) -> Option<u64> {
-    let mut shared: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
-    for m in snapshot
+    let casts: Vec<Vec<u64>> = snapshot
         .meetings
         .values()
         .filter(|m| m.status == Status::Occurred)
-    {
-        let inside: Vec<u64> = m
-            .participants
-            .iter()
-            .map(|p| p.actor.get())
-            .filter(|a| ids.contains(a))
-            .collect();
-        for p in m
-            .participants
-            .iter()
-            .map(|p| p.actor.get())
-            .filter(|a| !ids.contains(a))
-        {
+        .map(|m| m.participants.iter().map(|p| p.actor.get()).collect())
+        .collect();
+    centre_among(ids, &casts)
+}
+
+/// The actor outside `ids` who shares the most of them in `casts`, the participants of
+/// occurred meetings; the smallest id among equals, so that the choice is stable.
+pub(super) fn centre_among<'c>(
+    ids: &BTreeSet<u64>,
+    casts: impl IntoIterator<Item = &'c Vec<u64>>,
+) -> Option<u64> {
+    let mut shared: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
+    for cast in casts {
+        let inside: Vec<u64> = cast.iter().copied().filter(|a| ids.contains(a)).collect();
+        for &p in cast.iter().filter(|a| !ids.contains(a)) {
             shared.entry(p).or_default().extend(&inside);
         }
     }
-    // The most counterparts; the smallest id among equals, so that the choice is stable.
     shared
         .into_iter()
         .filter(|(_, with)| with.len() >= 2 || ids.len() == 1)

@@ -123,9 +123,17 @@ fn fold_lanes(items: &mut [Item<'_>], labels: Vec<String>) -> (Vec<String>, usiz
             }
         }
     }
-    let mut busiest: Vec<usize> = (0..labels.len()).collect();
-    busiest.sort_by(|a, b| count[*b].cmp(&count[*a]).then(a.cmp(b)));
-    busiest.truncate(MOST_LANES - 1);
+    let mut ranked: Vec<(std::cmp::Reverse<usize>, usize)> = count
+        .iter()
+        .enumerate()
+        .map(|(lane, c)| (std::cmp::Reverse(*c), lane))
+        .collect();
+    ranked.sort_unstable();
+    let mut busiest: Vec<usize> = ranked
+        .into_iter()
+        .take(MOST_LANES - 1)
+        .map(|r| r.1)
+        .collect();
     busiest.sort_unstable();
     let folded = labels.len() - busiest.len();
     let others = busiest.len();

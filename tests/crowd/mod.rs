@@ -6,6 +6,7 @@
 //! participants is a "met" tie.
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use entrevue::{Actor, ActorKind, Database, DateSpan, Document, Meeting, Participant, SourceRef};
 
@@ -35,8 +36,14 @@ pub struct Crowd {
 }
 
 impl Crowd {
+    /// The crowd of 500 actors and 1,000 meetings, made once per process.
+    pub fn shared() -> &'static Crowd {
+        static CROWD: OnceLock<Crowd> = OnceLock::new();
+        CROWD.get_or_init(|| Crowd::new(500, 1_000))
+    }
+
     /// `actors` actors (`hub` among them) and `meetings` meetings, `meetings ≥ actors - 1`.
-    pub fn new(actors: u64, meetings: u64) -> Crowd {
+    fn new(actors: u64, meetings: u64) -> Crowd {
         let db = Database::temporary().unwrap();
         let mut rng = Random(0x9e37_79b9_7f4a_7c15);
         let mut casts = Vec::new();

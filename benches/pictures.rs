@@ -37,6 +37,14 @@ fn network_of_500_actors(bencher: divan::Bencher) {
     bencher.bench(|| draw(&rows, PictureFormat::Svg));
 }
 
+/// The same answer as DOT: the same records read and ties found, but nothing capped or laid
+/// out, which tells the layout's share of the SVG's time.
+#[divan::bench]
+fn network_of_500_actors_as_dot(bencher: divan::Bencher) {
+    let rows = crowd().db.query("who met #hub").unwrap();
+    bencher.bench(|| draw(&rows, PictureFormat::Dot));
+}
+
 /// The same network as an HTML page, which adds the page and its script around the SVG.
 #[divan::bench]
 fn network_of_500_actors_as_html(bencher: divan::Bencher) {

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Renders the demo's `timeline of Umerov` page in headless Chromium and checks what a reader
-sees: the DOM (after the browser parsed it) holds the lanes, the meetings and the legend, and
-the screenshot is not blank.
+sees: the DOM (after the browser parsed it) holds the lanes, the meetings and the legend; the
+page's script ran (it marks the root `data-interactive`) and, asked by the address to pin
+meeting m02, shows its details — every line of its tooltip — in the panel; and the
+screenshot is not blank.
 
 Usage: check-picture.py ENTREVUE_BINARY DEMO_DATABASE_DIR
 """
 
+import html
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +45,31 @@ def png_pixels(path: Path) -> bytes:
     return zlib.decompress(idat)
 
 
+def check_details(page: Path, url: str) -> int:
+    """Loads the page pinned to m02 and checks the panel holds each line of its tooltip."""
+    source = page.read_text()
+    found = re.search(r'data-meeting="m02"[^>]*><title>(.*?)</title>', source)
+    if not found:
+        raise SystemExit("the page has no tooltip for m02")
+    lines = [html.unescape(line) for line in found.group(1).split("&#10;")]
+    dom = subprocess.run(
+        CHROMIUM + ["--dump-dom", url + "#m02"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    if not re.search(r'<html[^>]* data-interactive="on"', dom):
+        raise SystemExit("the page's script did not run")
+    panel = re.search(r'<aside id="details" data-meeting="m02">(.*?)</aside>', dom)
+    if not panel:
+        raise SystemExit("the details panel does not show m02")
+    shown = [html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", panel.group(1))]
+    if shown != lines or not any("“" in line for line in shown):
+        raise SystemExit(f"the panel shows {shown}, not m02's details {lines}")
+    return len(shown)
+
+
 def main() -> None:
     binary, db = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory() as tmp:
@@ -62,6 +91,7 @@ def main() -> None:
         missing = [label for label in LABELS if label not in dom]
         if missing:
             raise SystemExit(f"the rendered page lacks {missing}")
+        details = check_details(page, url)
         shot = Path(tmp) / "timeline.png"
         subprocess.run(
             CHROMIUM + [f"--screenshot={shot}", "--window-size=1100,600", url],
@@ -74,7 +104,10 @@ def main() -> None:
         shades = len(set(png_pixels(shot)))
         if shades < 20:
             raise SystemExit(f"the screenshot looks blank ({shades} byte values)")
-        print(f"timeline of Umerov: {len(LABELS)} labels found, {shades} byte values drawn")
+        print(
+            f"timeline of Umerov: {len(LABELS)} labels found, script ran, "
+            f"{details} lines of m02's details shown, {shades} byte values drawn"
+        )
 
 
 if __name__ == "__main__":

@@ -291,13 +291,14 @@ impl Database {
     }
 
     /// A picture of `rows` (see [`crate::picture`]): SVG, an HTML page or Graphviz DOT.
+    /// Only the records the picture draws are read, not the whole database.
     pub fn picture(
         &self,
         rows: &Rows,
         format: crate::picture::PictureFormat,
         options: &crate::picture::PictureOptions,
     ) -> Result<String> {
-        let snapshot = self.snapshot()?;
+        let snapshot = self.read(|r| crate::picture::records(&r, rows, options))?;
         Ok(crate::picture::draw(rows, &snapshot, format, options))
     }
 

@@ -257,6 +257,17 @@ impl Rows {
         }
     }
 
+    /// The texts of one column (handles, names), each once, in order.
+    pub fn texts(&self, name: &str) -> std::collections::BTreeSet<String> {
+        self.values(name)
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::Text(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The rows as maps from column name to value, for serialising one object per row.
     pub fn records(&self) -> impl Iterator<Item = Record<'_>> {
         self.rows.iter().map(move |row| Record {

@@ -8,6 +8,8 @@ use entrevue::{
     Actor, ActorKind, Database, DateSpan, Document, Meeting, Participant, Rows, SourceRef, Value,
 };
 
+mod crowd;
+
 fn demo() -> Database {
     let db = Database::temporary().unwrap();
     db.execute("load demo;").unwrap();
@@ -195,11 +197,16 @@ fn other_answers_are_tables_and_html_is_one_page() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<table>") && html.contains("<td>Steve Witkoff</td>"));
     let (_, page) = draw(&db, "timeline of Umerov", PictureFormat::Html);
+    // One script, the page's own, inline: nothing fetched.
     assert!(
         page.contains("<svg ")
-            && !page.contains("<script")
+            && page.matches("<script").count() == 1
+            && page.contains("<script>\n(function () {")
+            && !page.contains(" src=")
             && !page.contains("http://".replace("http://", "https://").as_str())
     );
+    // A table needs no script.
+    assert!(!html.contains("<script"));
     assert_well_formed(&page.replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>"));
 }
 
@@ -229,7 +236,9 @@ fn names_summaries_and_quotes_are_escaped() {
         ("who is #tom", PictureFormat::Html),
     ] {
         let (_, text) = draw(&db, question, format);
-        assert!(!text.contains("<script"), "{question}: {text}");
+        // The page's own script, if any, is the only one.
+        assert!(text.matches("<script").count() <= 1, "{question}: {text}");
+        assert!(!text.contains("<script>alert"), "{question}: {text}");
         assert!(
             !text.contains("<b>") && !text.contains("<here>"),
             "{question}"
@@ -397,4 +406,135 @@ fn undated_ruled_out_and_uncertain_meetings_are_drawn_apart_and_lanes_may_be_sid
     assert!(by_side.contains(">Freedonia</text>"));
     // A confirmed participant on the side makes the side's mark certain.
     assert!(!group(&by_side, "m1").contains("uncertain"));
+}
+
+/// The value of attribute `name` in an element's text.
+fn attribute<'a>(element: &'a str, name: &str) -> &'a str {
+    let start = element.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    &element[start..start + element[start..].find('"').unwrap()]
+}
+
+#[test]
+fn a_crowded_network_draws_its_strongest_ties_and_says_what_it_left_out() {
+    let crowd = crowd::Crowd::shared();
+    let rows = crowd.db.query("who met #hub").unwrap();
+    assert_eq!(rows.rows.len(), 499);
+    let svg = crowd
+        .db
+        .picture(&rows, PictureFormat::Svg, &PictureOptions::default())
+        .unwrap();
+    assert_well_formed(&svg);
+    assert_eq!(svg.matches("<g class=\"node").count(), picture::MOST_ACTORS);
+    assert_eq!(svg.matches("<g class=\"edge ").count(), picture::MOST_TIES);
+    assert!(svg.contains("<g class=\"node centre\" data-actor=\"hub\">"));
+    let note = format!(
+        "{} actors and {} ties left out",
+        500 - picture::MOST_ACTORS,
+        crowd.ties() - picture::MOST_TIES
+    );
+    assert!(svg.contains(&note), "{note} not in the note");
+    // The ties drawn are the strongest: none left out has more meetings than one drawn.
+    let drawn: Vec<usize> = svg
+        .lines()
+        .filter(|l| l.starts_with("<g class=\"edge "))
+        .map(|l| attribute(l, "data-meetings").parse().unwrap())
+        .collect();
+    let hub_ties = |actor: u64| {
+        crowd
+            .meetings
+            .iter()
+            .filter(|cast| cast.contains(&actor))
+            .count()
+    };
+    // The hub's strongest tie is with its most frequent counterpart.
+    let strongest = (1..500).map(hub_ties).max().unwrap();
+    assert!(
+        drawn.contains(&strongest),
+        "{strongest} not among {drawn:?}"
+    );
+    // DOT is for other tools, which lay out large graphs themselves: it has everything.
+    let dot = crowd
+        .db
+        .picture(&rows, PictureFormat::Dot, &PictureOptions::default())
+        .unwrap();
+    assert_eq!(dot.matches(" -- ").count(), crowd.ties());
+}
+
+#[test]
+fn a_crowded_timeline_folds_its_quietest_lanes_and_writes_no_date_over_another() {
+    let crowd = crowd::Crowd::shared();
+    let rows = crowd.db.query("timeline of #hub").unwrap();
+    assert_eq!(rows.rows.len(), 1_000);
+    let svg = crowd
+        .db
+        .picture(&rows, PictureFormat::Svg, &PictureOptions::default())
+        .unwrap();
+    assert_well_formed(&svg);
+    assert_eq!(
+        svg.matches("<g class=\"lane\">").count(),
+        picture::MOST_LANES
+    );
+    let folded = 500 - (picture::MOST_LANES - 1);
+    assert!(
+        svg.contains(&format!(">{folded} others</text>")),
+        "no others lane"
+    );
+    assert!(svg.contains(&format!("{folded} lanes with the fewest meetings folded")));
+    // Every meeting is drawn once, whether or not its date is written.
+    for n in 0..1_000 {
+        assert_eq!(
+            svg.matches(&format!("data-meeting=\"m{n}\"")).count(),
+            1,
+            "m{n}"
+        );
+    }
+    // Dates written beside meetings: none overlaps another on the same line.
+    let mut dates: Vec<(String, f64, f64)> = Vec::new();
+    for piece in svg.split("<text class=\"date\"").skip(1) {
+        let text = &piece[piece.find('>').unwrap() + 1..piece.find("</text>").unwrap()];
+        let x: f64 = attribute(piece, "x").parse().unwrap();
+        let half = text.chars().count() as f64 * 3.0;
+        dates.push((attribute(piece, "y").to_string(), x - half, x + half));
+    }
+    dates.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    for pair in dates.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            assert!(pair[0].2 <= pair[1].1, "dates overlap: {pair:?}");
+        }
+    }
+    let written = svg
+        .lines()
+        .filter(|l| l.contains("data-meeting=") && l.contains("<text class=\"date\""))
+        .count();
+    assert!(written > 0 && written < 1_000, "{written}");
+    assert!(svg.contains(&format!("{} of 1000 dates not written", 1_000 - written)));
+}
+
+#[test]
+fn a_crowded_picture_is_the_same_bytes_and_its_page_shows_every_meeting_without_script() {
+    let crowd = crowd::Crowd::shared();
+    for question in ["timeline of #hub", "who met #hub"] {
+        let rows = crowd.db.query(question).unwrap();
+        let draw = || {
+            crowd
+                .db
+                .picture(&rows, PictureFormat::Html, &PictureOptions::default())
+                .unwrap()
+        };
+        assert_eq!(draw(), draw(), "{question}");
+    }
+    let rows = crowd.db.query("timeline of #hub").unwrap();
+    let page = crowd
+        .db
+        .picture(&rows, PictureFormat::Html, &PictureOptions::default())
+        .unwrap();
+    assert_well_formed(&page.replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>"));
+    // Without script, the inline SVG holds each meeting and its tooltip.
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    for n in 0..1_000 {
+        let group = group(svg, &format!("m{n}"));
+        assert!(group.contains(&format!("Meeting number {n}")), "{group}");
+        assert!(group.contains(&format!("they met, {n}")), "{group}");
+    }
+    assert_eq!(page.matches("<script>").count(), 1);
 }

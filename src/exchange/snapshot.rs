@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, Record, RecordKind, Relation};
-use crate::rows::{Rows, Value};
+use crate::query::Catalog;
+use crate::rows::Rows;
 use crate::storage::Reader;
 
 /// Records of every kind by id; for an import, also the line each came from.
@@ -66,23 +67,13 @@ impl Snapshot {
     /// affiliations, places with the places around them, cited documents — so that it is a
     /// database of its own, and it keeps the relations between the actors it holds.
     pub fn select(&self, rows: &Rows) -> Result<Snapshot> {
-        let column = |name: &str| rows.columns.iter().position(|c| c == name);
-        let texts = |i: usize| -> BTreeSet<String> {
-            rows.rows
-                .iter()
-                .filter_map(|row| match row.get(i) {
-                    Some(Value::Text(t)) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect()
-        };
         let mut meetings = BTreeSet::new();
         let mut actors = BTreeSet::new();
-        if let Some(i) = column("meeting") {
-            let handles = texts(i);
+        if rows.column("meeting").is_some() {
+            let handles = rows.texts("meeting");
             meetings.extend(by_handle(&self.meetings, &handles));
-        } else if let Some(i) = column("handle") {
-            let handles = texts(i);
+        } else if rows.column("handle").is_some() {
+            let handles = rows.texts("handle");
             actors.extend(by_handle(&self.actors, &handles));
             for (id, meeting) in &self.meetings {
                 let inside = meeting
@@ -102,58 +93,17 @@ impl Snapshot {
                 rows.columns.join(", ")
             )));
         }
-        Ok(self.closed(actors, meetings))
+        closed(self, actors, meetings)
     }
 
-    /// The snapshot holding these actors and meetings and everything they refer to.
-    fn closed(&self, mut actors: BTreeSet<u64>, meetings: BTreeSet<u64>) -> Snapshot {
-        let mut places = BTreeSet::new();
-        let mut documents = BTreeSet::new();
-        for id in &meetings {
-            let Some(m) = self.meetings.get(id) else {
-                continue;
-            };
-            for p in &m.participants {
-                actors.insert(p.actor.get());
-                actors.extend(p.side.map(Id::get));
-            }
-            places.extend(m.place.map(Id::get));
-            documents.extend(m.sources.iter().map(|s| s.document.get()));
-        }
-        // Affiliations, as far as they go.
-        let mut todo: Vec<u64> = actors.iter().copied().collect();
-        while let Some(id) = todo.pop() {
-            if let Some(a) = self.actors.get(&id).and_then(|a| a.affiliation) {
-                if actors.insert(a.get()) {
-                    todo.push(a.get());
-                }
-            }
-        }
-        let mut todo: Vec<u64> = places.iter().copied().collect();
-        while let Some(id) = todo.pop() {
-            if let Some(parent) = self.places.get(&id).and_then(|p| p.parent) {
-                if places.insert(parent.get()) {
-                    todo.push(parent.get());
-                }
-            }
-        }
-        let relations: BTreeMap<u64, Relation> = self
-            .relations
-            .iter()
-            .filter(|(_, r)| actors.contains(&r.subject.get()) && actors.contains(&r.object.get()))
-            .map(|(id, r)| (*id, r.clone()))
-            .collect();
-        for r in relations.values() {
-            documents.extend(r.sources.iter().map(|s| s.document.get()));
-        }
-        Snapshot {
-            actors: pick(&self.actors, &actors),
-            places: pick(&self.places, &places),
-            documents: pick(&self.documents, &documents),
-            meetings: pick(&self.meetings, &meetings),
-            relations,
-            lines: HashMap::new(),
-        }
+    /// These actors and meetings, read from `catalog` record by record, with everything
+    /// they refer to, closed as [`Snapshot::select`] closes its selection.
+    pub(crate) fn gather(
+        catalog: &impl Catalog,
+        actors: BTreeSet<u64>,
+        meetings: BTreeSet<u64>,
+    ) -> Result<Snapshot> {
+        closed(catalog, actors, meetings)
     }
 
     /// Writes the records into the empty database of `engine`, in one transaction: all of them
@@ -197,8 +147,146 @@ fn by_handle<'a, R: Record>(
         .map(|(id, _)| *id)
 }
 
-fn pick<R: Clone>(records: &BTreeMap<u64, R>, ids: &BTreeSet<u64>) -> BTreeMap<u64, R> {
-    ids.iter()
-        .filter_map(|id| records.get(id).map(|r| (*id, r.clone())))
-        .collect()
+/// Where a selection reads its records: a snapshot in memory, or the database.
+trait Source {
+    fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
+    where
+        Snapshot: Holds<R>;
+    /// The relations whose ends are both among `actors`.
+    fn relations_among(&self, actors: &BTreeSet<u64>) -> Result<BTreeMap<u64, Relation>>;
+}
+
+/// A snapshot's map of one kind of record.
+trait Holds<R> {
+    fn map(&self) -> &BTreeMap<u64, R>;
+    fn map_mut(&mut self) -> &mut BTreeMap<u64, R>;
+}
+
+macro_rules! holds {
+    ($record:ty, $field:ident) => {
+        impl Holds<$record> for Snapshot {
+            fn map(&self) -> &BTreeMap<u64, $record> {
+                &self.$field
+            }
+            fn map_mut(&mut self) -> &mut BTreeMap<u64, $record> {
+                &mut self.$field
+            }
+        }
+    };
+}
+holds!(Actor, actors);
+holds!(Place, places);
+holds!(Document, documents);
+holds!(Meeting, meetings);
+
+impl Source for Snapshot {
+    fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
+    where
+        Snapshot: Holds<R>,
+    {
+        Ok(self.map().get(&id).cloned())
+    }
+
+    fn relations_among(&self, actors: &BTreeSet<u64>) -> Result<BTreeMap<u64, Relation>> {
+        Ok(self
+            .relations
+            .iter()
+            .filter(|(_, r)| actors.contains(&r.subject.get()) && actors.contains(&r.object.get()))
+            .map(|(id, r)| (*id, r.clone()))
+            .collect())
+    }
+}
+
+impl<C: Catalog> Source for C {
+    fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
+    where
+        Snapshot: Holds<R>,
+    {
+        Catalog::record(self, Id::new(id))
+    }
+
+    fn relations_among(&self, actors: &BTreeSet<u64>) -> Result<BTreeMap<u64, Relation>> {
+        let mut found = BTreeMap::new();
+        for &actor in actors {
+            for (kind, id) in self.referrers(RecordKind::Actor, actor)? {
+                if kind != RecordKind::Relation || found.contains_key(&id) {
+                    continue;
+                }
+                if let Some(r) = Catalog::record::<Relation>(self, Id::new(id))? {
+                    if actors.contains(&r.subject.get()) && actors.contains(&r.object.get()) {
+                        found.insert(id, r);
+                    }
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The records `ids` of one kind that `source` holds, into `into`.
+fn copy<R: Record + Clone>(
+    source: &impl Source,
+    ids: &BTreeSet<u64>,
+    into: &mut Snapshot,
+) -> Result<()>
+where
+    Snapshot: Holds<R>,
+{
+    for &id in ids {
+        if let Some(record) = source.record::<R>(id)? {
+            into.map_mut().insert(id, record);
+        }
+    }
+    Ok(())
+}
+
+/// The snapshot holding these actors and meetings and everything they refer to.
+fn closed(
+    source: &impl Source,
+    mut actors: BTreeSet<u64>,
+    meeting_ids: BTreeSet<u64>,
+) -> Result<Snapshot> {
+    let mut out = Snapshot::default();
+    copy::<Meeting>(source, &meeting_ids, &mut out)?;
+    let mut places = BTreeSet::new();
+    let mut documents = BTreeSet::new();
+    for m in out.meetings.values() {
+        for p in &m.participants {
+            actors.insert(p.actor.get());
+            actors.extend(p.side.map(Id::get));
+        }
+        places.extend(m.place.map(Id::get));
+        documents.extend(m.sources.iter().map(|s| s.document.get()));
+    }
+    // Affiliations, as far as they go.
+    let mut todo: Vec<u64> = actors.iter().copied().collect();
+    while let Some(id) = todo.pop() {
+        let Some(actor) = source.record::<Actor>(id)? else {
+            continue;
+        };
+        if let Some(a) = actor.affiliation {
+            if actors.insert(a.get()) {
+                todo.push(a.get());
+            }
+        }
+        out.actors.insert(id, actor);
+    }
+    let mut todo: Vec<u64> = places.iter().copied().collect();
+    while let Some(id) = todo.pop() {
+        let Some(place) = source.record::<Place>(id)? else {
+            continue;
+        };
+        if let Some(parent) = place.parent {
+            if places.insert(parent.get()) {
+                todo.push(parent.get());
+            }
+        }
+        out.places.insert(id, place);
+    }
+    out.relations = source.relations_among(&actors)?;
+    for r in out.relations.values() {
+        documents.extend(r.sources.iter().map(|s| s.document.get()));
+    }
+    copy::<Document>(source, &documents, &mut out)?;
+    Ok(out)
 }

@@ -12,12 +12,25 @@ mod html;
 mod layout;
 mod network;
 mod path;
+mod read;
 mod svg;
 mod table;
 mod timeline;
 
 use crate::exchange::Snapshot;
 use crate::rows::Rows;
+pub(crate) use read::records;
+
+/// At most this many lanes are drawn on a timeline (the last of them "others", folding the
+/// lanes with the fewest meetings); past them it is taller than a screen.
+pub const MOST_LANES: usize = 12;
+
+/// At most this many actors, and ties among them, are drawn in a network (those with the
+/// most shared meetings): past them the picture is a tangle, and the layered layout's time
+/// grows faster than the number of edges.
+pub const MOST_ACTORS: usize = 40;
+/// See [`MOST_ACTORS`].
+pub const MOST_TIES: usize = 120;
 
 /// What a timeline's lanes stand for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -94,14 +107,15 @@ pub fn kind_of(rows: &Rows) -> PictureKind {
 pub fn svg(rows: &Rows, snapshot: &Snapshot, options: &PictureOptions) -> String {
     match kind_of(rows) {
         PictureKind::Timeline => timeline::svg(rows, snapshot, options.lanes),
-        PictureKind::Network => network::svg(&network::Network::of(rows, snapshot, options)),
+        PictureKind::Network => network::svg(network::Network::of(rows, snapshot, options)),
         PictureKind::Path => path::svg(rows, snapshot),
         PictureKind::Table => table::svg(rows),
     }
 }
 
 /// The rows as one self-contained HTML page: the SVG inline (a table for rows that give no
-/// picture), no script and nothing fetched.
+/// picture), nothing fetched; readable without script, zoomable and with a details panel
+/// where script runs.
 pub fn html(rows: &Rows, snapshot: &Snapshot, options: &PictureOptions) -> String {
     let body = match kind_of(rows) {
         PictureKind::Table => table::html(rows),

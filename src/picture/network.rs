@@ -14,7 +14,7 @@ use crate::rows::{Rows, Value};
 use super::describe::actor_name;
 use super::layout;
 use super::svg::{colour, escape, num, open, title};
-use super::PictureOptions;
+use super::{PictureOptions, MOST_ACTORS, MOST_TIES};
 
 /// One actor drawn.
 pub(super) struct Node {
@@ -36,6 +36,8 @@ pub(super) struct Edge {
 pub(super) struct Network {
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// How many actors and ties were found but are not in `nodes` and `edges`.
+    pub left_out: (usize, usize),
 }
 
 impl Network {
@@ -93,6 +95,59 @@ impl Network {
         Network {
             nodes,
             edges: edges(&index, snapshot),
+            left_out: (0, 0),
+        }
+    }
+
+    /// The network with at most `most_actors` actors — the centre, then those with the most
+    /// shared meetings, the first among equals — and among them at most `most_ties` ties,
+    /// those of the most meetings; what is left out is counted in `left_out`.
+    pub(super) fn strongest(self, most_actors: usize, most_ties: usize) -> Network {
+        let mut weight = vec![0usize; self.nodes.len()];
+        for edge in &self.edges {
+            for end in [edge.a, edge.b] {
+                if let Some(w) = weight.get_mut(end) {
+                    *w += edge.meetings.len();
+                }
+            }
+        }
+        let found = (
+            self.left_out.0 + self.nodes.len(),
+            self.left_out.1 + self.edges.len(),
+        );
+        let mut ranked: Vec<(bool, std::cmp::Reverse<usize>, usize)> = self
+            .nodes
+            .iter()
+            .zip(&weight)
+            .enumerate()
+            .map(|(i, (node, w))| (!node.centre, std::cmp::Reverse(*w), i))
+            .collect();
+        ranked.sort_unstable();
+        let mut ranked: Vec<usize> = ranked.into_iter().take(most_actors).map(|r| r.2).collect();
+        ranked.sort_unstable();
+        let kept = |i: usize| ranked.binary_search(&i).ok();
+        let mut edges: Vec<Edge> = self
+            .edges
+            .into_iter()
+            .filter_map(|e| match (kept(e.a), kept(e.b)) {
+                (Some(a), Some(b)) => Some(Edge { a, b, ..e }),
+                _ => None,
+            })
+            .collect();
+        edges.sort_by_key(|e| (std::cmp::Reverse(e.meetings.len()), e.a, e.b, e.together));
+        edges.truncate(most_ties);
+        edges.sort_by_key(|e| (e.a, e.b, e.together));
+        let nodes: Vec<Node> = self
+            .nodes
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| kept(*i).is_some())
+            .map(|(_, n)| n)
+            .collect();
+        Network {
+            left_out: (found.0 - nodes.len(), found.1 - edges.len()),
+            nodes,
+            edges,
         }
     }
 }
@@ -100,28 +155,28 @@ impl Network {
 /// The actor outside `ids` who shared occurred meetings with the most of them: the one
 /// `who met X` was asked about, since its rows list X's counterparts, not X.
 fn centre_of(ids: &BTreeSet<u64>, snapshot: &Snapshot) -> Option<u64> {
-    let mut shared: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
-    for m in snapshot
+    let casts: Vec<Vec<u64>> = snapshot
         .meetings
         .values()
         .filter(|m| m.status == Status::Occurred)
-    {
-        let inside: Vec<u64> = m
-            .participants
-            .iter()
-            .map(|p| p.actor.get())
-            .filter(|a| ids.contains(a))
-            .collect();
-        for p in m
-            .participants
-            .iter()
-            .map(|p| p.actor.get())
-            .filter(|a| !ids.contains(a))
-        {
+        .map(|m| m.participants.iter().map(|p| p.actor.get()).collect())
+        .collect();
+    centre_among(ids, &casts)
+}
+
+/// The actor outside `ids` who shares the most of them in `casts`, the participants of
+/// occurred meetings; the smallest id among equals, so that the choice is stable.
+pub(super) fn centre_among<'c>(
+    ids: &BTreeSet<u64>,
+    casts: impl IntoIterator<Item = &'c Vec<u64>>,
+) -> Option<u64> {
+    let mut shared: BTreeMap<u64, BTreeSet<u64>> = BTreeMap::new();
+    for cast in casts {
+        let inside: Vec<u64> = cast.iter().copied().filter(|a| ids.contains(a)).collect();
+        for &p in cast.iter().filter(|a| !ids.contains(a)) {
             shared.entry(p).or_default().extend(&inside);
         }
     }
-    // The most counterparts; the smallest id among equals, so that the choice is stable.
     shared
         .into_iter()
         .filter(|(_, with)| with.len() >= 2 || ids.len() == 1)
@@ -170,8 +225,11 @@ fn edges(index: &BTreeMap<u64, usize>, snapshot: &Snapshot) -> Vec<Edge> {
         .collect()
 }
 
-/// The network drawn: edges under nodes, thicker for more meetings.
-pub(super) fn svg(network: &Network) -> String {
+/// The network drawn: edges under nodes, thicker for more meetings; past [`MOST_ACTORS`]
+/// actors or [`MOST_TIES`] ties, the strongest, with a last line saying what was left out.
+pub(super) fn svg(network: Network) -> String {
+    let network = &network.strongest(MOST_ACTORS, MOST_TIES);
+    let note = note(network);
     let places = layout::place(network);
     let groups = network
         .nodes
@@ -185,7 +243,8 @@ pub(super) fn svg(network: &Network) -> String {
         .iter()
         .map(|p| p.0 + 90.0)
         .fold(legend_width, f64::max);
-    let height = places.iter().map(|p| p.1 + 60.0).fold(200.0, f64::max) + 40.0;
+    let height = places.iter().map(|p| p.1 + 60.0).fold(200.0, f64::max)
+        + if note.is_empty() { 40.0 } else { 60.0 };
     let mut out = String::new();
     open(&mut out, "network", width, height);
     if network.nodes.is_empty() {
@@ -247,9 +306,32 @@ pub(super) fn svg(network: &Network) -> String {
             escape(&node.name),
         );
     }
-    legend(&mut out, network, height - 30.0);
+    let legend_y = height - if note.is_empty() { 30.0 } else { 50.0 };
+    legend(&mut out, network, legend_y);
+    if !note.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text class=\"note\" x=\"10\" y=\"{}\">{}</text>",
+            num(height - 14.0),
+            escape(&note)
+        );
+    }
     out.push_str("</svg>\n");
     out
+}
+
+/// What the drawing leaves out; empty when nothing is.
+fn note(network: &Network) -> String {
+    let (actors, ties) = network.left_out;
+    if actors == 0 && ties == 0 {
+        return String::new();
+    }
+    format!(
+        "{actors} actors and {ties} ties left out: drawn are the {} actors with the most \
+         shared meetings and the {} ties among them with the most meetings",
+        network.nodes.len(),
+        network.edges.len()
+    )
 }
 
 /// About how wide a name is drawn at 12 pixels.

@@ -11,7 +11,7 @@ use crate::rows::{Rows, Value};
 
 use super::describe::{actor_name, meeting_lines};
 use super::svg::{escape, num, open, title};
-use super::Lanes;
+use super::{Lanes, MOST_LANES};
 
 const LEFT: f64 = 180.0;
 const PLOT: f64 = 760.0;
@@ -19,6 +19,12 @@ const TOP: f64 = 40.0;
 const LANE: f64 = 34.0;
 const UNDATED: f64 = 180.0;
 const LEGEND: f64 = 70.0;
+/// The line under the legend that says what was left out.
+const NOTE: f64 = 20.0;
+/// About how wide a character of a date is drawn (10 pixels high), and the room kept
+/// between two dates.
+const DATE_CHAR: f64 = 6.0;
+const DATE_GAP: f64 = 4.0;
 
 /// One meeting of the rows, as the rows give it (a view may have changed its date and
 /// status), with its record when the snapshot has it.
@@ -102,6 +108,55 @@ fn items<'a>(rows: &Rows, snapshot: &'a Snapshot, lanes: Lanes) -> (Vec<Item<'a>
     (items, labels)
 }
 
+/// Keeps the `MOST_LANES - 1` lanes with the most meetings (the first drawn among equals) in
+/// their order and folds the rest into one last lane of "others". Returns the lanes and how
+/// many were folded.
+fn fold_lanes(items: &mut [Item<'_>], labels: Vec<String>) -> (Vec<String>, usize) {
+    if labels.len() <= MOST_LANES {
+        return (labels, 0);
+    }
+    let mut count = vec![0usize; labels.len()];
+    for item in items.iter() {
+        for &(lane, _) in &item.lanes {
+            if let Some(c) = count.get_mut(lane) {
+                *c += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(std::cmp::Reverse<usize>, usize)> = count
+        .iter()
+        .enumerate()
+        .map(|(lane, c)| (std::cmp::Reverse(*c), lane))
+        .collect();
+    ranked.sort_unstable();
+    let mut busiest: Vec<usize> = ranked
+        .into_iter()
+        .take(MOST_LANES - 1)
+        .map(|r| r.1)
+        .collect();
+    busiest.sort_unstable();
+    let folded = labels.len() - busiest.len();
+    let others = busiest.len();
+    let new_lane = |lane: usize| busiest.binary_search(&lane).unwrap_or(others);
+    for item in items.iter_mut() {
+        let mut on: Vec<(usize, bool)> = Vec::new();
+        for &(lane, uncertain) in &item.lanes {
+            let lane = new_lane(lane);
+            match on.iter_mut().find(|(l, _)| *l == lane) {
+                Some((_, u)) => *u = *u && uncertain,
+                None => on.push((lane, uncertain)),
+            }
+        }
+        item.lanes = on;
+    }
+    let mut kept: Vec<String> = busiest
+        .iter()
+        .filter_map(|&i| labels.get(i).cloned())
+        .collect();
+    kept.push(format!("{folded} others"));
+    (kept, folded)
+}
+
 /// The horizontal scale: first day shown, and how many days the plot spans.
 struct Scale {
     first: i32,
@@ -129,11 +184,19 @@ impl Scale {
 
 /// The timeline of the meetings in `rows`.
 pub(super) fn svg(rows: &Rows, snapshot: &Snapshot, lanes: Lanes) -> String {
-    let (items, labels) = items(rows, snapshot, lanes);
+    let (mut items, labels) = items(rows, snapshot, lanes);
+    let (labels, folded) = fold_lanes(&mut items, labels);
     let scale = Scale::of(&items);
+    let places = date_labels(&items, scale.as_ref());
+    let unlabelled = places.iter().filter(|p| p.is_none()).count();
+    let note = note(folded, unlabelled, items.len());
     let undated = items.iter().filter(|i| i.date.is_none()).count();
     let width = LEFT + PLOT + if undated > 0 { UNDATED } else { 20.0 };
-    let height = TOP + LANE * labels.len().max(1) as f64 + LEGEND + 20.0;
+    let height = TOP
+        + LANE * labels.len().max(1) as f64
+        + LEGEND
+        + 20.0
+        + if note.is_empty() { 0.0 } else { NOTE };
     let mut out = String::new();
     open(&mut out, "timeline", width, height);
     out.push_str(DEFS);
@@ -171,21 +234,98 @@ pub(super) fn svg(rows: &Rows, snapshot: &Snapshot, lanes: Lanes) -> String {
             num(TOP - 18.0),
         );
     }
+    for ((item, extent), place) in items
+        .iter()
+        .zip(extents(&items, scale.as_ref()))
+        .zip(places)
+    {
+        meeting(&mut out, item, extent, snapshot, place);
+    }
+    legend(&mut out, lane_y(labels.len()) + 10.0);
+    if !note.is_empty() {
+        let _ = writeln!(
+            out,
+            "<text class=\"note\" x=\"8\" y=\"{}\">{}</text>",
+            num(height - 10.0),
+            escape(&note)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// What the picture leaves out, said in its last line; empty when nothing is.
+fn note(folded: usize, unlabelled: usize, meetings: usize) -> String {
+    let mut parts = Vec::new();
+    if folded > 0 {
+        parts.push(format!(
+            "{folded} lanes with the fewest meetings folded into \"{folded} others\""
+        ));
+    }
+    if unlabelled > 0 {
+        parts.push(format!(
+            "{unlabelled} of {meetings} dates not written, too close to others \
+             (each meeting's tooltip has its date)"
+        ));
+    }
+    parts.join("; ")
+}
+
+/// Where each meeting lies across, in the items' order.
+fn extents<'s>(items: &[Item<'_>], scale: Option<&'s Scale>) -> Vec<Extent<'s>> {
     let mut undated_seen = 0;
-    for (n, item) in items.iter().enumerate() {
-        let extent = match (item.date, &scale) {
+    items
+        .iter()
+        .map(|item| match (item.date, scale) {
             (Some(date), Some(scale)) => Extent::Dated(date, scale),
             _ => {
                 undated_seen += 1;
                 Extent::Undated(undated_seen - 1)
             }
+        })
+        .collect()
+}
+
+/// Where each meeting's date is written: above its first lane (`Some(false)`), below it
+/// (`Some(true)`) or nowhere. Taken from left to right (then in the rows' order), a date goes
+/// above when it clears the last date written above on that lane, else below when it clears
+/// the last one below, else it is left to the tooltip — so no two dates overlap.
+fn date_labels(items: &[Item<'_>], scale: Option<&Scale>) -> Vec<Option<bool>> {
+    let spans: Vec<(f64, f64)> = extents(items, scale)
+        .iter()
+        .zip(items)
+        .map(|(extent, item)| {
+            let (x1, x2) = extent.across();
+            let half = written_date(item).chars().count() as f64 * DATE_CHAR / 2.0;
+            ((x1 + x2) / 2.0 - half, (x1 + x2) / 2.0 + half)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|a, b| spans[*a].0.total_cmp(&spans[*b].0).then(a.cmp(b)));
+    // Per lane, the right end of the last date written above and below it.
+    let mut ends: BTreeMap<usize, [f64; 2]> = BTreeMap::new();
+    let mut places = vec![None; items.len()];
+    for i in order {
+        let (Some(item), Some(&(left, right))) = (items.get(i), spans.get(i)) else {
+            continue;
         };
-        // Dates alternate above and below their lane, so that close dates do not overlap.
-        meeting(&mut out, item, extent, snapshot, n % 2 == 1);
+        let Some(&(lane, _)) = item.lanes.first() else {
+            continue;
+        };
+        let end = ends.entry(lane).or_insert([f64::NEG_INFINITY; 2]);
+        let slot = (0..2).find(|&s| end[s] + DATE_GAP <= left);
+        if let (Some(s), Some(place)) = (slot, places.get_mut(i)) {
+            end[s] = right;
+            *place = Some(s == 1);
+        }
     }
-    legend(&mut out, lane_y(labels.len()) + 10.0);
-    out.push_str("</svg>\n");
-    out
+    places
+}
+
+/// A meeting's date as written beside it.
+fn written_date(item: &Item<'_>) -> String {
+    item.date
+        .map_or_else(|| "undated".to_string(), |d| d.to_string())
 }
 
 fn lane_y(i: usize) -> f64 {
@@ -199,13 +339,29 @@ enum Extent<'s> {
     Undated(usize),
 }
 
-/// One meeting: a group with its tooltip, a mark on each of its lanes, its date once.
+impl Extent<'_> {
+    /// The x of its left and right ends.
+    fn across(&self) -> (f64, f64) {
+        match self {
+            Extent::Dated(date, scale) => {
+                (scale.x(date.first_day().0), scale.x(date.last_day().0 + 1))
+            }
+            Extent::Undated(n) => {
+                let x = LEFT + PLOT + 26.0 + 16.0 * (*n % 9) as f64;
+                (x - 5.0, x + 5.0)
+            }
+        }
+    }
+}
+
+/// One meeting: a group with its tooltip, a mark on each of its lanes, its date once where
+/// `date_labels` found room (`Some(below)`).
 fn meeting(
     out: &mut String,
     item: &Item<'_>,
     extent: Extent<'_>,
     snapshot: &Snapshot,
-    date_below: bool,
+    date_place: Option<bool>,
 ) {
     let (precision, approximate, date_text) = match item.date {
         Some(d) => (precision_word(&d), d.is_approximate(), d.to_string()),
@@ -222,13 +378,7 @@ fn meeting(
         d = escape(&date_text),
         t = title(&meeting_lines(&item.handle, &date_text, &item.status, item.meeting, snapshot)),
     );
-    let (x1, x2) = match &extent {
-        Extent::Dated(date, scale) => (scale.x(date.first_day().0), scale.x(date.last_day().0 + 1)),
-        Extent::Undated(n) => {
-            let x = LEFT + PLOT + 26.0 + 16.0 * (*n % 9) as f64;
-            (x - 5.0, x + 5.0)
-        }
-    };
+    let (x1, x2) = extent.across();
     let point = precision == "day" || precision == "undated";
     let struck = matches!(item.status.as_str(), "ruled_out" | "denied" | "cancelled");
     for &(lane, uncertain) in &item.lanes {
@@ -279,18 +429,13 @@ fn meeting(
         }
         out.push_str("</g>");
     }
-    if let Some(&(lane, _)) = item.lanes.first() {
-        let label = if date_text.is_empty() {
-            "undated".to_string()
-        } else {
-            date_text
-        };
+    if let (Some(&(lane, _)), Some(below)) = (item.lanes.first(), date_place) {
         let _ = write!(
             out,
             "<text class=\"date\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             num((x1 + x2) / 2.0),
-            num(lane_y(lane) + if date_below { 17.0 } else { -9.0 }),
-            escape(&label),
+            num(lane_y(lane) + if below { 17.0 } else { -9.0 }),
+            escape(&written_date(item)),
         );
     }
     out.push_str("</g>\n");

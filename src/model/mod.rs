@@ -7,6 +7,7 @@
 
 mod date;
 mod name;
+pub mod text;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

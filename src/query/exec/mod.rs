@@ -152,7 +152,7 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Sources(sourced) => emit(self.sources(sourced)?, sink),
             Plan::Reported(document) => emit(self.reported(document)?, sink),
             Plan::Disputes(meeting) => emit(self.disputes(meeting.as_ref())?, sink),
-            Plan::Quotes(words) => emit(self.quotes(words)?, sink),
+            Plan::Quotes(search) => emit(self.quotes(search)?, sink),
             Plan::PlaceProfile(place) => emit(self.place_profile(place)?, sink),
         }
     }

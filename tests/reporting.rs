@@ -617,3 +617,25 @@ fn quotes_of_meetings_and_relations() {
     assert!(hits(&db, "quotes matching 'cessez-le-feu'").is_empty());
     assert!(db.check().expect("a check").is_clean());
 }
+
+#[test]
+fn a_backup_writes_the_search_index_through_the_bulk_load() {
+    let db = demo();
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("copy");
+    db.backup(&path).expect("a backup");
+    let copy = Database::open(&path).expect("the copy");
+    let report = copy.check().expect("a check");
+    assert!(report.is_clean(), "{report}");
+    for question in [
+        "quotes matching 'négociateurs'",
+        "quotes matching 'frappes Kiev'",
+        "quotes matching 'talk' as of 2025-12-20",
+    ] {
+        assert_eq!(
+            copy.query(question).unwrap(),
+            q(&db, question),
+            "{question}"
+        );
+    }
+}

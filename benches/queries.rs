@@ -1,4 +1,5 @@
-//! The benchmark's questions on the library, for profiling: `cargo bench --bench queries`.
+//! The benchmark's questions on the library, for profiling: `cargo bench --bench queries`;
+//! and `quotes matching` on the bundled demo.
 //!
 //! The data is made here, deterministically, in the shape of `../shared/bench/gen.py` (actors
 //! with skewed popularity, 2–6 participants per meeting, a 3-level place tree, days over
@@ -95,6 +96,7 @@ fn ask(question: &str) -> usize {
 fn main() {
     // Build the data before timing anything.
     database();
+    demo();
     divan::main();
 }
 
@@ -141,4 +143,26 @@ fn parse_only() -> usize {
     entrevue::syntax::parse("who met #1 in #3 during 2020-03 order by meetings desc limit 10")
         .unwrap()
         .len()
+}
+
+/// The bundled demo: the dataset with quotes, summaries and titles to search.
+fn demo() -> &'static Database {
+    static DEMO: OnceLock<Database> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let db = Database::temporary().unwrap();
+        db.execute("load demo;").unwrap();
+        db
+    })
+}
+
+/// `quotes matching` on the demo: a word, a compound word (a phrase), two words ranked, and
+/// a search under a view.
+#[divan::bench(args = [
+    "quotes matching 'négociateurs'",
+    "quotes matching 'cessez-le-feu'",
+    "quotes matching 'frappes Kiev'",
+    "quotes matching 'talks' as of 2025-12-20",
+])]
+fn quotes_matching_on_the_demo(question: &str) -> usize {
+    demo().query(question).unwrap().len()
 }

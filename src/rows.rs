@@ -14,6 +14,9 @@ pub enum Value {
     Null,
     /// A count or a number.
     Int(i64),
+    /// A number with three decimals, held in thousandths (a search hit's score): shown as
+    /// `2.718`, a number in JSON.
+    Decimal(i64),
     /// A name, handle, word or quote.
     Text(String),
     /// A date at its own precision.
@@ -74,7 +77,7 @@ impl Value {
         }
     }
 
-    /// Ordering for `order by`: numbers by value, dates in date order, text ignoring case
+    /// Ordering for `order by`: numbers (and decimals) by value, dates in date order, text ignoring case
     /// (text that is a plain number, like an imported handle, as a number); values of different
     /// kinds by kind; nulls last.
     pub fn compare(&self, other: &Value) -> Ordering {
@@ -99,6 +102,10 @@ impl Value {
             Value::Null => {}
             Value::Int(n) => {
                 out.push(0);
+                out.extend_from_slice(&((*n as u64) ^ 1 << 63).to_be_bytes());
+            }
+            Value::Decimal(n) => {
+                out.push(5);
                 out.extend_from_slice(&((*n as u64) ^ 1 << 63).to_be_bytes());
             }
             Value::Date(d) => {
@@ -163,6 +170,11 @@ impl fmt::Display for Value {
         match self {
             Value::Null => Ok(()),
             Value::Int(n) => write!(f, "{n}"),
+            Value::Decimal(n) => {
+                let sign = if *n < 0 { "-" } else { "" };
+                let n = n.unsigned_abs();
+                write!(f, "{sign}{}.{:03}", n / 1000, n % 1000)
+            }
             Value::Text(t) => f.write_str(t),
             Value::Date(d) => write!(f, "{d}"),
             Value::Before(day) => write!(f, "before {}", day.iso()),
@@ -176,6 +188,7 @@ impl Serialize for Value {
         match self {
             Value::Null => s.serialize_none(),
             Value::Int(n) => s.serialize_i64(*n),
+            Value::Decimal(n) => s.serialize_f64(*n as f64 / 1000.0),
             Value::Text(t) => s.serialize_str(t),
             Value::Date(d) => s.collect_str(d),
             Value::Before(_) => s.collect_str(self),
@@ -335,7 +348,7 @@ mod tests {
     use std::cmp::Ordering;
 
     /// The order `compare` documents, written directly: kinds apart (numbers, dates, digit
-    /// strings, text, lists), nulls last.
+    /// strings, text, lists, decimals), nulls last.
     fn reference(a: &Value, b: &Value) -> Ordering {
         let rank = |v: &Value| match v {
             Value::Int(_) => 0,
@@ -343,7 +356,8 @@ mod tests {
             Value::Text(t) if is_number(t) => 2,
             Value::Text(_) => 3,
             Value::List(_) => 4,
-            Value::Null => 5,
+            Value::Decimal(_) => 5,
+            Value::Null => 6,
         };
         // A bound sorts as the one day it names, after every date of that one day.
         let date = |v: &Value| match v {
@@ -352,7 +366,7 @@ mod tests {
             _ => None,
         };
         match (a, b) {
-            (Value::Int(x), Value::Int(y)) => x.cmp(y),
+            (Value::Int(x), Value::Int(y)) | (Value::Decimal(x), Value::Decimal(y)) => x.cmp(y),
             (x, y) if date(x).is_some() && date(y).is_some() => date(x).cmp(&date(y)),
             (Value::Text(x), Value::Text(y)) if is_number(x) && is_number(y) => {
                 (x.len(), x).cmp(&(y.len(), y))
@@ -381,6 +395,7 @@ mod tests {
             Just(Value::Null),
             any::<i64>().prop_map(Value::Int),
             (-3i64..3).prop_map(Value::Int),
+            any::<i64>().prop_map(Value::Decimal),
             text.clone().prop_map(|t| Value::Text(t.to_string())),
             date.prop_map(|d| Value::Date(d.parse().unwrap())),
             (20_392..20_425i32).prop_map(|d| Value::Before(Day(d))),

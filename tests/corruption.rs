@@ -105,3 +105,70 @@ fn a_newer_format_is_refused_with_a_clear_message() {
         "{err}"
     );
 }
+
+#[test]
+fn check_reports_a_damaged_search_index() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let db = Database::open(dir.path()).unwrap();
+        db.execute(
+            "add document #d1 title \"Cessez le feu\" language fr; \
+             add actor #a \"Ann\" kind person; \
+             add meeting #m kind talks with #a source #d1 \"la paix, la paix\";",
+        )
+        .unwrap();
+        db.flush().unwrap();
+    }
+    raw(dir.path(), |db| {
+        let terms = db.open_tree("terms").unwrap();
+        // The French stem of "cessez" in the title, gone; the count of "feu", wrong; the
+        // positions of "paix" in the quote, changed (length 4, once at 0).
+        let mut cessez = vec![1u8, 1];
+        cessez.extend_from_slice(b"cess\0");
+        let (lost, _) = terms.scan_prefix(&cessez).next().unwrap().unwrap();
+        terms.remove(lost).unwrap();
+        let mut feu = vec![2u8, 1];
+        feu.extend_from_slice(b"feu");
+        assert!(terms.get(&feu).unwrap().is_some());
+        terms.insert(feu, &7u64.to_be_bytes()).unwrap();
+        let mut paix = vec![1u8, 1];
+        paix.extend_from_slice(b"paix\0");
+        let (key, _) = terms.scan_prefix(&paix).next().unwrap().unwrap();
+        terms.insert(key, &[4u8, 1, 0][..]).unwrap();
+    });
+    let db = reopen(dir.path());
+    let report = db.check().unwrap();
+    assert_eq!(report.problem_count, 3, "{report}");
+    let text = report.to_string();
+    assert!(
+        text.contains("terms lacks the fr term 'cess' in part 0 of document #1 (of document #1)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("for the count of the fr term 'feu', but the records make it 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("terms holds a stale value for the fr term 'paix' in part 1 of meeting #1"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_database_without_a_search_index_is_refused_as_an_older_format() {
+    // Format 3 had no `terms` tree: its quotes would not be found.
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path(), |db| {
+        db.open_tree("meta")
+            .unwrap()
+            .insert("format", &3u32.to_be_bytes())
+            .unwrap();
+    });
+    let err = common::open_waiting(dir.path()).err().unwrap();
+    assert!(
+        matches!(err, Error::UnsupportedFormat { found: 3, .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("dump"), "{err}");
+}

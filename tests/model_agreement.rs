@@ -1,15 +1,50 @@
 //! Random sequences of adds, corrections and deletes leave `check()` clean and agree with a
-//! plain in-memory model of the same records.
+//! plain in-memory model of the same records; the search index answers every searched word
+//! as a `MemoryCatalog` worked out from the records alone does.
 
 use std::collections::BTreeMap;
 
 use entrevue::{
-    fold_name, Actor, ActorId, ActorKind, Database, DateSpan, Error, Meeting, MeetingId,
-    Participant, Place, PlaceId, PlaceKind, Relation, Status,
+    fold_name, Actor, ActorId, ActorKind, Database, DateSpan, Document, DocumentId, Error, Meeting,
+    MeetingId, Participant, Place, PlaceId, PlaceKind, Relation, SourceRef, Status,
 };
 use proptest::prelude::*;
 
 const NAMES: [&str; 5] = ["Witkoff", "Umerov", "Oumerov", "Dmitriev", "Zelenskí"];
+
+/// The words texts are made of: French and English forms that stem alike or apart.
+const WORDS: [&str; 12] = [
+    "les",
+    "négociations",
+    "Negociateurs",
+    "talks",
+    "talk",
+    "cessez",
+    "le",
+    "feu",
+    "Kiev",
+    "frappes",
+    "sur",
+    "paix",
+];
+
+/// Document languages: French, English, one without a stemmer, none.
+const LANGUAGES: [Option<&str>; 4] = [Some("fr"), Some("en"), Some("uk"), None];
+
+/// What every check searches for.
+const SEARCHES: [&str; 8] = [
+    "négociateurs",
+    "talk",
+    "cessez-le-feu",
+    "frappes sur Kiev",
+    "\"frappes sur\" paix",
+    "le",
+    "LES talks",
+    "absent",
+];
+
+/// Each source: a document (by rank) and the words of its quote.
+type Sources = Vec<(usize, Vec<usize>)>;
 
 #[derive(Clone, Debug)]
 enum Op {
@@ -36,12 +71,24 @@ enum Op {
         place: Option<usize>,
         date: Option<(u16, u8)>,
         status: usize,
+        summary: Option<Vec<usize>>,
+        sources: Sources,
     },
     CorrectMeeting {
         meeting: usize,
         people: Vec<(usize, Option<usize>)>,
         place: Option<usize>,
         date: Option<(u16, u8)>,
+        summary: Option<Vec<usize>>,
+        sources: Sources,
+    },
+    AddDocument {
+        title: Vec<usize>,
+        language: usize,
+    },
+    SetLanguage {
+        document: usize,
+        language: usize,
     },
     DeleteMeeting {
         meeting: usize,
@@ -49,12 +96,16 @@ enum Op {
     AddRelation {
         subject: usize,
         object: usize,
+        sources: Sources,
     },
 }
 
 fn op() -> impl Strategy<Value = Op> {
     let people = proptest::collection::vec((0usize..8, proptest::option::of(0usize..8)), 0..4);
     let date = proptest::option::of((0u16..400, 0u8..3));
+    let text = || proptest::collection::vec(0..WORDS.len(), 0..5);
+    let sources = proptest::collection::vec((0usize..6, text()), 0..3);
+    let summary = proptest::option::of(text());
     prop_oneof![
         3 => (0..NAMES.len(), proptest::option::of(0..NAMES.len()), proptest::option::of(0usize..8))
             .prop_map(|(name, alias, affiliation)| Op::AddActor { name, alias, affiliation }),
@@ -62,12 +113,14 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..8).prop_map(|actor| Op::DeleteActor { actor }),
         2 => proptest::option::of(0usize..6).prop_map(|parent| Op::AddPlace { parent }),
         1 => (0usize..6).prop_map(|place| Op::DeletePlace { place }),
-        4 => (people.clone(), proptest::option::of(0usize..6), date.clone(), 0usize..6)
-            .prop_map(|(people, place, date, status)| Op::AddMeeting { people, place, date, status }),
-        2 => (0usize..10, people, proptest::option::of(0usize..6), date)
-            .prop_map(|(meeting, people, place, date)| Op::CorrectMeeting { meeting, people, place, date }),
+        4 => (people.clone(), proptest::option::of(0usize..6), date.clone(), 0usize..6, summary.clone(), sources.clone())
+            .prop_map(|(people, place, date, status, summary, sources)| Op::AddMeeting { people, place, date, status, summary, sources }),
+        2 => (0usize..10, people, proptest::option::of(0usize..6), date, summary, sources.clone())
+            .prop_map(|(meeting, people, place, date, summary, sources)| Op::CorrectMeeting { meeting, people, place, date, summary, sources }),
         1 => (0usize..10).prop_map(|meeting| Op::DeleteMeeting { meeting }),
-        1 => (0usize..8, 0usize..8).prop_map(|(subject, object)| Op::AddRelation { subject, object }),
+        1 => (0usize..8, 0usize..8, sources).prop_map(|(subject, object, sources)| Op::AddRelation { subject, object, sources }),
+        2 => (text(), 0..LANGUAGES.len()).prop_map(|(title, language)| Op::AddDocument { title, language }),
+        1 => (0usize..6, 0..LANGUAGES.len()).prop_map(|(document, language)| Op::SetLanguage { document, language }),
     ]
 }
 
@@ -77,6 +130,17 @@ struct Model {
     places: BTreeMap<PlaceId, Place>,
     meetings: BTreeMap<MeetingId, Meeting>,
     relations: Vec<Relation>,
+    documents: BTreeMap<DocumentId, Document>,
+}
+
+/// Words of `WORDS` as a text; at least one, so that a title is never empty.
+fn text(words: &[usize]) -> String {
+    let text: Vec<&str> = words.iter().map(|&w| WORDS[w]).collect();
+    if text.is_empty() {
+        "paix".to_string()
+    } else {
+        text.join(" ")
+    }
 }
 
 fn pick<K: Copy, V>(map: &BTreeMap<K, V>, i: usize) -> Option<K> {
@@ -112,6 +176,19 @@ impl Model {
             out.push(p);
         }
         out
+    }
+
+    /// The sources to give a record: none while there is no document.
+    fn sources(&self, sources: &Sources) -> Vec<SourceRef> {
+        sources
+            .iter()
+            .filter_map(|(document, words)| {
+                Some(SourceRef::new(
+                    pick(&self.documents, *document)?,
+                    text(words),
+                ))
+            })
+            .collect()
     }
 
     fn actor_in_use(&self, id: ActorId) -> bool {
@@ -223,8 +300,12 @@ fn apply(db: &Database, model: &mut Model, op: Op) {
             place,
             date: d,
             status,
+            summary,
+            sources,
         } => {
             let mut meeting = Meeting::new("talks");
+            meeting.summary = summary.map(|words| text(&words));
+            meeting.sources = model.sources(&sources);
             meeting.participants = model.participants(&people);
             meeting.place = place.and_then(|p| pick(&model.places, p));
             meeting.date = date(d);
@@ -238,11 +319,15 @@ fn apply(db: &Database, model: &mut Model, op: Op) {
             people,
             place,
             date: d,
+            summary,
+            sources,
         } => {
             let Some(id) = pick(&model.meetings, meeting) else {
                 return;
             };
             let mut record = model.meetings[&id].clone();
+            record.summary = summary.map(|words| text(&words));
+            record.sources = model.sources(&sources);
             record.participants = model.participants(&people);
             record.place = place.and_then(|p| pick(&model.places, p));
             record.date = date(d);
@@ -256,7 +341,27 @@ fn apply(db: &Database, model: &mut Model, op: Op) {
             db.delete(id).unwrap();
             model.meetings.remove(&id);
         }
-        Op::AddRelation { subject, object } => {
+        Op::AddDocument { title, language } => {
+            let mut document = Document::new("", text(&title));
+            document.language = LANGUAGES[language].map(str::to_string);
+            let id = db.add(document.clone()).unwrap();
+            document.handle = format!("d{}", id.get());
+            model.documents.insert(id, document);
+        }
+        Op::SetLanguage { document, language } => {
+            let Some(id) = pick(&model.documents, document) else {
+                return;
+            };
+            let mut record = model.documents[&id].clone();
+            record.language = LANGUAGES[language].map(str::to_string);
+            db.update(id, record.clone()).unwrap();
+            model.documents.insert(id, record);
+        }
+        Op::AddRelation {
+            subject,
+            object,
+            sources,
+        } => {
             let (Some(s), Some(o)) = (pick(&model.actors, subject), pick(&model.actors, object))
             else {
                 return;
@@ -264,7 +369,8 @@ fn apply(db: &Database, model: &mut Model, op: Op) {
             if s == o {
                 return;
             }
-            let relation = Relation::new(s, "envoy_of", o);
+            let mut relation = Relation::new(s, "envoy_of", o);
+            relation.sources = model.sources(&sources);
             db.add(relation.clone()).unwrap();
             model.relations.push(relation);
         }
@@ -284,6 +390,17 @@ fn agree(db: &Database, model: &Model) {
         db.stats().unwrap().relations as usize,
         model.relations.len()
     );
+    let documents: BTreeMap<_, _> = db.all::<Document>().unwrap().into_iter().collect();
+    assert_eq!(documents, model.documents);
+    let memory = db.memory_copy().unwrap();
+    for words in SEARCHES {
+        let question = format!("quotes matching '{words}'");
+        assert_eq!(
+            db.query(&question).unwrap(),
+            memory.query(&question).unwrap(),
+            "{question}"
+        );
+    }
     for &id in model.actors.keys() {
         let want = model.in_date_order(|m| m.participant(id).is_some());
         assert_eq!(db.meetings_of(id, None).unwrap(), want);

@@ -582,37 +582,77 @@ fn how_many_documents_report_a_meeting() {
     assert!(error.contains("given twice"), "{error}");
 }
 
-// ---- quotes -----------------------------------------------------------------------------------
+// ---- quotes ---------------------------------------------------------------------------------
+//
+// Hits derived by reading fixtures/miami-talks/miami-talks.ent: "cessez-le-feu" is written only
+// in d003's title (line 19); "Hallandale Beach" in m02's summary (line 221) and four of its
+// quotes (lines 222-225: two of d001, two of d000); "frappes" only in m15's quote of d004
+// (line 363, "les frappes sur Kiev"); "Kiev" besides in d002's title (line 17) and m13's
+// quote of d000 (line 345); "négociations", never "négociateur", in m06's quote of d003
+// (line 272) and m08's second quote of d002 (line 297). Summaries are in English.
+
+/// The texts' records, parts and documents, in rank order.
+fn hits(db: &Database, text: &str) -> Vec<String> {
+    render(&q(db, text), &["record", "part", "document"])
+}
 
 #[test]
-fn quotes_matching_words_whatever_their_case_and_accents() {
+fn quotes_matching_a_compound_word_finds_it_in_a_title_and_keeps_to_the_view() {
     let db = demo();
-    let rows = q(&db, "quotes matching 'hallandale BEACH'");
+    let rows = q(&db, "quotes matching 'CESSEZ-LE-FEU'");
     assert_eq!(
-        render(&rows, &["record", "kind", "document", "published"]),
+        render(&rows, &["record", "kind", "part", "document", "published"]),
+        ["d003 | document | title | d003 | 2025-12-23"]
+    );
+    assert!(cell(&rows.rows[0][6]).parse::<f64>().unwrap() > 0.0);
+    // The same words written apart, as a phrase in double quotes.
+    assert_eq!(
+        hits(&db, "quotes matching '\"cessez le feu\"'"),
+        ["d003 | title | d003"]
+    );
+    // d003 was published on 2025-12-23: not out by the 20th, out on the 23rd.
+    assert!(hits(&db, "quotes matching 'cessez-le-feu' as of 2025-12-20").is_empty());
+    assert_eq!(
+        hits(&db, "quotes matching 'cessez-le-feu' as of 2025-12-23"),
+        ["d003 | title | d003"]
+    );
+    assert_eq!(
+        hits(&db, "quotes matching 'cessez-le-feu' according to d003"),
+        ["d003 | title | d003"]
+    );
+    assert!(hits(&db, "quotes matching 'cessez-le-feu' according to d002").is_empty());
+}
+
+#[test]
+fn quotes_matching_ignores_case_and_accents() {
+    let db = demo();
+    let accented = q(&db, "quotes matching 'négociations'");
+    assert_eq!(q(&db, "quotes matching 'NEGOCIATIONS'"), accented);
+    let phrase = hits(&db, "quotes matching '\"hallandale BEACH\"'");
+    let mut found = phrase.clone();
+    found.sort();
+    assert_eq!(
+        found,
         [
-            "m02 | meeting | d001 | 2025-12-06",
-            "m02 | meeting | d001 | 2025-12-06",
-            "m02 | meeting | d000 | 2025-12-20",
-            "m02 | meeting | d000 | 2025-12-20",
+            "m02 | quote | d000",
+            "m02 | quote | d000",
+            "m02 | quote | d001",
+            "m02 | quote | d001",
+            "m02 | summary | —",
         ]
     );
-    // Case and accents fold away; relations' quotes are searched too (r19: Umerov's role).
-    let rows = q(
-        &db,
-        "quotes matching \"Frappes sur KIEV\" return record, document",
-    );
-    assert_eq!(render(&rows, &["record", "document"]), ["m15 | d004"]);
-    let rows = q(
-        &db,
-        "quotes matching 'negociateur ukrainien' return record, document",
-    );
+    // Whole words (or their stems) only: "Hallandal" is the stem of "Hallandale", "Hallan"
+    // is nothing's.
+    let sorted = |text: &str| {
+        let mut found = hits(&db, text);
+        found.sort();
+        found
+    };
     assert_eq!(
-        render(&rows, &["record", "document"]),
-        ["m06 | d000", "m06 | d002", "r19 | d000", "r19 | d002"]
+        sorted("quotes matching 'Hallandal'"),
+        sorted("quotes matching 'Hallandale'")
     );
-    // Whole words only.
-    assert!(q(&db, "quotes matching 'Hallandal'").rows.is_empty());
+    assert!(q(&db, "quotes matching 'Hallan'").rows.is_empty());
     let error = fails(&db, "quotes matching '--'");
     assert!(
         error.contains("1:17") && error.contains("no word to match"),
@@ -626,6 +666,69 @@ fn quotes_matching_words_whatever_their_case_and_accents() {
 }
 
 #[test]
+fn quotes_matching_stems_french_and_english_words() {
+    let db = demo();
+    // French: Snowball cuts "négociateurs" and "négociations" to one stem, so the quotes that
+    // speak only of "négociations" are found too.
+    let rows = q(&db, "quotes matching 'négociateurs'");
+    let texts = render(&rows, &["record", "document", "text"]);
+    for (record, document, words) in [
+        ("m06", "d003", "les négociations menées à Miami"),
+        ("m08", "d002", "lors des négociations attendues à Miami"),
+    ] {
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with(&format!("{record} | {document} |")) && t.contains(words)),
+            "{texts:?}"
+        );
+    }
+    // English: summaries, which no document wrote, are stemmed in both languages; "talk"
+    // finds m02's "US–Ukraine talks at Witkoff's golf club".
+    let talk = q(&db, "quotes matching 'talk'");
+    assert!(hits(&db, "quotes matching 'talk'").contains(&"m02 | summary | —".to_string()));
+    assert_eq!(q(&db, "quotes matching 'TALKS'"), talk);
+}
+
+#[test]
+fn quotes_holding_more_of_the_words_rank_first() {
+    let db = demo();
+    let rows = q(&db, "quotes matching 'frappes Kiev'");
+    let found = hits(&db, "quotes matching 'frappes Kiev'");
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found[0], "m15 | quote | d004");
+    let mut rest = found[1..].to_vec();
+    rest.sort();
+    assert_eq!(rest, ["d002 | title | d002", "m13 | quote | d000"]);
+    let scores: Vec<f64> = render(&rows, &["score"])
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // A phrase holds only when its words stand in a row.
+    assert_eq!(
+        hits(&db, "quotes matching '\"frappes sur Kiev\"'"),
+        ["m15 | quote | d004"]
+    );
+    assert!(hits(&db, "quotes matching '\"Kiev sur frappes\"'").is_empty());
+    // `order by` and `limit` apply as to any question.
+    assert_eq!(
+        hits(&db, "quotes matching 'frappes Kiev' limit 1"),
+        ["m15 | quote | d004"]
+    );
+    assert_eq!(
+        render(
+            &q(
+                &db,
+                "quotes matching 'frappes Kiev' return record order by record"
+            ),
+            &["record"]
+        ),
+        ["d002", "m13", "m15"]
+    );
+}
+
+#[test]
 fn quotes_of_meetings_and_relations() {
     let db = world();
     db.execute(
@@ -635,12 +738,49 @@ fn quotes_of_meetings_and_relations() {
     )
     .expect("more of the world");
     let rows = q(&db, "quotes matching \"CESSEZ-LE-FEU\"");
+    let mut found = render(&rows, &["record", "kind", "document", "text"]);
+    found.sort();
     assert_eq!(
-        render(&rows, &["record", "kind", "document", "quote"]),
+        found,
         [
-            "truce | meeting | fri | un cessez\u{2011}le\u{2011}feu est exclu",
             "r1 | relation | sat1 | Alice, envoyée de Bob pour le Cessez-le-feu",
+            "truce | meeting | fri | un cessez\u{2011}le\u{2011}feu est exclu",
         ]
     );
-    assert_eq!(q(&db, "quotes matching 'cessez le feu'").rows.len(), 2);
+    // A correction and a delete change what is found.
+    db.execute("set meeting #truce source #fri \"une trêve est exclue\";")
+        .expect("a correction");
+    assert_eq!(
+        hits(&db, "quotes matching 'cessez-le-feu'"),
+        ["r1 | quote | sat1"]
+    );
+    assert_eq!(
+        hits(&db, "quotes matching 'trêve'"),
+        ["truce | quote | fri"]
+    );
+    db.execute("delete relation #r1;").expect("a delete");
+    assert!(hits(&db, "quotes matching 'cessez-le-feu'").is_empty());
+    assert!(db.check().expect("a check").is_clean());
+}
+
+#[test]
+fn a_backup_writes_the_search_index_through_the_bulk_load() {
+    let db = demo();
+    let dir = tempfile::tempdir().expect("a folder");
+    let path = dir.path().join("copy");
+    db.backup(&path).expect("a backup");
+    let copy = Database::open(&path).expect("the copy");
+    let report = copy.check().expect("a check");
+    assert!(report.is_clean(), "{report}");
+    for question in [
+        "quotes matching 'négociateurs'",
+        "quotes matching 'frappes Kiev'",
+        "quotes matching 'talk' as of 2025-12-20",
+    ] {
+        assert_eq!(
+            copy.query(question).unwrap(),
+            q(&db, question),
+            "{question}"
+        );
+    }
 }

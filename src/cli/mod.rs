@@ -205,7 +205,7 @@ const LANGUAGE_SUMMARY: &str = "\
 Statements end with ';'. Questions:
   who met X | who was with X | when did X meet Y | where did X meet Y | who is X
   meetings [with X {and Y}] | path from X to Y | timeline of X | sources of MEETING
-  disputes [of MEETING] | quotes matching \"TEXT\"
+  disputes [of MEETING] | quotes matching 'WORDS \"A PHRASE\"' (texts ranked by score)
 Filters: in PLACE | during 2025-12 | between DATE and DATE | including planned, possible | all
          | with at least N participants | as of DATE | according to DOCUMENT
 Then: return COLUMN, ... | order by COLUMN [asc|desc], ... | limit N

@@ -70,6 +70,7 @@ struct Request {
 enum Cell {
     Null,
     Int(i64),
+    Decimal(i64),
     Text(String),
     Date(DateSpan),
     Before(Day),
@@ -89,6 +90,7 @@ impl Answer {
         let cell = |value: Value| match value {
             Value::Null => Cell::Null,
             Value::Int(n) => Cell::Int(n),
+            Value::Decimal(n) => Cell::Decimal(n),
             Value::Text(t) => Cell::Text(t),
             Value::Date(d) => Cell::Date(d),
             Value::Before(d) => Cell::Before(d),
@@ -109,6 +111,7 @@ impl Answer {
         let value = |cell: Cell| match cell {
             Cell::Null => Value::Null,
             Cell::Int(n) => Value::Int(n),
+            Cell::Decimal(n) => Value::Decimal(n),
             Cell::Text(t) => Value::Text(t),
             Cell::Date(d) => Value::Date(d),
             Cell::Before(d) => Value::Before(d),

@@ -8,6 +8,7 @@
 mod date;
 mod name;
 mod written;
+pub mod text;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

@@ -5,6 +5,7 @@
 //! without a store. Everything a question means — which meetings count, who "met" whom — is
 //! decided above this trait, from what it returns.
 
+use super::search::{Term, TermPosting, TextTotals};
 use crate::error::Result;
 use crate::model::{
     Certainty, DateSpan, Day, DocumentId, Id, Meeting, PlaceId, Record, RecordKind, Status,
@@ -280,6 +281,16 @@ pub(crate) trait Catalog {
 
     /// The highest id handed out for a kind: every record of it has an id up to this.
     fn last_id(&self, kind: RecordKind) -> Result<u64>;
+
+    /// The texts (quotes, summaries, titles) holding `term`, in field order, each with the
+    /// term's positions in it and its length.
+    fn term_postings(&self, term: &Term) -> Result<Vec<TermPosting>>;
+
+    /// How many texts hold `term`: its document frequency, as the index counts it.
+    fn term_count(&self, term: &Term) -> Result<u64>;
+
+    /// How many texts the search index holds, and their words in all.
+    fn text_totals(&self) -> Result<TextTotals>;
 }
 
 #[cfg(test)]

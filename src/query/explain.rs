@@ -100,10 +100,18 @@ fn write_plan(plan: &Plan, f: &mut fmt::Formatter<'_>, depth: usize) -> fmt::Res
             f,
             "{pad}Sources of relation {r}   [relation record, document records]"
         ),
-        Plan::Quotes(words) => writeln!(
-            f,
-            "{pad}Quotes matching {words:?}   [index date_meetings, every meeting and relation record; no text index]"
-        ),
+        Plan::Quotes(search) => {
+            let clauses: Vec<String> = search.clauses.iter().map(|c| c.join(" ")).collect();
+            let kept = match &search.view {
+                None => String::new(),
+                Some(View::AsOf(date)) => format!(", published by {date}"),
+                Some(View::According(document)) => format!(", of {document}"),
+            };
+            writeln!(
+                f,
+                "{pad}Texts matching {clauses:?} by BM25 score{kept}   [index terms: each stem's postings and count; the records of the hits, document records]"
+            )
+        }
         Plan::Disputes(Some(m)) => writeln!(
             f,
             "{pad}Disputes of {m}   [meeting record, document records]"

@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use super::catalog::{bound_of, Catalog, List, MeetingEntry, Member, NameEntry, Visit};
+use super::search::{indexed_texts, invert, source_languages, Term, TermPosting, TextTotals};
 use super::{answer, CancellationToken};
 use crate::error::{Error, Result};
+use crate::model::text::Language;
 use crate::model::{
-    fold_name, Document, Id, Meeting, Place, PlaceId, Record, RecordKind, RecordRef,
+    fold_name, Document, DocumentId, Id, Meeting, Place, PlaceId, Record, RecordKind, RecordRef,
 };
 use crate::rows::Rows;
 use crate::syntax::{parse, Source, Statement};
@@ -32,6 +34,14 @@ pub struct MemoryCatalog {
     records: BTreeMap<(RecordKind, u64), Box<dyn Stored>>,
     /// Every list, worked out from the meetings when first asked for.
     lists: OnceLock<Lists>,
+    /// The search index, worked out from every record's texts when first asked for.
+    texts: OnceLock<TextIndex>,
+}
+
+/// Each term's postings, and the totals of every text.
+struct TextIndex {
+    postings: BTreeMap<Term, Vec<TermPosting>>,
+    totals: TextTotals,
 }
 
 /// Each list's entries with their participants, in list order.
@@ -63,6 +73,7 @@ impl MemoryCatalog {
     pub fn insert<R: Record>(&mut self, id: Id<R>, record: R) {
         self.records.insert((R::KIND, id.get()), Box::new(record));
         self.lists = OnceLock::new();
+        self.texts = OnceLock::new();
     }
 
     /// Answers one question (`explain` and writes are not questions).
@@ -105,17 +116,41 @@ impl MemoryCatalog {
         names
     }
 
+    fn document(&self, id: DocumentId) -> Option<&Document> {
+        let record = self.records.get(&(RecordKind::Document, id.get()))?;
+        record.as_any().downcast_ref::<Document>()
+    }
+
+    /// The search index of every record's texts.
+    fn texts(&self) -> &TextIndex {
+        self.texts.get_or_init(|| {
+            let mut texts = Vec::new();
+            for kind in RecordKind::ALL {
+                for (id, record) in self.any(kind) {
+                    let languages = source_languages(record, &mut |d| {
+                        let code = self.document(d).and_then(|d| d.language.as_deref());
+                        Ok(Language::of_code(code))
+                    });
+                    texts.extend(indexed_texts(id, record, &languages.unwrap_or_default()));
+                }
+            }
+            let totals = TextTotals {
+                texts: texts.len() as u64,
+                words: texts.iter().map(|t| u64::from(t.length)).sum(),
+            };
+            TextIndex {
+                postings: invert(texts),
+                totals,
+            }
+        })
+    }
+
     /// The entries of a list with their participants, in list order.
     fn list(&self, list: List) -> &[(MeetingEntry, Vec<Member>)] {
         let lists = self.lists.get_or_init(|| {
             let mut lists = Lists::new();
             for (id, m) in self.all::<Meeting>() {
-                let bound = bound_of(m, &mut |d| {
-                    let document = self.records.get(&(RecordKind::Document, d.get()));
-                    Ok(document
-                        .and_then(|r| r.as_any().downcast_ref::<Document>())
-                        .and_then(|d| d.published))
-                });
+                let bound = bound_of(m, &mut |d| Ok(self.document(d).and_then(|d| d.published)));
                 let entry = MeetingEntry::of(id, m, bound.unwrap_or(None));
                 let cast = Member::cast_of(m);
                 lists
@@ -265,5 +300,21 @@ impl Catalog for MemoryCatalog {
             .range((kind, 0)..=(kind, u64::MAX))
             .next_back()
             .map_or(0, |((_, id), _)| *id))
+    }
+
+    fn term_postings(&self, term: &Term) -> Result<Vec<TermPosting>> {
+        Ok(self.texts().postings.get(term).cloned().unwrap_or_default())
+    }
+
+    fn term_count(&self, term: &Term) -> Result<u64> {
+        Ok(self
+            .texts()
+            .postings
+            .get(term)
+            .map_or(0, |p| p.len() as u64))
+    }
+
+    fn text_totals(&self) -> Result<TextTotals> {
+        Ok(self.texts().totals)
     }
 }

@@ -7,6 +7,7 @@
 //! - `plan`: one planning function per question form; `explain` prints a plan.
 //! - `exec`: the operators, by family.
 //! - `cancel`: the token that stops a running question.
+//! - `search`: the texts full-text search indexes, cut into terms.
 //!
 //! **Architecture invariant:** the query layer never names storage, sled or bincode; it reads
 //! only through `Catalog`, so all of it runs on an in-memory catalog in tests.
@@ -18,6 +19,7 @@ mod exec;
 mod explain;
 mod memory;
 mod plan;
+mod search;
 
 pub(crate) use binder::{resolve, Binder};
 pub(crate) use cancel::CancellationToken;
@@ -27,6 +29,9 @@ pub(crate) use catalog::{
     bound_of, first_days, Catalog, List, MeetingEntry, Member, NameEntry, Visit,
 };
 pub use memory::MemoryCatalog;
+pub(crate) use search::{
+    indexed_texts, source_languages, Field, Term, TermPosting, TextTotals, OWN_TEXT,
+};
 
 use crate::error::Result;
 use crate::rows::{Rows, Value};

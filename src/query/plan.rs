@@ -14,9 +14,10 @@ use std::collections::BTreeSet;
 use super::binder::{Binder, Named};
 use super::catalog::{Catalog, List};
 use crate::error::{Error, Result};
+use crate::model::text::words;
 use crate::model::{
-    fold_name, Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId,
-    Relation, RelationId, Status,
+    Actor, ActorId, DateSpan, Document, DocumentId, Meeting, MeetingId, Place, PlaceId, Relation,
+    RelationId, Status,
 };
 use crate::syntax::{Filters, NameRef, Query, Question, Source, Span, StatusFilter};
 
@@ -290,8 +291,16 @@ pub(crate) enum Plan {
     PlaceProfile(Named<PlaceId>, Option<View>),
     /// The sources of meetings (of one, or of all) that disagree, one row per source.
     Disputes(Option<Named<MeetingId>>),
-    /// The quotes whose folded text holds these folded words.
-    Quotes(String),
+    /// The texts (quotes, summaries, titles) holding some of the searched words, by score.
+    Quotes(Search),
+}
+
+/// `quotes matching`: what to look for, and the view that keeps the texts it counts.
+#[derive(Clone, Debug)]
+pub(crate) struct Search {
+    /// Each clause's folded words: one word, or a phrase whose words must stand in a row.
+    pub clauses: Vec<Vec<String>>,
+    pub view: Option<View>,
 }
 
 /// A record that has sources.
@@ -321,7 +330,15 @@ pub(crate) const DISPUTES_COLUMNS: &[&str] = &[
     "date",
     "quote",
 ];
-pub(crate) const QUOTES_COLUMNS: &[&str] = &["record", "kind", "document", "published", "quote"];
+pub(crate) const QUOTES_COLUMNS: &[&str] = &[
+    "record",
+    "kind",
+    "part",
+    "document",
+    "published",
+    "text",
+    "score",
+];
 pub(crate) const PROFILE_COLUMNS: &[&str] = &["field", "value"];
 pub(crate) const SOURCES_COLUMNS: &[&str] = &["document", "outlet", "published", "quote", "says"];
 
@@ -639,18 +656,22 @@ impl<C: Catalog> Planner<'_, C> {
         Ok(fixed(Plan::Disputes(meeting), DISPUTES_COLUMNS))
     }
 
-    /// `quotes matching "text"`: every quote that holds the text's words, in a row, ignoring
-    /// case, accents and punctuation (both folded as names are).
+    /// `quotes matching "text"`: the texts holding the words or phrases of `text`, ranked
+    /// by BM25; `as of` and `according to` keep the texts of the documents they count.
     fn quotes(&self, text: &str, span: Span) -> Result<Form> {
-        self.no_filters("quotes matching")?;
-        let folded = fold_name(text);
-        if folded.is_empty() {
+        self.no_filters_but_view("quotes matching")?;
+        let clauses = search_clauses(text);
+        if clauses.is_empty() {
             let error = Error::Invalid(format!(
                 "there is no word to match in {text:?}; expected a letter or a digit"
             ));
             return Err(self.error_at(span, error));
         }
-        Ok(fixed(Plan::Quotes(folded), QUOTES_COLUMNS))
+        let search = Search {
+            clauses,
+            view: self.view.clone(),
+        };
+        Ok(fixed(Plan::Quotes(search), QUOTES_COLUMNS))
     }
 
     /// `where is P`: a place's profile.
@@ -851,6 +872,28 @@ impl<C: Catalog> Planner<'_, C> {
         }
         Ok(plan)
     }
+}
+
+/// The clauses of a search text: a run of words in double quotes is a phrase, and so is a
+/// word that folding cuts in several (`cessez-le-feu`, `l'Ukraine`); any other word is a
+/// clause of its own. Each clause once, in the order given.
+fn search_clauses(text: &str) -> Vec<Vec<String>> {
+    let mut clauses: Vec<Vec<String>> = Vec::new();
+    let pieces = text.split(['"', '\u{201c}', '\u{201d}']);
+    for (n, piece) in pieces.enumerate() {
+        let quoted = n % 2 == 1;
+        let found: Vec<Vec<String>> = if quoted {
+            vec![words(piece)]
+        } else {
+            piece.split_whitespace().map(words).collect()
+        };
+        for clause in found {
+            if !clause.is_empty() && !clauses.contains(&clause) {
+                clauses.push(clause);
+            }
+        }
+    }
+    clauses
 }
 
 fn fixed(plan: Plan, columns: &'static [&'static str]) -> Form {

@@ -15,13 +15,14 @@ use super::kv::storage_error;
 use super::pages::{encode_page, page_key, PER_PAGE};
 use super::postings::{self, Posting, MAX_CHUNK};
 use super::read::{count_key, next_id_key, read_counter, record_table};
-use super::records::{index_entries, IndexEntry};
+use super::records::{index_entries, Context, IndexEntry};
 use super::state::GENERATION;
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
+use crate::model::text::Language;
 use crate::model::{DateSpan, Record, RecordKind, RecordRef};
-use crate::query::bound_of;
+use crate::query::{bound_of, source_languages};
 
 /// `meta` key set while a bulk load is in progress.
 pub(crate) const LOADING: &[u8] = b"loading";
@@ -43,6 +44,10 @@ pub(crate) struct Bulk<'s> {
     /// The publication dates of the documents loaded, which the entries of undated meetings
     /// take their bound from: documents are added before the meetings citing them.
     published: HashMap<u64, DateSpan>,
+    /// The languages of the documents loaded, which quotes are stemmed in.
+    languages: HashMap<u64, Language>,
+    /// The sum of every record's share of each counter.
+    counts_of_texts: BTreeMap<(Table, Vec<u8>), u64>,
 }
 
 impl<'s> Bulk<'s> {
@@ -64,6 +69,8 @@ impl<'s> Bulk<'s> {
             postings: HashMap::new(),
             counts: BTreeMap::new(),
             published: HashMap::new(),
+            languages: HashMap::new(),
+            counts_of_texts: BTreeMap::new(),
         })
     }
 
@@ -74,19 +81,8 @@ impl<'s> Bulk<'s> {
             .entry(record_table(R::KIND))
             .or_default()
             .push((id, encode_value(record)?));
-        let bound = match record.as_record_ref() {
-            RecordRef::Document(d) => {
-                if let Some(published) = d.published {
-                    self.published.insert(id, published);
-                }
-                None
-            }
-            RecordRef::Meeting(m) => {
-                bound_of(m, &mut |d| Ok(self.published.get(&d.get()).copied()))?
-            }
-            _ => None,
-        };
-        for entry in index_entries(id, record.as_record_ref(), bound).into_values() {
+        let context = self.context(id, record.as_record_ref())?;
+        for entry in index_entries(id, record.as_record_ref(), &context).into_values() {
             match entry {
                 IndexEntry::Posting {
                     table,
@@ -100,12 +96,37 @@ impl<'s> Bulk<'s> {
                 IndexEntry::Kv { table, key, value } => {
                     self.entries.entry(table).or_default().push((key, value))
                 }
+                IndexEntry::Count { table, key, amount } => {
+                    *self.counts_of_texts.entry((table, key)).or_default() += amount
+                }
             }
         }
         let (count, max) = self.counts.entry(R::KIND).or_default();
         *count += 1;
         *max = (*max).max(id);
         Ok(())
+    }
+
+    /// What the entries of record `id` take from the documents loaded before it, noting
+    /// what a document gives the records that will cite it.
+    fn context(&mut self, id: u64, record: RecordRef<'_>) -> Result<Context> {
+        if let RecordRef::Document(d) = record {
+            if let Some(published) = d.published {
+                self.published.insert(id, published);
+            }
+            if let Some(language) = Language::of_code(d.language.as_deref()) {
+                self.languages.insert(id, language);
+            }
+        }
+        let bound = match record {
+            RecordRef::Meeting(m) => {
+                bound_of(m, &mut |d| Ok(self.published.get(&d.get()).copied()))?
+            }
+            _ => None,
+        };
+        let languages =
+            source_languages(record, &mut |d| Ok(self.languages.get(&d.get()).copied()))?;
+        Ok(Context { bound, languages })
     }
 
     /// Marks the ids of `kind` up to `last` as handed out, held by a record or not, so that
@@ -155,7 +176,12 @@ impl<'s> Bulk<'s> {
                 .collect();
             batches.push((table, pages));
         }
-        for (table, mut entries) in self.entries {
+        let mut entries_by_table = self.entries;
+        for ((table, key), amount) in self.counts_of_texts {
+            let counter = (key, amount.to_be_bytes().to_vec());
+            entries_by_table.entry(table).or_default().push(counter);
+        }
+        for (table, mut entries) in entries_by_table {
             entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
             if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
                 let what = if table == Table::Handles {

@@ -7,12 +7,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::keys::{decode_handle_key, decode_name_key, decode_ref_key};
+use super::keys::{decode_handle_key, decode_name_key, decode_ref_key, describe_term_key};
 use super::kv::KvRead;
 use super::pages;
 use super::postings::{self, MAX_CHUNK};
 use super::read::{count_key, next_id_key, read_counter, record_table};
-use super::records::{bound_in, index_entries, references, IndexEntry};
+use super::records::{context_in, index_entries, references, Context, IndexEntry};
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
@@ -89,8 +89,11 @@ fn reason(e: &Error) -> String {
     }
 }
 
-/// A `handles`, `names` or `refs` key, in words.
+/// A `handles`, `names`, `refs` or `terms` key, in words.
 fn describe_key(table: Table, key: &[u8]) -> String {
+    if table == Table::Terms {
+        return describe_term_key(key);
+    }
     let described = match table {
         Table::Handles => {
             decode_handle_key(key).map(|(kind, h)| format!("handle '{h}' of a {kind}"))
@@ -114,7 +117,7 @@ pub(crate) fn check(kv: &dyn KvRead) -> Result<CheckReport> {
     for kind in RecordKind::ALL {
         with_record_type!(kind, R => read_records::<R>(kv, &mut report, &mut expected)?);
     }
-    for table in [Table::Handles, Table::Names, Table::Refs] {
+    for table in [Table::Handles, Table::Names, Table::Refs, Table::Terms] {
         compare_kv(kv, table, &mut report, &mut expected)?;
     }
     for table in [
@@ -159,21 +162,15 @@ fn read_records<R: Record>(
                 ));
             }
         }
-        let bound = match bound_in(kv, record.as_record_ref()) {
-            Ok(bound) => bound,
+        let context = match context_in(kv, record.as_record_ref()) {
+            Ok(context) => context,
             Err(e) => {
                 report.problem(format!("{kind} #{id}: its sources: {}", reason(&e)));
-                None
+                Context::default()
             }
         };
-        for (identity, entry) in index_entries(id, record.as_record_ref(), bound) {
-            if let Some((_, other_kind, other)) = expected.get(&identity) {
-                report.problem(format!(
-                    "{kind} #{id} and {other_kind} #{other} claim the same {} entry",
-                    identity.0.name()
-                ));
-            }
-            expected.insert(identity, (entry, kind, id));
+        for (identity, entry) in index_entries(id, record.as_record_ref(), &context) {
+            expect(report, expected, identity, (entry, kind, id));
         }
     }
     report.records += count;
@@ -196,6 +193,34 @@ fn read_records<R: Record>(
         ));
     }
     Ok(())
+}
+
+/// Adds an entry a record owns to those expected: a counter's shares add up; any other
+/// entry belongs to one record only.
+fn expect(
+    report: &mut CheckReport,
+    expected: &mut Expected,
+    identity: (Table, Vec<u8>),
+    owned: (IndexEntry, RecordKind, u64),
+) {
+    let (kind, id) = (owned.1, owned.2);
+    match expected.get_mut(&identity) {
+        None => {
+            expected.insert(identity, owned);
+        }
+        Some((IndexEntry::Count { amount, .. }, _, _)) => {
+            if let IndexEntry::Count { amount: more, .. } = owned.0 {
+                *amount = amount.saturating_add(more);
+            }
+        }
+        Some((_, other_kind, other)) => {
+            report.problem(format!(
+                "{kind} #{id} and {other_kind} #{other} claim the same {} entry",
+                identity.0.name()
+            ));
+            expected.insert(identity, owned);
+        }
+    }
 }
 
 fn take_expected(
@@ -232,12 +257,25 @@ fn compare_kv(
                     ));
                 }
             }
+            Some((IndexEntry::Count { amount, .. }, _, _)) => {
+                if amount.to_be_bytes() != value.as_ref() {
+                    report.problem(format!(
+                        "{name} holds {:02x?} for the {what}, but the records make it {amount}",
+                        value.as_ref()
+                    ));
+                }
+            }
             Some(_) | None => report.problem(format!("{name} has an entry no record owns: {what}")),
         }
     }
-    for (key, (_, kind, id)) in wanted {
+    for (key, (entry, kind, id)) in wanted {
         let what = describe_key(table, &key);
-        report.problem(format!("{name} lacks the {what} (of {kind} #{id})"));
+        match entry {
+            IndexEntry::Count { amount, .. } => report.problem(format!(
+                "{name} lacks the {what}, which the records make {amount}"
+            )),
+            _ => report.problem(format!("{name} lacks the {what} (of {kind} #{id})")),
+        }
     }
     Ok(())
 }

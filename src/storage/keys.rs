@@ -5,6 +5,8 @@
 //! codecs come in pairs, `encode_x_key` / `decode_x_key`.
 
 use crate::error::{Error, Result};
+use crate::model::text::Language;
+use crate::query::{Field, Term};
 
 pub(crate) use crate::model::RecordKind as Tag;
 
@@ -128,6 +130,117 @@ pub(crate) fn decode_chunk_key(key: &[u8]) -> Result<(u64, u32, u64)> {
     match (key.len(), u64_at(key, 0), u32_at(key, 8), u64_at(key, 12)) {
         (20, Some(owner), Some(day), Some(meeting)) => Ok((owner, day, meeting)),
         _ => Err(corrupt("posting chunk", key)),
+    }
+}
+
+/// `terms` keys start with what they hold: the totals, a term's postings, a term's count.
+const TERM_TOTAL: u8 = 0;
+const TERM_POSTING: u8 = 1;
+const TERM_COUNT: u8 = 2;
+
+/// The two totals of the `terms` tree: how many texts it indexes, and their words in all.
+pub(crate) const TEXTS_KEY: &[u8] = b"\x00texts";
+pub(crate) const WORDS_KEY: &[u8] = b"\x00words";
+
+fn language_byte(language: Language) -> u8 {
+    match language {
+        Language::French => 1,
+        Language::English => 2,
+    }
+}
+
+fn language_of(byte: u8) -> Option<Language> {
+    match byte {
+        1 => Some(Language::French),
+        2 => Some(Language::English),
+        _ => None,
+    }
+}
+
+fn push_term(key: &mut Vec<u8>, what: u8, term: &Term) {
+    key.push(what);
+    key.push(language_byte(term.language));
+    key.extend_from_slice(term.stem.as_bytes());
+}
+
+/// `terms`, a posting: `0x01 | language: u8 | stem: UTF-8 | 0x00 | tag: u8 | id: u64 BE |
+/// part: u32 BE`. Stems are folded words (`[a-z0-9]`), so the 0x00 ends them, and a term's
+/// postings are one prefix in field order.
+pub(crate) fn encode_term_key(term: &Term, field: Field) -> Vec<u8> {
+    let mut key = encode_term_prefix(term);
+    key.push(field.kind as u8);
+    key.extend_from_slice(&field.id.to_be_bytes());
+    key.extend_from_slice(&field.part.to_be_bytes());
+    key
+}
+
+/// The prefix of every posting of `term`.
+pub(crate) fn encode_term_prefix(term: &Term) -> Vec<u8> {
+    let mut key = Vec::with_capacity(term.stem.len() + 16);
+    push_term(&mut key, TERM_POSTING, term);
+    key.push(0);
+    key
+}
+
+pub(crate) fn decode_term_key(key: &[u8]) -> Result<(Term, Field)> {
+    let split = key
+        .len()
+        .checked_sub(14)
+        .filter(|at| *at >= 2)
+        .ok_or_else(|| corrupt("term", key))?;
+    let (head, rest) = key.split_at(split);
+    let stem = std::str::from_utf8(&head[2..]).map_err(|_| corrupt("term", key))?;
+    let parts = (
+        head[0],
+        language_of(head[1]),
+        rest[0],
+        u64_at(rest, 2),
+        u32_at(rest, 10),
+    );
+    match parts {
+        (TERM_POSTING, Some(language), 0, Some(id), Some(part)) => {
+            let term = Term {
+                language,
+                stem: stem.to_string(),
+            };
+            Ok((
+                term,
+                Field {
+                    kind: tag_of(rest[1])?,
+                    id,
+                    part,
+                },
+            ))
+        }
+        _ => Err(corrupt("term", key)),
+    }
+}
+
+/// `terms`, a term's count of texts: `0x02 | language: u8 | stem: UTF-8`.
+pub(crate) fn encode_term_count_key(term: &Term) -> Vec<u8> {
+    let mut key = Vec::with_capacity(term.stem.len() + 2);
+    push_term(&mut key, TERM_COUNT, term);
+    key
+}
+
+/// What a `terms` key is, in words (for the integrity check's report).
+pub(crate) fn describe_term_key(key: &[u8]) -> String {
+    match key.first() {
+        Some(&TERM_TOTAL) => format!("total '{}'", String::from_utf8_lossy(&key[1..])),
+        Some(&TERM_COUNT) if key.len() >= 2 => match language_of(key[1]) {
+            Some(language) => format!(
+                "count of the {language} term '{}'",
+                String::from_utf8_lossy(&key[2..])
+            ),
+            None => format!("malformed key {key:02x?}"),
+        },
+        _ => match decode_term_key(key) {
+            Ok((term, field)) => format!(
+                "{} term '{}' in part {} of {} #{}",
+                term.language, term.stem, field.part, field.kind, field.id
+            ),
+            Err(_) => format!("malformed key {key:02x?}"),
+        },
     }
 }
 

@@ -39,6 +39,16 @@ pub(crate) trait KvRead {
         let end = super::keys::prefix_end(prefix);
         self.range(table, prefix, end.as_deref(), false)
     }
+
+    /// The counter stored under `key` (a u64 BE), 0 when there is none.
+    fn counter(&self, table: Table, key: &[u8]) -> Result<u64> {
+        match self.get(table, key)? {
+            None => Ok(0),
+            Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
+                .map(u64::from_be_bytes)
+                .map_err(|_| Error::Corrupt(format!("malformed counter in {}", table.name()))),
+        }
+    }
 }
 
 pub(crate) fn storage_error(e: sled::Error) -> Error {

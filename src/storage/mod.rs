@@ -20,6 +20,7 @@ mod read;
 mod records;
 mod salvage;
 mod state;
+mod terms;
 mod values;
 mod watchdog;
 
@@ -38,7 +39,7 @@ pub(crate) use state::State;
 
 /// The on-disk format this build reads and writes. Bump it (and add a migration step in
 /// [`Store::ensure_format`]) whenever a key layout or a value version changes.
-pub(crate) const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 
 /// The sled trees, one per record kind and per index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -62,10 +63,12 @@ pub(crate) enum Table {
     DateMeetings,
     /// (referenced record, referring record) → (), for references not covered by postings.
     Refs,
+    /// The full-text index: (term, text) → positions, and the counts BM25 weighs with.
+    Terms,
 }
 
 impl Table {
-    pub(crate) const ALL: [Table; 12] = [
+    pub(crate) const ALL: [Table; 13] = [
         Table::Meta,
         Table::Actors,
         Table::Places,
@@ -78,6 +81,7 @@ impl Table {
         Table::PlaceMeetings,
         Table::DateMeetings,
         Table::Refs,
+        Table::Terms,
     ];
 
     /// The sled tree name.
@@ -95,6 +99,7 @@ impl Table {
             Table::PlaceMeetings => "place_meetings",
             Table::DateMeetings => "date_meetings",
             Table::Refs => "refs",
+            Table::Terms => "terms",
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Each question shape has one table that answers it with a direct get or a prefix scan:
 //! a record by id (`actors` …), a handle (`handles`), a name (`names`), an actor's or a place's
 //! meetings in date order (`actor_meetings`, `place_meetings`), meetings by date
-//! (`date_meetings`), and who refers to a record (`refs`).
+//! (`date_meetings`), who refers to a record (`refs`), and the texts holding a term (`terms`).
 
 use std::collections::BTreeSet;
 
@@ -13,11 +13,12 @@ use super::keys::{
 use super::kv::KvRead;
 use super::pages;
 use super::postings;
+use super::terms;
 use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
 use crate::model::{fold_name, Id, PlaceId, Record, RecordKind};
-use crate::query::{Catalog, List, NameEntry, Visit};
+use crate::query::{Catalog, List, NameEntry, Term, TermPosting, TextTotals, Visit};
 
 /// The deepest a place tree may nest; deeper chains are refused as likely cycles.
 pub(crate) const MAX_PLACE_DEPTH: usize = 64;
@@ -50,12 +51,7 @@ pub(crate) fn count_key(kind: RecordKind) -> Vec<u8> {
 }
 
 pub(crate) fn read_counter(kv: &dyn KvRead, key: &[u8]) -> Result<u64> {
-    match kv.get(Table::Meta, key)? {
-        None => Ok(0),
-        Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
-            .map(u64::from_be_bytes)
-            .map_err(|_| Error::Corrupt("malformed counter".into())),
-    }
+    kv.counter(Table::Meta, key)
 }
 
 /// Typed reads; see the module documentation.
@@ -244,5 +240,17 @@ impl Catalog for Reader<'_> {
 
     fn last_id(&self, kind: RecordKind) -> Result<u64> {
         Reader::last_id(self, kind)
+    }
+
+    fn term_postings(&self, term: &Term) -> Result<Vec<TermPosting>> {
+        terms::postings(self.kv, term)
+    }
+
+    fn term_count(&self, term: &Term) -> Result<u64> {
+        terms::count(self.kv, term)
+    }
+
+    fn text_totals(&self) -> Result<TextTotals> {
+        terms::totals(self.kv)
     }
 }

@@ -1,28 +1,42 @@
 //! Records and the index entries derived from them.
 //!
 //! [`index_entries`] lists, for one record, every index entry it owns: its handle, each folded
-//! name, its place in the posting lists, and a `refs` key for each record it refers to (except
-//! participants and the meeting's place, which the posting lists already record). Writes apply
+//! name, its place in the posting lists, a `refs` key for each record it refers to (except
+//! participants and the meeting's place, which the posting lists already record), and its
+//! texts' terms in the full-text index with its share of the index's counts. Writes apply
 //! the difference between a record's old and new entries; the integrity check recomputes the
 //! entries of every record and compares them with what is stored. One function, so the two can
 //! never disagree about what an index should hold.
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use super::keys::{encode_handle_key, encode_name_key, encode_ref_key, encode_ref_prefix, Tag};
+use super::keys::{
+    encode_handle_key, encode_name_key, encode_ref_key, encode_ref_prefix, encode_term_count_key,
+    encode_term_key, Tag, TEXTS_KEY, WORDS_KEY,
+};
 use super::kv::{KvRead, Overlay};
 use super::pages;
 use super::postings::{self, Cast, Posting};
 use super::read::{count_key, implicit_id, next_id_key, read_counter, record_table, Reader};
 use super::state::GENERATION;
+use super::terms::encode_posting;
 use super::values::encode_value;
 use super::{Store, Table};
 use crate::error::{Error, Result};
+use crate::model::text::Language;
 pub use crate::model::Record;
 use crate::model::{
-    check_name, check_names, fold_name, Day, Document, Id, RecordKind, RecordRef, MAX_ID,
+    check_name, check_names, fold_name, Day, Document, Id, Meeting, RecordKind, RecordRef,
+    Relation, MAX_ID,
 };
-use crate::query::{bound_of, MeetingEntry, Member};
+use crate::query::{bound_of, indexed_texts, source_languages, MeetingEntry, Member};
+
+/// The meetings and relations citing a document, with their records.
+type Citing = (Vec<(u64, Meeting)>, Vec<(u64, Relation)>);
+
+/// Every index entry of one record, by identity.
+pub(crate) type Entries = BTreeMap<(Table, Vec<u8>), IndexEntry>;
 
 /// One index entry a record owns.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,13 +53,22 @@ pub(crate) enum IndexEntry {
         owner: u64,
         posting: Posting,
     },
+    /// A share of a counter (a u64 BE under `key`): the counter holds the sum of every
+    /// record's share, and is absent when that is 0.
+    Count {
+        table: Table,
+        key: Vec<u8>,
+        amount: u64,
+    },
 }
 
 impl IndexEntry {
     /// What identifies the entry; two entries with the same identity differ only in payload.
     fn identity(&self) -> (Table, Vec<u8>) {
         match self {
-            IndexEntry::Kv { table, key, .. } => (*table, key.clone()),
+            IndexEntry::Kv { table, key, .. } | IndexEntry::Count { table, key, .. } => {
+                (*table, key.clone())
+            }
             IndexEntry::Posting {
                 table,
                 owner,
@@ -99,30 +122,49 @@ fn names(record: RecordRef<'_>) -> Vec<&str> {
     }
 }
 
-/// The bound of `record` when it is a meeting with no date (`query::bound_of`), from the
-/// documents `kv` holds; `None` for every other record.
-pub(crate) fn bound_in(kv: &dyn KvRead, record: RecordRef<'_>) -> Result<Option<Day>> {
-    match record {
-        RecordRef::Meeting(m) => bound_of(m, &mut |d| {
-            let document: Option<Document> = Reader::new(kv).get(d)?;
-            Ok(document.and_then(|d| d.published))
-        }),
-        _ => Ok(None),
-    }
+/// What a record's index entries take from the documents it cites: a meeting with no date
+/// lists at its **bound** (`query::bound_of`), and each quote is stemmed in its document's
+/// language.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Context {
+    pub bound: Option<Day>,
+    /// The language of each source, in order.
+    pub languages: Vec<Option<Language>>,
+}
+
+/// The [`Context`] of `record`, from the documents `kv` holds.
+pub(crate) fn context_in(kv: &dyn KvRead, record: RecordRef<'_>) -> Result<Context> {
+    let document = |d| -> Result<Option<Document>> { Reader::new(kv).get(d) };
+    let bound = match record {
+        RecordRef::Meeting(m) => bound_of(m, &mut |d| Ok(document(d)?.and_then(|d| d.published)))?,
+        _ => None,
+    };
+    let languages = source_languages(record, &mut |d| {
+        Ok(Language::of_code(
+            document(d)?.and_then(|d| d.language).as_deref(),
+        ))
+    })?;
+    Ok(Context { bound, languages })
 }
 
 /// Every index entry record `id` owns, keyed by identity (duplicates collapse: two aliases that
-/// fold alike make one `names` key, holding the first spelling). `bound` is the record's
-/// [`bound_in`] the store: a meeting's entries depend on its sources' publication dates.
-pub(crate) fn index_entries(
-    id: u64,
-    record: RecordRef<'_>,
-    bound: Option<Day>,
-) -> BTreeMap<(Table, Vec<u8>), IndexEntry> {
+/// fold alike make one `names` key, holding the first spelling; shares of one counter add
+/// up). `context` is the record's [`context_in`] the store.
+pub(crate) fn index_entries(id: u64, record: RecordRef<'_>, context: &Context) -> Entries {
     let kind = record.kind();
+    let bound = context.bound;
     let mut entries = BTreeMap::new();
-    let mut add = |entry: IndexEntry| {
-        entries.entry(entry.identity()).or_insert(entry);
+    let mut add = |entry: IndexEntry| match entries.entry(entry.identity()) {
+        Entry::Vacant(vacant) => {
+            vacant.insert(entry);
+        }
+        Entry::Occupied(mut held) => {
+            if let (IndexEntry::Count { amount, .. }, IndexEntry::Count { amount: more, .. }) =
+                (held.get_mut(), &entry)
+            {
+                *amount += more;
+            }
+        }
     };
     // A handle that spells the record's own id (as imports give) finds it without an entry:
     // a million meetings would otherwise pay a million keys.
@@ -178,6 +220,23 @@ pub(crate) fn index_entries(
                 owner: p.actor.get(),
                 posting: with_cast.clone(),
             });
+        }
+    }
+    let count = |key: Vec<u8>, amount: u64| IndexEntry::Count {
+        table: Table::Terms,
+        key,
+        amount,
+    };
+    for text in indexed_texts(id, record, &context.languages) {
+        add(count(TEXTS_KEY.to_vec(), 1));
+        add(count(WORDS_KEY.to_vec(), text.length.into()));
+        for (term, positions) in &text.terms {
+            add(IndexEntry::Kv {
+                table: Table::Terms,
+                key: encode_term_key(term, text.field),
+                value: encode_posting(text.length, positions),
+            });
+            add(count(encode_term_count_key(term), 1));
         }
     }
     entries
@@ -352,51 +411,74 @@ impl<'s> Write<'s> {
         if record.handle().is_empty() {
             *record.handle_mut() = old.handle().to_string();
         }
-        // The entries of a meeting with no date carry a bound from its documents' publication
-        // dates: a document's new date moves the bound of every meeting citing it.
-        let citing = match (old.as_record_ref(), record.as_record_ref()) {
-            (RecordRef::Document(o), RecordRef::Document(n)) if o.published != n.published => {
-                self.citing(id.get())?
+        // A document gives a bound to the meetings with no date citing it, and its language
+        // to the quotes citing it: a change of either rewrites their entries.
+        let (meetings, relations) = match (old.as_record_ref(), record.as_record_ref()) {
+            (RecordRef::Document(o), RecordRef::Document(n)) => {
+                let language = |d: &Document| Language::of_code(d.language.as_deref());
+                let every = language(o) != language(n);
+                if every || o.published != n.published {
+                    self.citing(id.get(), every)?
+                } else {
+                    (Vec::new(), Vec::new())
+                }
             }
-            _ => Vec::new(),
+            _ => (Vec::new(), Vec::new()),
         };
-        let before = citing
-            .iter()
-            .map(|(m, meeting)| self.entries_of(*m, meeting))
-            .collect::<Result<Vec<_>>>()?;
+        let before_meetings = self.entries_of_all(&meetings)?;
+        let before_relations = self.entries_of_all(&relations)?;
         self.store(id.get(), Some(&old), &record)?;
-        for ((m, meeting), old_entries) in citing.iter().zip(before) {
-            let new_entries = self.entries_of(*m, meeting)?;
+        self.rewrite(&meetings, before_meetings)?;
+        self.rewrite(&relations, before_relations)
+    }
+
+    /// The records citing document `id` whose entries take something from it: the meetings
+    /// with no date (their bound), or with `every`, all meetings and relations citing it
+    /// (their quotes' language).
+    fn citing(&self, id: u64, every: bool) -> Result<Citing> {
+        let reader = self.reader();
+        let (mut meetings, mut relations) = (Vec::new(), Vec::new());
+        for (kind, m) in reader.referrers(RecordKind::Document, id)? {
+            match kind {
+                RecordKind::Meeting => {
+                    let meeting: Meeting =
+                        reader.get(Id::new(m))?.ok_or_else(|| missing(kind, m))?;
+                    if every || meeting.date.is_none() {
+                        meetings.push((m, meeting));
+                    }
+                }
+                RecordKind::Relation if every => {
+                    let relation: Relation =
+                        reader.get(Id::new(m))?.ok_or_else(|| missing(kind, m))?;
+                    relations.push((m, relation));
+                }
+                _ => {}
+            }
+        }
+        Ok((meetings, relations))
+    }
+
+    /// The index entries of each of `records`.
+    fn entries_of_all<R: Record>(&self, records: &[(u64, R)]) -> Result<Vec<Entries>> {
+        records
+            .iter()
+            .map(|(id, record)| self.entries_of(*id, record))
+            .collect()
+    }
+
+    /// Changes the entries of `records` from `before` to what they are now.
+    fn rewrite<R: Record>(&mut self, records: &[(u64, R)], before: Vec<Entries>) -> Result<()> {
+        for ((id, record), old_entries) in records.iter().zip(before) {
+            let new_entries = self.entries_of(*id, record)?;
             self.apply(old_entries, new_entries)?;
         }
         Ok(())
     }
 
-    /// The meetings with no date citing document `id` (the only ones it gives a bound to),
-    /// with their records.
-    fn citing(&self, id: u64) -> Result<Vec<(u64, crate::model::Meeting)>> {
-        let reader = self.reader();
-        let mut meetings = Vec::new();
-        for (kind, m) in reader.referrers(RecordKind::Document, id)? {
-            if kind == RecordKind::Meeting {
-                let meeting: crate::model::Meeting =
-                    reader.get(Id::new(m))?.ok_or_else(|| missing(kind, m))?;
-                if meeting.date.is_none() {
-                    meetings.push((m, meeting));
-                }
-            }
-        }
-        Ok(meetings)
-    }
-
-    /// Every index entry of record `id`, with its bound as the transaction sees it now.
-    fn entries_of<R: Record>(
-        &self,
-        id: u64,
-        record: &R,
-    ) -> Result<BTreeMap<(Table, Vec<u8>), IndexEntry>> {
-        let bound = bound_in(&self.ov, record.as_record_ref())?;
-        Ok(index_entries(id, record.as_record_ref(), bound))
+    /// Every index entry of record `id`, with its context as the transaction sees it now.
+    fn entries_of<R: Record>(&self, id: u64, record: &R) -> Result<Entries> {
+        let context = context_in(&self.ov, record.as_record_ref())?;
+        Ok(index_entries(id, record.as_record_ref(), &context))
     }
 
     /// Deletes record `id`; refused while another record refers to it.
@@ -478,11 +560,7 @@ impl<'s> Write<'s> {
     }
 
     /// Changes the index from `old_entries` to `new_entries`.
-    fn apply(
-        &mut self,
-        old_entries: BTreeMap<(Table, Vec<u8>), IndexEntry>,
-        new_entries: BTreeMap<(Table, Vec<u8>), IndexEntry>,
-    ) -> Result<()> {
+    fn apply(&mut self, old_entries: Entries, new_entries: Entries) -> Result<()> {
         for (identity, entry) in &new_entries {
             if old_entries.get(identity) != Some(entry) {
                 if let Some(stale) = old_entries.get(identity) {
@@ -510,6 +588,12 @@ impl<'s> Write<'s> {
                 self.ov.put(table, key, value);
                 Ok(())
             }
+            IndexEntry::Count { table, key, amount } => {
+                let total = self.ov.counter(table, &key)?.checked_add(amount);
+                let total = total.ok_or_else(|| overflow(table))?;
+                self.ov.put(table, key, &total.to_be_bytes()[..]);
+                Ok(())
+            }
         }
     }
 
@@ -522,6 +606,14 @@ impl<'s> Write<'s> {
             } => postings::remove(&mut self.ov, table, owner, posting),
             IndexEntry::Kv { table, key, .. } => {
                 self.ov.delete(table, key);
+                Ok(())
+            }
+            IndexEntry::Count { table, key, amount } => {
+                let total = self.ov.counter(table, &key)?.checked_sub(amount);
+                match total.ok_or_else(|| overflow(table))? {
+                    0 => self.ov.delete(table, key),
+                    total => self.ov.put(table, key, &total.to_be_bytes()[..]),
+                }
                 Ok(())
             }
         }
@@ -547,6 +639,15 @@ fn stored_names<R: Record>(record: &mut R) -> Result<()> {
         Error::Invalid(why) => Error::Invalid(format!("{} {why}", R::KIND)),
         other => other,
     })
+}
+
+/// A counter that a write would take below 0 or past `u64::MAX`: the index disagrees with
+/// the records.
+fn overflow(table: Table) -> Error {
+    Error::Corrupt(format!(
+        "a counter in {} does not match the records it counts; `check` tells more",
+        table.name()
+    ))
 }
 
 fn missing(kind: RecordKind, id: u64) -> Error {

@@ -134,8 +134,8 @@ pub enum Question {
     RelationsOf(NameRef),
     /// `disputes [of M]`: meetings whose sources disagree, one row per source.
     Disputes(Option<NameRef>),
-    /// `quotes matching "text"`: the quotes that contain these words, and where the text
-    /// was written.
+    /// `quotes matching "text"`: the quotes, summaries and titles holding these words or
+    /// phrases, ranked, and where the text was written.
     QuotesMatching(String, Span),
     /// `where is P`: a place's profile.
     WhereIs(NameRef),

@@ -153,7 +153,7 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Reported(document) => emit(self.reported(document)?, sink),
             Plan::Relations(actor, min_sources) => emit(self.relations(actor, *min_sources)?, sink),
             Plan::Disputes(meeting) => emit(self.disputes(meeting.as_ref())?, sink),
-            Plan::Quotes(words) => emit(self.quotes(words)?, sink),
+            Plan::Quotes(search) => emit(self.quotes(search)?, sink),
             Plan::PlaceProfile(place, view) => {
                 emit(self.place_profile(place, view.as_ref())?, sink)
             }

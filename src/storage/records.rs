@@ -119,11 +119,23 @@ pub(crate) fn index_entries(
     record: RecordRef<'_>,
     bound: Option<Day>,
 ) -> BTreeMap<(Table, Vec<u8>), IndexEntry> {
-    let kind = record.kind();
     let mut entries = BTreeMap::new();
-    let mut add = |entry: IndexEntry| {
+    each_index_entry(id, record, bound, &mut |entry| {
         entries.entry(entry.identity()).or_insert(entry);
-    };
+    });
+    entries
+}
+
+/// Hands `add` every index entry record `id` owns, as [`index_entries`] lists them but without
+/// collapsing duplicates (the bulk load does that once per list, after sorting): no map and no
+/// identity key per entry.
+pub(crate) fn each_index_entry(
+    id: u64,
+    record: RecordRef<'_>,
+    bound: Option<Day>,
+    add: &mut dyn FnMut(IndexEntry),
+) {
+    let kind = record.kind();
     // A handle that spells the record's own id (as imports give) finds it without an entry:
     // a million meetings would otherwise pay a million keys.
     if implicit_id(record.handle()) != Some(id) {
@@ -180,7 +192,6 @@ pub(crate) fn index_entries(
             });
         }
     }
-    entries
 }
 
 /// Checks what a record must satisfy before it is stored, given the current state.

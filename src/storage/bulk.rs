@@ -1,8 +1,10 @@
 //! Bulk loading into an empty database: records with ids chosen by the caller, written in
 //! key order with plain sled batches instead of one transaction per record.
 //!
-//! The index entries are the same `index_entries` that ordinary writes use (so `check` agrees),
-//! but they are gathered in memory, sorted, and posting lists are cut into full chunks at once.
+//! The index entries are those `index_entries` gives ordinary writes (so `check` agrees), taken
+//! from the same `each_index_entry` without its map of identities; they are gathered in memory,
+//! sorted (duplicates collapsed as that map does), and posting lists are cut into full chunks at
+//! once.
 //!
 //! Atomicity: loading starts by setting `meta:loading`; a load that fails clears every table,
 //! and a database opened with the marker still set (the process died) is cleared on open. Only an
@@ -15,7 +17,7 @@ use super::kv::storage_error;
 use super::pages::{encode_page, page_key, PER_PAGE};
 use super::postings::{self, Posting, MAX_CHUNK};
 use super::read::{count_key, next_id_key, read_counter, record_table};
-use super::records::{index_entries, Context, IndexEntry};
+use super::records::{each_index_entry, Context, IndexEntry};
 use super::state::GENERATION;
 use super::values::encode_value;
 use super::{Store, Table};
@@ -82,24 +84,34 @@ impl<'s> Bulk<'s> {
             .or_default()
             .push((id, encode_value(record)?));
         let context = self.context(id, record.as_record_ref())?;
-        for entry in index_entries(id, record.as_record_ref(), &context).into_values() {
-            match entry {
+        let mut plain: Vec<(Table, Vec<u8>, Vec<u8>)> = Vec::new();
+        let counts_of_texts = &mut self.counts_of_texts;
+        let postings = &mut self.postings;
+        each_index_entry(
+            id,
+            record.as_record_ref(),
+            &context,
+            &mut |entry| match entry {
                 IndexEntry::Posting {
                     table,
                     owner,
                     posting,
-                } => self
-                    .postings
+                } => postings
                     .entry((table, owner))
                     .or_default()
                     .push(posting),
-                IndexEntry::Kv { table, key, value } => {
-                    self.entries.entry(table).or_default().push((key, value))
-                }
+                IndexEntry::Kv { table, key, value } => plain.push((table, key, value)),
                 IndexEntry::Count { table, key, amount } => {
-                    *self.counts_of_texts.entry((table, key)).or_default() += amount
+                    *counts_of_texts.entry((table, key)).or_default() += amount
                 }
-            }
+            },
+        );
+        // Two entries of one record with the same key are one, holding the first (as in
+        // `index_entries`): two aliases that fold alike.
+        plain.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        plain.dedup_by(|later, first| (later.0, &later.1) == (first.0, &first.1));
+        for (table, key, value) in plain {
+            self.entries.entry(table).or_default().push((key, value));
         }
         let (count, max) = self.counts.entry(R::KIND).or_default();
         *count += 1;
@@ -171,9 +183,9 @@ impl<'s> Bulk<'s> {
                 .chunk_by(|a, b| a.0 / PER_PAGE == b.0 / PER_PAGE)
                 .map(|page| {
                     let slots = page.iter().map(|(id, r)| (*id, r.as_slice()));
-                    (page_key(page[0].0).to_vec(), encode_page(slots))
+                    Ok((page_key(page[0].0).to_vec(), encode_page(table, slots)?))
                 })
-                .collect();
+                .collect::<Result<_>>()?;
             batches.push((table, pages));
         }
         let mut entries_by_table = self.entries;
@@ -201,13 +213,15 @@ impl<'s> Bulk<'s> {
         let mut chunks: BTreeMap<Table, Pairs> = BTreeMap::new();
         for ((table, owner), mut list) in lists {
             list.sort_unstable_by_key(Posting::key);
+            // A meeting lists an actor once however often it names it; its copies are equal.
+            list.dedup_by_key(|p| p.key());
             for chunk in list.chunks(MAX_CHUNK) {
                 let key =
                     encode_chunk_key(owner, chunk[0].entry.day, chunk[0].entry.meeting).to_vec();
                 chunks
                     .entry(table)
                     .or_default()
-                    .push((key, postings::encode_chunk(owner, chunk)));
+                    .push((key, postings::encode_chunk(owner, chunk)?));
             }
         }
         batches.extend(chunks);

@@ -11,6 +11,7 @@
 
 mod bulk;
 mod check;
+mod compress;
 mod directory;
 mod keys;
 mod kv;

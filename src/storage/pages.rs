@@ -2,7 +2,9 @@
 //!
 //! ```text
 //! key   = id >> PAGE_BITS: u64 BE
-//! value = VALUE_VERSION: u8 | count: varint | count × ( id & (PER_PAGE - 1): u8 | len: varint | record: len bytes )
+//! value = VALUE_VERSION: u8 | slots                     (plain: every kind but meetings)
+//!       | PACKED_VERSION: u8 | slots packed            (meetings: `compress`)
+//! slots = count: varint | count × ( id & (PER_PAGE - 1): u8 | len: varint | record: len bytes )
 //! ```
 //!
 //! Slots are in id order; `record` is the value encoding of `values` (its own version byte,
@@ -13,9 +15,10 @@
 
 use sled::IVec;
 
+use super::compress::{pack_into, unpack};
 use super::keys::{decode_id_key, encode_id_key};
 use super::kv::{KvRead, Overlay};
-use super::values::{get_varint, put_varint, VALUE_VERSION};
+use super::values::{get_varint, put_varint, PACKED_VERSION, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
 
@@ -34,32 +37,38 @@ fn corrupt(page: u64, what: &str) -> Error {
 }
 
 /// The slots of a page: (id, encoded record), in id order.
-pub(crate) fn decode_page<'v>(key: &[u8], value: &'v [u8]) -> Result<Vec<(u64, &'v [u8])>> {
+pub(crate) fn decode_page(key: &[u8], value: &[u8]) -> Result<Vec<(u64, Vec<u8>)>> {
     let mut slots = Vec::new();
     walk_page(key, value, |id, record| {
-        slots.push((id, record));
+        slots.push((id, record.to_vec()));
         true
     })?;
     Ok(slots)
 }
 
 /// Calls `visit` with each slot of a page in id order, until it returns false.
-fn walk_page<'v>(
-    key: &[u8],
-    value: &'v [u8],
-    mut visit: impl FnMut(u64, &'v [u8]) -> bool,
-) -> Result<()> {
+fn walk_page(key: &[u8], value: &[u8], visit: impl FnMut(u64, &[u8]) -> bool) -> Result<()> {
     let page = decode_id_key(key)?;
     if page > u64::MAX >> PAGE_BITS {
         return Err(corrupt(page, "key out of range"));
     }
-    let (&version, _) = value
+    let (&version, body) = value
         .split_first()
         .ok_or_else(|| corrupt(page, "empty value"))?;
-    if version != VALUE_VERSION {
-        return Err(corrupt(page, "unknown version"));
+    match version {
+        VALUE_VERSION => walk_slots(page, body, visit),
+        PACKED_VERSION => {
+            let mut raw = Vec::new();
+            unpack(body, &mut raw)?;
+            walk_slots(page, &raw, visit)
+        }
+        _ => Err(corrupt(page, "unknown version")),
     }
-    let mut at = 1;
+}
+
+/// Walks the slots of page `page`: `value` is what follows the version byte, unpacked.
+fn walk_slots(page: u64, value: &[u8], mut visit: impl FnMut(u64, &[u8]) -> bool) -> Result<()> {
+    let mut at = 0;
     let count = get_varint(value, &mut at)?;
     if count == 0 || count > PER_PAGE {
         return Err(corrupt(page, "bad record count"));
@@ -89,16 +98,28 @@ fn walk_page<'v>(
     Ok(())
 }
 
-/// Encodes slots (in id order, all of one page).
-pub(crate) fn encode_page<'r>(slots: impl ExactSizeIterator<Item = (u64, &'r [u8])>) -> Vec<u8> {
-    let mut out = vec![VALUE_VERSION];
-    put_varint(&mut out, slots.len() as u64);
+/// Encodes slots (in id order, all of one page) of `table`: packed for meetings, whose pages
+/// are most of the records' bytes and which the common questions read from the posting lists
+/// instead; plain for the other kinds, read a record at a time as rows are made.
+pub(crate) fn encode_page<'r>(
+    table: Table,
+    slots: impl ExactSizeIterator<Item = (u64, &'r [u8])>,
+) -> Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    put_varint(&mut raw, slots.len() as u64);
     for (id, record) in slots {
-        out.push((id & (PER_PAGE - 1)) as u8);
-        put_varint(&mut out, record.len() as u64);
-        out.extend_from_slice(record);
+        raw.push((id & (PER_PAGE - 1)) as u8);
+        put_varint(&mut raw, record.len() as u64);
+        raw.extend_from_slice(record);
     }
-    out
+    let mut out = Vec::with_capacity(1 + raw.len());
+    out.push(PACKED_VERSION);
+    if table != Table::Meetings || !pack_into(&mut out, &raw)? {
+        out.clear();
+        out.push(VALUE_VERSION);
+        out.extend_from_slice(&raw);
+    }
+    Ok(out)
 }
 
 /// `read` applied to the encoded record `id` where it lies in its page, if it is stored.
@@ -112,14 +133,15 @@ pub(crate) fn read<T>(
     let Some(page) = kv.get(table, &key)? else {
         return Ok(None);
     };
+    let mut read = Some(read);
     let mut found = None;
     walk_page(&key, &page, |slot, record| {
         if slot == id {
-            found = Some(record);
+            found = read.take().map(|read| read(record));
         }
         slot < id
     })?;
-    found.map(read).transpose()
+    found.transpose()
 }
 
 /// Whether record `id` is stored.
@@ -141,8 +163,8 @@ pub(crate) fn set(
         None => Vec::new(),
     };
     match (slots.binary_search_by_key(&id, |(i, _)| *i), record) {
-        (Ok(i), Some(r)) => slots[i].1 = r,
-        (Err(i), Some(r)) => slots.insert(i, (id, r)),
+        (Ok(i), Some(r)) => slots[i].1 = r.to_vec(),
+        (Err(i), Some(r)) => slots.insert(i, (id, r.to_vec())),
         (Ok(i), None) => {
             slots.remove(i);
         }
@@ -151,7 +173,7 @@ pub(crate) fn set(
     if slots.is_empty() {
         ov.delete(table, &key[..]);
     } else {
-        let value = encode_page(slots.into_iter());
+        let value = encode_page(table, slots.iter().map(|(id, r)| (*id, r.as_slice())))?;
         ov.put(table, &key[..], value);
     }
     Ok(())
@@ -165,10 +187,7 @@ pub(crate) fn all(
     kv.range(table, &[], None, false).flat_map(|entry| {
         let slots: Vec<Result<(u64, Vec<u8>)>> = match entry {
             Ok((key, value)) => match decode_page(&key, &value) {
-                Ok(slots) => slots
-                    .into_iter()
-                    .map(|(id, r)| Ok((id, r.to_vec())))
-                    .collect(),
+                Ok(slots) => slots.into_iter().map(Ok).collect(),
                 Err(e) => vec![Err(e)],
             },
             Err(e) => vec![Err(e)],
@@ -239,10 +258,19 @@ mod tests {
                 "{bad:?}"
             );
         }
-        let good = encode_page([(1, &b"ab"[..]), (63, &b""[..])].into_iter());
-        assert_eq!(
-            decode_page(&key, &good).unwrap(),
-            vec![(1, &b"ab"[..]), (63, &b""[..])]
-        );
+        let slots = [(1, &b"ab"[..]), (63, &b""[..])];
+        let want = vec![(1, b"ab".to_vec()), (63, Vec::new())];
+        for table in [Table::Actors, Table::Meetings] {
+            let good = encode_page(table, slots.into_iter()).unwrap();
+            assert_eq!(decode_page(&key, &good).unwrap(), want);
+        }
+        let many: Vec<(u64, Vec<u8>)> = (0..64).map(|id| (id, b"meeting m".repeat(3))).collect();
+        let packed = encode_page(
+            Table::Meetings,
+            many.iter().map(|(i, r)| (*i, r.as_slice())),
+        )
+        .unwrap();
+        assert_eq!(packed[0], PACKED_VERSION);
+        assert_eq!(decode_page(&key, &packed).unwrap(), many);
     }
 }

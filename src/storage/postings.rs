@@ -28,9 +28,10 @@
 
 use std::sync::Arc;
 
+use super::compress::{pack_into, unpack};
 use super::keys::{decode_chunk_key, encode_chunk_key};
 use super::kv::{KvRead, Overlay};
-use super::values::{get_varint, put_varint, VALUE_VERSION};
+use super::values::{get_varint, put_varint, PACKED_VERSION, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
 use crate::model::Status;
@@ -116,11 +117,22 @@ fn put_member(out: &mut Vec<u8>, previous: u64, m: &Member) {
     }
 }
 
-/// Encodes the entries of `owner`'s list (sorted by key).
-pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2 + entries.len() * 12);
-    out.push(VALUE_VERSION);
+/// Encodes the entries of `owner`'s list (sorted by key): packed when that makes them smaller.
+pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Result<Vec<u8>> {
+    let body = encode_entries(owner, entries);
+    let mut out = Vec::with_capacity(12 + body.len() / 2);
+    out.push(PACKED_VERSION);
     put_varint(&mut out, entries.len() as u64);
+    if !pack_into(&mut out, &body)? {
+        out[0] = VALUE_VERSION;
+        out.extend_from_slice(&body);
+    }
+    Ok(out)
+}
+
+/// The entries of a chunk as the raw varints that follow its header.
+fn encode_entries(owner: u64, entries: &[Posting]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.len() * 20);
     let (mut day, mut meeting) = (0u32, 0u64);
     for Posting { entry: e, cast } in entries {
         put_varint(&mut out, u64::from(e.day - day));
@@ -168,8 +180,23 @@ fn get_u32(bytes: &[u8], at: &mut usize, what: &str) -> Result<u32> {
 
 /// The number of entries in a chunk, read from its header alone.
 fn chunk_len(bytes: &[u8]) -> Result<u64> {
+    Ok(chunk_header(bytes)?.1)
+}
+
+/// A chunk's header: whether its entries are packed, their count, and where they start.
+fn chunk_header(bytes: &[u8]) -> Result<(bool, u64, usize)> {
+    let (&version, _) = bytes.split_first().ok_or_else(|| corrupt("empty value"))?;
+    let packed = match version {
+        VALUE_VERSION => false,
+        PACKED_VERSION => true,
+        _ => return Err(corrupt("unknown version")),
+    };
     let mut at = 1;
-    get_varint(bytes, &mut at)
+    let count = get_varint(bytes, &mut at)?;
+    if count > MAX_CHUNK as u64 * 2 {
+        return Err(corrupt("too many entries"));
+    }
+    Ok((packed, count, at))
 }
 
 fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
@@ -209,15 +236,27 @@ fn decode_entries(
     members: &mut Vec<Member>,
     visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
 ) -> Result<()> {
-    let (&version, _) = bytes.split_first().ok_or_else(|| corrupt("empty value"))?;
-    if version != VALUE_VERSION {
-        return Err(corrupt("unknown version"));
+    let (packed, count, at) = chunk_header(bytes)?;
+    let body = bytes.get(at..).unwrap_or_default();
+    if packed {
+        let mut raw = Vec::new();
+        unpack(body, &mut raw)?;
+        decode_body(owner, &raw, count, days, members, visit)
+    } else {
+        decode_body(owner, body, count, days, members, visit)
     }
-    let mut at = 1;
-    let count = get_varint(bytes, &mut at)? as usize;
-    if count > MAX_CHUNK * 2 {
-        return Err(corrupt("too many entries"));
-    }
+}
+
+/// Decodes `count` entries from `bytes`, the raw varints after a chunk's header.
+fn decode_body(
+    owner: u64,
+    bytes: &[u8],
+    count: u64,
+    days: (u32, u32),
+    members: &mut Vec<Member>,
+    visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
+) -> Result<()> {
+    let mut at = 0;
     let (mut day, mut meeting) = (0u32, 0u64);
     for _ in 0..count {
         members.clear();
@@ -336,18 +375,19 @@ fn write_chunk(
     owner: u64,
     bound: (u32, u64),
     entries: &[Posting],
-) {
+) -> Result<()> {
     let key = encode_chunk_key(owner, bound.0, bound.1);
     if entries.is_empty() {
         ov.delete(table, &key[..]);
     } else if entries.len() <= MAX_CHUNK {
-        ov.put(table, &key[..], encode_chunk(owner, entries));
+        ov.put(table, &key[..], encode_chunk(owner, entries)?);
     } else {
         let (low, high) = entries.split_at(entries.len() / 2);
-        ov.put(table, &key[..], encode_chunk(owner, low));
+        ov.put(table, &key[..], encode_chunk(owner, low)?);
         let high_key = encode_chunk_key(owner, high[0].entry.day, high[0].entry.meeting);
-        ov.put(table, &high_key[..], encode_chunk(owner, high));
+        ov.put(table, &high_key[..], encode_chunk(owner, high)?);
     }
+    Ok(())
 }
 
 /// Adds `posting` to the list of `owner`. Adding an entry that is already there replaces it.
@@ -379,8 +419,7 @@ pub(crate) fn insert(
         Ok(i) => entries[i] = posting,
         Err(i) => entries.insert(i, posting),
     }
-    write_chunk(ov, table, owner, chunk.bound, &entries);
-    Ok(())
+    write_chunk(ov, table, owner, chunk.bound, &entries)
 }
 
 /// Removes `posting` from the list of `owner`; a missing entry means the index is corrupt.
@@ -403,8 +442,7 @@ pub(crate) fn remove(
         .binary_search_by_key(&posting.key(), Posting::key)
         .map_err(|_| missing())?;
     entries.remove(i);
-    write_chunk(ov, table, owner, chunk.bound, &entries);
-    Ok(())
+    write_chunk(ov, table, owner, chunk.bound, &entries)
 }
 
 /// The entries of `owner` whose first day lies in `days` (inclusive), in order.
@@ -607,7 +645,7 @@ mod tests {
         let mut sorted = entries.clone();
         sorted.sort_by_key(Posting::key);
         sorted.dedup_by_key(|p| p.key());
-        let bytes = encode_chunk(owner, &sorted);
+        let bytes = encode_chunk(owner, &sorted).unwrap();
         assert_eq!(decode_chunk(owner, &bytes).unwrap(), sorted);
         assert_eq!(chunk_len(&bytes).unwrap(), sorted.len() as u64);
         for bad in [&b""[..], &[1], &[1, 5, 0], &[2, 0], &[1, 1, 0, 0, 0, 9]] {

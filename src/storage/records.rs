@@ -151,10 +151,8 @@ pub(crate) fn context_in(kv: &dyn KvRead, record: RecordRef<'_>) -> Result<Conte
 /// fold alike make one `names` key, holding the first spelling; shares of one counter add
 /// up). `context` is the record's [`context_in`] the store.
 pub(crate) fn index_entries(id: u64, record: RecordRef<'_>, context: &Context) -> Entries {
-    let kind = record.kind();
-    let bound = context.bound;
     let mut entries = BTreeMap::new();
-    let mut add = |entry: IndexEntry| match entries.entry(entry.identity()) {
+    each_index_entry(id, record, context, &mut |entry| match entries.entry(entry.identity()) {
         Entry::Vacant(vacant) => {
             vacant.insert(entry);
         }
@@ -165,7 +163,21 @@ pub(crate) fn index_entries(id: u64, record: RecordRef<'_>, context: &Context) -
                 *amount += more;
             }
         }
-    };
+    });
+    entries
+}
+
+/// Hands `add` every index entry record `id` owns, as [`index_entries`] lists them but without
+/// collapsing duplicates (the bulk load does that once per list, after sorting, and sums the
+/// counters' shares): no map and no identity key per entry.
+pub(crate) fn each_index_entry(
+    id: u64,
+    record: RecordRef<'_>,
+    context: &Context,
+    add: &mut dyn FnMut(IndexEntry),
+) {
+    let kind = record.kind();
+    let bound = context.bound;
     // A handle that spells the record's own id (as imports give) finds it without an entry:
     // a million meetings would otherwise pay a million keys.
     if implicit_id(record.handle()) != Some(id) {
@@ -239,7 +251,6 @@ pub(crate) fn index_entries(id: u64, record: RecordRef<'_>, context: &Context) -
             add(count(encode_term_count_key(term), 1));
         }
     }
-    entries
 }
 
 /// Checks what a record must satisfy before it is stored, given the current state.

@@ -92,7 +92,7 @@ impl Salvage {
                     match decode_page(&key, &value) {
                         Ok(slots) => {
                             for (id, bytes) in slots {
-                                match decode_value::<R>(bytes) {
+                                match decode_value::<R>(&bytes) {
                                     Ok(record) => records.push((id, record)),
                                     Err(_) => unreadable += 1,
                                 }

@@ -13,6 +13,9 @@ use crate::error::{Error, Result};
 /// The version byte in front of every record value written by this build.
 pub(crate) const VALUE_VERSION: u8 = 1;
 
+/// The version byte of a record page or posting chunk whose body is compressed (`compress`).
+pub(crate) const PACKED_VERSION: u8 = 2;
+
 fn config() -> bincode::config::Configuration {
     bincode::config::standard()
 }

@@ -1,0 +1,59 @@
+//! What the bytes of a database are: per sled tree, its keys and the bytes of its keys and
+//! values as stored (after Entrevue's own compression), beside the size of sled's files.
+//!
+//! `cargo run --example tree_bytes -- DBDIR [MEETINGS]` — the database must not be open
+//! elsewhere; with MEETINGS, each tree's bytes per meeting too.
+
+use std::path::Path;
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let dir = Path::new(args.get(1).ok_or("give the database's directory")?);
+    let meetings: Option<f64> = args.get(2).map(|m| m.parse()).transpose()?;
+    let on_disk = dir_size(dir);
+    let db = sled::Config::new().path(dir).open()?;
+    println!("| tree | keys | key bytes | value bytes | bytes per meeting |");
+    println!("|---|---:|---:|---:|---:|");
+    let (mut all_keys, mut all_bytes) = (0u64, 0u64);
+    for name in db.tree_names() {
+        let tree = db.open_tree(&name)?;
+        let (mut keys, mut key_bytes, mut value_bytes) = (0u64, 0u64, 0u64);
+        for entry in tree.iter() {
+            let (k, v) = entry?;
+            keys += 1;
+            key_bytes += k.len() as u64;
+            value_bytes += v.len() as u64;
+        }
+        if keys == 0 {
+            continue;
+        }
+        let per = meetings.map_or(String::new(), |m| {
+            format!("{:.1}", (key_bytes + value_bytes) as f64 / m)
+        });
+        let name = String::from_utf8_lossy(&name);
+        println!("| {name} | {keys} | {key_bytes} | {value_bytes} | {per} |");
+        all_keys += keys;
+        all_bytes += key_bytes + value_bytes;
+    }
+    println!("| all | {all_keys} | {all_bytes} (keys and values) | | |");
+    println!(
+        "sled's files: {on_disk} bytes ({:.1} MiB)",
+        on_disk as f64 / 1048576.0
+    );
+    Ok(())
+}

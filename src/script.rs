@@ -465,7 +465,8 @@ fn survey<'t>(
         match *piece {
             Piece::Directive(span) => {
                 let line = &text[span.start..span.end];
-                if cut.first_write.is_none() && host.is_some_and(|h| h.handler.directive_writes(line))
+                if cut.first_write.is_none()
+                    && host.is_some_and(|h| h.handler.directive_writes(line))
                 {
                     cut.first_write = Some(span);
                 }
@@ -679,12 +680,23 @@ fn whole(
     host: &mut Host<'_>,
     from_file: bool,
 ) -> Result<ScriptReport> {
-    let cut = survey(script.source.text, script.source.name, Some(&*host), from_file)?;
+    let cut = survey(
+        script.source.text,
+        script.source.name,
+        Some(&*host),
+        from_file,
+    )?;
     ctx.total = cut.statements;
     let load = !cut.has_directives();
-    let stopped_at = run_together(engine, ctx, script, cut.first_write, load, host, |scope, ctx, host| {
-        run_cut(scope, ctx, script, &cut, host, true)
-    })?;
+    let stopped_at = run_together(
+        engine,
+        ctx,
+        script,
+        cut.first_write,
+        load,
+        host,
+        |scope, ctx, host| run_cut(scope, ctx, script, &cut, host, true),
+    )?;
     Ok(ScriptReport {
         statements: cut.statements,
         failed: 0,
@@ -712,7 +724,9 @@ fn run_cut(
             Piece::Statement(span) => {
                 let own = &cut.statements_only[span.start..span.end];
                 let items: Vec<Item> = parse(own)
-                    .map_err(|_| Error::Internal("a statement that parsed did not parse again".into()))?
+                    .map_err(|_| {
+                        Error::Internal("a statement that parsed did not parse again".into())
+                    })?
                     .into_iter()
                     .map(|(s, at)| Item::Statement(Box::new(s), at))
                     .collect();
@@ -756,7 +770,9 @@ fn one_by_one(
     let mut first = true;
     for piece in pieces {
         let result = match piece {
-            Piece::Directive(span) => run_items_together(engine, ctx, script, &[Item::Directive(span)], host),
+            Piece::Directive(span) => {
+                run_items_together(engine, ctx, script, &[Item::Directive(span)], host)
+            }
             Piece::Statement(span) => {
                 let own = &statements_only[span.start..span.end];
                 match parse(own) {
@@ -820,9 +836,15 @@ fn run_items_together(
         .iter()
         .find(|item| host.writes(text, item))
         .map(Item::span);
-    run_together(engine, ctx, script, first_write, false, host, |scope, ctx, host| {
-        run_items(scope, ctx, script, items, host, true)
-    })
+    run_together(
+        engine,
+        ctx,
+        script,
+        first_write,
+        false,
+        host,
+        |scope, ctx, host| run_items(scope, ctx, script, items, host, true),
+    )
 }
 
 /// Runs `body` in one transaction if the script writes (`first_write`: where it first does),
@@ -961,7 +983,9 @@ fn run(
                 None => query::execute(&reader, &plan, ctx.cancel).map_err(located),
             }
         }
-        Statement::Explain(query) => query::explain(&scope.reader().map_err(located)?, source, query),
+        Statement::Explain(query) => {
+            query::explain(&scope.reader().map_err(located)?, source, query)
+        }
         Statement::Dump { file, replace } => match file {
             None => crate::dump::dump(&scope.reader()?)
                 .map(|statements| {
@@ -1094,7 +1118,10 @@ fn include(
         Some(host) => {
             let cut = survey(&text, Some(&name), Some(&*host), is_file)?;
             ctx.total += cut.statements;
-            (run_cut(scope, ctx, inner, &cut, host, true)?, cut.statements)
+            (
+                run_cut(scope, ctx, inner, &cut, host, true)?,
+                cut.statements,
+            )
         }
         None => {
             let cut = survey(&text, Some(&name), None, is_file)?;
@@ -1105,7 +1132,10 @@ fn include(
                 handler: &mut quiet,
                 directives: false,
             };
-            (run_cut(scope, ctx, inner, &cut, &mut host, false)?, cut.statements)
+            (
+                run_cut(scope, ctx, inner, &cut, &mut host, false)?,
+                cut.statements,
+            )
         }
     };
     let flow = if stopped.is_some() {

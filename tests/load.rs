@@ -56,7 +56,11 @@ fn large_script() -> String {
         text += &format!("add actor #a{i} 'Actor {i}' kind person;\n");
     }
     for j in 1..=MEETINGS {
-        let (a, b, c) = (1 + j % ACTORS, 1 + (j * 7 + 3) % ACTORS, 1 + (j * 13 + 5) % ACTORS);
+        let (a, b, c) = (
+            1 + j % ACTORS,
+            1 + (j * 7 + 3) % ACTORS,
+            1 + (j * 13 + 5) % ACTORS,
+        );
         let third = if j % 3 == 0 && c != a && c != b {
             format!(" with #a{c}")
         } else {
@@ -86,10 +90,15 @@ fn a_failing_statement_near_the_end_of_a_load_leaves_the_database_empty() {
         let db = Database::open(&path).unwrap();
         let error = run(&db, &text).unwrap_err().to_string();
         assert!(
-            error.starts_with(&format!("big.ent:{line}:{column}: 'persn' is not an actor kind")),
+            error.starts_with(&format!(
+                "big.ent:{line}:{column}: 'persn' is not an actor kind"
+            )),
             "{error}"
         );
-        assert!(error.contains(&format!("\n  {}", bad.trim_end())), "{error}");
+        assert!(
+            error.contains(&format!("\n  {}", bad.trim_end())),
+            "{error}"
+        );
         assert_eq!(db.stats().unwrap(), Stats::default());
         assert!(dump(&db).is_empty());
         assert!(db.check().unwrap().is_clean());
@@ -99,7 +108,10 @@ fn a_failing_statement_near_the_end_of_a_load_leaves_the_database_empty() {
     assert_eq!(db.stats().unwrap(), Stats::default());
     run(&db, &script).unwrap();
     let stats = db.stats().unwrap();
-    assert_eq!((stats.actors, stats.meetings), (ACTORS as u64, MEETINGS as u64));
+    assert_eq!(
+        (stats.actors, stats.meetings),
+        (ACTORS as u64, MEETINGS as u64)
+    );
     assert!(db.check().unwrap().is_clean());
 }
 
@@ -111,7 +123,10 @@ fn a_syntax_error_near_the_end_runs_nothing_and_is_located() {
     let error = run(&db, &text).unwrap_err().to_string();
     // The second `add` of the last two lines is where a `;` was expected.
     let line = script.lines().count() + 2;
-    assert!(error.starts_with(&format!("big.ent:{line}:1: expected ")), "{error}");
+    assert!(
+        error.starts_with(&format!("big.ent:{line}:1: expected ")),
+        "{error}"
+    );
     assert!(error.contains("found `add`"), "{error}");
     assert_eq!(db.stats().unwrap(), Stats::default());
 }
@@ -123,7 +138,10 @@ fn a_dump_run_into_an_empty_database_dumps_the_same() {
     let original = dump(&demo);
     let text = original.join("\n");
     // Loaded, and written in one transaction: the same records either way.
-    for (db, how) in [(Database::temporary().unwrap(), "loaded"), (emptied(), "in a transaction")] {
+    for (db, how) in [
+        (Database::temporary().unwrap(), "loaded"),
+        (emptied(), "in a transaction"),
+    ] {
         run(&db, &text).unwrap();
         assert_eq!(db.stats().unwrap(), demo.stats().unwrap(), "{how}");
         assert!(dump(&db) == original, "{how}: the dump differs");

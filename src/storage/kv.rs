@@ -127,7 +127,8 @@ impl<'s> Overlay<'s> {
     }
 
     fn set(&mut self, table: Table, key: IVec, value: Option<IVec>) {
-        let size = |key: &IVec, value: &Option<IVec>| key.len() + value.as_ref().map_or(0, |v| v.len());
+        let size =
+            |key: &IVec, value: &Option<IVec>| key.len() + value.as_ref().map_or(0, |v| v.len());
         self.bytes += size(&key, &value);
         let key_len = key.len();
         if let Some(old) = self.changes.entry(table).or_default().insert(key, value) {

@@ -551,7 +551,10 @@ pub(crate) fn settle(ov: &mut Overlay<'_>, table: Table, owner: u64, pending: &[
     list.sort_by_key(Posting::key);
     let mut unique: Vec<Posting> = Vec::with_capacity(list.len());
     for posting in list {
-        if unique.last().is_some_and(|last| last.key() == posting.key()) {
+        if unique
+            .last()
+            .is_some_and(|last| last.key() == posting.key())
+        {
             unique.pop();
         }
         unique.push(posting);

@@ -834,7 +834,7 @@ fn sigkill_during_a_load_leaves_the_database_empty_or_whole() {
     eprintln!("an uninterrupted load takes {length:?}");
 
     let mut tally = Tally::default();
-    let mut verify = |dir: &Path, what: &str, tally: &mut Tally| {
+    let verify = |dir: &Path, what: &str, tally: &mut Tally| {
         let (db, stats) = open_after_kill(dir, what);
         if stats == Stats::default() {
             assert!(dump(&db).is_empty(), "{what}: records left");

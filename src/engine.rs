@@ -7,12 +7,13 @@
 
 use std::path::Path;
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
+use std::thread::ThreadId;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Actor, Place};
 use crate::model::{ActorId, Id, PlaceId, Record};
 use crate::query::{resolve, CancellationToken};
-use crate::storage::{self, Bulk, CheckReport, Reader, Store, Write};
+use crate::storage::{self, Bulk, CheckReport, Load, Reader, Store, Write};
 
 /// The store, its locks, and the cancellation of running work.
 pub(crate) struct Engine {
@@ -27,6 +28,9 @@ pub(crate) struct Engine {
     turnstile: Mutex<()>,
     /// Cancelled to stop the statement that is running.
     cancel: CancellationToken,
+    /// The thread running a load (see [`Engine::load`]), which holds `visible` throughout: a
+    /// read it asks for outside the load would wait for itself.
+    loader: Mutex<Option<ThreadId>>,
 }
 
 impl Engine {
@@ -37,6 +41,7 @@ impl Engine {
             visible: RwLock::new(()),
             turnstile: Mutex::new(()),
             cancel: CancellationToken::default(),
+            loader: Mutex::new(None),
         }
     }
 
@@ -49,18 +54,27 @@ impl Engine {
         &self.store
     }
 
-    /// Holds a consistent view: no commit can happen until the guard is dropped.
-    fn snapshot(&self) -> RwLockReadGuard<'_, ()> {
+    /// Holds a consistent view: no commit can happen until the guard is dropped. Refused to
+    /// the thread of a load, which would wait for itself.
+    fn snapshot(&self) -> Result<RwLockReadGuard<'_, ()>> {
+        let loader = *self.loader.lock().unwrap_or_else(PoisonError::into_inner);
+        if loader == Some(std::thread::current().id()) {
+            return Err(Error::Invalid(
+                "the database is being loaded by the script that asks: only its own \
+                 statements can read it until the script ends"
+                    .into(),
+            ));
+        }
         let _turn = self
             .turnstile
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        self.visible.read().unwrap_or_else(PoisonError::into_inner)
+        Ok(self.visible.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Runs `f` on one consistent state of the committed store.
     pub(crate) fn read<T>(&self, f: impl FnOnce(Reader<'_>) -> Result<T>) -> Result<T> {
-        let _snapshot = self.snapshot();
+        let _snapshot = self.snapshot()?;
         f(Reader::new(&self.store))
     }
 
@@ -88,6 +102,37 @@ impl Engine {
         Ok(out)
     }
 
+    /// Runs `f` as one atomic write, as [`Engine::transaction`] does; into a database that is
+    /// empty and has never handed out an id, as a load instead (`storage::Load`): the writes go
+    /// to the store as they are made, in bounded memory, while readers wait, and a failure
+    /// clears the database again.
+    pub(crate) fn load<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
+        let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let turn = self
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        let Some(load) = Load::begin(&self.store)? else {
+            drop((visible, turn, writer));
+            return self.transaction(f);
+        };
+        *self.loader.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(std::thread::current().id());
+        let mut tx = Transaction {
+            write: Write::loading(&self.store),
+        };
+        let out = f(&mut tx).and_then(|out| tx.write.commit().map(|_| out));
+        *self.loader.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        match out {
+            Ok(out) => load.finish().map(|()| out),
+            Err(e) => {
+                load.abandon()?;
+                Err(e)
+            }
+        }
+    }
+
     /// Runs a bulk load into this empty database: `fill` adds the records, then they are written
     /// while readers wait, and a failure leaves the database empty again.
     pub(crate) fn bulk(
@@ -108,7 +153,7 @@ impl Engine {
 
     /// The integrity check, on one consistent state.
     pub(crate) fn check(&self) -> Result<CheckReport> {
-        let _snapshot = self.snapshot();
+        let _snapshot = self.snapshot()?;
         storage::check(&self.store)
     }
 
@@ -124,7 +169,16 @@ pub struct Transaction<'db> {
 }
 
 impl Transaction<'_> {
-    pub(crate) fn reader(&self) -> Reader<'_> {
+    /// Reads that see everything this transaction wrote.
+    pub(crate) fn reader(&mut self) -> Result<Reader<'_>> {
+        self.write.settle()?;
+        Ok(self.write.reader())
+    }
+
+    /// Reads of the records, names, handles and references this transaction sees — what
+    /// binding a name needs. In a load, posting lists may lag behind the meetings added:
+    /// [`Transaction::reader`] is the complete view.
+    pub(crate) fn records(&self) -> Reader<'_> {
         self.write.reader()
     }
 

@@ -12,6 +12,7 @@
 //! [`ScriptHandler`], inside the same snapshot or transaction as the statements around it, so
 //! that a script with directives is still one unit.
 
+use std::borrow::Cow;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
@@ -249,9 +250,10 @@ enum Scope<'r, 'db> {
 }
 
 impl Scope<'_, '_> {
-    fn reader(&self) -> Reader<'_> {
+    /// Reads of everything the script sees (in a load, the posting lists settled first).
+    fn reader(&mut self) -> Result<Reader<'_>> {
         match self {
-            Scope::Read(r) => *r,
+            Scope::Read(r) => Ok(*r),
             Scope::Write(tx) => tx.reader(),
         }
     }
@@ -343,34 +345,18 @@ fn directive_lines(text: &str) -> Vec<Span> {
     found
 }
 
-/// The items of a script: its statements, and its directive lines when `directives`. A file's
-/// text (`file`) whose first statement does not parse is not taken for a script.
-fn items_of(text: &str, name: Option<&str>, directives: bool, file: bool) -> Result<Vec<Item>> {
-    let lines = if directives {
-        directive_lines(text)
-    } else {
-        Vec::new()
-    };
-    let statements_only = blank_out(text, &lines);
-    let statements =
-        parse(&statements_only).map_err(|e| parse_failure(&statements_only, e, name, file))?;
-    let mut items: Vec<Item> = statements
-        .into_iter()
-        .map(|(s, span)| Item::Statement(Box::new(s), span))
-        .chain(lines.into_iter().map(Item::Directive))
-        .collect();
-    items.sort_by_key(|item| item.span().start);
-    Ok(items)
-}
-
 /// The text with the directive lines blanked out, byte for byte, so that the statements keep
-/// their offsets (and errors their lines and columns) in the whole text.
-fn blank_out(text: &str, lines: &[Span]) -> String {
+/// their offsets (and errors their lines and columns) in the whole text. A text without any
+/// is not copied.
+fn blank_out<'t>(text: &'t str, lines: &[Span]) -> Cow<'t, str> {
+    if lines.is_empty() {
+        return Cow::Borrowed(text);
+    }
     let mut statements_only = text.to_string();
     for span in lines {
         statements_only.replace_range(span.start..span.end, &" ".repeat(span.end - span.start));
     }
-    statements_only
+    Cow::Owned(statements_only)
 }
 
 /// One step of a script run statement by statement: the text of a statement (from its first
@@ -394,7 +380,7 @@ impl Piece {
 /// continuation prompt sees it ([`ends_between_statements`]), so that a statement that does
 /// not parse spoils nothing after its `;`. Returns the text with its directive lines blanked
 /// out (the statements' text) and the pieces.
-fn pieces_of(text: &str, directives: bool) -> (String, Vec<Piece>) {
+fn pieces_of(text: &str, directives: bool) -> (Cow<'_, str>, Vec<Piece>) {
     let lines = if directives {
         directive_lines(text)
     } else {
@@ -436,6 +422,98 @@ fn pieces_of(text: &str, directives: bool) -> (String, Vec<Piece>) {
 /// parse counts as one).
 pub fn count_steps(text: &str, directives: bool) -> usize {
     pieces_of(text, directives).1.len()
+}
+
+/// A script cut into its statements and directive lines, every statement known to parse.
+struct Cut<'t> {
+    /// The text with its directive lines blanked out: the statements' text.
+    statements_only: Cow<'t, str>,
+    pieces: Vec<Piece>,
+    statements: usize,
+    /// The first statement or directive line that writes (or may), located in the text.
+    first_write: Option<Span>,
+}
+
+impl Cut<'_> {
+    fn has_directives(&self) -> bool {
+        self.pieces.iter().any(|p| matches!(p, Piece::Directive(_)))
+    }
+}
+
+/// Cuts a script into its pieces ([`pieces_of`]) and parses each statement once, keeping
+/// nothing of it: a syntax error anywhere is reported before anything runs, as a parse of the
+/// whole text reports it, and what the script holds (how many statements, whether it writes)
+/// is known without ever holding every statement's tree at once. Each statement is parsed
+/// again when it runs. A file's text (`file`) whose first statement does not parse is not
+/// taken for a script.
+fn survey<'t>(
+    text: &'t str,
+    name: Option<&str>,
+    host: Option<&Host<'_>>,
+    file: bool,
+) -> Result<Cut<'t>> {
+    let directives = host.is_some_and(|h| h.directives);
+    let (statements_only, pieces) = pieces_of(text, directives);
+    let mut cut = Cut {
+        statements_only,
+        pieces: Vec::new(),
+        statements: 0,
+        first_write: None,
+    };
+    let mut previous_end = None;
+    for piece in &pieces {
+        match *piece {
+            Piece::Directive(span) => {
+                let line = &text[span.start..span.end];
+                if cut.first_write.is_none()
+                    && host.is_some_and(|h| h.handler.directive_writes(line))
+                {
+                    cut.first_write = Some(span);
+                }
+            }
+            Piece::Statement(span) => {
+                let own = &cut.statements_only[span.start..span.end];
+                let parsed = parse(own).map_err(|e| {
+                    whole_parse_error(&cut.statements_only, span, previous_end, e, name, file)
+                })?;
+                for (statement, at) in &parsed {
+                    cut.statements += 1;
+                    if cut.first_write.is_none() && writes(statement) {
+                        cut.first_write = Some(Span {
+                            start: span.start + at.start,
+                            end: span.start + at.end,
+                        });
+                    }
+                }
+                previous_end = Some(span.end);
+            }
+        }
+    }
+    cut.pieces = pieces;
+    Ok(cut)
+}
+
+/// The error of the statement `span` of `text` that did not parse (`error`, located in its own
+/// text), as a parse of the whole text reports it: the statement is parsed again after the
+/// `;` of the one before (`previous_end`), which the message may name ("… after `;`").
+fn whole_parse_error(
+    text: &str,
+    span: Span,
+    previous_end: Option<usize>,
+    error: ParseError,
+    name: Option<&str>,
+    file: bool,
+) -> Error {
+    let start = previous_end.map_or(0, |end| end.saturating_sub(1));
+    let (start, error) = match text.get(start..span.end).map(parse) {
+        Some(Err(whole)) => (start, whole),
+        _ => (span.start, error),
+    };
+    let error = ParseError {
+        location: Location::of(text, start + error.location.offset, None),
+        message: error.message,
+    };
+    parse_failure(text, error, name, file)
 }
 
 /// `error` with its location, when it is in the source named `name`, changed by `change`; an
@@ -591,8 +669,10 @@ fn run_hosted(
     ran.map_err(|e| in_input(e, options.line_offset, name))
 }
 
-/// Runs a script as one unit: parsed whole first (a syntax error anywhere runs nothing), then
-/// run in one snapshot, or one transaction if anything in it writes.
+/// Runs a script as one unit: every statement parsed first (a syntax error anywhere runs
+/// nothing), then each parsed again and run in turn, in one snapshot, or one transaction if
+/// anything in it writes. A script without directive lines that writes into a database that
+/// has never held a record runs as a load ([`Engine::load`]): as atomic, in bounded memory.
 fn whole(
     engine: &Engine,
     ctx: &mut Run<'_>,
@@ -600,23 +680,69 @@ fn whole(
     host: &mut Host<'_>,
     from_file: bool,
 ) -> Result<ScriptReport> {
-    let items = items_of(
+    let cut = survey(
         script.source.text,
         script.source.name,
-        host.directives,
+        Some(&*host),
         from_file,
     )?;
-    let statements = items
-        .iter()
-        .filter(|i| matches!(i, Item::Statement(..)))
-        .count();
-    ctx.total = statements;
-    let stopped_at = run_together(engine, ctx, script, &items, host)?;
+    ctx.total = cut.statements;
+    let load = !cut.has_directives();
+    let stopped_at = run_together(
+        engine,
+        ctx,
+        script,
+        cut.first_write,
+        load,
+        host,
+        |scope, ctx, host| run_cut(scope, ctx, script, &cut, host, true),
+    )?;
     Ok(ScriptReport {
-        statements,
+        statements: cut.statements,
         failed: 0,
         stopped_at,
     })
+}
+
+/// Runs the pieces of a script in order in one scope, each statement parsed again, alone,
+/// when its turn comes (its errors located in the whole script). Returns where a directive
+/// stopped the script, if one did.
+fn run_cut(
+    scope: &mut Scope<'_, '_>,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    cut: &Cut<'_>,
+    host: &mut Host<'_>,
+    deliver: bool,
+) -> Result<Option<usize>> {
+    let (text, name) = (script.source.text, script.source.name);
+    for piece in &cut.pieces {
+        let stopped = match *piece {
+            Piece::Directive(span) => {
+                run_items(scope, ctx, script, &[Item::Directive(span)], host, deliver)?
+            }
+            Piece::Statement(span) => {
+                let own = &cut.statements_only[span.start..span.end];
+                let items: Vec<Item> = parse(own)
+                    .map_err(|_| {
+                        Error::Internal("a statement that parsed did not parse again".into())
+                    })?
+                    .into_iter()
+                    .map(|(s, at)| Item::Statement(Box::new(s), at))
+                    .collect();
+                let alone = Script {
+                    source: Source { text: own, name },
+                    ..script
+                };
+                run_items(scope, ctx, alone, &items, host, deliver)
+                    .map_err(|e| in_script(e, text, span.start, name))?
+            }
+        };
+        if stopped.is_some() {
+            return Ok(stopped);
+        }
+    }
+    Ok(None)
 }
 
 /// Runs a script a statement at a time (`keep_going`), each parsed only when its turn comes
@@ -645,7 +771,7 @@ fn one_by_one(
     for piece in pieces {
         let result = match piece {
             Piece::Directive(span) => {
-                run_together(engine, ctx, script, &[Item::Directive(span)], host)
+                run_items_together(engine, ctx, script, &[Item::Directive(span)], host)
             }
             Piece::Statement(span) => {
                 let own = &statements_only[span.start..span.end];
@@ -659,7 +785,7 @@ fn one_by_one(
                             source: Source { text: own, name },
                             ..script
                         };
-                        run_together(engine, ctx, alone, &items, host)
+                        run_items_together(engine, ctx, alone, &items, host)
                             .map_err(|e| in_script(e, text, span.start, name))
                     }
                     Err(error) => {
@@ -697,9 +823,8 @@ fn one_by_one(
     Ok(report)
 }
 
-/// Runs items together: in one transaction if any of them writes (or may), else on one read
-/// snapshot. Returns where a directive stopped the script, if one did.
-fn run_together(
+/// Runs items together, as [`run_together`] does (never as a load).
+fn run_items_together(
     engine: &Engine,
     ctx: &mut Run<'_>,
     script: Script<'_>,
@@ -707,25 +832,56 @@ fn run_together(
     host: &mut Host<'_>,
 ) -> Result<Option<usize>> {
     let text = script.source.text;
+    let first_write = items
+        .iter()
+        .find(|item| host.writes(text, item))
+        .map(Item::span);
+    run_together(
+        engine,
+        ctx,
+        script,
+        first_write,
+        false,
+        host,
+        |scope, ctx, host| run_items(scope, ctx, script, items, host, true),
+    )
+}
+
+/// Runs `body` in one transaction if the script writes (`first_write`: where it first does),
+/// as a load when `load` allows it ([`Engine::load`]), else on one read snapshot. Returns
+/// where a directive stopped the script, if one did.
+fn run_together(
+    engine: &Engine,
+    ctx: &mut Run<'_>,
+    script: Script<'_>,
+    first_write: Option<Span>,
+    load: bool,
+    host: &mut Host<'_>,
+    body: impl FnOnce(&mut Scope<'_, '_>, &mut Run<'_>, &mut Host<'_>) -> Result<Option<usize>>,
+) -> Result<Option<usize>> {
     if let Some(reason) = host.handler.refuses_writes() {
-        if let Some(item) = items.iter().find(|item| host.writes(text, item)) {
-            return Err(script.source.at(item.span(), Error::Invalid(reason)));
+        if let Some(span) = first_write {
+            return Err(script.source.at(span, Error::Invalid(reason)));
         }
     }
-    if items.iter().any(|item| host.writes(text, item)) {
-        engine.transaction(|tx| {
-            let stopped = run_items(&mut Scope::Write(tx), ctx, script, items, host, true)?;
-            // An interrupt that came after the last statement (while its rows were shown)
-            // still stops the script before anything is committed.
+    if first_write.is_none() {
+        return engine.read(|reader| {
+            let stopped = body(&mut Scope::Read(reader), ctx, host)?;
             ctx.cancel.check()?;
             Ok(stopped)
-        })
+        });
+    }
+    let write = |tx: &mut Transaction<'_>| {
+        let stopped = body(&mut Scope::Write(tx), ctx, host)?;
+        // An interrupt that came after the last statement (while its rows were shown)
+        // still stops the script before anything is committed.
+        ctx.cancel.check()?;
+        Ok(stopped)
+    };
+    if load {
+        engine.load(write)
     } else {
-        engine.read(|reader| {
-            let stopped = run_items(&mut Scope::Read(reader), ctx, script, items, host, true)?;
-            ctx.cancel.check()?;
-            Ok(stopped)
-        })
+        engine.transaction(write)
     }
 }
 
@@ -774,9 +930,10 @@ fn directive(
     let located = |e: Error| source.at(span, e);
     ctx.cancel.check().map_err(located)?;
     let line = &source.text[span.start..span.end];
+    let writes = matches!(scope, Scope::Write(_));
     let here = Here {
-        reader: scope.reader(),
-        writes: matches!(scope, Scope::Write(_)),
+        reader: scope.reader().map_err(located)?,
+        writes,
         base: script.base,
         database: ctx.database,
     };
@@ -807,7 +964,7 @@ fn run(
         Statement::Query(question) => {
             // Planning errors carry their own location (the name or clause at fault); an
             // execution error is located at the statement.
-            let reader = scope.reader();
+            let reader = scope.reader().map_err(located)?;
             let plan = query::plan_query(&reader, source, question)?;
             match sink {
                 Some(sink) => {
@@ -826,9 +983,11 @@ fn run(
                 None => query::execute(&reader, &plan, ctx.cancel).map_err(located),
             }
         }
-        Statement::Explain(query) => query::explain(&scope.reader(), source, query),
+        Statement::Explain(query) => {
+            query::explain(&scope.reader().map_err(located)?, source, query)
+        }
         Statement::Dump { file, replace } => match file {
-            None => crate::dump::dump(&scope.reader())
+            None => crate::dump::dump(&scope.reader()?)
                 .map(|statements| {
                     let mut rows = Rows::new(&[crate::rows::SCRIPT_COLUMN]);
                     rows.rows = statements
@@ -838,7 +997,7 @@ fn run(
                     rows
                 })
                 .map_err(located),
-            Some(file) => dump_to_file(&scope.reader(), script.base, ctx.database, file, *replace)
+            Some(file) => dump_to_file(&scope.reader()?, script.base, ctx.database, file, *replace)
                 .map_err(located),
         },
         Statement::Load(what) => {
@@ -947,8 +1106,6 @@ fn include(
         }
     };
     let is_file = matches!(what, LoadSource::File(_));
-    let directives = host.as_ref().is_some_and(|h| h.directives);
-    let items = items_of(&text, Some(&name), directives, is_file)?;
     let inner = Script {
         source: Source {
             text: &text,
@@ -957,21 +1114,28 @@ fn include(
         base: &dir,
         depth: script.depth + 1,
     };
-    let statements = items
-        .iter()
-        .filter(|i| matches!(i, Item::Statement(..)))
-        .count();
-    ctx.total += statements;
-    let stopped = match host {
-        Some(host) => run_items(scope, ctx, inner, &items, host, true)?,
+    let (stopped, statements) = match host {
+        Some(host) => {
+            let cut = survey(&text, Some(&name), Some(&*host), is_file)?;
+            ctx.total += cut.statements;
+            (
+                run_cut(scope, ctx, inner, &cut, host, true)?,
+                cut.statements,
+            )
+        }
         None => {
+            let cut = survey(&text, Some(&name), None, is_file)?;
+            ctx.total += cut.statements;
             let mut ignore = |_: Result<Rows, &Error>| {};
             let mut quiet = Results(&mut ignore);
             let mut host = Host {
                 handler: &mut quiet,
                 directives: false,
             };
-            run_items(scope, ctx, inner, &items, &mut host, false)?
+            (
+                run_cut(scope, ctx, inner, &cut, &mut host, false)?,
+                cut.statements,
+            )
         }
     };
     let flow = if stopped.is_some() {

@@ -38,7 +38,7 @@ impl Lists {
 impl Writer<'_, '_> {
     /// The record `name` stands for: see the query layer's binder.
     fn named<R: Record>(&self, name: &NameRef) -> Result<Id<R>> {
-        let reader = self.tx.reader();
+        let reader = self.tx.records();
         Binder::new(&reader, self.source).bind(name)
     }
 

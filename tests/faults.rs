@@ -781,6 +781,109 @@ fn sigkill_during_a_long_script_keeps_all_of_it_or_none() {
     );
 }
 
+/// Writes `load.ent` (actors and meetings, with `load '/dev/stdin';` after the first half of
+/// them) into `dir`; returns its path. Run into a new database, it is a load; a child whose
+/// standard input stays open waits in the middle of it.
+fn write_load_script(dir: &Path) -> PathBuf {
+    let mut text = String::new();
+    for i in 1..=SCRIPT_ACTORS {
+        text += &format!("add actor #fa{i} \"Fault Actor {i}\" kind person;\n");
+    }
+    let meetings = SCRIPT_MEETINGS * 3;
+    for j in 1..=meetings {
+        if j == meetings / 2 {
+            text += "load '/dev/stdin';\n";
+        }
+        text += &add_meeting(j);
+    }
+    fs::write(dir.join("load.ent"), text).unwrap();
+    dir.join("load.ent")
+}
+
+/// Kills of `entrevue run` on a script loading a new database: each time it opens empty, or
+/// with every record of the script, and its indexes agree.
+#[test]
+fn sigkill_during_a_load_leaves_the_database_empty_or_whole() {
+    let mut random = Random::new("sigkill_during_a_load_leaves_the_database_empty_or_whole");
+    let scripts = tempfile::tempdir().unwrap();
+    let script = write_load_script(scripts.path());
+    let work = tempfile::tempdir().unwrap();
+    let mut fresh = 0;
+    let mut new_dir = || {
+        fresh += 1;
+        work.path().join(format!("db{fresh}"))
+    };
+
+    // One run to the end.
+    let reference = new_dir();
+    let start = Instant::now();
+    let mut child = spawn_script(&reference, &script, true);
+    let status = child.wait().unwrap();
+    let length = start.elapsed();
+    assert!(status.success(), "the script fails: {status}");
+    let whole = Stats {
+        actors: SCRIPT_ACTORS + 1,
+        meetings: SCRIPT_MEETINGS * 3,
+        ..Stats::default()
+    };
+    let after = {
+        let (db, stats) = open_after_kill(&reference, "the whole script");
+        assert_eq!(stats, whole);
+        dump(&db)
+    };
+    eprintln!("an uninterrupted load takes {length:?}");
+
+    let mut tally = Tally::default();
+    let verify = |dir: &Path, what: &str, tally: &mut Tally| {
+        let (db, stats) = open_after_kill(dir, what);
+        if stats == Stats::default() {
+            assert!(dump(&db).is_empty(), "{what}: records left");
+            tally.none += 1;
+            eprintln!("{what}: none of the script");
+        } else {
+            assert_eq!(stats, whole, "{what}: part of the script is there");
+            assert!(dump(&db) == after, "{what}: the records differ");
+            tally.all += 1;
+            eprintln!("{what}: all of the script");
+        }
+    };
+
+    // Waiting in the middle of the load.
+    let dir = new_dir();
+    let mut child = spawn_script(&dir, &script, false);
+    // The child reads its standard input once the first half is written.
+    std::thread::sleep(length / 2);
+    assert!(kill(&mut child), "the load ended without its input");
+    tally.live += 1;
+    verify(&dir, "kill in the middle", &mut tally);
+    assert_eq!(
+        tally.none, 1,
+        "a kill in the middle of the load kept some of it"
+    );
+
+    // At a spread of moments over the whole run and a little past it.
+    let mut delays = spread(&mut random, length.mul_f64(1.3), 6);
+    let mut round = 1;
+    while let Some(delay) = delays.pop() {
+        let dir = new_dir();
+        let mut child = spawn_script(&dir, &script, true);
+        std::thread::sleep(delay);
+        let live = kill(&mut child);
+        tally.live += usize::from(live);
+        let what = format!(
+            "kill {round}, {delay:?} into `entrevue run`{}",
+            if live { "" } else { " (it had ended)" }
+        );
+        verify(&dir, &what, &mut tally);
+        round += 1;
+        if delays.is_empty() && round < 20 && tally.all == 0 {
+            delays.push(delay.max(length) * 2);
+        }
+    }
+    eprintln!("{tally:?}");
+    assert!(tally.none >= 1 && tally.all >= 1, "{tally:?}");
+}
+
 // ---- 3. damaged files -----------------------------------------------------------------------
 
 /// A database's records before its files were damaged.

@@ -111,7 +111,7 @@ impl Snapshot {
     /// of the old ones; handles are kept.
     pub(crate) fn write(&self, engine: &Engine, file: &str) -> Result<[u64; 5]> {
         engine.transaction(|tx| {
-            let reader = tx.reader();
+            let reader = tx.records();
             let empty = reader.all::<Actor>().next().is_none()
                 && reader.all::<Place>().next().is_none()
                 && reader.all::<Document>().next().is_none()

@@ -12,10 +12,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::keys::encode_chunk_key;
-use super::kv::storage_error;
+use super::kv::{storage_error, BATCH};
 use super::pages::{encode_page, page_key, PER_PAGE};
-use super::postings::{self, Posting, MAX_CHUNK};
+use super::postings::{self, Posting};
 use super::read::{count_key, next_id_key, read_counter, record_table};
 use super::records::{each_index_entry, Context, IndexEntry};
 use super::state::GENERATION;
@@ -28,9 +27,6 @@ use crate::query::{bound_of, source_languages};
 
 /// `meta` key set while a bulk load is in progress.
 pub(crate) const LOADING: &[u8] = b"loading";
-
-/// Keys per sled batch: larger batches made sled use gigabytes of memory for no speed gain.
-const BATCH: usize = 1000;
 
 /// Key-value pairs to write into one table.
 type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
@@ -154,14 +150,8 @@ impl<'s> Bulk<'s> {
     /// then leaves the state from before the load, which the cleared database matches.
     pub(crate) fn finish(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         let store = self.store;
-        let meta = store.tree(Table::Meta);
-        meta.insert(LOADING, &[1u8][..]).map_err(storage_error)?;
-        meta.flush().map_err(storage_error)?;
-        let result = self.write(progress).and_then(|()| {
-            store.flush_data()?;
-            meta.remove(LOADING).map_err(storage_error)?;
-            store.flush()
-        });
+        mark(store)?;
+        let result = self.write(progress).and_then(|()| unmark(store));
         if result.is_err() {
             clear(store)?;
         }
@@ -215,14 +205,10 @@ impl<'s> Bulk<'s> {
             list.sort_unstable_by_key(Posting::key);
             // A meeting lists an actor once however often it names it; its copies are equal.
             list.dedup_by_key(|p| p.key());
-            for chunk in list.chunks(MAX_CHUNK) {
-                let key =
-                    encode_chunk_key(owner, chunk[0].entry.day, chunk[0].entry.meeting).to_vec();
-                chunks
-                    .entry(table)
-                    .or_default()
-                    .push((key, postings::encode_chunk(owner, chunk)?));
-            }
+            chunks
+                .entry(table)
+                .or_default()
+                .extend(postings::cut(owner, &list).collect::<Result<Vec<_>>>()?);
         }
         batches.extend(chunks);
         let generation = read_counter(self.store, GENERATION)? + 1;
@@ -248,6 +234,88 @@ impl<'s> Bulk<'s> {
             }
         }
         Ok(())
+    }
+}
+
+/// Sets the loading marker, durably, before anything of a load is written.
+fn mark(store: &Store) -> Result<()> {
+    let meta = store.tree(Table::Meta);
+    meta.insert(LOADING, &[1u8][..]).map_err(storage_error)?;
+    meta.flush().map_err(storage_error).map(|_| ())
+}
+
+/// Ends a load whose writes are all in the store: they are made durable, then the marker is
+/// removed, then the state file rewritten.
+fn unmark(store: &Store) -> Result<()> {
+    store.flush_data()?;
+    store
+        .tree(Table::Meta)
+        .remove(LOADING)
+        .map_err(storage_error)?;
+    store.flush()
+}
+
+/// Whether `store` is empty and has never handed out an id: clearing it (which forgets the
+/// counters) then gives back exactly what was there, and what the state file says.
+fn pristine(store: &Store) -> Result<bool> {
+    let empty = Table::ALL
+        .iter()
+        .filter(|t| **t != Table::Meta)
+        .all(|t| store.tree(*t).is_empty());
+    if !empty {
+        return Ok(false);
+    }
+    for kind in RecordKind::ALL {
+        if read_counter(store, &next_id_key(kind))? != 0 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// A load of an empty database through ordinary writes (`Write::loading`), which write into
+/// the store as they go: marked as a bulk load is, so that a failure, or a process that dies
+/// before [`Load::finish`], leaves the database empty again.
+pub(crate) struct Load<'s> {
+    store: &'s Store,
+    finished: bool,
+}
+
+impl<'s> Load<'s> {
+    /// Marks `store` as loading, when it is empty and has never handed out an id; `None`
+    /// otherwise (a database that held records once is written in transactions).
+    pub(crate) fn begin(store: &'s Store) -> Result<Option<Load<'s>>> {
+        if !pristine(store)? {
+            return Ok(None);
+        }
+        mark(store)?;
+        Ok(Some(Load {
+            store,
+            finished: false,
+        }))
+    }
+
+    /// Ends the load once everything is written: durable, then unmarked.
+    pub(crate) fn finish(mut self) -> Result<()> {
+        unmark(self.store)?;
+        self.finished = true;
+        Ok(())
+    }
+
+    /// Undoes the load: the database is empty again.
+    pub(crate) fn abandon(mut self) -> Result<()> {
+        self.finished = true;
+        clear(self.store)
+    }
+}
+
+impl Drop for Load<'_> {
+    fn drop(&mut self) {
+        // A load that failed to finish, or a panic, gets here unfinished: clear what can be
+        // cleared; the marker stays if this fails, and the next open clears.
+        if !self.finished {
+            let _ = clear(self.store);
+        }
     }
 }
 

@@ -18,6 +18,10 @@ use sled::{IVec, Transactional};
 use super::{Store, Table};
 use crate::error::{Error, Result};
 
+/// Keys per sled batch, in bulk loads and when an overlay spills: larger batches made sled use
+/// gigabytes of memory for no speed gain.
+pub(crate) const BATCH: usize = 1000;
+
 /// A key and its value.
 pub(crate) type Entry = (IVec, IVec);
 /// What a range read yields.
@@ -111,6 +115,8 @@ pub(crate) fn tree_range<'a>(
 pub(crate) struct Overlay<'s> {
     store: &'s Store,
     changes: BTreeMap<Table, BTreeMap<IVec, Option<IVec>>>,
+    /// The bytes of the keys and values pending, to know when a load should spill them.
+    bytes: usize,
 }
 
 impl<'s> Overlay<'s> {
@@ -118,21 +124,53 @@ impl<'s> Overlay<'s> {
         Overlay {
             store,
             changes: BTreeMap::new(),
+            bytes: 0,
         }
     }
 
     pub(crate) fn put(&mut self, table: Table, key: impl Into<IVec>, value: impl Into<IVec>) {
-        self.changes
-            .entry(table)
-            .or_default()
-            .insert(key.into(), Some(value.into()));
+        self.set(table, key.into(), Some(value.into()));
     }
 
     pub(crate) fn delete(&mut self, table: Table, key: impl Into<IVec>) {
-        self.changes
-            .entry(table)
-            .or_default()
-            .insert(key.into(), None);
+        self.set(table, key.into(), None);
+    }
+
+    fn set(&mut self, table: Table, key: IVec, value: Option<IVec>) {
+        let size =
+            |key: &IVec, value: &Option<IVec>| key.len() + value.as_ref().map_or(0, |v| v.len());
+        self.bytes += size(&key, &value);
+        let key_len = key.len();
+        if let Some(old) = self.changes.entry(table).or_default().insert(key, value) {
+            self.bytes -= key_len + old.as_ref().map_or(0, |v| v.len());
+        }
+    }
+
+    /// The bytes of the keys and values pending.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Writes every pending change straight into the store, in key order and sled batches of
+    /// [`BATCH`] keys, and starts empty again. Not atomic: only a load into an empty
+    /// database spills, its atomicity coming from the loading marker (see `bulk`).
+    pub(crate) fn spill(&mut self) -> Result<()> {
+        for (table, changes) in std::mem::take(&mut self.changes) {
+            let tree = self.store.tree(table);
+            let changes: Vec<(IVec, Option<IVec>)> = changes.into_iter().collect();
+            for part in changes.chunks(BATCH) {
+                let mut batch = sled::Batch::default();
+                for (key, value) in part {
+                    match value {
+                        Some(value) => batch.insert(key.clone(), value.clone()),
+                        None => batch.remove(key.clone()),
+                    }
+                }
+                tree.apply_batch(batch).map_err(storage_error)?;
+            }
+        }
+        self.bytes = 0;
+        Ok(())
     }
 
     /// Whether any write is pending.

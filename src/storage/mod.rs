@@ -30,7 +30,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 pub(crate) use crate::error::{Error, Result};
-pub(crate) use bulk::Bulk;
+pub(crate) use bulk::{Bulk, Load};
 pub use check::CheckReport;
 use kv::storage_error;
 pub(crate) use read::{Reader, MAX_PLACE_DEPTH};

@@ -26,11 +26,12 @@
 //! cast is stored without the owner (whose own flags ride in `flags`), members in actor order,
 //! each with its certainty and side; sides are numbered within the meeting (see [`Member`]).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::compress::{pack_into, unpack};
 use super::keys::{decode_chunk_key, encode_chunk_key};
-use super::kv::{KvRead, Overlay};
+use super::kv::{Entry, KvRead, Overlay};
 use super::values::{get_varint, put_varint, PACKED_VERSION, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
@@ -128,6 +129,16 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Result<Vec<u8>> {
         out.extend_from_slice(&body);
     }
     Ok(out)
+}
+
+/// Encodes the entries of `owner`'s list as a chunk that is never packed.
+fn encode_unpacked(owner: u64, entries: &[Posting]) -> Vec<u8> {
+    let body = encode_entries(owner, entries);
+    let mut out = Vec::with_capacity(12 + body.len());
+    out.push(VALUE_VERSION);
+    put_varint(&mut out, entries.len() as u64);
+    out.extend_from_slice(&body);
+    out
 }
 
 /// The entries of a chunk as the raw varints that follow its header.
@@ -506,6 +517,105 @@ pub(crate) fn has_any(kv: &dyn KvRead, table: Table, owner: u64) -> Result<bool>
 pub(crate) fn chunks(kv: &dyn KvRead, table: Table) -> impl Iterator<Item = Result<Chunk>> + '_ {
     kv.range(table, &[], None, false)
         .map(|entry| entry.and_then(|(k, v)| chunk_from(&k, &v)))
+}
+
+/// A list sorted by key, cut into full chunks: each chunk's key and value.
+pub(crate) fn cut(
+    owner: u64,
+    list: &[Posting],
+) -> impl Iterator<Item = Result<(Vec<u8>, Vec<u8>)>> + '_ {
+    list.chunks(MAX_CHUNK).map(move |chunk| {
+        let first = &chunk[0].entry;
+        let key = encode_chunk_key(owner, first.day, first.meeting).to_vec();
+        Ok((key, encode_chunk(owner, chunk)?))
+    })
+}
+
+/// The entries a load has added to posting lists and not yet put in them: per list, each
+/// entry encoded on its own (a one-entry chunk behind its length), a few bytes where a decoded
+/// [`Posting`] takes a hundred. [`settle`] puts them in their list.
+#[derive(Default)]
+pub(crate) struct Pending {
+    lists: HashMap<(Table, u64), Vec<u8>>,
+}
+
+impl Pending {
+    /// Keeps `posting` for the list of `owner`.
+    pub(crate) fn push(&mut self, table: Table, owner: u64, posting: &Posting) {
+        // Left unpacked: a single entry does not compress, and settling reads it soon.
+        let encoded = encode_unpacked(owner, std::slice::from_ref(posting));
+        let list = self.lists.entry((table, owner)).or_default();
+        put_varint(list, encoded.len() as u64);
+        list.extend_from_slice(&encoded);
+    }
+
+    /// The entries kept for the list of `owner`, no longer kept here.
+    pub(crate) fn take(&mut self, table: Table, owner: u64) -> Option<Vec<u8>> {
+        self.lists.remove(&(table, owner))
+    }
+
+    /// Every list with entries kept, in key order.
+    pub(crate) fn lists(&self) -> Vec<(Table, u64)> {
+        let mut lists: Vec<(Table, u64)> = self.lists.keys().copied().collect();
+        lists.sort_unstable();
+        lists
+    }
+}
+
+/// The entries [`Pending::push`] encoded for `owner`.
+fn decode_pending(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
+    let mut entries = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let len = get_varint(bytes, &mut at)? as usize;
+        let end = at
+            .checked_add(len)
+            .filter(|end| *end <= bytes.len())
+            .ok_or_else(|| Error::Internal("a pending posting entry is cut short".into()))?;
+        entries.extend(decode_chunk(owner, &bytes[at..end])?);
+        at = end;
+    }
+    Ok(entries)
+}
+
+/// Puts the entries kept by [`Pending`] for `owner` in its list: inserted one by one when the
+/// list already holds more entries than they are, else the whole list rewritten in full chunks
+/// (so that what settling costs stays in proportion to what was added). An entry with the key
+/// of one already there replaces it, as [`insert`] does.
+pub(crate) fn settle(ov: &mut Overlay<'_>, table: Table, owner: u64, pending: &[u8]) -> Result<()> {
+    let added = decode_pending(owner, pending)?;
+    if len(ov, table, owner)? > added.len() as u64 {
+        for posting in added {
+            insert(ov, table, owner, posting)?;
+        }
+        return Ok(());
+    }
+    let stored: Vec<Entry> = ov
+        .prefix(table, &owner.to_be_bytes())
+        .collect::<Result<_>>()?;
+    let mut list = Vec::new();
+    for (key, value) in stored {
+        list.extend(decode_chunk(owner, &value)?);
+        ov.delete(table, key);
+    }
+    list.extend(added);
+    // A stable sort keeps an added entry after a stored one with the same key: it wins.
+    list.sort_by_key(Posting::key);
+    let mut unique: Vec<Posting> = Vec::with_capacity(list.len());
+    for posting in list {
+        if unique
+            .last()
+            .is_some_and(|last| last.key() == posting.key())
+        {
+            unique.pop();
+        }
+        unique.push(posting);
+    }
+    for chunk in cut(owner, &unique) {
+        let (key, value) = chunk?;
+        ov.put(table, key, value);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

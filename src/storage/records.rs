@@ -17,7 +17,7 @@ use super::keys::{
 };
 use super::kv::{KvRead, Overlay};
 use super::pages;
-use super::postings::{self, Cast, Posting};
+use super::postings::{self, Cast, Pending, Posting};
 use super::read::{count_key, implicit_id, next_id_key, read_counter, record_table, Reader};
 use super::state::GENERATION;
 use super::terms::encode_posting;
@@ -348,22 +348,81 @@ fn validate(kv: &dyn KvRead, id: u64, record: RecordRef<'_>) -> Result<()> {
     Ok(())
 }
 
+/// How many bytes of changes a load gathers in its overlay before writing them to the store.
+const LOAD_SPILL_BYTES: usize = 32 << 20;
+
 /// A write transaction: changes gather in an overlay (which reads see), and [`Write::commit`]
 /// applies them all in one sled transaction. Dropping it without committing changes nothing.
+///
+/// A write made by [`Write::loading`] instead loads an empty database (see `bulk::Load`, which
+/// makes it atomic): its overlay is written to the store whenever it holds
+/// [`LOAD_SPILL_BYTES`], and the posting entries of the meetings it adds are kept compactly
+/// ([`Pending`]) and put in their lists only when something reads or changes those lists, or
+/// at the end, whole chunks at a time. Memory stays bounded however much is loaded.
 pub(crate) struct Write<'s> {
     ov: Overlay<'s>,
+    /// In a load: the posting entries not yet in their lists.
+    pending: Option<Pending>,
+    /// In a load: whether changes have been written to the store already.
+    spilled: bool,
 }
 
 impl<'s> Write<'s> {
     pub(crate) fn new(store: &'s Store) -> Self {
         Write {
             ov: Overlay::new(store),
+            pending: None,
+            spilled: false,
         }
     }
 
-    /// Reads that see this transaction's own writes.
+    /// A write that loads `store`, which must be empty and marked as loading (`bulk::Load`).
+    pub(crate) fn loading(store: &'s Store) -> Self {
+        Write {
+            pending: Some(Pending::default()),
+            ..Write::new(store)
+        }
+    }
+
+    /// Reads that see this transaction's own writes: every record, name, handle and
+    /// reference. In a load, posting lists may lag behind the meetings added until
+    /// [`Write::settle`].
     pub(crate) fn reader(&self) -> Reader<'_> {
         Reader::new(&self.ov)
+    }
+
+    /// Puts the posting entries a load has kept in their lists, so that reads see them all.
+    pub(crate) fn settle(&mut self) -> Result<()> {
+        let Some(pending) = &mut self.pending else {
+            return Ok(());
+        };
+        for (table, owner) in pending.lists() {
+            if let Some(list) = pending.take(table, owner) {
+                postings::settle(&mut self.ov, table, owner, &list)?;
+                if self.ov.bytes() > LOAD_SPILL_BYTES {
+                    self.ov.spill()?;
+                    self.spilled = true;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts the posting entries a load has kept for one list in it.
+    fn settle_list(&mut self, table: Table, owner: u64) -> Result<()> {
+        match self.pending.as_mut().and_then(|p| p.take(table, owner)) {
+            Some(list) => postings::settle(&mut self.ov, table, owner, &list),
+            None => Ok(()),
+        }
+    }
+
+    /// In a load, writes the changes gathered to the store once they are many.
+    fn bounded(&mut self) -> Result<()> {
+        if self.pending.is_some() && self.ov.bytes() > LOAD_SPILL_BYTES {
+            self.ov.spill()?;
+            self.spilled = true;
+        }
+        Ok(())
     }
 
     fn bump(&mut self, key: &[u8], by: i64) -> Result<u64> {
@@ -393,6 +452,7 @@ impl<'s> Write<'s> {
         }
         self.store(id, None, &record)?;
         self.bump(&count_key(R::KIND), 1)?;
+        self.bounded()?;
         Ok(Id::new(id))
     }
 
@@ -440,7 +500,8 @@ impl<'s> Write<'s> {
         let before_relations = self.entries_of_all(&relations)?;
         self.store(id.get(), Some(&old), &record)?;
         self.rewrite(&meetings, before_meetings)?;
-        self.rewrite(&relations, before_relations)
+        self.rewrite(&relations, before_relations)?;
+        self.bounded()
     }
 
     /// The records citing document `id` whose entries take something from it: the meetings
@@ -498,6 +559,9 @@ impl<'s> Write<'s> {
             .reader()
             .get(id)?
             .ok_or_else(|| missing(R::KIND, id.get()))?;
+        if let Some(table) = posting_table(R::KIND) {
+            self.settle_list(table, id.get())?;
+        }
         let users = self.users(R::KIND, id.get())?;
         if !users.is_empty() {
             return Err(Error::InUse {
@@ -511,7 +575,7 @@ impl<'s> Write<'s> {
         }
         pages::set(&mut self.ov, record_table(R::KIND), id.get(), None)?;
         self.bump(&count_key(R::KIND), -1)?;
-        Ok(())
+        self.bounded()
     }
 
     /// Describes what refers to record (kind, id), or "" when nothing does.
@@ -522,12 +586,7 @@ impl<'s> Write<'s> {
             let (_, (source, _)) = super::keys::decode_ref_key(&key)?;
             *counts.entry(source).or_default() += 1;
         }
-        let posting_table = match kind {
-            RecordKind::Actor => Some(Table::ActorMeetings),
-            RecordKind::Place => Some(Table::PlaceMeetings),
-            _ => None,
-        };
-        if let Some(table) = posting_table {
+        if let Some(table) = posting_table(kind) {
             if postings::has_any(&self.ov, table, id)? {
                 let n = postings::scan(&self.ov, table, id, (0, u32::MAX))?.len();
                 *counts.entry(RecordKind::Meeting).or_default() += n;
@@ -594,7 +653,13 @@ impl<'s> Write<'s> {
                 table,
                 owner,
                 posting,
-            } => postings::insert(&mut self.ov, table, owner, posting),
+            } => match &mut self.pending {
+                Some(pending) => {
+                    pending.push(table, owner, &posting);
+                    Ok(())
+                }
+                None => postings::insert(&mut self.ov, table, owner, posting),
+            },
             IndexEntry::Kv { table, key, value } => {
                 self.ov.put(table, key, value);
                 Ok(())
@@ -614,7 +679,10 @@ impl<'s> Write<'s> {
                 table,
                 owner,
                 posting,
-            } => postings::remove(&mut self.ov, table, owner, posting),
+            } => {
+                self.settle_list(table, owner)?;
+                postings::remove(&mut self.ov, table, owner, posting)
+            }
             IndexEntry::Kv { table, key, .. } => {
                 self.ov.delete(table, key);
                 Ok(())
@@ -630,15 +698,20 @@ impl<'s> Write<'s> {
         }
     }
 
-    /// Applies every change of this transaction atomically.
     /// Commits every change at once, counting the commit in the generation (see `state`).
-    /// Returns whether there was anything to commit.
+    /// Returns whether there was anything to commit. A load writes what it has left to the
+    /// store instead, its atomicity coming from `bulk::Load`.
     pub(crate) fn commit(mut self) -> Result<bool> {
-        if self.ov.is_empty() {
+        self.settle()?;
+        if self.ov.is_empty() && !self.spilled {
             return Ok(false);
         }
         self.bump(GENERATION, 1)?;
-        self.ov.commit()?;
+        if self.pending.is_some() {
+            self.ov.spill()?;
+        } else {
+            self.ov.commit()?;
+        }
         Ok(true)
     }
 }
@@ -659,6 +732,15 @@ fn overflow(table: Table) -> Error {
         "a counter in {} does not match the records it counts; `check` tells more",
         table.name()
     ))
+}
+
+/// The posting lists a record of `kind` owns, if any.
+fn posting_table(kind: RecordKind) -> Option<Table> {
+    match kind {
+        RecordKind::Actor => Some(Table::ActorMeetings),
+        RecordKind::Place => Some(Table::PlaceMeetings),
+        _ => None,
+    }
 }
 
 fn missing(kind: RecordKind, id: u64) -> Error {

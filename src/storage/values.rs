@@ -62,20 +62,18 @@ pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
 }
 
 fn get_long_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
-    // Over the rest of the value as a slice, so that no byte is bounds-checked on its own.
-    let rest = bytes.get(*at..).unwrap_or_default();
     let mut n = 0u64;
-    for (i, &byte) in rest.iter().take(10).enumerate() {
-        n |= u64::from(byte & 0x7f) << (7 * i);
+    for shift in (0..64).step_by(7) {
+        let byte = *bytes
+            .get(*at)
+            .ok_or_else(|| Error::Corrupt("a varint runs past the end of its value".into()))?;
+        *at += 1;
+        n |= u64::from(byte & 0x7f) << shift;
         if byte & 0x80 == 0 {
-            *at += i + 1;
             return Ok(n);
         }
     }
-    Err(Error::Corrupt(match rest.len() < 10 {
-        true => "a varint runs past the end of its value".into(),
-        false => "a varint is longer than 10 bytes".into(),
-    }))
+    Err(Error::Corrupt("a varint is longer than 10 bytes".into()))
 }
 
 #[cfg(test)]

@@ -88,6 +88,7 @@ pub(super) fn rank(
             }
         }
     };
+    // Each tally's key is worked out once, not at every comparison.
     let key = |t: &Tally| {
         (
             number(t, distinct.first()),
@@ -95,13 +96,18 @@ pub(super) fn rank(
             t.actor,
         )
     };
-    if let Some(n) = first.filter(|n| *n < tallies.len()) {
+    let mut keyed: Vec<((i64, i64, u64), Tally)> = std::mem::take(tallies)
+        .into_iter()
+        .map(|t| (key(&t), t))
+        .collect();
+    if let Some(n) = first.filter(|n| *n < keyed.len()) {
         if n > 0 {
-            tallies.select_nth_unstable_by_key(n - 1, key);
+            keyed.select_nth_unstable_by_key(n - 1, |(k, _)| *k);
         }
-        tallies.truncate(n);
+        keyed.truncate(n);
     }
-    tallies.sort_unstable_by_key(key);
+    keyed.sort_unstable_by_key(|(k, _)| *k);
+    tallies.extend(keyed.into_iter().map(|(_, t)| t));
 }
 
 /// The position of the date column when sorting `input` by `keys` needs only one first day's

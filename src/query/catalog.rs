@@ -268,8 +268,9 @@ pub(crate) trait Catalog {
     /// `place` and every place inside it, at any depth.
     fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>>;
 
-    /// How many meetings a list holds; cheap enough to compare lists before choosing one.
-    fn list_len(&self, list: List) -> Result<u64>;
+    /// The position among `lists` of the one holding fewest meetings (the first of those
+    /// with as few; 0 when there is none), found without reading the longer lists whole.
+    fn shortest(&self, lists: &[List]) -> Result<usize>;
 
     /// Hands `visit` the meetings of a list whose first [`day_key`] lies in `first_days`
     /// (inclusive), in list order; an error from `visit` stops the scan and is returned.

@@ -269,8 +269,10 @@ impl Catalog for MemoryCatalog {
         Ok(found)
     }
 
-    fn list_len(&self, list: List) -> Result<u64> {
-        Ok(self.list(list).len() as u64)
+    fn shortest(&self, lists: &[List]) -> Result<usize> {
+        let sizes: Vec<usize> = lists.iter().map(|l| self.list(*l).len()).collect();
+        let fewest = sizes.iter().min();
+        Ok(sizes.iter().position(|s| Some(s) == fewest).unwrap_or(0))
     }
 
     fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()> {

@@ -518,13 +518,8 @@ impl<C: Catalog> Planner<'_, C> {
             .collect::<Result<Vec<_>>>()?;
         let mut scanned = (!actors.is_empty()).then_some(0);
         if actors.len() > 1 {
-            let mut fewest = u64::MAX;
-            for (i, actor) in actors.iter().enumerate() {
-                let n = self.catalog.list_len(List::Actor(actor.id.get()))?;
-                if n < fewest {
-                    (scanned, fewest) = (Some(i), n);
-                }
-            }
+            let lists: Vec<List> = actors.iter().map(|a| List::Actor(a.id.get())).collect();
+            scanned = Some(self.catalog.shortest(&lists)?);
         }
         let filters = &self.query.filters;
         let counted = &self.counted;

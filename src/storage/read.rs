@@ -96,6 +96,14 @@ impl<'a> Reader<'a> {
         &self,
         handle: &str,
     ) -> Result<Option<(Id<R>, Option<R>)>> {
+        // Handles are unique within a kind, so when the record a handle spells has it, no key
+        // can name another; reading that record first settles most such handles (an import
+        // gives one to every record) in one read instead of a missed key and a read.
+        if let Some(id) = implicit_id(handle) {
+            if let Some(record) = self.get::<R>(Id::new(id))?.filter(|r| r.handle() == handle) {
+                return Ok(Some((Id::new(id), Some(record))));
+            }
+        }
         match self
             .kv
             .get(Table::Handles, &encode_handle_key(R::KIND, handle))?
@@ -103,13 +111,7 @@ impl<'a> Reader<'a> {
             Some(bytes) => <[u8; 8]>::try_from(bytes.as_ref())
                 .map(|b| Some((Id::new(u64::from_be_bytes(b)), None)))
                 .map_err(|_| Error::Corrupt(format!("handle '{handle}' maps to a malformed id"))),
-            None => match implicit_id(handle) {
-                Some(id) => Ok(self
-                    .get::<R>(Id::new(id))?
-                    .filter(|r| r.handle() == handle)
-                    .map(|r| (Id::new(id), Some(r)))),
-                None => Ok(None),
-            },
+            None => Ok(None),
         }
     }
 
@@ -224,9 +226,9 @@ impl Catalog for Reader<'_> {
         Reader::places_inside(self, place)
     }
 
-    fn list_len(&self, list: List) -> Result<u64> {
-        let (table, owner) = Reader::list(list);
-        postings::len(self.kv, table, owner)
+    fn shortest(&self, lists: &[List]) -> Result<usize> {
+        let lists: Vec<(Table, u64)> = lists.iter().map(|l| Reader::list(*l)).collect();
+        postings::shortest(self.kv, &lists)
     }
 
     fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()> {

@@ -23,7 +23,7 @@ use std::rc::Rc;
 
 use super::cancel::CancellationToken;
 use super::catalog::{Catalog, Member};
-use super::plan::{Column, Input, Plan};
+use super::plan::{Column, Input, PairCount, Plan, SortKey};
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, Record};
 use crate::rows::{RowSink, Rows, Value};
@@ -120,21 +120,31 @@ impl<C: Catalog> Ctx<'_, C> {
                 self.project_counts(counts, columns, sink)?;
                 Ok(None)
             }
-            Plan::Sort(input, keys) => match order::date_runs(input, keys) {
-                Some(date) => {
-                    let mut runs = order::DateRuns::new(date, keys, sink);
-                    let note = self.stream(input, &mut runs)?;
-                    runs.finish()?;
-                    Ok(note)
+            Plan::Sort(input, keys) => {
+                if let Some((count, columns)) = order::by_numbers(input, keys) {
+                    return self.ranked_counts(count, columns, keys, None, sink);
                 }
-                None => {
-                    let mut rows = self.collect(input)?;
-                    order::sort(&mut rows, keys, None);
-                    emit(rows, sink)
+                match order::date_runs(input, keys) {
+                    Some(date) => {
+                        let mut runs = order::DateRuns::new(date, keys, sink);
+                        let note = self.stream(input, &mut runs)?;
+                        runs.finish()?;
+                        Ok(note)
+                    }
+                    None => {
+                        let mut rows = self.collect(input)?;
+                        order::sort(&mut rows, keys, None);
+                        emit(rows, sink)
+                    }
                 }
-            },
+            }
             Plan::Limit(input, n) => {
                 let n = usize::try_from(*n).unwrap_or(usize::MAX);
+                if let Plan::Sort(sorted, keys) = &**input {
+                    if let Some((count, columns)) = order::by_numbers(sorted, keys) {
+                        return self.ranked_counts(count, columns, keys, Some(n), sink);
+                    }
+                }
                 match &**input {
                     // The first n in order need not put the rest in order.
                     Plan::Sort(input, keys) if order::date_runs(input, keys).is_none() => {
@@ -158,6 +168,24 @@ impl<C: Catalog> Ctx<'_, C> {
                 emit(self.place_profile(place, view.as_ref())?, sink)
             }
         }
+    }
+
+    /// The rows of a count in the order of `keys` (only the first `first`), when every key is
+    /// a number of the tallies ([`order::by_numbers`]): the tallies are put in order and only
+    /// the rows kept are made.
+    fn ranked_counts(
+        &self,
+        count: &PairCount,
+        columns: &[Column],
+        keys: &[SortKey],
+        first: Option<usize>,
+        sink: &mut dyn RowSink,
+    ) -> Result<Option<String>> {
+        let mut tallies = self.count(count)?;
+        order::rank(&mut tallies, columns, keys, first);
+        sink.columns(&column_names(columns))?;
+        self.project_counts(tallies, columns, sink)?;
+        Ok(None)
     }
 
     /// All the rows of a plan.

@@ -1,8 +1,9 @@
 //! Order, limit and the columns kept: what every question's rows go through last.
 
+use super::count::Tally;
 use crate::error::Result;
 use crate::model::Day;
-use crate::query::plan::{Column, Input, Plan, SortKey};
+use crate::query::plan::{Column, Input, PairCount, Plan, SortKey};
 use crate::rows::{RowSink, Rows, Value};
 
 /// Puts rows in order (only the first `first` of them, when given, the rest after them in no
@@ -39,6 +40,74 @@ pub(super) fn sort(rows: &mut Rows, keys: &[SortKey], first: Option<usize>) {
         .map(Some)
         .collect();
     rows.rows = order.into_iter().filter_map(|i| taken[i].take()).collect();
+}
+
+/// The count and its columns when sorting `input` by `keys` needs only the counts' own
+/// numbers: `input` projects counts, and every key is the actor's id or its count.
+pub(super) fn by_numbers<'p>(
+    input: &'p Plan,
+    keys: &[SortKey],
+) -> Option<(&'p PairCount, &'p [Column])> {
+    let Plan::Project(Input::Counts(count), columns) = input else {
+        return None;
+    };
+    let numeric = |k: &SortKey| matches!(columns.get(k.column), Some(Column::Id | Column::Count));
+    keys.iter().all(numeric).then_some((count, columns))
+}
+
+/// Puts tallies in the order `sort` puts their rows in, when every key is a number of the
+/// tally (see [`by_numbers`]), comparing the numbers instead of rows; with `first`, only the
+/// first n are kept, selected before they are sorted. Tallies come in actor order, each actor
+/// once, so the actor breaks ties as the input order does in `sort`.
+pub(super) fn rank(
+    tallies: &mut Vec<Tally>,
+    columns: &[Column],
+    keys: &[SortKey],
+    first: Option<usize>,
+) {
+    // A key on a column already keyed changes nothing (its values were equal), so at most
+    // two keys matter: the count and the id. Both are at least 0, so a descending key is
+    // the number negated.
+    let mut distinct: Vec<SortKey> = Vec::new();
+    for key in keys {
+        if !distinct.iter().any(|k| k.column == key.column) {
+            distinct.push(*key);
+        }
+    }
+    let number = |t: &Tally, key: Option<&SortKey>| match key {
+        None => 0,
+        Some(k) => {
+            let n = match columns.get(k.column) {
+                Some(Column::Count) => t.count,
+                _ => t.actor as i64,
+            };
+            if k.descending {
+                -n
+            } else {
+                n
+            }
+        }
+    };
+    // Each tally's key is worked out once, not at every comparison.
+    let key = |t: &Tally| {
+        (
+            number(t, distinct.first()),
+            number(t, distinct.get(1)),
+            t.actor,
+        )
+    };
+    let mut keyed: Vec<((i64, i64, u64), Tally)> = std::mem::take(tallies)
+        .into_iter()
+        .map(|t| (key(&t), t))
+        .collect();
+    if let Some(n) = first.filter(|n| *n < keyed.len()) {
+        if n > 0 {
+            keyed.select_nth_unstable_by_key(n - 1, |(k, _)| *k);
+        }
+        keyed.truncate(n);
+    }
+    keyed.sort_unstable_by_key(|(k, _)| *k);
+    tallies.extend(keyed.into_iter().map(|(_, t)| t));
 }
 
 /// The position of the date column when sorting `input` by `keys` needs only one first day's
@@ -182,8 +251,9 @@ impl RowSink for Kept<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{sort, DateRuns};
-    use crate::query::plan::SortKey;
+    use super::{rank, sort, DateRuns};
+    use crate::query::exec::count::Tally;
+    use crate::query::plan::{Column, SortKey};
     use crate::rows::RowSink;
     use crate::rows::{Rows, Value};
     use proptest::prelude::*;
@@ -218,6 +288,37 @@ mod tests {
             full.rows.truncate(n);
             partial.rows.truncate(n);
             prop_assert_eq!(full.rows, partial.rows);
+        }
+
+        /// Ranking counts by their numbers, wholly or only the first k, gives the rows of a
+        /// full sort of the counts' rows, in that order: `order by meetings desc, id` (the
+        /// top-k question) and any other order of `id` and `meetings`.
+        #[test]
+        fn ranked_counts_are_the_first_rows_of_a_full_sort(
+            counts in proptest::collection::btree_map(1u64..500, 1i64..6, 0..80),
+            k in 0usize..90,
+            order in proptest::collection::vec((0usize..2, any::<bool>()), 1..3),
+        ) {
+            let columns = [Column::Id, Column::Count];
+            let mut keys = vec![SortKey { column: 1, descending: true }, SortKey { column: 0, descending: false }];
+            let chosen: Vec<SortKey> = order.iter().map(|(c, d)| SortKey { column: *c, descending: *d }).collect();
+            let tallies = || -> Vec<Tally> {
+                counts.iter().map(|(a, c)| Tally { actor: *a, count: *c, meetings: Vec::new() }).collect()
+            };
+            for keys in [std::mem::take(&mut keys), chosen] {
+                let mut full = Rows {
+                    rows: tallies().iter().map(|t| vec![Value::Int(t.actor as i64), Value::Int(t.count)]).collect(),
+                    ..Rows::default()
+                };
+                sort(&mut full, &keys, None);
+                for first in [None, Some(k)] {
+                    let mut ranked = tallies();
+                    rank(&mut ranked, &columns, &keys, first);
+                    let rows: Vec<Vec<Value>> = ranked.iter().map(|t| vec![Value::Int(t.actor as i64), Value::Int(t.count)]).collect();
+                    let expected = &full.rows[..first.unwrap_or(usize::MAX).min(full.rows.len())];
+                    prop_assert_eq!(&rows[..], expected);
+                }
+            }
         }
 
         /// Sorting rows that arrive by first day one day's run at a time gives a full stable

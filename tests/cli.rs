@@ -1420,3 +1420,22 @@ fn keep_going_answers_each_statement_on_standard_input_as_it_arrives() {
     reader.join().unwrap();
     assert!(status.success());
 }
+
+/// A build without the feature `parquet` says so, and how to get it, and writes nothing.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn parquet_export_without_the_feature_says_how_to_build_it() {
+    let home = Home::new();
+    let out = home.dir.path().join("bundle");
+    home.cmd()
+        .args(["export", "--format", "parquet"])
+        .arg(&out)
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("built without Parquet support").and(
+                predicate::str::contains("cargo build --release --features parquet"),
+            ),
+        );
+    assert!(!out.exists());
+}

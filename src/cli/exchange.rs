@@ -21,7 +21,7 @@ pub enum FormatArg {
 }
 
 /// The exchange formats: those export writes, and those import reads.
-const EXPORTS: [&str; 4] = ["ftm", "gexf", "graphml", "neo4j"];
+const EXPORTS: [&str; 5] = ["ftm", "gexf", "graphml", "neo4j", "parquet"];
 const IMPORTS: [&str; 2] = ["ftm", "gdelt"];
 
 /// Parses `--format`.

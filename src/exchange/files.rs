@@ -72,6 +72,39 @@ pub(super) fn write_directory(path: &Path, files: &[(String, String, usize)]) ->
     Ok(())
 }
 
+/// Makes sure `path` is an empty directory: creates it when it does not exist (true), takes
+/// it when it exists and is empty (false), refuses anything else.
+#[cfg(feature = "parquet")]
+pub(super) fn empty_directory(path: &Path) -> Result<bool> {
+    let shown = path.display();
+    match fs::create_dir(path) {
+        Ok(()) => return Ok(true),
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+            return Err(Error::Invalid(format!(
+                "cannot create the export directory '{shown}': {e}"
+            )))
+        }
+        Err(_) => {}
+    }
+    let not_empty = || {
+        Error::Invalid(format!(
+            "cannot write the export to '{shown}': it exists and is not an empty directory; \
+             name a new or empty directory"
+        ))
+    };
+    // A link to a directory is refused too: the files would land somewhere else.
+    let is_directory = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
+    if !is_directory {
+        return Err(not_empty());
+    }
+    let mut entries = fs::read_dir(path)
+        .map_err(|e| Error::Invalid(format!("cannot read the directory '{shown}': {e}")))?;
+    match entries.next() {
+        None => Ok(false),
+        Some(_) => Err(not_empty()),
+    }
+}
+
 /// The text of the file at `path`, which must be UTF-8.
 pub(super) fn read_text(path: &Path) -> Result<String> {
     let shown = path.display();

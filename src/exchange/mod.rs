@@ -1,9 +1,10 @@
 //! Exchange formats: the database, or what a question returns, written as FollowTheMoney
-//! entities, GEXF, GraphML or Neo4j bulk-import CSV; and FollowTheMoney or GDELT files read
-//! into an empty database.
+//! entities, GEXF, GraphML or Neo4j bulk-import CSV; the whole database as the Parquet table
+//! bundle (feature `parquet`, streamed through `tables.rs`); and FollowTheMoney or GDELT files
+//! read into an empty database.
 //!
-//! Every export works from a [`Snapshot`]: the records of one read, kept by id, cut down to a
-//! question's rows when asked. The graph formats share one definition of their edges
+//! Every other export works from a [`Snapshot`]: the records of one read, kept by id, cut down
+//! to a question's rows when asked. The graph formats share one definition of their edges
 //! (`graph.rs`), which uses the query layer's "met" and "together" so that an exported edge is
 //! exactly an answer of `who met` or `who was with`.
 
@@ -18,8 +19,12 @@ mod gexf;
 mod graph;
 mod graphml;
 mod neo4j;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod snapshot;
 mod snapshot_write;
+#[cfg(feature = "parquet")]
+mod tables;
 mod xml;
 
 use std::fmt;
@@ -42,15 +47,19 @@ pub enum ExportFormat {
     Graphml,
     /// Neo4j bulk-import CSV files in a new directory.
     Neo4j,
+    /// The table bundle (docs/TABLES.md) as Parquet files in a new or empty directory; only
+    /// in a build with the feature `parquet`.
+    Parquet,
 }
 
 impl ExportFormat {
     /// Every format, with the word that names it.
-    pub const ALL: [(ExportFormat, &'static str); 4] = [
+    pub const ALL: [(ExportFormat, &'static str); 5] = [
         (ExportFormat::Ftm, "ftm"),
         (ExportFormat::Gexf, "gexf"),
         (ExportFormat::Graphml, "graphml"),
         (ExportFormat::Neo4j, "neo4j"),
+        (ExportFormat::Parquet, "parquet"),
     ];
 }
 
@@ -118,6 +127,9 @@ pub(crate) fn export(
     path: &Path,
 ) -> Result<ExportReport> {
     files::outside(path, engine.path())?;
+    if format == ExportFormat::Parquet {
+        return export_parquet(engine, rows.is_some(), path);
+    }
     let mut snapshot = engine.read(|reader| Snapshot::read(&reader))?;
     if let Some(rows) = rows {
         snapshot = snapshot.select(rows)?;
@@ -145,6 +157,7 @@ pub(crate) fn export(
                 ],
             })
         }
+        ExportFormat::Parquet => export_parquet(engine, rows.is_some(), path),
         ExportFormat::Neo4j => {
             let tables = neo4j::write(&snapshot)?;
             files::write_directory(path, &tables)?;
@@ -156,6 +169,35 @@ pub(crate) fn export(
             })
         }
     }
+}
+
+/// Writes the whole database as the Parquet table bundle, streamed from one read.
+#[cfg(feature = "parquet")]
+fn export_parquet(engine: &Engine, selected: bool, path: &Path) -> Result<ExportReport> {
+    if selected {
+        return Err(Error::Invalid(
+            "the Parquet export writes the whole database: it takes no question (--query); \
+             select with SQL over its tables instead"
+                .into(),
+        ));
+    }
+    let counts = engine.read(|reader| parquet::export(&reader, path))?;
+    Ok(ExportReport {
+        written: counts
+            .iter()
+            .map(|(name, rows)| format!("{rows} rows in {name}.parquet"))
+            .collect(),
+    })
+}
+
+/// Without the feature `parquet`, the Parquet export is refused with how to get it.
+#[cfg(not(feature = "parquet"))]
+fn export_parquet(_: &Engine, _: bool, _: &Path) -> Result<ExportReport> {
+    Err(Error::Invalid(
+        "this Entrevue was built without Parquet support: build it with \
+         `cargo build --release --features parquet` to export Parquet"
+            .into(),
+    ))
 }
 
 /// Reads `path` in `format` into the empty database of `engine`: all of it or nothing.

@@ -39,6 +39,18 @@ pub enum Precision {
     Range,
 }
 
+impl Precision {
+    /// The word that names the precision: `day`, `month`, `year` or `range`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Month => "month",
+            Precision::Year => "year",
+            Precision::Range => "range",
+        }
+    }
+}
+
 /// A date as precise as its source: a day, a month, a year, or a range, possibly approximate.
 ///
 /// ```
@@ -338,6 +350,17 @@ impl DateSpan {
         (shape < 0x20 && span.first_day() == first && span.last_day() == last).then_some(span)
     }
 
+    /// The span in EDTF (ISO 8601-2, levels 0 and 1): `2025-11`, `2025-11~` (approximate),
+    /// `2025-11-24/2025-11-30` (a range, each end approximate when the span is).
+    pub fn edtf(&self) -> String {
+        let mark = if self.approximate { "~" } else { "" };
+        if self.from == self.to {
+            format!("{}{mark}", self.from)
+        } else {
+            format!("{}{mark}/{}{mark}", self.from, self.to)
+        }
+    }
+
     /// The key that puts spans in date order: first day, then last day.
     pub fn sort_key(&self) -> (Day, Day) {
         (self.first_day(), self.last_day())
@@ -400,6 +423,22 @@ mod tests {
 
     fn span(text: &str) -> DateSpan {
         text.parse().unwrap()
+    }
+
+    #[test]
+    fn edtf_marks_ranges_with_a_slash_and_approximation_with_a_tilde() {
+        for (text, edtf) in [
+            ("2025-11-30", "2025-11-30"),
+            ("2025-11", "2025-11"),
+            ("2025", "2025"),
+            ("~2025-11", "2025-11~"),
+            ("2025-11-24..2025-11-30", "2025-11-24/2025-11-30"),
+            ("2025-11-28..2025-12", "2025-11-28/2025-12"),
+            ("~2024..2025-03-02", "2024~/2025-03-02~"),
+            ("0001-01-01", "0001-01-01"),
+        ] {
+            assert_eq!(span(text).edtf(), edtf, "{text}");
+        }
     }
 
     #[test]

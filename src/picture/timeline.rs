@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::exchange::Snapshot;
-use crate::model::{Certainty, DateSpan, Meeting, Precision};
+use crate::model::{Certainty, DateSpan, Meeting};
 use crate::rows::{Rows, Value};
 
 use super::describe::{actor_name, meeting_lines};
@@ -298,12 +298,7 @@ fn meeting(
 
 /// The class word of a date's precision.
 fn precision_word(date: &DateSpan) -> &'static str {
-    match date.precision() {
-        Precision::Day => "day",
-        Precision::Month => "month",
-        Precision::Year => "year",
-        Precision::Range => "range",
-    }
+    date.precision().as_str()
 }
 
 /// Ticks at the start of each month (or each year, over a long span), labelled.

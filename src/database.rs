@@ -284,6 +284,38 @@ impl Database {
         self.extract(&text, &options)
     }
 
+    /// A question as one SQL query over the tables `export --format parquet` writes, for
+    /// DuckDB or Spark SQL: generated from the plan Entrevue runs, with names bound as the
+    /// question binds them, so that its rows are Entrevue's answer (see README, `entrevue sql`).
+    /// Forms that SQL cannot express are refused with the reason.
+    ///
+    /// ```
+    /// use entrevue::{Database, Dialect};
+    ///
+    /// let db = Database::temporary()?;
+    /// db.execute("load demo;")?;
+    /// let sql = db.sql("who met Witkoff return id, meetings", Dialect::DuckDb)?;
+    /// assert!(sql.starts_with("-- Entrevue: who met Witkoff return id, meetings\n"));
+    /// assert!(db.sql("who is Witkoff", Dialect::Spark).is_err());
+    /// # Ok::<(), entrevue::Error>(())
+    /// ```
+    pub fn sql(&self, question: &str, dialect: crate::query::Dialect) -> Result<String> {
+        let statements = crate::syntax::parse(question).map_err(Error::Parse)?;
+        let query = match statements.as_slice() {
+            [(crate::syntax::Statement::Query(query), _)] => query,
+            _ => {
+                return Err(Error::Invalid(
+                    "expected one question (such as `who met Witkoff`) to write as SQL".into(),
+                ))
+            }
+        };
+        let source = crate::syntax::Source {
+            text: question,
+            name: None,
+        };
+        self.read(|r| crate::query::sql(&r, source, query, dialect))
+    }
+
     /// Every record, by id, as one read sees them: what pictures of an answer read the
     /// participants, sides, summaries and quotes of its meetings from.
     pub fn snapshot(&self) -> Result<crate::exchange::Snapshot> {

@@ -33,6 +33,7 @@ pub use model::{
     Precision, Record, RecordKind, RecordRef, Relation, RelationId, SourceRef, Status, Title,
     MAX_ID,
 };
+pub use query::Dialect;
 pub use rows::{DateStyle, Record as RowRecord, RowSink, Rows, Value};
 pub use script::{Progress, ScriptOptions, ScriptReport, DEMO_SCRIPT};
 pub use storage::CheckReport;

@@ -87,6 +87,16 @@ enum Action {
         /// The new file (for neo4j, the new directory).
         path: PathBuf,
     },
+    /// Print QUESTION as one SQL query over the tables `export --format parquet` writes (one
+    /// view or table per file, named after it), for DuckDB or Spark SQL; its rows are
+    /// Entrevue's answer.
+    Sql {
+        /// The question, e.g. 'who met Witkoff return id, meetings'.
+        question: String,
+        /// The engine the query is for: duckdb or spark.
+        #[arg(long, value_name = "ENGINE", default_value = "duckdb")]
+        dialect: String,
+    },
     /// Copy the database, as one consistent state, into a new database in directory NEW.
     Backup {
         /// The new database's directory; it must not exist.
@@ -305,6 +315,8 @@ fn main() -> ExitCode {
         }
     } else if let Some(Action::Export { query, path }) = &args.action {
         cli::exchange::export(&session.db, args.format, query.as_deref(), path)
+    } else if let Some(Action::Sql { question, dialect }) = &args.action {
+        cli::exchange::print_sql(&session.db, question, dialect)
     } else if let Some(Action::Run { files }) = &args.action {
         run_files(files, session.keep_going, &mut |text, name, dir| {
             session.run(text, Some(name), dir, true)

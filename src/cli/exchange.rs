@@ -9,7 +9,7 @@ use entrevue::{Database, ExportFormat, ImportFormat};
 
 use super::output::{Format, FORMATS};
 use super::{format_duration, report};
-use crate::errln;
+use crate::{errln, outln};
 
 /// What `--format` names: an output format, or an exchange format of import or export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +90,21 @@ pub fn import(db: &Database, word: &str, path: &Path) -> bool {
     match db.import_file(format, path) {
         Ok(done) => {
             errln!("{done}\nin {}", format_duration(start.elapsed()));
+            true
+        }
+        Err(e) => {
+            report(&e);
+            false
+        }
+    }
+}
+
+/// `entrevue sql QUESTION [--dialect duckdb|spark]`: prints the question as one SQL query over
+/// the tables of the Parquet export.
+pub fn print_sql(db: &Database, question: &str, dialect: &str) -> bool {
+    match entrevue::Dialect::from_word(dialect).and_then(|d| db.sql(question, d)) {
+        Ok(sql) => {
+            outln!("{}", sql.trim_end());
             true
         }
         Err(e) => {

@@ -6,6 +6,7 @@
 //! - `binder`: names → records, for questions and writes alike.
 //! - `plan`: one planning function per question form; `explain` prints a plan.
 //! - `exec`: the operators, by family.
+//! - `sql`: a plan written as one SQL query over the table bundle, for DuckDB or Spark.
 //! - `cancel`: the token that stops a running question.
 //! - `search`: the texts full-text search indexes, cut into terms.
 //!
@@ -20,6 +21,7 @@ mod explain;
 mod memory;
 mod plan;
 mod search;
+mod sql;
 
 pub(crate) use binder::{resolve, Binder};
 pub(crate) use cancel::CancellationToken;
@@ -32,6 +34,7 @@ pub use memory::MemoryCatalog;
 pub(crate) use search::{
     indexed_texts, source_languages, Field, Term, TermPosting, TextTotals, OWN_TEXT,
 };
+pub use sql::Dialect;
 
 use crate::error::Result;
 use crate::rows::{Rows, Value};
@@ -61,6 +64,18 @@ pub(crate) fn explain<C: Catalog>(catalog: &C, source: Source<'_>, query: &Query
         .map(|l| vec![Value::Text(l.to_string())])
         .collect();
     Ok(rows)
+}
+
+/// A question as one SQL query over the table bundle, generated from the plan the executor
+/// would run; `text` is the question as asked, named in the query's header.
+pub(crate) fn sql<C: Catalog>(
+    catalog: &C,
+    source: Source<'_>,
+    query: &Query,
+    dialect: Dialect,
+) -> Result<String> {
+    let plan = plan::plan_query(catalog, source, query)?;
+    sql::translate(&plan, source.text, dialect)
 }
 
 /// The meetings of some lists that lie wholly inside `during`, in date order.

@@ -145,6 +145,30 @@ fn parse_only() -> usize {
         .len()
 }
 
+/// Long inputs that fail to parse: the time should grow in proportion to the length (a
+/// 100,000-word bare name before a stray `)`; 20,000 lines before a bad last statement).
+#[divan::bench(args = ["long name", "many lines"])]
+fn parse_long_input_to_its_error(kind: &str) -> usize {
+    let text = match kind {
+        "long name" => {
+            let mut text = String::from("who met ");
+            for n in 0..100_000 {
+                text.push_str(if n % 2 == 0 { "Witkoff " } else { "Putin " });
+            }
+            text + ") garbage;"
+        }
+        _ => {
+            "meetings with Witkoff and Umerov including planned order by date desc limit 3;\n"
+                .repeat(20_000)
+                + "meetings with;\n"
+        }
+    };
+    match entrevue::syntax::parse(&text) {
+        Ok(statements) => statements.len(),
+        Err(err) => err.location.offset,
+    }
+}
+
 /// The bundled demo: the dataset with quotes, summaries and titles to search.
 fn demo() -> &'static Database {
     static DEMO: OnceLock<Database> = OnceLock::new();

@@ -1011,6 +1011,8 @@ const FOREIGN_WORDS: [&str; 4] = [
 enum Opened {
     Intact,
     Refused,
+    /// Opened, and `check` found the damage.
+    ReportedByCheck,
 }
 
 /// Opens the damaged database in `dir`: it either gives back every record of `original` with
@@ -1026,7 +1028,22 @@ fn open_damaged(dir: &Path, original: &Original, case: &str) -> Opened {
                 stats, original.stats,
                 "{case}: the database opened holding other records than it had"
             );
-            let report = db.check().unwrap();
+            // Sled reads pages lazily: damage it finds only when `check` reads every record
+            // is reported then, in our words, and is as good as a refusal.
+            let report = match db.check() {
+                Ok(report) => report,
+                Err(e) => {
+                    assert!(matches!(e, Error::Corrupt(_)), "{case}: {e:?}");
+                    let message = e.to_string();
+                    for word in FOREIGN_WORDS {
+                        assert!(!message.contains(word), "{case}: '{word}' in {message}");
+                    }
+                    eprintln!("{case}: opened, and `check` reported: {message}");
+                    drop(db);
+                    recover(dir, original, case);
+                    return Opened::ReportedByCheck;
+                }
+            };
             assert!(report.is_clean(), "{case}: opened, but {report}");
             assert!(
                 dump(&db) == original.dump,
@@ -1170,6 +1187,8 @@ fn damage_is_reported_in_our_own_words() {
                 assert!(said.contains("is damaged"), "{case}: the shell said {said}");
             }
             Opened::Intact => assert!(output.status.success(), "{case}: {said}"),
+            // A question may or may not read the damaged page; either way in our words.
+            Opened::ReportedByCheck => {}
         }
     }
 }

@@ -2,7 +2,6 @@
 //! (snapshots), and robustness on arbitrary and mutated text (property tests).
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use entrevue::syntax::{parse, ParseError, Statement, KEYWORDS};
 use proptest::prelude::*;
@@ -361,23 +360,13 @@ fn err_after_an_accented_bare_name() {
     insta::assert_snapshot!("err_after_an_accented_bare_name", err.to_string(), text);
 }
 
-/// Parses `text` on another thread, giving up after `limit`: a parse that is too slow fails the
-/// test without holding up the rest of the suite.
-fn parse_within(text: String, limit: Duration) -> Result<ParseError, String> {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let started = Instant::now();
-    std::thread::spawn(move || {
-        let outcome = std::panic::catch_unwind(|| parse(&text).map(|_| ()));
-        let _ = sender.send(outcome);
-    });
-    match receiver.recv_timeout(limit) {
-        Ok(Ok(Err(err))) => Ok(err),
-        Ok(Ok(Ok(()))) => Err("it parses, but should not".into()),
-        Ok(Err(_)) => Err("the parser panicked".into()),
-        Err(_) => Err(format!(
-            "no answer after {:?}: parsing is not linear in the length of a line",
-            started.elapsed()
-        )),
+/// The error of a text that must not parse. How long such parses take, as inputs grow, is
+/// measured by `benches/queries.rs` (`parse_long_input_to_its_error`), not asserted here.
+fn parse_error(text: &str) -> Result<ParseError, String> {
+    match std::panic::catch_unwind(|| parse(text).map(|_| ())) {
+        Ok(Err(err)) => Ok(err),
+        Ok(Ok(())) => Err("it parses, but should not".into()),
+        Err(_) => Err("the parser panicked".into()),
     }
 }
 
@@ -388,7 +377,7 @@ fn err_very_long_name() {
         text.push_str(if n % 2 == 0 { "Witkoff " } else { "Putin " });
     }
     text.push_str(") garbage;");
-    let err = parse_within(text.clone(), Duration::from_secs(10))
+    let err = parse_error(&text)
         .unwrap_or_else(|problem| panic!("a 100,000-word name, then `) garbage;`: {problem}"));
     check_location(&text, &err);
     assert_eq!(
@@ -445,8 +434,7 @@ fn a_parse_error_in_a_10_mb_line_shows_a_window_around_the_caret() {
         "x".repeat(5_000_000),
         "y".repeat(5_000_000)
     );
-    let err = parse_within(text.clone(), Duration::from_secs(120))
-        .unwrap_or_else(|problem| panic!("a 10 MB line: {problem}"));
+    let err = parse_error(&text).unwrap_or_else(|problem| panic!("a 10 MB line: {problem}"));
     assert_eq!(err.location.offset, text.find("2025-13").unwrap());
     let shown = err.to_string();
     assert!(shown.len() < 1_000, "{} bytes", shown.len());
@@ -477,17 +465,11 @@ fn a_parse_error_in_a_10_mb_line_shows_a_window_around_the_caret() {
 }
 
 #[test]
-fn err_many_long_lines_are_fast() {
+fn err_after_many_long_lines_is_on_the_last_line() {
     let line = "meetings with Witkoff and Umerov including planned order by date desc limit 3;\n";
     let mut text = line.repeat(20_000);
     text.push_str("meetings with;\n");
-    let started = Instant::now();
     let err = error(&text);
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(err.location.line, 20_001);
     check_location(&text, &err);
 }

@@ -7,8 +7,8 @@
 
 mod date;
 mod name;
-mod written;
 pub mod text;
+mod written;
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

@@ -92,10 +92,7 @@ impl<'s> Bulk<'s> {
                     table,
                     owner,
                     posting,
-                } => postings
-                    .entry((table, owner))
-                    .or_default()
-                    .push(posting),
+                } => postings.entry((table, owner)).or_default().push(posting),
                 IndexEntry::Kv { table, key, value } => plain.push((table, key, value)),
                 IndexEntry::Count { table, key, amount } => {
                     *counts_of_texts.entry((table, key)).or_default() += amount

@@ -127,12 +127,28 @@ impl Store {
         let remembered = state::load(path)?;
         let config = sled::Config::new().path(path);
         let db = open_sled(&config, path)?;
-        let store = Store::with_db(db, Some(path.to_path_buf()), Some(lock))?;
-        let found = State::of(&store, FORMAT_VERSION)?;
+        let mut store = Store::with_db(db, Some(path.to_path_buf()), Some(lock))?;
+        // A load that did not finish (the process died) is cleared, which gives back the
+        // empty database it started from. Compared as it will be once cleared, and before
+        // anything is written: a damaged file that sled reads back as an earlier moment of a
+        // finished load must be refused with the state file left as it was, never cleared
+        // and remembered as empty.
+        let unfinished = store
+            .tree(Table::Meta)
+            .contains_key(bulk::LOADING)
+            .map_err(storage_error)?;
+        let mut found = State::of(&store, FORMAT_VERSION)?;
+        if unfinished {
+            found.counters = [(0, 0); 5];
+        }
         if let Some(remembered) = remembered {
             found
                 .follows(&remembered)
                 .map_err(|what| damaged(path, &what))?;
+        }
+        if unfinished {
+            bulk::clear(&store)?;
+            store.discarded_load = true;
         }
         store.ensure_format()?;
         store.flush()?;
@@ -155,23 +171,13 @@ impl Store {
             .iter()
             .map(|t| db.open_tree(t.name()).map_err(storage_error))
             .collect::<Result<Vec<_>>>()?;
-        let mut store = Store {
+        Ok(Store {
             db,
             trees,
             path,
             _lock: lock,
             discarded_load: false,
-        };
-        if store
-            .tree(Table::Meta)
-            .contains_key(bulk::LOADING)
-            .map_err(storage_error)?
-        {
-            // The process died during a bulk load into what was an empty database.
-            bulk::clear(&store)?;
-            store.discarded_load = true;
-        }
-        Ok(store)
+        })
     }
 
     /// Stamps a new database with [`FORMAT_VERSION`]; refuses one written in another format.

@@ -152,18 +152,23 @@ pub(crate) fn context_in(kv: &dyn KvRead, record: RecordRef<'_>) -> Result<Conte
 /// up). `context` is the record's [`context_in`] the store.
 pub(crate) fn index_entries(id: u64, record: RecordRef<'_>, context: &Context) -> Entries {
     let mut entries = BTreeMap::new();
-    each_index_entry(id, record, context, &mut |entry| match entries.entry(entry.identity()) {
-        Entry::Vacant(vacant) => {
-            vacant.insert(entry);
-        }
-        Entry::Occupied(mut held) => {
-            if let (IndexEntry::Count { amount, .. }, IndexEntry::Count { amount: more, .. }) =
-                (held.get_mut(), &entry)
-            {
-                *amount += more;
+    each_index_entry(
+        id,
+        record,
+        context,
+        &mut |entry| match entries.entry(entry.identity()) {
+            Entry::Vacant(vacant) => {
+                vacant.insert(entry);
             }
-        }
-    });
+            Entry::Occupied(mut held) => {
+                if let (IndexEntry::Count { amount, .. }, IndexEntry::Count { amount: more, .. }) =
+                    (held.get_mut(), &entry)
+                {
+                    *amount += more;
+                }
+            }
+        },
+    );
     entries
 }
 

@@ -231,7 +231,18 @@ impl Database {
     /// Imports a FollowTheMoney or GDELT file into this database, which must be empty: all of
     /// it, or on an error (`file:line: message`) nothing. The report says what was left out.
     pub fn import_file(&self, format: ImportFormat, path: &Path) -> Result<ExchangeReport> {
-        crate::exchange::import(&self.engine, format, path)
+        self.import_file_with_progress(format, path, &mut |_, _| {})
+    }
+
+    /// [`import_file`](Self::import_file), calling `progress(done, total)` as the file is read
+    /// a line at a time (bytes read, of the file's size times the passes over it).
+    pub fn import_file_with_progress(
+        &self,
+        format: ImportFormat,
+        path: &Path,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<ExchangeReport> {
+        crate::exchange::import(&self.engine, format, path, progress)
     }
 
     /// The meetings a news article reports, proposed as a script to review (nothing is

@@ -621,3 +621,44 @@ fn the_command_line_exports_and_imports() {
         "import reads --format ftm|gdelt",
     );
 }
+
+#[test]
+fn a_large_gdelt_file_merges_its_repeats_and_a_bad_last_line_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let miami = ("3", "Miami, Florida, United States", "US", "USFL");
+    // 10,000 meetings (a different pair of actors each), every one reported five times.
+    let (meetings, repeats) = (10_000u64, 5u64);
+    let mut lines = Vec::new();
+    for r in 0..repeats {
+        for m in 0..meetings {
+            let a = format!("ENVOY {m}");
+            let b = format!("BANKER {m}");
+            lines.push(gdelt(
+                r * meetings + m + 1,
+                "20251220",
+                ("USAGOV", &a, "USA"),
+                ("RUSBUS", &b, "RUS"),
+                "040",
+                miami,
+                &format!("https://example.org/{r}/{m}"),
+            ));
+        }
+    }
+    let path = write(dir.path(), "large.tsv", &(lines.join("\n") + "\n"));
+    let db = Database::temporary().unwrap();
+    let report = db.import_file(ImportFormat::Gdelt, &path).unwrap();
+    assert_eq!(report.imported[3], meetings, "{report}");
+    lines.push("not an event".to_string());
+    let path = write(dir.path(), "large-bad.tsv", &(lines.join("\n") + "\n"));
+    let db = Database::temporary().unwrap();
+    let message = db
+        .import_file(ImportFormat::Gdelt, &path)
+        .unwrap_err()
+        .to_string();
+    let last = (meetings * repeats + 1).to_string();
+    assert!(
+        message.contains(&format!(":{last}: expected 61")),
+        "{message}"
+    );
+    assert_eq!(db.stats().unwrap(), Stats::default());
+}

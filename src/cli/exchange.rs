@@ -87,7 +87,13 @@ pub fn import(db: &Database, word: &str, path: &Path) -> bool {
         }
     };
     let start = Instant::now();
-    match db.import_file(format, path) {
+    let bar = super::import_bar("reading");
+    let result = db.import_file_with_progress(format, path, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    });
+    bar.finish_and_clear();
+    match result {
         Ok(done) => {
             errln!("{done}\nin {}", format_duration(start.elapsed()));
             true

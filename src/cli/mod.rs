@@ -1085,6 +1085,21 @@ fn progress_bar(slot: &ProgressSlot) -> Option<entrevue::script::ProgressFn> {
     }))
 }
 
+/// The progress bar of an import, `what` it is doing before it: shown on a terminal only.
+pub fn import_bar(what: &str) -> ProgressBar {
+    let bar = if io::stderr().is_terminal() {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) =
+        ProgressStyle::with_template(&format!("{what} {{bar:40}} {{percent}}% ({{eta}} left)"))
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// Runs `entrevue import DIR`, with a progress bar on a terminal.
 pub fn import(db: &Database, dir: &Path) -> bool {
     let has_records = db
@@ -1098,14 +1113,7 @@ pub fn import(db: &Database, dir: &Path) -> bool {
         return false;
     }
     let start = Instant::now();
-    let bar = if io::stderr().is_terminal() {
-        ProgressBar::new(0)
-    } else {
-        ProgressBar::hidden()
-    };
-    if let Ok(style) = ProgressStyle::with_template("writing {bar:40} {percent}% ({eta} left)") {
-        bar.set_style(style);
-    }
+    let bar = import_bar("writing");
     let result = db.import_csv(dir, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);

@@ -1,8 +1,8 @@
 //! The files of exchange: an export is written to a new file (or a new directory), never over
-//! an existing one, and removed again when writing fails half-way; an import reads UTF-8 text.
+//! an existing one, and removed again when writing fails half-way; an import reads UTF-8 text, a line at a time.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
@@ -105,14 +105,63 @@ pub(super) fn empty_directory(path: &Path) -> Result<bool> {
     }
 }
 
-/// The text of the file at `path`, which must be UTF-8.
-pub(super) fn read_text(path: &Path) -> Result<String> {
-    let shown = path.display();
-    let bytes = fs::read(path)
-        .map_err(|e| Error::Invalid(format!("cannot read the file '{shown}': {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let before = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-        Error::Invalid(format!("{shown}:{line}: the file is not UTF-8 text"))
-    })
+/// The lines of an import file, read one at a time so that memory stays bounded whatever the
+/// file's size; each line must be UTF-8. Bytes read so far are reported to `progress`.
+pub(super) struct Lines<'p> {
+    shown: String,
+    reader: BufReader<File>,
+    buffer: Vec<u8>,
+    line: usize,
+    /// Bytes read by the passes before this one, and in this one.
+    done: u64,
+    total: u64,
+    progress: &'p mut dyn FnMut(u64, u64),
+}
+
+impl<'p> Lines<'p> {
+    /// Opens `path` for pass `pass` (from 0) of `passes`: progress counts every pass's bytes.
+    pub(super) fn open(
+        path: &Path,
+        pass: u64,
+        passes: u64,
+        progress: &'p mut dyn FnMut(u64, u64),
+    ) -> Result<Lines<'p>> {
+        let shown = path.display().to_string();
+        let cannot = |e: io::Error| Error::Invalid(format!("cannot read the file '{shown}': {e}"));
+        let file = File::open(path).map_err(cannot)?;
+        let size = file.metadata().map_err(cannot)?.len();
+        Ok(Lines {
+            reader: BufReader::with_capacity(1 << 16, file),
+            buffer: Vec::new(),
+            line: 0,
+            done: size.saturating_mul(pass),
+            total: size.saturating_mul(passes),
+            progress,
+            shown,
+        })
+    }
+
+    /// The next line, without its line ending, and its number from 1; `None` at the end.
+    pub(super) fn next_line(&mut self) -> Result<Option<(usize, &str)>> {
+        self.buffer.clear();
+        let read = self
+            .reader
+            .read_until(b'\n', &mut self.buffer)
+            .map_err(|e| Error::Invalid(format!("cannot read the file '{}': {e}", self.shown)))?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        self.done += read as u64;
+        (self.progress)(self.done, self.total);
+        let bytes = self.buffer.strip_suffix(b"\n").unwrap_or(&self.buffer);
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            Error::Invalid(format!(
+                "{}:{}: the file is not UTF-8 text",
+                self.shown, self.line
+            ))
+        })?;
+        Ok(Some((self.line, text)))
+    }
 }

@@ -6,12 +6,14 @@
 //! map is reported, not guessed.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::model::{Id, RecordKind};
 
+use super::files::Lines;
 use super::{at_line, Snapshot};
 
 /// One entity of the file.
@@ -76,21 +78,51 @@ impl Builder {
     }
 }
 
-/// Reads the whole file: the records, and a sentence for each entity left out.
-pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
-    let mut parsed = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+/// Reads the file in two passes, a line at a time, so that neither its text nor its JSON is
+/// held whole: the first makes every entity's record, the second links the records (an entity
+/// may refer to one further down, whose id the first pass has found). Returns the records, and
+/// a sentence for each entity left out.
+pub(super) fn read(
+    path: &Path,
+    file: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Snapshot, Vec<String>)> {
+    let mut b = Builder::default();
+    each_entity(path, file, 0, progress, |entity, ext| match ext {
+        Some(ext) => super::ftm_ours::record(&mut b, entity, ext, file),
+        None => {
+            super::ftm_foreign::record(&mut b, entity, file);
+            Ok(())
+        }
+    })?;
+    each_entity(path, file, 1, progress, |entity, ext| match ext {
+        Some(ext) => super::ftm_ours::link(&mut b, entity, ext, file),
+        None => {
+            super::ftm_foreign::link(&mut b, entity, file);
+            Ok(())
+        }
+    })?;
+    Ok((b.snapshot, b.skipped))
+}
+
+/// Calls `each` on every entity of pass `pass` (of two) over the file, with its `entrevue`
+/// extension if it has one; blank lines are passed over.
+fn each_entity(
+    path: &Path,
+    file: &str,
+    pass: u64,
+    progress: &mut dyn FnMut(u64, u64),
+    mut each: impl FnMut(&Entity<'_>, Option<&Map<String, Value>>) -> Result<()>,
+) -> Result<()> {
+    let mut lines = Lines::open(path, pass, 2, progress)?;
+    let empty = Map::new();
+    while let Some((line, text)) = lines.next_line()? {
+        if text.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line)
-            .map_err(|e| at_line(file, n + 1, format!("the line is not a JSON object ({e})")))?;
-        parsed.push((n + 1, value));
-    }
-    let mut entities = Vec::new();
-    let empty = Map::new();
-    for (line, value) in &parsed {
-        let shape = |what: &str| at_line(file, *line, format!("an FtM entity needs {what}"));
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| at_line(file, line, format!("the line is not a JSON object ({e})")))?;
+        let shape = |what: &str| at_line(file, line, format!("an FtM entity needs {what}"));
         let object = value
             .as_object()
             .ok_or_else(|| shape("to be a JSON object"))?;
@@ -108,26 +140,12 @@ pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
             Some(_) => return Err(shape("\"properties\" to be an object")),
         };
         let entity = Entity {
-            line: *line,
+            line,
             id,
             schema,
             properties,
         };
-        entities.push((entity, object.get("entrevue").and_then(Value::as_object)));
+        each(&entity, object.get("entrevue").and_then(Value::as_object))?;
     }
-    let mut b = Builder::default();
-    // Records first, references after: an entity may refer to one further down.
-    for (entity, ext) in &entities {
-        match ext {
-            Some(ext) => super::ftm_ours::record(&mut b, entity, ext, file)?,
-            None => super::ftm_foreign::record(&mut b, entity, file),
-        }
-    }
-    for (entity, ext) in &entities {
-        match ext {
-            Some(ext) => super::ftm_ours::link(&mut b, entity, ext, file)?,
-            None => super::ftm_foreign::link(&mut b, entity, file),
-        }
-    }
-    Ok((b.snapshot, b.skipped))
+    Ok(())
 }

@@ -9,6 +9,7 @@
 //! kept as a source. Other events are left out, and counted in the report.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::model::{
@@ -16,6 +17,7 @@ use crate::model::{
     RecordKind, SourceRef,
 };
 
+use super::files::Lines;
 use super::{at_line, Snapshot};
 
 const COLUMNS: usize = 61;
@@ -100,31 +102,18 @@ impl Row<'_> {
     }
 }
 
-/// Reads the whole file: the records, and what was left out.
-pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
-    let mut rows = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.is_empty() || (n == 0 && line.to_ascii_uppercase().starts_with("GLOBALEVENTID")) {
-            continue;
-        }
-        let fields: Vec<&str> = line.split('\t').collect();
-        let row = Row {
-            fields,
-            file,
-            line: n + 1,
-        };
-        if row.fields.len() != COLUMNS {
-            return Err(row.error(format!(
-                "expected {COLUMNS} tab-separated columns (a GDELT 2.0 event), found {}",
-                row.fields.len()
-            )));
-        }
-        rows.push(row);
-    }
+/// Reads the file in two passes, a line at a time, keeping only the records and the keys that
+/// find them again (never the rows): the first pass checks every row's columns and names the
+/// countries' actors, so that a country is named by its actor wherever it appears first; the
+/// second reads the consultations. Returns the records, and what was left out.
+pub(super) fn read(
+    path: &Path,
+    file: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Snapshot, Vec<String>)> {
     let mut load = Load::default();
     // Actors that are countries (code = country code) name their country's side.
-    for row in &rows {
+    each_row(path, file, 0, progress, |row| {
         for (code, name, country) in ACTORS {
             let c = row.fields[country];
             if !c.is_empty() && row.fields[code] == c && row.fields[ROOT_CODE] == "04" {
@@ -137,9 +126,10 @@ pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
                 );
             }
         }
-    }
+        Ok(())
+    })?;
     let (mut other, mut lone) = (0, 0);
-    for row in &rows {
+    each_row(path, file, 1, progress, |row| {
         if row.fields[ROOT_CODE] != "04" {
             other += 1;
         } else if row.fields[6].trim().is_empty() || row.fields[16].trim().is_empty() {
@@ -147,7 +137,8 @@ pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
         } else {
             event(&mut load, row)?;
         }
-    }
+        Ok(())
+    })?;
     let mut skipped = Vec::new();
     if other > 0 {
         skipped.push(format!(
@@ -160,6 +151,36 @@ pub(super) fn read(text: &str, file: &str) -> Result<(Snapshot, Vec<String>)> {
         ));
     }
     Ok((load.snapshot, skipped))
+}
+
+/// Calls `each` on every event row of pass `pass` (of two) over the file, each checked to have
+/// its 61 columns; blank lines and a header line are passed over.
+fn each_row(
+    path: &Path,
+    file: &str,
+    pass: u64,
+    progress: &mut dyn FnMut(u64, u64),
+    mut each: impl FnMut(&Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut lines = Lines::open(path, pass, 2, progress)?;
+    while let Some((n, line)) = lines.next_line()? {
+        if line.is_empty() || (n == 1 && line.to_ascii_uppercase().starts_with("GLOBALEVENTID")) {
+            continue;
+        }
+        let row = Row {
+            fields: line.split('\t').collect(),
+            file,
+            line: n,
+        };
+        if row.fields.len() != COLUMNS {
+            return Err(row.error(format!(
+                "expected {COLUMNS} tab-separated columns (a GDELT 2.0 event), found {}",
+                row.fields.len()
+            )));
+        }
+        each(&row)?;
+    }
+    Ok(())
 }
 
 /// The actor with this key, added if new.

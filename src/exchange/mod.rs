@@ -203,13 +203,18 @@ fn export_parquet(_: &Engine, _: bool, _: &Path) -> Result<ExportReport> {
     ))
 }
 
-/// Reads `path` in `format` into the empty database of `engine`: all of it or nothing.
-pub(crate) fn import(engine: &Engine, format: ImportFormat, path: &Path) -> Result<ExchangeReport> {
-    let text = files::read_text(path)?;
+/// Reads `path` in `format` into the empty database of `engine`: all of it or nothing. The
+/// file is read a line at a time; `progress(done, total)` is told the bytes read of all passes.
+pub(crate) fn import(
+    engine: &Engine,
+    format: ImportFormat,
+    path: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<ExchangeReport> {
     let shown = path.display().to_string();
     let (records, skipped) = match format {
-        ImportFormat::Ftm => ftm_read::read(&text, &shown)?,
-        ImportFormat::Gdelt => gdelt::read(&text, &shown)?,
+        ImportFormat::Ftm => ftm_read::read(path, &shown, progress)?,
+        ImportFormat::Gdelt => gdelt::read(path, &shown, progress)?,
     };
     let imported = records.write(engine, &shown)?;
     Ok(ExchangeReport { imported, skipped })

@@ -332,10 +332,5 @@ pub(crate) fn clear(store: &Store) -> Result<()> {
             tree.clear().map_err(storage_error)?;
         }
     }
-    store.flush_data()?;
-    store
-        .tree(Table::Meta)
-        .remove(LOADING)
-        .map_err(storage_error)?;
-    store.flush()
+    unmark(store)
 }

@@ -13,23 +13,9 @@ use entrevue::Database;
 const ACTORS: u64 = 5_000;
 const MEETINGS: u64 = 50_000;
 
-/// A small deterministic generator (xorshift), so every run benchmarks the same data.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// Skewed towards small numbers: a few actors take part in many meetings.
-    fn popular(&mut self, n: u64) -> u64 {
-        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
-        ((n as f64).powf(u) as u64).clamp(1, n)
-    }
-}
+#[path = "../tests/crowd/random.rs"]
+mod random;
+use random::Random;
 
 fn database() -> &'static (Database, tempfile::TempDir) {
     static DB: OnceLock<(Database, tempfile::TempDir)> = OnceLock::new();

@@ -231,6 +231,23 @@ struct Script<'a> {
     depth: usize,
 }
 
+impl<'a> Script<'a> {
+    /// The script of one statement cut from this one (`own`, already parsed), so that its
+    /// errors are located in its own text before `in_script` places them in the whole.
+    fn alone(self, own: &'a str, parsed: Vec<(Statement, Span)>) -> (Script<'a>, Vec<Item>) {
+        let items = parsed
+            .into_iter()
+            .map(|(s, at)| Item::Statement(Box::new(s), at))
+            .collect();
+        let name = self.source.name;
+        let script = Script {
+            source: Source { text: own, name },
+            ..self
+        };
+        (script, items)
+    }
+}
+
 /// What a script did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ScriptReport {
@@ -723,17 +740,10 @@ fn run_cut(
             }
             Piece::Statement(span) => {
                 let own = &cut.statements_only[span.start..span.end];
-                let items: Vec<Item> = parse(own)
-                    .map_err(|_| {
-                        Error::Internal("a statement that parsed did not parse again".into())
-                    })?
-                    .into_iter()
-                    .map(|(s, at)| Item::Statement(Box::new(s), at))
-                    .collect();
-                let alone = Script {
-                    source: Source { text: own, name },
-                    ..script
-                };
+                let parsed = parse(own).map_err(|_| {
+                    Error::Internal("a statement that parsed did not parse again".into())
+                })?;
+                let (alone, items) = script.alone(own, parsed);
                 run_items(scope, ctx, alone, &items, host, deliver)
                     .map_err(|e| in_script(e, text, span.start, name))?
             }
@@ -777,14 +787,7 @@ fn one_by_one(
                 let own = &statements_only[span.start..span.end];
                 match parse(own) {
                     Ok(parsed) => {
-                        let items: Vec<Item> = parsed
-                            .into_iter()
-                            .map(|(s, at)| Item::Statement(Box::new(s), at))
-                            .collect();
-                        let alone = Script {
-                            source: Source { text: own, name },
-                            ..script
-                        };
+                        let (alone, items) = script.alone(own, parsed);
                         run_items_together(engine, ctx, alone, &items, host)
                             .map_err(|e| in_script(e, text, span.start, name))
                     }

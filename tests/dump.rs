@@ -2,8 +2,11 @@
 //! the same records (matched by handle: ids may differ), the same dump, and clean indexes. The
 //! FollowTheMoney export, imported back, does the same.
 
+mod common;
+
 use std::collections::BTreeMap;
 
+use common::dump;
 use entrevue::{
     Actor, ActorKind, Certainty, Database, DatePoint, DateSpan, Document, Id, Meeting, Participant,
     Place, PlaceKind, Relation, SourceRef, Status, Title,
@@ -14,19 +17,6 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 
 // ---- dump, reload, compare ----------------------------------------------------------------
-
-fn dump(db: &Database) -> Vec<String> {
-    let rows = db.query("dump").expect("dump runs");
-    assert_eq!(rows.columns, ["statement"]);
-    rows.rows
-        .iter()
-        .map(|row| match &row[..] {
-            [entrevue::Value::Text(s)] => s.clone(),
-            other => panic!("a dump row is one statement, got {other:?}"),
-        })
-        .collect()
-}
-
 /// Every record, keyed by kind and handle, with the ids inside it replaced by handles.
 fn snapshot(db: &Database) -> BTreeMap<String, String> {
     let documents = db.all::<Document>().unwrap();

@@ -18,6 +18,8 @@
 
 mod common;
 
+use common::dump;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{BufRead, BufReader, Write as _};
@@ -130,20 +132,7 @@ fn total(s: &Stats) -> u64 {
     s.actors + s.places + s.documents + s.meetings + s.relations
 }
 
-/// The statements of `db`'s dump.
-fn dump(db: &Database) -> Vec<String> {
-    db.query("dump;")
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| match &row[..] {
-            [entrevue::Value::Text(s)] => s.clone(),
-            other => panic!("a dump row is one statement, got {other:?}"),
-        })
-        .collect()
-}
-
-/// Every record's handle, by kind.
+/// The statements of `db`'s dump./// Every record's handle, by kind.
 fn handles(db: &Database) -> BTreeMap<&'static str, BTreeSet<String>> {
     fn of<R: Record>(db: &Database) -> BTreeSet<String> {
         db.all::<R>()

@@ -6,22 +6,11 @@
 
 mod common;
 
-use entrevue::{Database, Error, Rows, ScriptOptions, Stats, Value};
+use common::dump;
 
-/// The statements of `db`'s dump.
-fn dump(db: &Database) -> Vec<String> {
-    db.query("dump;")
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| match &row[..] {
-            [Value::Text(s)] => s.clone(),
-            other => panic!("a dump row is one statement, got {other:?}"),
-        })
-        .collect()
-}
+use entrevue::{Database, Error, Rows, ScriptOptions, Stats};
 
-/// A database that is empty but has held a record: a script writes into it in one
+/// The statements of `db`'s dump./// A database that is empty but has held a record: a script writes into it in one
 /// transaction, not as a load.
 fn emptied() -> Database {
     let db = Database::temporary().unwrap();

@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::dump;
+
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -14,16 +16,6 @@ fn demo(dir: &Path) {
     let db = Database::open(dir).unwrap();
     db.execute("load demo;").unwrap();
 }
-
-fn dump(db: &Database) -> Vec<String> {
-    db.query("dump;")
-        .unwrap()
-        .rows
-        .iter()
-        .map(|row| row[0].to_string())
-        .collect()
-}
-
 /// Overwrites the body of the first record stored in the actors' first page, keeping its
 /// length: that one record no longer decodes, its neighbours still do.
 fn garble_first_actor(dir: &Path) {

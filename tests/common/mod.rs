@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use entrevue::{Database, Error};
+use entrevue::{Database, Error, Value};
 
 const TRIES: usize = 40;
 const PAUSE: Duration = Duration::from_millis(50);
@@ -67,4 +67,18 @@ pub fn seeds_dir(check: &str) -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// The statements of `db`'s dump, in order.
+#[allow(dead_code)]
+pub fn dump(db: &Database) -> Vec<String> {
+    let rows = db.query("dump").expect("dump runs");
+    assert_eq!(rows.columns, ["statement"]);
+    rows.rows
+        .iter()
+        .map(|row| match &row[..] {
+            [Value::Text(s)] => s.clone(),
+            other => panic!("a dump row is one statement, got {other:?}"),
+        })
+        .collect()
 }

@@ -10,23 +10,8 @@ use std::sync::OnceLock;
 
 use entrevue::{Actor, ActorKind, Database, DateSpan, Document, Meeting, Participant, SourceRef};
 
-/// A small xorshift generator, so every run makes the same crowd.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// Skewed towards small numbers, from 1 to `n`.
-    fn popular(&mut self, n: u64) -> u64 {
-        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
-        ((n as f64).powf(u) as u64).clamp(1, n)
-    }
-}
+mod random;
+use random::Random;
 
 /// The crowd, with each meeting's participants as indices (0 is `hub`; actor i ≥ 1 has the
 /// handle `a{i}`).

@@ -17,52 +17,19 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
+mod common;
+
+use common::{cell, demo, render};
 use entrevue::{
     Actor, Certainty, Database, Document, Error, Meeting, Place, Relation, Rows, Status, Value,
 };
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-/// A fresh temporary database with the demo dataset loaded.
-fn demo() -> Database {
-    let db = Database::temporary().expect("a temporary database");
-    db.execute("load demo;")
-        .unwrap_or_else(|e| panic!("load demo failed:\n{e}"));
-    db
-}
-
 /// The answer to one question; a failure shows the question and the error.
 fn ask(db: &Database, question: &str) -> Rows {
     db.query(question)
         .unwrap_or_else(|e| panic!("`{question}` failed:\n{e}"))
-}
-
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => "—".to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// The chosen columns of every row, joined with " | ".
-fn render(rows: &Rows, columns: &[&str]) -> Vec<String> {
-    let positions: Vec<usize> = columns
-        .iter()
-        .map(|c| {
-            rows.column(c)
-                .unwrap_or_else(|| panic!("no column '{c}' in {:?}", rows.columns))
-        })
-        .collect();
-    rows.rows
-        .iter()
-        .map(|row| {
-            positions
-                .iter()
-                .map(|&i| cell(&row[i]))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        })
-        .collect()
 }
 
 /// Every column of every row.

@@ -4,35 +4,10 @@
 //! 2025-12-20; d003 2025-12-23; d004 2026-01-31), and on a small world of same-day and
 //! conflicting reports. Every answer is asked of the store and of a `MemoryCatalog` copy.
 
-use entrevue::{Database, Rows, Value};
+mod common;
 
-fn demo() -> Database {
-    let db = Database::temporary().expect("a temporary database");
-    db.execute("load demo;").expect("load demo");
-    db
-}
-
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => "—".to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// The chosen columns of every row, joined with " | ".
-fn render(rows: &Rows, columns: &[&str]) -> Vec<String> {
-    let positions: Vec<usize> = columns
-        .iter()
-        .map(|c| rows.column(c).unwrap_or_else(|| panic!("no column {c}")))
-        .collect();
-    rows.rows
-        .iter()
-        .map(|row| {
-            let cells: Vec<String> = positions.iter().map(|&i| cell(&row[i])).collect();
-            cells.join(" | ")
-        })
-        .collect()
-}
+use common::{cell, demo, render};
+use entrevue::{Database, Rows};
 
 /// The answer of the store, which a `MemoryCatalog` copy must give too.
 fn q(db: &Database, text: &str) -> Rows {

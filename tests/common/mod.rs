@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use entrevue::{Database, Error, Value};
+use entrevue::{Database, Error, Rows, Value};
 
 const TRIES: usize = 40;
 const PAUSE: Duration = Duration::from_millis(50);
@@ -79,6 +79,43 @@ pub fn dump(db: &Database) -> Vec<String> {
         .map(|row| match &row[..] {
             [Value::Text(s)] => s.clone(),
             other => panic!("a dump row is one statement, got {other:?}"),
+        })
+        .collect()
+}
+
+/// A fresh temporary database with the demo dataset loaded.
+#[allow(dead_code)]
+pub fn demo() -> Database {
+    let db = Database::temporary().expect("a temporary database");
+    db.execute("load demo;")
+        .unwrap_or_else(|e| panic!("load demo failed:\n{e}"));
+    db
+}
+
+/// A value as a table shows it (a missing one as "—").
+#[allow(dead_code)]
+pub fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => "—".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The chosen columns of every row, joined with " | ".
+#[allow(dead_code)]
+pub fn render(rows: &Rows, columns: &[&str]) -> Vec<String> {
+    let positions: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            rows.column(c)
+                .unwrap_or_else(|| panic!("no column '{c}' in {:?}", rows.columns))
+        })
+        .collect();
+    rows.rows
+        .iter()
+        .map(|row| {
+            let cells: Vec<String> = positions.iter().map(|&i| cell(&row[i])).collect();
+            cells.join(" | ")
         })
         .collect()
 }

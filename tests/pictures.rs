@@ -460,6 +460,46 @@ fn a_crowded_network_draws_its_strongest_ties_and_says_what_it_left_out() {
     assert_eq!(dot.matches(" -- ").count(), crowd.ties());
 }
 
+/// The box of each node's label in a network: its text at about 7 pixels a character of
+/// 12-pixel sans-serif, 12 pixels high around the baseline's middle.
+fn label_boxes(svg: &str) -> Vec<(String, [f64; 4])> {
+    svg.lines()
+        .filter(|l| l.starts_with("<g class=\"node"))
+        .map(|l| {
+            let text = &l[l.find("<text ").unwrap()..];
+            let x: f64 = attribute(text, "x").parse().unwrap();
+            let y: f64 = attribute(text, "y").parse().unwrap();
+            let name = &text[text.find('>').unwrap() + 1..text.find("</text>").unwrap()];
+            let half = name.chars().count() as f64 * 7.0 / 2.0;
+            (name.to_string(), [x - half, y - 10.0, x + half, y + 2.0])
+        })
+        .collect()
+}
+
+#[test]
+fn a_network_writes_no_name_over_another() {
+    let crowd = crowd::Crowd::shared();
+    let rows = crowd.db.query("who met #hub").unwrap();
+    let crowded = crowd
+        .db
+        .picture(&rows, PictureFormat::Svg, &PictureOptions::default())
+        .unwrap();
+    let (_, demo) = draw(&demo(), "who met Witkoff", PictureFormat::Svg);
+    for svg in [crowded, demo] {
+        let boxes = label_boxes(&svg);
+        assert!(boxes.len() > 3, "{svg}");
+        for (i, (a, p)) in boxes.iter().enumerate() {
+            for (b, q) in &boxes[i + 1..] {
+                let apart = p[2] <= q[0] || q[2] <= p[0] || p[3] <= q[1] || q[3] <= p[1];
+                assert!(apart, "{a} at {p:?} runs into {b} at {q:?}");
+            }
+            // Every node lies inside the picture.
+            let width: f64 = attribute(&svg, "width").parse().unwrap();
+            assert!(p[0] >= 0.0 && p[1] >= 0.0 && p[2] <= width, "{a} at {p:?}");
+        }
+    }
+}
+
 #[test]
 fn a_crowded_timeline_folds_its_quietest_lanes_and_writes_no_date_over_another() {
     let crowd = crowd::Crowd::shared();

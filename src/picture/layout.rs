@@ -1,66 +1,74 @@
-//! Where a network's nodes go, computed by layout-rs (a layered, Graphviz-like layout,
-//! deterministic: it draws no random numbers). The actor asked about is the single top
-//! layer, every edge from it leads down, so the picture reads from the centre outwards.
+//! Where a network's nodes go, computed by fjädra's force simulation (after d3-force): ties
+//! pull their actors together, every actor pushes the others away, and no two actors come
+//! closer than their labels allow. The actor asked about stays fixed in the middle. The
+//! simulation is deterministic — the starting spiral is fixed and its "random" nudges come
+//! from a generator with a fixed seed — so the same rows give the same bytes.
 
-use layout::backends::svg::SVGWriter;
-use layout::core::base::Orientation;
-use layout::core::geometry::Point;
-use layout::core::style::StyleAttr;
-use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
-use layout::topo::layout::VisualGraph;
+use fjadra::{Collide, Link, ManyBody, Node, PositionX, PositionY, SimulationBuilder};
 
-use super::network::{label_width, Network};
+use super::network::{half_width, Network};
 
 /// Margin around the drawing.
 const MARGIN: f64 = 40.0;
+/// Half the height of a node as drawn.
+const HALF_HEIGHT: f64 = 16.0;
+/// The length a tie pulls towards, a little more than two labels side by side.
+const TIE_LENGTH: f64 = 150.0;
+/// How hard every actor pushes every other away (negative: apart).
+const CHARGE: f64 = -600.0;
+/// How hard actors tied to nothing drawn are held near the middle.
+const GRAVITY: f64 = 0.05;
+/// Extra room kept between two nodes. Each node collides as a circle around its drawn
+/// ellipse: two such circles apart keep the labels apart, a label being narrower and lower
+/// than its ellipse.
+const GAP: f64 = 6.0;
+/// Steps that only push overlapping nodes apart, after the simulation has cooled.
+const SETTLE_STEPS: usize = 60;
 
 /// The centre (x, y) of each node, in node order.
 pub(super) fn place(network: &Network) -> Vec<(f64, f64)> {
-    if network.nodes.is_empty() {
-        return Vec::new();
-    }
-    let mut graph = VisualGraph::new(Orientation::TopToBottom);
-    let handles: Vec<_> = network
+    let reaches: Vec<f64> = network
         .nodes
         .iter()
-        .map(|n| {
-            let size = Point::new(label_width(&n.name) + 20.0, 32.0);
-            let shape = ShapeKind::new_box(&n.name);
-            graph.add_node(Element::create(
-                shape,
-                StyleAttr::simple(),
-                Orientation::LeftToRight,
-                size,
-            ))
-        })
+        .map(|n| half_width(&n.name) + GAP)
         .collect();
-    for edge in &network.edges {
-        // Node 0 is the centre when there is one; edges lead from the lower index down.
-        graph.add_edge(Arrow::simple(""), handles[edge.a], handles[edge.b]);
+    let nodes = network.nodes.iter().map(|n| {
+        if n.centre {
+            Node::default().fixed_position(0.0, 0.0)
+        } else {
+            Node::default()
+        }
+    });
+    let ties = network.edges.iter().map(|e| (e.a, e.b));
+    let collide = Collide::new()
+        .radius(move |i| reaches.get(i).copied().unwrap_or(0.0))
+        .iterations(3);
+    let mut simulation = SimulationBuilder::default()
+        .build(nodes)
+        .add_force("ties", Link::new(ties).distance(TIE_LENGTH))
+        .add_force("charge", ManyBody::new().strength(CHARGE))
+        .add_force("x", PositionX::new().strength(GRAVITY))
+        .add_force("y", PositionY::new().strength(GRAVITY))
+        .add_force("collide", collide);
+    simulation.step();
+    // A cooled simulation may leave labels touching where forces balance; a few steps of
+    // collision alone part them.
+    for force in ["ties", "charge", "x", "y"] {
+        simulation.remove_force(force);
     }
-    // The layout's own drawing is not used: the picture is drawn from the positions, with
-    // our classes, titles and escaping.
-    let mut discard = SVGWriter::new();
-    graph.do_it(false, false, false, &mut discard);
-    let centres: Vec<(f64, f64)> = handles
+    simulation.tick(SETTLE_STEPS);
+    let centres: Vec<[f64; 2]> = simulation.positions().collect();
+    let left = centres
         .iter()
-        .map(|&h| {
-            let (top_left, bottom_right) = graph.pos(h).bbox(false);
-            (
-                (top_left.x + bottom_right.x) / 2.0,
-                (top_left.y + bottom_right.y) / 2.0,
-            )
-        })
-        .collect();
-    let min_x = centres.iter().map(|c| c.0).fold(f64::INFINITY, f64::min);
-    let min_y = centres.iter().map(|c| c.1).fold(f64::INFINITY, f64::min);
-    let widest = network
-        .nodes
+        .zip(&network.nodes)
+        .map(|(c, n)| c[0] - half_width(&n.name))
+        .fold(f64::INFINITY, f64::min);
+    let top = centres
         .iter()
-        .map(|n| label_width(&n.name))
-        .fold(0.0, f64::max);
+        .map(|c| c[1] - HALF_HEIGHT)
+        .fold(f64::INFINITY, f64::min);
     centres
         .into_iter()
-        .map(|(x, y)| (x - min_x + MARGIN + widest / 2.0, y - min_y + MARGIN))
+        .map(|[x, y]| (x - left + MARGIN, y - top + MARGIN))
         .collect()
 }

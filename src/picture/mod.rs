@@ -26,8 +26,7 @@ pub(crate) use read::records;
 pub const MOST_LANES: usize = 12;
 
 /// At most this many actors, and ties among them, are drawn in a network (those with the
-/// most shared meetings): past them the picture is a tangle, and the layered layout's time
-/// grows faster than the number of edges.
+/// most shared meetings): past them the picture is a tangle.
 pub const MOST_ACTORS: usize = 40;
 /// See [`MOST_ACTORS`].
 pub const MOST_TIES: usize = 120;

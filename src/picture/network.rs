@@ -238,7 +238,9 @@ pub(super) fn svg(network: Network) -> String {
         .max()
         .map_or(0, |g| g + 1);
     // Wide enough for the legend too: the line styles, then a colour per affiliation.
-    let legend_width = 250.0 + 150.0 * groups as f64;
+    // And for the note, at about 6.5 pixels a character.
+    let legend_width =
+        (250.0 + 150.0 * groups as f64).max(20.0 + 6.5 * note.chars().count() as f64);
     let width = places
         .iter()
         .map(|p| p.0 + 90.0)
@@ -299,7 +301,7 @@ pub(super) fn svg(network: Network) -> String {
             title(&[format!("{} (#{}) — {affiliation}", node.name, node.handle)]),
             num(p.0),
             num(p.1),
-            num(label_width(&node.name) / 2.0 + 10.0),
+            num(half_width(&node.name)),
             if node.centre { 3 } else { 1 },
             num(p.0),
             num(p.1 + 4.0),
@@ -335,8 +337,13 @@ fn note(network: &Network) -> String {
 }
 
 /// About how wide a name is drawn at 12 pixels.
-pub(super) fn label_width(name: &str) -> f64 {
+fn label_width(name: &str) -> f64 {
     name.chars().count() as f64 * 7.0
+}
+
+/// Half the width of a node's ellipse: its label and some room.
+pub(super) fn half_width(name: &str) -> f64 {
+    label_width(name) / 2.0 + 10.0
 }
 
 fn legend(out: &mut String, network: &Network, y: f64) {

@@ -172,3 +172,29 @@ fn a_database_without_a_search_index_is_refused_as_an_older_format() {
     );
     assert!(err.to_string().contains("dump"), "{err}");
 }
+
+#[test]
+fn a_database_with_posting_entries_in_rows_is_refused_as_an_older_format() {
+    // Format 4 stored posting entries one after another, not a field at a time: its chunks
+    // would not decode.
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path(), |db| {
+        db.open_tree("meta")
+            .unwrap()
+            .insert("format", &4u32.to_be_bytes())
+            .unwrap();
+    });
+    let err = common::open_waiting(dir.path()).err().unwrap();
+    assert!(
+        matches!(
+            err,
+            Error::UnsupportedFormat {
+                found: 4,
+                supported: 5
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("dump"), "{err}");
+}

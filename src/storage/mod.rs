@@ -13,6 +13,7 @@ mod bulk;
 mod check;
 mod compress;
 mod directory;
+mod entries;
 mod keys;
 mod kv;
 mod pages;
@@ -40,7 +41,7 @@ pub(crate) use state::State;
 
 /// The on-disk format this build reads and writes. Bump it (and add a migration step in
 /// [`Store::ensure_format`]) whenever a key layout or a value version changes.
-pub(crate) const FORMAT_VERSION: u32 = 4;
+pub(crate) const FORMAT_VERSION: u32 = 5;
 
 /// The sled trees, one per record kind and per index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -7,12 +7,14 @@
 //!
 //! ```text
 //! key    = owner: u64 BE | day: u32 BE | meeting: u64 BE     (a lower bound of the chunk's entries)
-//! value  = VALUE_VERSION: u8 | count: varint | count × entry
-//! entry  = Δday: varint | zigzag(Δmeeting): varint | span: varint | flags: u8 | shape: u8
-//!          | place: varint | [ owner's side: varint ] | others: varint | others × member
+//! value  = VALUE_VERSION: u8 | count: varint | entries          (plain)
+//!        | PACKED_VERSION: u8 | count: varint | entries packed   (`compress`)
+//! entry  = day | meeting | span | flags | shape | place | [ owner's side ] | others | others × member
 //! flags  = status index (bits 0-2) | 0x08 the owner takes part | 0x10 … confirmed | 0x20 … has a side
-//! member = (Δactor << 2 | has a side << 1 | confirmed): varint | [ side: varint ]
+//! member = actor | member flags (has a side << 1 | confirmed) | [ side ]
 //! ```
+//!
+//! The entries are stored a field at a time, each field a column (`entries`).
 //!
 //! Entries are sorted by (day, meeting), deltas taken from the previous entry (the first from
 //! zero). Invariants, verified by `check`: chunks are non-empty and hold at most `MAX_CHUNK`
@@ -26,24 +28,21 @@
 //! cast is stored without the owner (whose own flags ride in `flags`), members in actor order,
 //! each with its certainty and side; sides are numbered within the meeting (see [`Member`]).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::compress::{pack_into, unpack};
+use super::entries::{decode_columns, encode_columns, ColumnScratch};
 use super::keys::{decode_chunk_key, encode_chunk_key};
 use super::kv::{Entry, KvRead, Overlay};
 use super::values::{get_varint, put_varint, PACKED_VERSION, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
-use crate::model::Status;
 use crate::query::{MeetingEntry, Member, Visit};
 
 /// Entries per chunk at most; a chunk that grows past it splits in two.
 pub(crate) const MAX_CHUNK: usize = 512;
-
-const OWNER_TAKES_PART: u8 = 0x08;
-const OWNER_CONFIRMED: u8 = 0x10;
-const OWNER_HAS_SIDE: u8 = 0x20;
 
 /// The participants of one meeting, in actor order: a slice of a buffer that the entries of a
 /// decoded chunk share, so decoding allocates once per chunk rather than once per entry.
@@ -106,21 +105,23 @@ impl Posting {
     }
 }
 
-pub(crate) fn status_byte(status: Status) -> u8 {
-    Status::ALL.iter().position(|s| *s == status).unwrap_or(0) as u8
+thread_local! {
+    /// The column buffers of the chunks this thread encodes.
+    static SCRATCH: RefCell<ColumnScratch> = RefCell::new(ColumnScratch::default());
 }
 
-fn put_member(out: &mut Vec<u8>, previous: u64, m: &Member) {
-    let flags = u64::from(m.side != 0) << 1 | u64::from(m.confirmed);
-    put_varint(out, (m.actor - previous) << 2 | flags);
-    if m.side != 0 {
-        put_varint(out, m.side);
-    }
+/// Appends the entries of a chunk in columns (`entries`), as they follow its header.
+fn put_body(out: &mut Vec<u8>, owner: u64, entries: &[Posting]) {
+    SCRATCH.with(|scratch| {
+        let all = entries.iter().map(|p| (&p.entry, &*p.cast));
+        encode_columns(out, &mut scratch.borrow_mut(), owner, all);
+    });
 }
 
 /// Encodes the entries of `owner`'s list (sorted by key): packed when that makes them smaller.
 pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Result<Vec<u8>> {
-    let body = encode_entries(owner, entries);
+    let mut body = Vec::new();
+    put_body(&mut body, owner, entries);
     let mut out = Vec::with_capacity(12 + body.len() / 2);
     out.push(PACKED_VERSION);
     put_varint(&mut out, entries.len() as u64);
@@ -131,62 +132,15 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Encodes the entries of `owner`'s list as a chunk that is never packed.
-fn encode_unpacked(owner: u64, entries: &[Posting]) -> Vec<u8> {
-    let body = encode_entries(owner, entries);
-    let mut out = Vec::with_capacity(12 + body.len());
+/// Appends the entries of `owner`'s list as a chunk that is never packed.
+fn put_unpacked(out: &mut Vec<u8>, owner: u64, entries: &[Posting]) {
     out.push(VALUE_VERSION);
-    put_varint(&mut out, entries.len() as u64);
-    out.extend_from_slice(&body);
-    out
-}
-
-/// The entries of a chunk as the raw varints that follow its header.
-fn encode_entries(owner: u64, entries: &[Posting]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(entries.len() * 20);
-    let (mut day, mut meeting) = (0u32, 0u64);
-    for Posting { entry: e, cast } in entries {
-        put_varint(&mut out, u64::from(e.day - day));
-        let delta = e.meeting.wrapping_sub(meeting) as i64;
-        put_varint(&mut out, ((delta << 1) ^ (delta >> 63)) as u64);
-        put_varint(&mut out, u64::from(e.span));
-        let own = Member::find(cast, owner);
-        let mut flags = status_byte(e.status);
-        if let Some(own) = own {
-            flags |= OWNER_TAKES_PART;
-            flags |= if own.confirmed { OWNER_CONFIRMED } else { 0 };
-            flags |= if own.side != 0 { OWNER_HAS_SIDE } else { 0 };
-        }
-        out.push(flags);
-        out.push(e.shape);
-        put_varint(&mut out, e.place);
-        if let Some(own) = own.filter(|o| o.side != 0) {
-            put_varint(&mut out, own.side);
-        }
-        let others = cast.len() - usize::from(own.is_some());
-        put_varint(&mut out, others as u64);
-        let mut previous = 0;
-        for m in cast.iter().filter(|m| m.actor != owner) {
-            put_member(&mut out, previous, m);
-            previous = m.actor;
-        }
-        (day, meeting) = (e.day, e.meeting);
-    }
-    out
+    put_varint(out, entries.len() as u64);
+    put_body(out, owner, entries);
 }
 
 fn corrupt(what: &str) -> Error {
     Error::Corrupt(format!("posting chunk: {what}"))
-}
-
-fn get_u8(bytes: &[u8], at: &mut usize) -> Result<u8> {
-    let byte = *bytes.get(*at).ok_or_else(|| corrupt("truncated"))?;
-    *at += 1;
-    Ok(byte)
-}
-
-fn get_u32(bytes: &[u8], at: &mut usize, what: &str) -> Result<u32> {
-    u32::try_from(get_varint(bytes, at)?).map_err(|_| corrupt(what))
 }
 
 /// The number of entries in a chunk, read from its header alone.
@@ -211,22 +165,33 @@ fn chunk_header(bytes: &[u8]) -> Result<(bool, u64, usize)> {
 }
 
 fn decode_chunk(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
+    decode_chunks(owner, std::iter::once(Ok(bytes)))
+}
+
+/// The entries of several chunks of `owner`'s list, in the order given; their members go
+/// into one buffer, which the entries then share, so decoding allocates once in all.
+fn decode_chunks<'b>(
+    owner: u64,
+    chunks: impl Iterator<Item = Result<&'b [u8]>>,
+) -> Result<Vec<Posting>> {
     let mut entries = Vec::new();
-    // Every entry's members go into one buffer, which the entries then share.
     let mut all: Vec<Member> = Vec::new();
     let mut ranges = Vec::new();
-    decode_entries(
-        owner,
-        bytes,
-        (0, u32::MAX),
-        &mut Vec::new(),
-        &mut |entry, cast| {
-            ranges.push((all.len(), all.len() + cast.len()));
-            all.extend_from_slice(cast);
-            entries.push(*entry);
-            Ok(())
-        },
-    )?;
+    let mut members = Vec::new();
+    for bytes in chunks {
+        decode_entries(
+            owner,
+            bytes?,
+            (0, u32::MAX),
+            &mut members,
+            &mut |entry, cast| {
+                ranges.push((all.len(), all.len() + cast.len()));
+                all.extend_from_slice(cast);
+                entries.push(*entry);
+                Ok(())
+            },
+        )?;
+    }
     let all = Arc::new(all);
     Ok(entries
         .into_iter()
@@ -252,92 +217,10 @@ fn decode_entries(
     if packed {
         let mut raw = Vec::new();
         unpack(body, &mut raw)?;
-        decode_body(owner, &raw, count, days, members, visit)
+        decode_columns(owner, &raw, count, days, members, visit)
     } else {
-        decode_body(owner, body, count, days, members, visit)
+        decode_columns(owner, body, count, days, members, visit)
     }
-}
-
-/// Decodes `count` entries from `bytes`, the raw varints after a chunk's header.
-fn decode_body(
-    owner: u64,
-    bytes: &[u8],
-    count: u64,
-    days: (u32, u32),
-    members: &mut Vec<Member>,
-    visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
-) -> Result<()> {
-    let mut at = 0;
-    let (mut day, mut meeting) = (0u32, 0u64);
-    for _ in 0..count {
-        members.clear();
-        day = day
-            .checked_add(get_u32(bytes, &mut at, "day delta")?)
-            .ok_or_else(|| corrupt("day overflow"))?;
-        let zigzag = get_varint(bytes, &mut at)?;
-        let delta = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
-        meeting = meeting.wrapping_add(delta as u64);
-        let span = get_u32(bytes, &mut at, "span")?;
-        let flags = get_u8(bytes, &mut at)?;
-        let status = *Status::ALL
-            .get(usize::from(flags & 7))
-            .ok_or_else(|| corrupt("unknown status"))?;
-        let shape = get_u8(bytes, &mut at)?;
-        let place = get_varint(bytes, &mut at)?;
-        // The owner, when it takes part, goes in among the others (stored in actor order)
-        // before the first of them not below it.
-        let mut own = match flags & OWNER_TAKES_PART {
-            0 => None,
-            _ => Some(Member {
-                actor: owner,
-                side: match flags & OWNER_HAS_SIDE {
-                    0 => 0,
-                    _ => get_varint(bytes, &mut at)?,
-                },
-                confirmed: flags & OWNER_CONFIRMED != 0,
-            }),
-        };
-        let others = get_varint(bytes, &mut at)?;
-        if others > (bytes.len() - at) as u64 {
-            return Err(corrupt("too many participants"));
-        }
-        let mut actor = 0u64;
-        for _ in 0..others {
-            let packed = get_varint(bytes, &mut at)?;
-            actor = actor
-                .checked_add(packed >> 2)
-                .ok_or_else(|| corrupt("actor overflow"))?;
-            let side = match packed & 2 {
-                0 => 0,
-                _ => get_varint(bytes, &mut at)?,
-            };
-            if let Some(me) = own.filter(|_| actor >= owner) {
-                members.push(me);
-                own = None;
-            }
-            members.push(Member {
-                actor,
-                side,
-                confirmed: packed & 1 != 0,
-            });
-        }
-        members.extend(own);
-        if days.0 <= day && day <= days.1 {
-            let entry = MeetingEntry {
-                day,
-                meeting,
-                span,
-                status,
-                shape,
-                place,
-            };
-            visit(&entry, members)?;
-        }
-    }
-    if at != bytes.len() {
-        return Err(corrupt("trailing bytes"));
-    }
-    Ok(())
 }
 
 /// A chunk as stored: its key (owner, lower bound) and entries.
@@ -546,20 +429,24 @@ pub(crate) fn cut(
 
 /// The entries a load has added to posting lists and not yet put in them: per list, each
 /// entry encoded on its own (a one-entry chunk behind its length), a few bytes where a decoded
-/// [`Posting`] takes a hundred. [`settle`] puts them in their list.
+/// [`Posting`] takes a hundred. [`settle`] puts them in their list; [`Pending::into_lists`]
+/// hands every list over at the end of a bulk load.
 #[derive(Default)]
 pub(crate) struct Pending {
     lists: HashMap<(Table, u64), Vec<u8>>,
+    /// One entry's encoding, before its length is known.
+    one: Vec<u8>,
 }
 
 impl Pending {
     /// Keeps `posting` for the list of `owner`.
     pub(crate) fn push(&mut self, table: Table, owner: u64, posting: &Posting) {
         // Left unpacked: a single entry does not compress, and settling reads it soon.
-        let encoded = encode_unpacked(owner, std::slice::from_ref(posting));
+        self.one.clear();
+        put_unpacked(&mut self.one, owner, std::slice::from_ref(posting));
         let list = self.lists.entry((table, owner)).or_default();
-        put_varint(list, encoded.len() as u64);
-        list.extend_from_slice(&encoded);
+        put_varint(list, self.one.len() as u64);
+        list.extend_from_slice(&self.one);
     }
 
     /// The entries kept for the list of `owner`, no longer kept here.
@@ -572,6 +459,16 @@ impl Pending {
         let mut lists: Vec<(Table, u64)> = self.lists.keys().copied().collect();
         lists.sort_unstable();
         lists
+    }
+
+    /// Every list's entries, decoded one list at a time as the caller goes, lists in key
+    /// order and each in the order its entries were kept.
+    pub(crate) fn into_lists(self) -> impl Iterator<Item = Result<((Table, u64), Vec<Posting>)>> {
+        let mut lists: Vec<((Table, u64), Vec<u8>)> = self.lists.into_iter().collect();
+        lists.sort_unstable_by_key(|(list, _)| *list);
+        lists
+            .into_iter()
+            .map(|(list, bytes)| Ok((list, decode_pending(list.1, &bytes)?)))
     }
 }
 
@@ -590,18 +487,20 @@ fn holds_more_than(kv: &dyn KvRead, table: Table, owner: u64, n: u64) -> Result<
 
 /// The entries [`Pending::push`] encoded for `owner`.
 fn decode_pending(owner: u64, bytes: &[u8]) -> Result<Vec<Posting>> {
-    let mut entries = Vec::new();
     let mut at = 0;
-    while at < bytes.len() {
-        let len = get_varint(bytes, &mut at)? as usize;
-        let end = at
-            .checked_add(len)
-            .filter(|end| *end <= bytes.len())
-            .ok_or_else(|| Error::Internal("a pending posting entry is cut short".into()))?;
-        entries.extend(decode_chunk(owner, &bytes[at..end])?);
-        at = end;
-    }
-    Ok(entries)
+    let entries = std::iter::from_fn(|| {
+        (at < bytes.len()).then(|| {
+            let len = get_varint(bytes, &mut at)? as usize;
+            let end = at
+                .checked_add(len)
+                .filter(|end| *end <= bytes.len())
+                .ok_or_else(|| Error::Internal("a pending posting entry is cut short".into()))?;
+            let one = &bytes[at..end];
+            at = end;
+            Ok(one)
+        })
+    });
+    decode_chunks(owner, entries)
 }
 
 /// Puts the entries kept by [`Pending`] for `owner` in its list: inserted one by one when the
@@ -647,7 +546,7 @@ pub(crate) fn settle(ov: &mut Overlay<'_>, table: Table, owner: u64, pending: &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DateSpan, Day};
+    use crate::model::{DateSpan, Day, Status};
     use crate::query::day_key;
     use crate::storage::Store;
     use proptest::prelude::*;

@@ -188,28 +188,71 @@ fn similar_lengths(a: &str, b: &str) -> bool {
     long == 0 || short as f64 >= MIN_SIMILARITY * long as f64
 }
 
-/// Up to three existing spellings closest to `name`, one per record, best first, each with the
-/// record's canonical name when that differs: "Witkoff (Steve Witkoff)".
-fn suggestions<R: Record, C: Catalog>(catalog: &C, name: &str) -> Result<Vec<String>> {
-    let wanted = fold_name(name);
-    let mut best: BTreeMap<u64, (f64, String)> = BTreeMap::new();
-    if wanted.len() > MAX_SUGGESTED_LEN {
-        return Ok(Vec::new());
-    }
-    catalog.each_name(R::KIND, &mut |entry| {
-        // A name typed as one word of a longer one ("Ann" for "Ann Archer") is a good guess too.
-        let whole_word = !wanted.is_empty() && entry.folded.split(' ').any(|w| w == wanted);
-        let alike = if similar_lengths(&wanted, &entry.folded) {
-            strsim::normalized_damerau_levenshtein(&wanted, &entry.folded)
-        } else {
-            0.0
-        };
-        let score = alike.max(if whole_word { 0.9 } else { 0.0 });
-        if score >= MIN_SIMILARITY && best.get(&entry.id).is_none_or(|(s, _)| score > *s) {
-            best.insert(entry.id, (score, entry.spelling));
+/// How alike a typed name (folded) is to a stored one (folded): normalised
+/// Damerau-Levenshtein, or 0.9 for one word of a longer name ("Ann" for "Ann Archer").
+fn similarity(wanted: &str, stored: &str) -> f64 {
+    let whole_word = !wanted.is_empty() && stored.split(' ').any(|w| w == wanted);
+    let alike = if similar_lengths(wanted, stored) {
+        strsim::normalized_damerau_levenshtein(wanted, stored)
+    } else {
+        0.0
+    };
+    alike.max(if whole_word { 0.9 } else { 0.0 })
+}
+
+/// For each of `names`, the records of `kind` with a spelling at least `least` alike, each
+/// with its best score and that spelling: one pass over the names, however many are asked.
+fn scored<C: Catalog>(
+    catalog: &C,
+    kind: RecordKind,
+    names: &[&str],
+    least: f64,
+) -> Result<Vec<BTreeMap<u64, (f64, String)>>> {
+    let wanted: Vec<String> = names.iter().map(|n| fold_name(n)).collect();
+    let mut best: Vec<BTreeMap<u64, (f64, String)>> = vec![BTreeMap::new(); names.len()];
+    catalog.each_name(kind, &mut |entry| {
+        for (w, found) in wanted.iter().zip(best.iter_mut()) {
+            if w.len() > MAX_SUGGESTED_LEN {
+                continue;
+            }
+            let score = similarity(w, &entry.folded);
+            if score >= least && found.get(&entry.id).is_none_or(|(s, _)| score > *s) {
+                found.insert(entry.id, (score, entry.spelling.clone()));
+            }
         }
         Ok(())
     })?;
+    Ok(best)
+}
+
+/// For each of `names`, the one record of `kind` whose spelling is closest, when one is at
+/// least `least` alike and no other is as close: the spelling a name was most likely meant as.
+pub(crate) fn closest<C: Catalog>(
+    catalog: &C,
+    kind: RecordKind,
+    names: &[&str],
+    least: f64,
+) -> Result<Vec<Option<(u64, f64)>>> {
+    Ok(scored(catalog, kind, names, least)?
+        .into_iter()
+        .map(|found| {
+            let mut ranked: Vec<(u64, f64)> = found.into_iter().map(|(id, (s, _))| (id, s)).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            match ranked[..] {
+                [one] => Some(one),
+                [first, second, ..] if first.1 > second.1 => Some(first),
+                _ => None,
+            }
+        })
+        .collect())
+}
+
+/// Up to three existing spellings closest to `name`, one per record, best first, each with the
+/// record's canonical name when that differs: "Witkoff (Steve Witkoff)".
+fn suggestions<R: Record, C: Catalog>(catalog: &C, name: &str) -> Result<Vec<String>> {
+    let best = scored(catalog, R::KIND, &[name], MIN_SIMILARITY)?
+        .pop()
+        .unwrap_or_default();
     let mut ranked: Vec<(u64, f64, String)> =
         best.into_iter().map(|(id, (s, sp))| (id, s, sp)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));

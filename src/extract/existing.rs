@@ -48,7 +48,11 @@ pub(crate) fn find<C: Catalog>(
             let days = (0, day_key(date.last_day()));
             catalog.scan(List::Actor(id), days, &mut |entry, cast| {
                 if entry.date().is_some_and(|d| d.overlaps(&date)) {
-                    seen.push((entry.meeting, entry.place, cast.iter().map(|m| m.actor).collect()));
+                    seen.push((
+                        entry.meeting,
+                        entry.place,
+                        cast.iter().map(|m| m.actor).collect(),
+                    ));
                 }
                 Ok(())
             })?;
@@ -65,7 +69,13 @@ pub(crate) fn find<C: Catalog>(
                     world.load_place(catalog, place, 0)?;
                 }
                 let place = world.place_handle_of(place).map(str::to_string);
-                listed.insert(meeting, Listed { place, participants });
+                listed.insert(
+                    meeting,
+                    Listed {
+                        place,
+                        participants,
+                    },
+                );
             }
         }
         let same = listed.into_iter().find(|(_, m)| {

@@ -175,7 +175,10 @@ pub(crate) fn venues(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) -> Vec<
 /// The text between word `i - 1` and word `i` of a sentence (empty for the first word).
 fn gap<'t>(s: &Sentence<'t>, i: usize) -> &'t str {
     let offset = |w: &str| w.as_ptr() as usize - s.text.as_ptr() as usize;
-    match (i.checked_sub(1).and_then(|b| s.words.get(b)), s.words.get(i)) {
+    match (
+        i.checked_sub(1).and_then(|b| s.words.get(b)),
+        s.words.get(i),
+    ) {
         (Some(before), Some(word)) => s
             .text
             .get(offset(before.text) + before.text.len()..offset(word.text))
@@ -187,7 +190,10 @@ fn gap<'t>(s: &Sentence<'t>, i: usize) -> &'t str {
 /// The text of words `from..to` of a sentence, as written.
 fn span<'t>(s: &Sentence<'t>, from: usize, to: usize) -> &'t str {
     let offset = |w: &str| w.as_ptr() as usize - s.text.as_ptr() as usize;
-    match (s.words.get(from), to.checked_sub(1).and_then(|l| s.words.get(l))) {
+    match (
+        s.words.get(from),
+        to.checked_sub(1).and_then(|l| s.words.get(l)),
+    ) {
         (Some(first), Some(last)) if from < to => s
             .text
             .get(offset(first.text)..offset(last.text) + last.text.len())
@@ -320,9 +326,16 @@ const MOST_TITLE_WORDS: usize = 6;
 fn title_before(rules: &Rules, s: &Sentence<'_>, name: usize) -> Option<(usize, usize)> {
     let words = &s.folded;
     let stops = |at: usize| {
-        ["stopwords", "speech", "ruled_out", "possible", "planned", "occurred"]
-            .iter()
-            .any(|key| rules.match_at(key, words, at).is_some())
+        [
+            "stopwords",
+            "speech",
+            "ruled_out",
+            "possible",
+            "planned",
+            "occurred",
+        ]
+        .iter()
+        .any(|key| rules.match_at(key, words, at).is_some())
             || rules
                 .kinds
                 .iter()

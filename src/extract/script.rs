@@ -55,15 +55,22 @@ pub(crate) fn render(
 /// `add place` for each place the article names inside a known one.
 fn places(out: &mut String, world: &World, found: &Extraction) {
     for place in &found.new_places {
-        let Some(parent) = world.place(&place.parent) else {
+        let (Some(parent), Some(new)) = (
+            world.place(&place.parent),
+            world
+                .places
+                .iter()
+                .find(|p| p.proposed && p.name == place.name),
+        ) else {
             continue;
         };
         let _ = writeln!(
             out,
             "\n-- a place the database does not have, named before {} (confidence 0.6):\n\
-             add place {} in {};",
+             add place {} kind {} in {};",
             parent.name,
             quote(&place.name),
+            new.kind,
             name_or_quoted(&parent.name)
         );
     }
@@ -72,8 +79,7 @@ fn places(out: &mut String, world: &World, found: &Extraction) {
 /// `add actor` for the people the database does not know: a statement when the words before
 /// the name give a title (a role named in apposition), else only a comment.
 fn people(out: &mut String, found: &Extraction) {
-    let (titled, bare): (Vec<_>, Vec<_>) =
-        found.new_actors.iter().partition(|a| a.title.is_some());
+    let (titled, bare): (Vec<_>, Vec<_>) = found.new_actors.iter().partition(|a| a.title.is_some());
     if !titled.is_empty() {
         let _ = writeln!(
             out,
@@ -122,7 +128,12 @@ fn meeting(
     for alias in &found.aliases {
         let named = p.quotes.iter().any(|q| q.contains(&alias.spelling));
         if named && p.participants.iter().any(|x| x.handle == alias.handle) {
-            let _ = writeln!(out, "-- {}: alias of {}?", quote(&alias.spelling), alias.name);
+            let _ = writeln!(
+                out,
+                "-- {}: alias of {}?",
+                quote(&alias.spelling),
+                alias.name
+            );
         }
     }
     if let Some(existing) = existing

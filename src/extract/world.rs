@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::error::Result;
-use crate::model::{fold_name, Actor, ActorKind, Id, Place, RecordKind};
+use crate::model::{fold_name, Actor, ActorKind, Id, Place, PlaceKind, RecordKind};
 use crate::query::Catalog;
 
 /// How many affiliations are followed to find an actor's side: affiliations may loop, and a
@@ -36,6 +36,7 @@ pub(crate) struct KnownPlace {
     pub handle: String,
     /// Its canonical name.
     pub name: String,
+    pub kind: PlaceKind,
     pub names: Vec<Vec<String>>,
     /// Its own handle, then its parent's, up to the top.
     pub ancestors: Vec<String>,
@@ -139,7 +140,12 @@ impl World {
 
     /// Reads place `id` and its ancestors (`depth` of them below it already read). A place at
     /// the top (a country) brings the actors of its names: a visit there meets that party.
-    pub(crate) fn load_place<C: Catalog>(&mut self, catalog: &C, id: u64, depth: usize) -> Result<()> {
+    pub(crate) fn load_place<C: Catalog>(
+        &mut self,
+        catalog: &C,
+        id: u64,
+        depth: usize,
+    ) -> Result<()> {
         if self.place_at.contains_key(&id) || depth > MOST_ANCESTORS {
             return Ok(());
         }
@@ -164,6 +170,7 @@ impl World {
         self.places.push(KnownPlace {
             handle: place.handle.clone(),
             name: place.name.clone(),
+            kind: place.kind,
             names: folded_names(place.names()),
             ancestors,
             proposed: false,
@@ -172,18 +179,24 @@ impl World {
     }
 
     /// Adds a place the database does not have, named `name`, inside the known place
-    /// `parent`: the script proposes it, and the meetings held there use it.
+    /// `parent`: the script proposes it, and the meetings held there use it. It is taken as
+    /// a city ("à Sotchi, en Russie", "in Palm Beach, Florida"), or a site inside a city.
     pub(crate) fn propose_place(&mut self, name: &str, parent: &str) {
         if self.places.iter().any(|p| p.handle == name) {
             return;
         }
         let mut ancestors = vec![name.to_string()];
+        let mut kind = PlaceKind::City;
         if let Some(up) = self.place(parent) {
             ancestors.extend(up.ancestors.iter().cloned());
+            if matches!(up.kind, PlaceKind::City | PlaceKind::Site) {
+                kind = PlaceKind::Site;
+            }
         }
         self.places.push(KnownPlace {
             handle: name.to_string(),
             name: name.to_string(),
+            kind,
             names: folded_names(std::iter::once(name)),
             ancestors,
             proposed: true,

@@ -236,7 +236,8 @@ pub(crate) fn closest<C: Catalog>(
     Ok(scored(catalog, kind, names, least)?
         .into_iter()
         .map(|found| {
-            let mut ranked: Vec<(u64, f64)> = found.into_iter().map(|(id, (s, _))| (id, s)).collect();
+            let mut ranked: Vec<(u64, f64)> =
+                found.into_iter().map(|(id, (s, _))| (id, s)).collect();
             ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
             match ranked[..] {
                 [one] => Some(one),

@@ -504,6 +504,28 @@ fn an_unknown_place_is_added_inside_the_known_place_that_follows_it() {
     }
 }
 
+#[test]
+fn a_pronoun_opening_a_sentence_is_the_person_named_just_before() {
+    let db = demo_without_meetings();
+    let cases = [
+        "Arrivée à Miami\nMarco Rubio est arrivé vendredi en Floride. Il a rencontré Rustem Umerov samedi à Miami.",
+        "Arrival in Miami\nMarco Rubio landed in Florida on Friday. He met Rustem Umerov on Saturday in Miami.",
+    ];
+    for text in cases {
+        let found = extract(&db, text, Some("2026-01-31"));
+        assert_eq!(who(&found), [["rubio", "umerov"]], "{}", found.script);
+        assert_eq!(
+            found.proposals[0].date.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-31")
+        );
+    }
+    // An impersonal "il" stands for no one.
+    let text = "Miami\nMarco Rubio est arrivé vendredi en Floride. Il est exclu que Poutine \
+        rencontre Zelensky.";
+    let found = extract(&db, text, Some("2026-01-31"));
+    assert_eq!(who(&found), [["putin", "zelensky"]], "{}", found.script);
+}
+
 // ---- seeds ---------------------------------------------------------------------------------
 
 /// A curated meeting as the measure sees it.

@@ -25,7 +25,9 @@ use crate::query::{self, Catalog};
 pub use meetings::ProposedParticipant;
 pub use mentions::{NewActor, NewPlace};
 
-use meetings::{candidates, same_date, same_party, same_people, same_place, Candidate};
+use meetings::{
+    candidates, first_person, same_date, same_party, same_people, same_place, Candidate,
+};
 use mentions::{new_places, unknown_people, Gazetteer};
 use rules::Rules;
 use world::World;
@@ -136,8 +138,9 @@ pub(crate) fn extract<C: Catalog>(
     let mut notes = Vec::new();
     let mut all = Vec::new();
     let mut new_actors: Vec<NewActor> = Vec::new();
+    let mut subject: Option<String> = None;
     for (order, s) in sentences.iter().enumerate() {
-        for mut c in candidates(&g, &rules, s, published) {
+        for mut c in candidates(&g, &rules, s, published, subject.as_deref()) {
             c.order = order;
             if let Some((words, false)) = &c.date_words {
                 notes.push(format!(
@@ -147,6 +150,7 @@ pub(crate) fn extract<C: Catalog>(
             }
             all.push(c);
         }
+        subject = first_person(&g, &rules, s);
         for person in unknown_people(&g, &rules, s, &new_places) {
             match new_actors.iter_mut().find(|a| a.name == person.name) {
                 Some(known) if known.title.is_none() => *known = person,
@@ -266,23 +270,9 @@ fn narrower(a: Option<DateSpan>, b: Option<DateSpan>) -> Option<DateSpan> {
 /// naming nobody ("la réunion de vendredi") joins the meeting of its date.
 fn merge(world: &World, all: Vec<Candidate>) -> Vec<Proposal> {
     let mut groups: Vec<Group> = Vec::new();
-    let (many, few): (Vec<Candidate>, Vec<Candidate>) = all.into_iter().partition(|c| {
-        // A visit has its host in its place: one visitor is enough.
-        c.participants.len() >= 2
-            || (c.kind == "visit" && c.place.is_some() && !c.participants.is_empty())
-    });
+    let (many, few): (Vec<Candidate>, Vec<Candidate>) = all.into_iter().partition(several);
     for c in many {
-        let home = groups.iter_mut().find(|g| {
-            same_date(g.first.date.as_ref(), c.date.as_ref()) && alike(world, &g.first, &c)
-        });
-        match home {
-            Some(g) => g.members.push(c),
-            None => groups.push(Group {
-                first: c.clone(),
-                members: vec![c],
-                extra: Vec::new(),
-            }),
-        }
+        group(world, &mut groups, c);
     }
     for mut c in few {
         // One person's sentence adds that person; the place it names may be another's.
@@ -307,6 +297,28 @@ fn merge(world: &World, all: Vec<Candidate>) -> Vec<Proposal> {
     // In the order the article first reports them.
     groups.sort_by_key(|g| g.members.iter().map(|c| c.order).min());
     groups.into_iter().map(|g| proposal(world, g)).collect()
+}
+
+/// Whether a candidate names enough people to stand as a meeting of its own. A visit has its
+/// host in its place: one visitor is enough.
+fn several(c: &Candidate) -> bool {
+    c.participants.len() >= 2
+        || (c.kind == "visit" && c.place.is_some() && !c.participants.is_empty())
+}
+
+/// Puts `c` with the meeting of its date, place and people, or makes it a meeting.
+fn group(world: &World, groups: &mut Vec<Group>, c: Candidate) {
+    let home = groups
+        .iter_mut()
+        .find(|g| same_date(g.first.date.as_ref(), c.date.as_ref()) && alike(world, &g.first, &c));
+    match home {
+        Some(g) => g.members.push(c),
+        None => groups.push(Group {
+            first: c.clone(),
+            members: vec![c],
+            extra: Vec::new(),
+        }),
+    }
 }
 
 /// Whether two sentences can report the same meeting, dates aside: the same place (or one

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, NameEntry};
 use crate::error::{Error, Result};
 use crate::model::{fold_name, Id, Record, RecordKind, RecordRef};
 use crate::syntax::{NameRef, Source};
@@ -200,25 +200,22 @@ fn similarity(wanted: &str, stored: &str) -> f64 {
     alike.max(if whole_word { 0.9 } else { 0.0 })
 }
 
-/// For each of `names`, the records of `kind` with a spelling at least `least` alike, each
-/// with its best score and that spelling: one pass over the names, however many are asked.
-fn scored<C: Catalog>(
-    catalog: &C,
-    kind: RecordKind,
-    names: &[&str],
+/// The records of `kind` with a spelling at least `least` alike to `name` among those
+/// `names` visits, each with its best score and that spelling.
+fn scored(
+    names: &mut dyn FnMut(&mut dyn FnMut(NameEntry) -> Result<()>) -> Result<()>,
+    name: &str,
     least: f64,
-) -> Result<Vec<BTreeMap<u64, (f64, String)>>> {
-    let wanted: Vec<String> = names.iter().map(|n| fold_name(n)).collect();
-    let mut best: Vec<BTreeMap<u64, (f64, String)>> = vec![BTreeMap::new(); names.len()];
-    catalog.each_name(kind, &mut |entry| {
-        for (w, found) in wanted.iter().zip(best.iter_mut()) {
-            if w.len() > MAX_SUGGESTED_LEN {
-                continue;
-            }
-            let score = similarity(w, &entry.folded);
-            if score >= least && found.get(&entry.id).is_none_or(|(s, _)| score > *s) {
-                found.insert(entry.id, (score, entry.spelling.clone()));
-            }
+) -> Result<BTreeMap<u64, (f64, String)>> {
+    let wanted = fold_name(name);
+    let mut best: BTreeMap<u64, (f64, String)> = BTreeMap::new();
+    if wanted.len() > MAX_SUGGESTED_LEN {
+        return Ok(best);
+    }
+    names(&mut |entry| {
+        let score = similarity(&wanted, &entry.folded);
+        if score >= least && best.get(&entry.id).is_none_or(|(s, _)| score > *s) {
+            best.insert(entry.id, (score, entry.spelling));
         }
         Ok(())
     })?;
@@ -226,34 +223,43 @@ fn scored<C: Catalog>(
 }
 
 /// For each of `names`, the one record of `kind` whose spelling is closest, when one is at
-/// least `least` alike and no other is as close: the spelling a name was most likely meant as.
+/// least `least` alike and no other is as close: the spelling a name was most likely meant
+/// as. Only the names starting with the same letter are compared (a prefix scan of the name
+/// index, about a twentieth of it), so a misspelt first letter is not recognised.
 pub(crate) fn closest<C: Catalog>(
     catalog: &C,
     kind: RecordKind,
     names: &[&str],
     least: f64,
 ) -> Result<Vec<Option<(u64, f64)>>> {
-    Ok(scored(catalog, kind, names, least)?
-        .into_iter()
-        .map(|found| {
-            let mut ranked: Vec<(u64, f64)> =
-                found.into_iter().map(|(id, (s, _))| (id, s)).collect();
-            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-            match ranked[..] {
-                [one] => Some(one),
-                [first, second, ..] if first.1 > second.1 => Some(first),
-                _ => None,
-            }
-        })
-        .collect())
+    let mut out = Vec::new();
+    for name in names {
+        let folded = fold_name(name);
+        let first: String = folded.chars().take(1).collect();
+        let found = scored(
+            &mut |visit| catalog.names_with_prefix(kind, &first, visit),
+            name,
+            least,
+        )?;
+        let mut ranked: Vec<(u64, f64)> = found.into_iter().map(|(id, (s, _))| (id, s)).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.push(match ranked[..] {
+            [one] => Some(one),
+            [first, second, ..] if first.1 > second.1 => Some(first),
+            _ => None,
+        });
+    }
+    Ok(out)
 }
 
 /// Up to three existing spellings closest to `name`, one per record, best first, each with the
 /// record's canonical name when that differs: "Witkoff (Steve Witkoff)".
 fn suggestions<R: Record, C: Catalog>(catalog: &C, name: &str) -> Result<Vec<String>> {
-    let best = scored(catalog, R::KIND, &[name], MIN_SIMILARITY)?
-        .pop()
-        .unwrap_or_default();
+    let best = scored(
+        &mut |visit| catalog.each_name(R::KIND, visit),
+        name,
+        MIN_SIMILARITY,
+    )?;
     let mut ranked: Vec<(u64, f64, String)> =
         best.into_iter().map(|(id, (s, sp))| (id, s, sp)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));

@@ -269,6 +269,20 @@ impl Catalog for MemoryCatalog {
         })
     }
 
+    fn names_with_prefix(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.each_name(kind, &mut |entry| {
+            if entry.folded.starts_with(prefix) {
+                visit(entry)?;
+            }
+            Ok(())
+        })
+    }
+
     fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>> {
         let mut found = vec![place];
         let mut next = 0;

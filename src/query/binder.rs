@@ -200,13 +200,12 @@ fn similarity(wanted: &str, stored: &str) -> f64 {
     alike.max(if whole_word { 0.9 } else { 0.0 })
 }
 
-/// The records of `kind` with a spelling at least `least` alike to `name` among those
+/// Hands each name of some set to its visitor: all names of a kind, or those of a prefix.
+type EachName<'a> = &'a mut dyn FnMut(&mut dyn FnMut(NameEntry) -> Result<()>) -> Result<()>;
+
+/// The records with a spelling at least `least` alike to `name` among those
 /// `names` visits, each with its best score and that spelling.
-fn scored(
-    names: &mut dyn FnMut(&mut dyn FnMut(NameEntry) -> Result<()>) -> Result<()>,
-    name: &str,
-    least: f64,
-) -> Result<BTreeMap<u64, (f64, String)>> {
+fn scored(names: EachName<'_>, name: &str, least: f64) -> Result<BTreeMap<u64, (f64, String)>> {
     let wanted = fold_name(name);
     let mut best: BTreeMap<u64, (f64, String)> = BTreeMap::new();
     if wanted.len() > MAX_SUGGESTED_LEN {

@@ -11,7 +11,7 @@ use crate::copy::CopyReport;
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
 use crate::exchange::{ExchangeReport, ExportFormat, ExportReport, ImportFormat};
-use crate::extract::{ExtractOptions, Extraction, World};
+use crate::extract::{ExtractOptions, Extraction};
 use crate::import::ImportReport;
 use crate::model::{
     Actor, ActorId, DateSpan, Id, MeetingId, Place, PlaceId, Record, RecordKind, RelationId,
@@ -263,14 +263,7 @@ impl Database {
     /// # Ok::<(), entrevue::Error>(())
     /// ```
     pub fn extract(&self, text: &str, options: &ExtractOptions) -> Result<Extraction> {
-        let world = self.read(|r| {
-            let actors: Vec<_> = r.all::<Actor>().collect::<Result<_>>()?;
-            let places: Vec<_> = r.all::<Place>().collect::<Result<_>>()?;
-            let meetings: Vec<_> = r.all::<crate::model::Meeting>().collect::<Result<_>>()?;
-            let documents: Vec<_> = r.all::<crate::model::Document>().collect::<Result<_>>()?;
-            Ok(World::new(&actors, &places, &meetings, &documents))
-        })?;
-        crate::extract::extract(&world, text, options)
+        self.read(|r| crate::extract::extract(&r, text, options))
     }
 
     /// [`extract`](Self::extract) from the file at `path`, which must be UTF-8 text; its name

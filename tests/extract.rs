@@ -337,6 +337,195 @@ fn without_a_publication_date_relative_dates_are_left_out_and_said() {
     assert!(!found.script.contains(" published "));
 }
 
+/// The participants' handles of each proposal.
+fn who(found: &Extraction) -> Vec<Vec<String>> {
+    found
+        .proposals
+        .iter()
+        .map(|p| p.participants.iter().map(|x| x.handle.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn a_name_spelled_close_to_a_known_person_is_that_person_with_a_question() {
+    let db = demo_without_meetings();
+    // "Steve Witkof" is one letter from "Steve Witkoff" (similarity 12/13), "Kiril Dmitriyev"
+    // two from "Kirill Dmitriev" (13/15); "Jean Dupont" is close to no one of the demo.
+    let text = "Rencontre à Miami\n\
+        Steve Witkof a rencontré Kiril Dmitriyev mardi à Miami, a indiqué Jean Dupont.";
+    let found = extract(&db, text, Some("2026-01-31"));
+    assert_verbatim(&found, text);
+    assert_eq!(who(&found), [["witkoff", "dmitriev"]], "{}", found.script);
+    assert!(
+        found
+            .script
+            .contains("-- \"Steve Witkof\": alias of Steve Witkoff?\n"),
+        "{}",
+        found.script
+    );
+    assert!(
+        found
+            .script
+            .contains("-- \"Kiril Dmitriyev\": alias of Kirill Dmitriev?\n"),
+        "{}",
+        found.script
+    );
+    let spellings: Vec<&str> = found.aliases.iter().map(|a| a.spelling.as_str()).collect();
+    assert_eq!(spellings, ["Steve Witkof", "Kiril Dmitriyev"]);
+    assert_eq!(found.unknown_names, ["Jean Dupont"]);
+    // The same sentence with the names as the database has them is trusted more.
+    let right = text
+        .replace("Steve Witkof ", "Steve Witkoff ")
+        .replace("Kiril Dmitriyev", "Kirill Dmitriev");
+    let sure = extract(&db, &right, Some("2026-01-31"));
+    assert!(sure.aliases.is_empty());
+    assert!(
+        found.proposals[0].confidence < sure.proposals[0].confidence,
+        "{} vs {}",
+        found.proposals[0].confidence,
+        sure.proposals[0].confidence
+    );
+    // The script runs as it is: the meeting is there with the two known actors.
+    db.execute(&found.script).expect("the script runs");
+    let met = db
+        .query("meetings with Witkoff and Dmitriev")
+        .expect("a question");
+    assert_eq!(met.rows.len(), 1);
+}
+
+#[test]
+fn an_english_name_spelled_close_to_a_known_person() {
+    let db = demo_without_meetings();
+    let text = "Talks in Miami\nRustem Umerow met Steve Witkoff on Tuesday in Miami.";
+    let found = extract(&db, text, Some("2026-01-31"));
+    assert_eq!(who(&found), [["umerov", "witkoff"]], "{}", found.script);
+    assert!(found
+        .script
+        .contains("-- \"Rustem Umerow\": alias of Rustem Umerov?\n"));
+}
+
+#[test]
+fn unknown_people_are_proposed_with_the_title_before_their_name() {
+    let db = demo_without_meetings();
+    let text = "Rencontre à Miami\n\
+        Witkoff a rencontré mardi à Miami le vice-ministre russe Alexandre Grouchko. \
+        Selon Jean Dupont, la rencontre a duré deux heures.";
+    let found = extract(&db, text, Some("2026-01-31"));
+    let titled: Vec<(String, Option<String>, Option<String>)> = found
+        .new_actors
+        .iter()
+        .map(|a| (a.name.clone(), a.title.clone(), a.affiliation.clone()))
+        .collect();
+    assert_eq!(
+        titled,
+        [
+            (
+                "Alexandre Grouchko".to_string(),
+                Some("vice-ministre russe".to_string()),
+                Some("russia".to_string())
+            ),
+            ("Jean Dupont".to_string(), None, None),
+        ],
+        "{}",
+        found.script
+    );
+    assert!(found.script.contains(
+        "\nadd actor \"Alexandre Grouchko\" kind person title \"vice-ministre russe\" affiliation #russia;\n"
+    ));
+    // Without a title, only the shape of a name: a comment.
+    assert!(found
+        .script
+        .contains("\n-- add actor \"Jean Dupont\" kind person;\n"));
+    let english = "Talks\nWitkoff met Russian deputy foreign minister Alexander Grushko on \
+        Tuesday in Miami, officials said.";
+    let found = extract(&db, english, Some("2026-01-31"));
+    let first = found.new_actors.first().expect("a new actor");
+    assert_eq!(first.name, "Alexander Grushko");
+    assert_eq!(
+        first.title.as_deref(),
+        Some("Russian deputy foreign minister")
+    );
+    assert_eq!(first.affiliation.as_deref(), Some("russia"));
+    // The script runs as it is, and the new actor has the title.
+    db.execute(&found.script).expect("the script runs");
+    let profile = db.query("who is Alexander Grushko").expect("a profile");
+    assert!(
+        format!("{:?}", profile.rows).contains("Russian deputy foreign minister"),
+        "{:?}",
+        profile.rows
+    );
+}
+
+#[test]
+fn an_unknown_place_is_added_inside_the_known_place_that_follows_it() {
+    let cases = [
+        (
+            "Rencontre en Floride\nWitkoff et Dmitriev se sont réunis mardi à Sunny Isles Beach, en Floride.",
+            "Sunny Isles Beach",
+        ),
+        (
+            "Talks in Florida\nWitkoff met Dmitriev on Tuesday in Palm Beach Gardens, Florida.",
+            "Palm Beach Gardens",
+        ),
+    ];
+    for (text, place) in cases {
+        let db = demo_without_meetings();
+        let found = extract(&db, text, Some("2026-01-31"));
+        let new: Vec<(&str, &str)> = found
+            .new_places
+            .iter()
+            .map(|p| (p.name.as_str(), p.parent.as_str()))
+            .collect();
+        assert_eq!(new, [(place, "florida")], "{}", found.script);
+        assert!(
+            found
+                .script
+                .contains(&format!("\nadd place \"{place}\" kind city in Florida;\n")),
+            "{}",
+            found.script
+        );
+        assert_eq!(found.proposals.len(), 1, "{}", found.script);
+        assert_eq!(found.proposals[0].place.as_deref(), Some(place));
+        assert!(found
+            .script
+            .contains(&format!(" in \"{place}\" status occurred")));
+        assert!(found.unknown_names.is_empty(), "{:?}", found.unknown_names);
+        // Run, the meeting is held in the new place, inside Florida.
+        db.execute(&found.script).expect("the script runs");
+        let rows = db
+            .query("meetings in Florida return place")
+            .expect("a question");
+        assert_eq!(rows.rows.len(), 1);
+        assert!(
+            format!("{:?}", rows.rows[0]).contains(place),
+            "{:?}",
+            rows.rows
+        );
+    }
+}
+
+#[test]
+fn a_pronoun_opening_a_sentence_is_the_person_named_just_before() {
+    let db = demo_without_meetings();
+    let cases = [
+        "Arrivée à Miami\nMarco Rubio est arrivé vendredi en Floride. Il a rencontré Rustem Umerov samedi à Miami.",
+        "Arrival in Miami\nMarco Rubio landed in Florida on Friday. He met Rustem Umerov on Saturday in Miami.",
+    ];
+    for text in cases {
+        let found = extract(&db, text, Some("2026-01-31"));
+        assert_eq!(who(&found), [["rubio", "umerov"]], "{}", found.script);
+        assert_eq!(
+            found.proposals[0].date.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-31")
+        );
+    }
+    // An impersonal "il" stands for no one.
+    let text = "Miami\nMarco Rubio est arrivé vendredi en Floride. Il est exclu que Poutine \
+        rencontre Zelensky.";
+    let found = extract(&db, text, Some("2026-01-31"));
+    assert_eq!(who(&found), [["putin", "zelensky"]], "{}", found.script);
+}
+
 // ---- seeds ---------------------------------------------------------------------------------
 
 /// A curated meeting as the measure sees it.

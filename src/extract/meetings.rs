@@ -8,7 +8,7 @@
 
 use jiff::civil::Date;
 
-use crate::model::{Certainty, DateSpan, Status};
+use crate::model::{ActorKind, Certainty, DateSpan, Status};
 
 use super::dates::{self, Found};
 use super::mentions::{parties, venues, Gazetteer};
@@ -143,12 +143,22 @@ pub(crate) fn candidates(
     rules: &Rules,
     s: &Sentence<'_>,
     published: Option<Date>,
+    subject: Option<&str>,
 ) -> Vec<Candidate> {
     let words = &s.folded;
     let Some(sentence_kind) = kind_in(rules, words) else {
         return Vec::new();
     };
-    let who: Vec<String> = parties(g, rules, s).into_iter().map(|(h, _)| h).collect();
+    let mut who: Vec<String> = parties(g, rules, s).into_iter().map(|(h, _)| h).collect();
+    // "Il a rencontré …": a sentence opening on a pronoun speaks of the last sentence's
+    // first person.
+    let pronoun = rules.match_at("pronouns", words, 0).is_some()
+        && rules.match_at("impersonal", words, 0).is_none();
+    if let Some(subject) = subject.filter(|_| pronoun) {
+        if !who.iter().any(|h| h == subject) {
+            who.insert(0, subject.to_string());
+        }
+    }
     let places = venues(g, rules, s);
     let found: Vec<Found> = dates::find(words, rules)
         .into_iter()
@@ -202,6 +212,16 @@ pub(crate) fn candidates(
         });
     }
     out
+}
+
+/// The first person sentence `s` names as taking part, whom a pronoun opening the next
+/// sentence stands for.
+pub(crate) fn first_person(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) -> Option<String> {
+    parties(g, rules, s).into_iter().map(|(h, _)| h).find(|h| {
+        g.world
+            .actor(h)
+            .is_some_and(|a| a.kind == ActorKind::Person)
+    })
 }
 
 /// Whether participant `a` stands for `b`: the same actor, or a party and someone on its side.

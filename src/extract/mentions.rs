@@ -172,20 +172,50 @@ pub(crate) fn venues(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) -> Vec<
         .collect()
 }
 
-/// Runs of two or more capitalised words that no known name covers: people the database may
-/// not know. The first word must not be a function word, a month or a day of the week.
-pub(crate) fn unknown_names(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) -> Vec<String> {
+/// The text between word `i - 1` and word `i` of a sentence (empty for the first word).
+fn gap<'t>(s: &Sentence<'t>, i: usize) -> &'t str {
+    let offset = |w: &str| w.as_ptr() as usize - s.text.as_ptr() as usize;
+    match (
+        i.checked_sub(1).and_then(|b| s.words.get(b)),
+        s.words.get(i),
+    ) {
+        (Some(before), Some(word)) => s
+            .text
+            .get(offset(before.text) + before.text.len()..offset(word.text))
+            .unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// The text of words `from..to` of a sentence, as written.
+fn span<'t>(s: &Sentence<'t>, from: usize, to: usize) -> &'t str {
+    let offset = |w: &str| w.as_ptr() as usize - s.text.as_ptr() as usize;
+    match (
+        s.words.get(from),
+        to.checked_sub(1).and_then(|l| s.words.get(l)),
+    ) {
+        (Some(first), Some(last)) if from < to => s
+            .text
+            .get(offset(first.text)..offset(last.text) + last.text.len())
+            .unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// The runs of one to four capitalised words that no known name covers, joined by spaces or
+/// hyphens only, as word ranges. No run starts with a function word, a month or a weekday.
+fn capitalised_runs(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) -> Vec<(usize, usize)> {
     let words = &s.folded;
     let mut known = vec![false; words.len()];
     for m in g.actors_in(words).into_iter().chain(g.places_in(words)) {
-        known[m.start..m.start + m.len]
+        known
             .iter_mut()
+            .skip(m.start)
+            .take(m.len)
             .for_each(|k| *k = true);
     }
-    let offset = |w: &str| w.as_ptr() as usize - s.text.as_ptr() as usize;
     let plain = |i: usize| {
-        let w = &s.words[i];
-        w.is_capitalised()
+        s.words[i].is_capitalised()
             && !known[i]
             && ["not_names", "months", "weekdays", "stopwords"]
                 .iter()
@@ -195,23 +225,130 @@ pub(crate) fn unknown_names(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) 
     let mut at = 0;
     while at < s.words.len() {
         let mut end = at;
-        while end < s.words.len() && plain(end) {
-            let joined = end == at || {
-                let gap = &s.text[offset(s.words[end - 1].text) + s.words[end - 1].text.len()
-                    ..offset(s.words[end].text)];
-                gap.chars().all(|c| c == ' ' || c == '-')
-            };
-            if !joined {
-                break;
-            }
+        while end < s.words.len()
+            && plain(end)
+            && (end == at || gap(s, end).chars().all(|c| c == ' ' || c == '-'))
+        {
             end += 1;
         }
-        if end - at >= 2 && end - at <= 4 {
-            let from = offset(s.words[at].text);
-            let to = offset(s.words[end - 1].text) + s.words[end - 1].text.len();
-            out.push(s.text[from..to].to_string());
+        if end > at && end - at <= 4 {
+            out.push((at, end));
         }
         at = end.max(at + 1);
     }
     out
+}
+
+/// A place the database does not have, named after a venue word and followed by a comma
+/// and a known place, which it lies inside: "à Sunny Isles, en Floride", "in Sunny Isles,
+/// Florida". Its name as written, and the known place's handle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewPlace {
+    /// Its name as the article writes it.
+    pub name: String,
+    /// The handle of the known place it lies inside.
+    pub parent: String,
+}
+
+/// The places sentence `s` names that the database does not have, each inside a known one.
+pub(crate) fn new_places(g: &Gazetteer<'_>, rules: &Rules, s: &Sentence<'_>) -> Vec<NewPlace> {
+    let words = &s.folded;
+    let places = g.places_in(words);
+    let mut out = Vec::new();
+    for (from, to) in capitalised_runs(g, rules, s) {
+        if !after(rules, "venue", words, from) || !gap(s, to).contains(',') {
+            continue;
+        }
+        let at = to + rules.match_at("venue", words, to).unwrap_or(0);
+        if let Some(parent) = places.iter().find(|m| m.start == at) {
+            out.push(NewPlace {
+                name: span(s, from, to).to_string(),
+                parent: g.world.places[parent.index].handle.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// A person the database does not know, with what the words before the name say of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewActor {
+    /// The name as the article writes it.
+    pub name: String,
+    /// The apposition before the name ("conseiller diplomatique russe"), when it holds a word
+    /// of a role.
+    pub title: Option<String>,
+    /// The party an adjective of nationality in the title names, by handle.
+    pub affiliation: Option<String>,
+}
+
+/// Runs of two or more capitalised words that no known name covers, none of them a new
+/// place: people the database may not know, each with the title the words before it give.
+pub(crate) fn unknown_people(
+    g: &Gazetteer<'_>,
+    rules: &Rules,
+    s: &Sentence<'_>,
+    places: &[NewPlace],
+) -> Vec<NewActor> {
+    capitalised_runs(g, rules, s)
+        .into_iter()
+        .filter(|(from, to)| to - from >= 2)
+        .map(|(from, to)| (from, span(s, from, to).to_string()))
+        .filter(|(_, name)| !places.iter().any(|p| p.name == *name))
+        .map(|(from, name)| {
+            let title = title_before(rules, s, from);
+            let affiliation = title.and_then(|(first, _)| {
+                (first..from).find_map(|at| {
+                    rules
+                        .demonyms
+                        .iter()
+                        .filter(|(adjective, _)| adjective.match_at(&s.folded, at).is_some())
+                        .find_map(|(_, party)| g.world.actor_named(party))
+                        .map(|a| a.handle.clone())
+                })
+            });
+            NewActor {
+                name,
+                title: title.map(|(first, last)| span(s, first, last).to_string()),
+                affiliation,
+            }
+        })
+        .collect()
+}
+
+/// Most words an apposition before a name takes.
+const MOST_TITLE_WORDS: usize = 6;
+
+/// The words right before word `name` that describe the person it starts, as a word range:
+/// back to a function word, a meeting or status cue, a verb of speech or a punctuation mark,
+/// and only when one of them is a word of a role ("le vice-ministre russe", "Russian deputy
+/// foreign minister").
+fn title_before(rules: &Rules, s: &Sentence<'_>, name: usize) -> Option<(usize, usize)> {
+    let words = &s.folded;
+    let stops = |at: usize| {
+        [
+            "stopwords",
+            "speech",
+            "ruled_out",
+            "possible",
+            "planned",
+            "occurred",
+        ]
+        .iter()
+        .any(|key| rules.match_at(key, words, at).is_some())
+            || rules
+                .kinds
+                .iter()
+                .any(|(_, patterns)| patterns.iter().any(|p| p.match_at(words, at).is_some()))
+    };
+    let mut first = name;
+    while first > 0
+        && name - first < MOST_TITLE_WORDS
+        && gap(s, first).chars().all(|c| c == ' ' || c == '-')
+        && !stops(first - 1)
+    {
+        first -= 1;
+    }
+    let role = (first..name).any(|at| rules.match_at("roles", words, at).is_some());
+    (role && first < name).then_some((first, name))
 }

@@ -8,6 +8,7 @@
 //! ([`meetings`]), and the script ([`script`]).
 
 mod dates;
+mod existing;
 mod meetings;
 mod mentions;
 mod rules;
@@ -15,15 +16,21 @@ mod script;
 mod text;
 mod world;
 
+use std::collections::BTreeSet;
+
 use crate::error::{Error, Result};
-use crate::model::{Certainty, DateSpan, Status};
+use crate::model::{ActorKind, Certainty, DateSpan, RecordKind, Status};
+use crate::query::{self, Catalog};
 
 pub use meetings::ProposedParticipant;
-pub(crate) use world::World;
+pub use mentions::{NewActor, NewPlace};
 
-use meetings::{candidates, same_date, same_party, same_people, same_place, Candidate};
-use mentions::{unknown_names, Gazetteer};
+use meetings::{
+    candidates, first_person, same_date, same_party, same_people, same_place, Candidate,
+};
+use mentions::{new_places, unknown_people, Gazetteer};
 use rules::Rules;
+use world::World;
 
 /// What to extract with: what the article's feed says of it.
 #[derive(Clone, Debug, Default)]
@@ -76,12 +83,43 @@ pub struct Extraction {
     pub proposals: Vec<Proposal>,
     /// Capitalised names of people the database does not know.
     pub unknown_names: Vec<String>,
+    /// Those people, each with the title and affiliation the words before the name give.
+    pub new_actors: Vec<NewActor>,
+    /// Places the database does not have, each inside a known place, that meetings use.
+    pub new_places: Vec<NewPlace>,
+    /// Names taken as a known person's, being close to one of their names.
+    pub aliases: Vec<GuessedAlias>,
     /// What could not be done (a relative date without a publication date …).
     pub notes: Vec<String>,
 }
 
-/// The meetings `text` reports, resolved against `world`.
-pub(crate) fn extract(world: &World, text: &str, options: &ExtractOptions) -> Result<Extraction> {
+/// A name the article spells close to a known person's, and no one's exactly: taken as that
+/// person, and shown to the reviewer as a possible alias.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuessedAlias {
+    /// The name as the article writes it.
+    pub spelling: String,
+    /// The handle of the actor it is taken as.
+    pub handle: String,
+    /// That actor's canonical name.
+    pub name: String,
+}
+
+/// How alike (normalised edit distance of the folded names) a name must be to a known
+/// person's to be taken as theirs: one letter in seven or eight may differ ("Roustem Omerov"
+/// for "Rustem Omerov", "Kiril Dmitriyev" for "Kirill Dmitriev").
+const ALIAS_SIMILARITY: f64 = 0.8;
+
+/// How much less a proposal is trusted for each participant found through a guessed alias.
+const ALIAS_DOUBT: f32 = 0.15;
+
+/// The meetings `text` reports, resolved against the records of `catalog` that its words can
+/// name.
+pub(crate) fn extract<C: Catalog>(
+    catalog: &C,
+    text: &str,
+    options: &ExtractOptions,
+) -> Result<Extraction> {
     let shown = options.file.as_deref().unwrap_or("the article");
     if text.trim().is_empty() {
         return Err(Error::Invalid(format!(
@@ -90,14 +128,19 @@ pub(crate) fn extract(world: &World, text: &str, options: &ExtractOptions) -> Re
     }
     let language = text::language(text, options.language.as_deref(), shown)?;
     let rules = Rules::of(language)?;
-    let g = Gazetteer::new(world);
     let published = options.published.as_ref().and_then(dates::day_of);
     let sentences = text::sentences(text);
+    let words: BTreeSet<String> = sentences.iter().flat_map(|s| s.folded.clone()).collect();
+    let parties: Vec<String> = rules.demonyms.iter().map(|(_, p)| p.clone()).collect();
+    let mut world = World::read(catalog, &words, &parties)?;
+    let (aliases, new_places) = unknowns(catalog, &mut world, &rules, &sentences)?;
+    let g = Gazetteer::new(&world);
     let mut notes = Vec::new();
     let mut all = Vec::new();
-    let mut unknown: Vec<String> = Vec::new();
+    let mut new_actors: Vec<NewActor> = Vec::new();
+    let mut subject: Option<String> = None;
     for (order, s) in sentences.iter().enumerate() {
-        for mut c in candidates(&g, &rules, s, published) {
+        for mut c in candidates(&g, &rules, s, published, subject.as_deref()) {
             c.order = order;
             if let Some((words, false)) = &c.date_words {
                 notes.push(format!(
@@ -107,25 +150,102 @@ pub(crate) fn extract(world: &World, text: &str, options: &ExtractOptions) -> Re
             }
             all.push(c);
         }
-        for name in unknown_names(&g, &rules, s) {
-            if !unknown.contains(&name) {
-                unknown.push(name);
+        subject = first_person(&g, &rules, s);
+        for person in unknown_people(&g, &rules, s, &new_places) {
+            match new_actors.iter_mut().find(|a| a.name == person.name) {
+                Some(known) if known.title.is_none() => *known = person,
+                Some(_) => {}
+                None => new_actors.push(person),
             }
         }
     }
-    let proposals = merge(world, all);
-    let document = world.next_document(&options.taken);
+    let mut proposals = merge(&world, all);
+    drop(g);
+    let existing = existing::find(catalog, &mut world, &mut proposals)?;
+    for p in &mut proposals {
+        doubt_aliases(p, &aliases);
+    }
+    let document = existing::next_document(catalog, &options.taken)?;
     let title = sentences.first().map_or("", |s| s.text);
     let mut found = Extraction {
         script: String::new(),
         document,
         language: language.to_string(),
         proposals,
-        unknown_names: unknown,
+        unknown_names: new_actors.iter().map(|a| a.name.clone()).collect(),
+        new_actors,
+        new_places,
+        aliases,
         notes,
     };
-    found.script = script::render(world, &found, title, options);
+    found.script = script::render(&world, &existing, &found, title, options);
     Ok(found)
+}
+
+/// The names the database does not have: new places (added to `world`, inside the known
+/// place that follows them) and names close to a known person's (given to that person in
+/// `world`, as aliases would be).
+fn unknowns<C: Catalog>(
+    catalog: &C,
+    world: &mut World,
+    rules: &Rules,
+    sentences: &[text::Sentence<'_>],
+) -> Result<(Vec<GuessedAlias>, Vec<NewPlace>)> {
+    let g = Gazetteer::new(world);
+    let mut places: Vec<NewPlace> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for s in sentences {
+        for place in new_places(&g, rules, s) {
+            if !places.iter().any(|p| p.name == place.name) {
+                places.push(place);
+            }
+        }
+        for person in unknown_people(&g, rules, s, &places) {
+            if !names.contains(&person.name) {
+                names.push(person.name);
+            }
+        }
+    }
+    drop(g);
+    let asked: Vec<&str> = names.iter().map(String::as_str).collect();
+    let close = query::closest(catalog, RecordKind::Actor, &asked, ALIAS_SIMILARITY)?;
+    let mut aliases = Vec::new();
+    for (spelling, found) in names.iter().zip(close) {
+        let Some((id, _)) = found else { continue };
+        world.load_actor(catalog, id)?;
+        let Some(actor) = world
+            .handle_of(id)
+            .and_then(|h| world.actor(h))
+            .filter(|a| a.kind == ActorKind::Person)
+        else {
+            continue;
+        };
+        aliases.push(GuessedAlias {
+            spelling: spelling.clone(),
+            handle: actor.handle.clone(),
+            name: actor.name.clone(),
+        });
+    }
+    for alias in &aliases {
+        world.add_name(&alias.handle, &alias.spelling);
+    }
+    for place in &places {
+        world.propose_place(&place.name, &place.parent);
+    }
+    Ok((aliases, places))
+}
+
+/// Lowers the confidence of a proposal for each participant it has through a guessed alias,
+/// and says so among its cues.
+fn doubt_aliases(p: &mut Proposal, aliases: &[GuessedAlias]) {
+    for alias in aliases {
+        let named = p.quotes.iter().any(|q| q.contains(&alias.spelling));
+        if named && p.participants.iter().any(|x| x.handle == alias.handle) {
+            p.confidence = (p.confidence - ALIAS_DOUBT).max(0.05);
+            p.cues
+                .push(format!("\"{}\" (alias of {}?)", alias.spelling, alias.name));
+        }
+    }
 }
 
 /// A meeting being gathered from its sentences.
@@ -150,23 +270,9 @@ fn narrower(a: Option<DateSpan>, b: Option<DateSpan>) -> Option<DateSpan> {
 /// naming nobody ("la réunion de vendredi") joins the meeting of its date.
 fn merge(world: &World, all: Vec<Candidate>) -> Vec<Proposal> {
     let mut groups: Vec<Group> = Vec::new();
-    let (many, few): (Vec<Candidate>, Vec<Candidate>) = all.into_iter().partition(|c| {
-        // A visit has its host in its place: one visitor is enough.
-        c.participants.len() >= 2
-            || (c.kind == "visit" && c.place.is_some() && !c.participants.is_empty())
-    });
+    let (many, few): (Vec<Candidate>, Vec<Candidate>) = all.into_iter().partition(several);
     for c in many {
-        let home = groups.iter_mut().find(|g| {
-            same_date(g.first.date.as_ref(), c.date.as_ref()) && alike(world, &g.first, &c)
-        });
-        match home {
-            Some(g) => g.members.push(c),
-            None => groups.push(Group {
-                first: c.clone(),
-                members: vec![c],
-                extra: Vec::new(),
-            }),
-        }
+        group(world, &mut groups, c);
     }
     for mut c in few {
         // One person's sentence adds that person; the place it names may be another's.
@@ -191,6 +297,28 @@ fn merge(world: &World, all: Vec<Candidate>) -> Vec<Proposal> {
     // In the order the article first reports them.
     groups.sort_by_key(|g| g.members.iter().map(|c| c.order).min());
     groups.into_iter().map(|g| proposal(world, g)).collect()
+}
+
+/// Whether a candidate names enough people to stand as a meeting of its own. A visit has its
+/// host in its place: one visitor is enough.
+fn several(c: &Candidate) -> bool {
+    c.participants.len() >= 2
+        || (c.kind == "visit" && c.place.is_some() && !c.participants.is_empty())
+}
+
+/// Puts `c` with the meeting of its date, place and people, or makes it a meeting.
+fn group(world: &World, groups: &mut Vec<Group>, c: Candidate) {
+    let home = groups
+        .iter_mut()
+        .find(|g| same_date(g.first.date.as_ref(), c.date.as_ref()) && alike(world, &g.first, &c));
+    match home {
+        Some(g) => g.members.push(c),
+        None => groups.push(Group {
+            first: c.clone(),
+            members: vec![c],
+            extra: Vec::new(),
+        }),
+    }
 }
 
 /// Whether two sentences can report the same meeting, dates aside: the same place (or one
@@ -318,18 +446,6 @@ fn proposal(world: &World, g: Group) -> Proposal {
             cues.push(cue);
         }
     }
-    let handles: Vec<String> = participants.iter().map(|p| p.handle.clone()).collect();
-    let existing = world
-        .meetings
-        .iter()
-        .find(|m| {
-            let theirs: Vec<String> = m.participants.iter().map(|(h, _)| h.clone()).collect();
-            m.date.is_some()
-                && same_date(m.date.as_ref(), date.as_ref())
-                && same_place(world, m.place.as_deref(), place.as_deref())
-                && same_people(world, &theirs, &handles)
-        })
-        .map(|m| m.handle.clone());
     let mut confidence: f32 = 0.4;
     confidence += 0.1 * (quotes.len().min(3) as f32 - 1.0);
     confidence += if date.is_some() { 0.15 } else { 0.0 };
@@ -342,7 +458,7 @@ fn proposal(world: &World, g: Group) -> Proposal {
         participants,
         status,
         quotes,
-        existing,
+        existing: None,
         confidence: confidence.min(0.95),
         cues,
     }

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::catalog::Catalog;
+use super::catalog::{Catalog, NameEntry};
 use crate::error::{Error, Result};
 use crate::model::{fold_name, Id, Record, RecordKind, RecordRef};
 use crate::syntax::{NameRef, Source};
@@ -188,28 +188,77 @@ fn similar_lengths(a: &str, b: &str) -> bool {
     long == 0 || short as f64 >= MIN_SIMILARITY * long as f64
 }
 
-/// Up to three existing spellings closest to `name`, one per record, best first, each with the
-/// record's canonical name when that differs: "Witkoff (Steve Witkoff)".
-fn suggestions<R: Record, C: Catalog>(catalog: &C, name: &str) -> Result<Vec<String>> {
+/// How alike a typed name (folded) is to a stored one (folded): normalised
+/// Damerau-Levenshtein, or 0.9 for one word of a longer name ("Ann" for "Ann Archer").
+fn similarity(wanted: &str, stored: &str) -> f64 {
+    let whole_word = !wanted.is_empty() && stored.split(' ').any(|w| w == wanted);
+    let alike = if similar_lengths(wanted, stored) {
+        strsim::normalized_damerau_levenshtein(wanted, stored)
+    } else {
+        0.0
+    };
+    alike.max(if whole_word { 0.9 } else { 0.0 })
+}
+
+/// Hands each name of some set to its visitor: all names of a kind, or those of a prefix.
+type EachName<'a> = &'a mut dyn FnMut(&mut dyn FnMut(NameEntry) -> Result<()>) -> Result<()>;
+
+/// The records with a spelling at least `least` alike to `name` among those
+/// `names` visits, each with its best score and that spelling.
+fn scored(names: EachName<'_>, name: &str, least: f64) -> Result<BTreeMap<u64, (f64, String)>> {
     let wanted = fold_name(name);
     let mut best: BTreeMap<u64, (f64, String)> = BTreeMap::new();
     if wanted.len() > MAX_SUGGESTED_LEN {
-        return Ok(Vec::new());
+        return Ok(best);
     }
-    catalog.each_name(R::KIND, &mut |entry| {
-        // A name typed as one word of a longer one ("Ann" for "Ann Archer") is a good guess too.
-        let whole_word = !wanted.is_empty() && entry.folded.split(' ').any(|w| w == wanted);
-        let alike = if similar_lengths(&wanted, &entry.folded) {
-            strsim::normalized_damerau_levenshtein(&wanted, &entry.folded)
-        } else {
-            0.0
-        };
-        let score = alike.max(if whole_word { 0.9 } else { 0.0 });
-        if score >= MIN_SIMILARITY && best.get(&entry.id).is_none_or(|(s, _)| score > *s) {
+    names(&mut |entry| {
+        let score = similarity(&wanted, &entry.folded);
+        if score >= least && best.get(&entry.id).is_none_or(|(s, _)| score > *s) {
             best.insert(entry.id, (score, entry.spelling));
         }
         Ok(())
     })?;
+    Ok(best)
+}
+
+/// For each of `names`, the one record of `kind` whose spelling is closest, when one is at
+/// least `least` alike and no other is as close: the spelling a name was most likely meant
+/// as. Only the names starting with the same letter are compared (a prefix scan of the name
+/// index, about a twentieth of it), so a misspelt first letter is not recognised.
+pub(crate) fn closest<C: Catalog>(
+    catalog: &C,
+    kind: RecordKind,
+    names: &[&str],
+    least: f64,
+) -> Result<Vec<Option<(u64, f64)>>> {
+    let mut out = Vec::new();
+    for name in names {
+        let folded = fold_name(name);
+        let first: String = folded.chars().take(1).collect();
+        let found = scored(
+            &mut |visit| catalog.names_with_prefix(kind, &first, visit),
+            name,
+            least,
+        )?;
+        let mut ranked: Vec<(u64, f64)> = found.into_iter().map(|(id, (s, _))| (id, s)).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out.push(match ranked[..] {
+            [one] => Some(one),
+            [first, second, ..] if first.1 > second.1 => Some(first),
+            _ => None,
+        });
+    }
+    Ok(out)
+}
+
+/// Up to three existing spellings closest to `name`, one per record, best first, each with the
+/// record's canonical name when that differs: "Witkoff (Steve Witkoff)".
+fn suggestions<R: Record, C: Catalog>(catalog: &C, name: &str) -> Result<Vec<String>> {
+    let best = scored(
+        &mut |visit| catalog.each_name(R::KIND, visit),
+        name,
+        MIN_SIMILARITY,
+    )?;
     let mut ranked: Vec<(u64, f64, String)> =
         best.into_iter().map(|(id, (s, sp))| (id, s, sp)).collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.2.cmp(&b.2)));

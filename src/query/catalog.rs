@@ -265,6 +265,23 @@ pub(crate) trait Catalog {
         visit: &mut dyn FnMut(NameEntry) -> Result<()>,
     ) -> Result<()>;
 
+    /// The names and aliases of the records of `kind` that can start at a word: those whose
+    /// folded form is `word`, or `word` and a space and more words.
+    fn names_from_word(
+        &self,
+        kind: RecordKind,
+        word: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()>;
+
+    /// The names and aliases of the records of `kind` whose folded form starts with `prefix`.
+    fn names_with_prefix(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()>;
+
     /// `place` and every place inside it, at any depth.
     fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>>;
 

@@ -254,6 +254,35 @@ impl Catalog for MemoryCatalog {
         Ok(())
     }
 
+    fn names_from_word(
+        &self,
+        kind: RecordKind,
+        word: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        let longer = format!("{word} ");
+        self.each_name(kind, &mut |entry| {
+            if entry.folded == word || entry.folded.starts_with(&longer) {
+                visit(entry)?;
+            }
+            Ok(())
+        })
+    }
+
+    fn names_with_prefix(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.each_name(kind, &mut |entry| {
+            if entry.folded.starts_with(prefix) {
+                visit(entry)?;
+            }
+            Ok(())
+        })
+    }
+
     fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>> {
         let mut found = vec![place];
         let mut next = 0;

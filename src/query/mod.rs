@@ -23,9 +23,8 @@ mod plan;
 mod search;
 mod sql;
 
-pub(crate) use binder::{resolve, Binder};
+pub(crate) use binder::{closest, resolve, Binder};
 pub(crate) use cancel::CancellationToken;
-#[cfg(test)]
 pub(crate) use catalog::day_key;
 pub(crate) use catalog::{
     bound_of, first_days, Catalog, List, MeetingEntry, Member, NameEntry, Visit,

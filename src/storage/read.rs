@@ -156,6 +156,47 @@ impl<'a> Reader<'a> {
             })
     }
 
+    /// The names and aliases of records of `kind` whose folded form is `word`, or starts with
+    /// `word` and a space: two prefix scans of the `names` tree, which holds folded names in
+    /// order, so that a short word reads only the names it starts.
+    pub(crate) fn names_from_word(
+        &self,
+        kind: RecordKind,
+        word: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        let exact = encode_name_prefix(word);
+        let longer = format!("{word} ");
+        for prefix in [exact.as_slice(), longer.as_bytes()] {
+            self.names_under(kind, prefix, visit)?;
+        }
+        Ok(())
+    }
+
+    /// The names and aliases of records of `kind` whose key starts with `prefix`.
+    pub(crate) fn names_under(
+        &self,
+        kind: RecordKind,
+        prefix: &[u8],
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        for entry in self.kv.prefix(Table::Names, prefix) {
+            let (key, value) = entry?;
+            let (folded, tag, id) = decode_name_key(&key)?;
+            if tag != kind {
+                continue;
+            }
+            let spelling = String::from_utf8(value.to_vec())
+                .map_err(|_| Error::Corrupt("a stored name is not UTF-8".into()))?;
+            visit(NameEntry {
+                folded,
+                spelling,
+                id,
+            })?;
+        }
+        Ok(())
+    }
+
     /// The table and owner that hold a list.
     fn list(list: List) -> (Table, u64) {
         match list {
@@ -220,6 +261,24 @@ impl Catalog for Reader<'_> {
         visit: &mut dyn FnMut(NameEntry) -> Result<()>,
     ) -> Result<()> {
         self.names(kind).try_for_each(|entry| visit(entry?))
+    }
+
+    fn names_from_word(
+        &self,
+        kind: RecordKind,
+        word: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        Reader::names_from_word(self, kind, word, visit)
+    }
+
+    fn names_with_prefix(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        visit: &mut dyn FnMut(NameEntry) -> Result<()>,
+    ) -> Result<()> {
+        self.names_under(kind, prefix.as_bytes(), visit)
     }
 
     fn places_inside(&self, place: PlaceId) -> Result<Vec<PlaceId>> {

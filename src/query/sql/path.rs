@@ -12,9 +12,9 @@
 //! Each level reads the level before it once, and nothing else reads a level: an engine that
 //! writes a common table expression into every place that names it (Spark SQL does) would
 //! otherwise plan a copy of the levels below for each reference, a plan that doubles with
-//! every hop. So a level is one pass over the level before, joined with the edges of its
-//! frontier, each row taken twice (as it was, and as the step to the actor met), the first
-//! row of each actor kept; the search stops growing once B is reached.
+//! every hop. So a level is one pass over the level before: each row as it was, and each
+//! edge of its frontier as a step, the first row of each actor kept; the search stops growing
+//! once B is reached.
 
 use super::meetings::{inside_place, met, status_in, within, Ctes};
 use super::{cannot, Dialect, Kind, Relation};
@@ -38,7 +38,7 @@ pub(super) fn chain(search: &PathSearch, dialect: Dialect) -> Result<Relation> {
     ctes.add("edges", edges);
     ctes.add("reach0", start(from, to, hops));
     for k in 1..=hops {
-        ctes.add(&format!("reach{k}"), level(k, to, hops));
+        ctes.add(&format!("reach{k}"), level(k, to, hops, dialect));
     }
     ctes.add("linked", steps(from, to, hops));
     let body = "SELECT s.step AS c0, fa.name AS c1, ta.name AS c2, m.handle AS c3,\n  \
@@ -91,9 +91,10 @@ fn start(from: u64, to: u64, hops: usize) -> String {
 
 /// Level k from level k − 1, read once: each of its rows as it was, and for each actor of
 /// its frontier (while B is not reached) each meeting with another actor as a step to that
-/// actor, its chain extended; of each actor's rows the nearest, then the lowest previous
-/// actor and meeting.
-fn level(k: usize, to: u64, hops: usize) -> String {
+/// actor, its chain extended; of each actor's rows the nearest, then the one from the lowest
+/// previous actor and meeting (the least record of those fields, which an aggregate finds
+/// without sorting).
+fn level(k: usize, to: u64, hops: usize, dialect: Dialect) -> String {
     let before = k - 1;
     let carried: Vec<String> = chain_columns(hops)
         .map(|c| {
@@ -107,23 +108,32 @@ fn level(k: usize, to: u64, hops: usize) -> String {
             format!("CASE WHEN t.is_step = 1 THEN {step} ELSE r.{c} END AS {c}")
         })
         .collect();
-    let kept: Vec<String> = chain_columns(hops).collect();
+    let ranked: Vec<String> = ["hop", "via_actor", "via_meeting"]
+        .into_iter()
+        .map(String::from)
+        .chain(chain_columns(hops))
+        .collect();
+    let kept: Vec<String> = std::iter::once("hop".to_string())
+        .chain(chain_columns(hops))
+        .map(|c| format!("best.{c} AS {c}"))
+        .collect();
     format!(
-        "SELECT actor, hop, max(CASE WHEN actor = {to} THEN 1 ELSE 0 END) OVER () AS found, {kept}\n\
+        "SELECT actor, {kept},\n  max(CASE WHEN actor = {to} THEN 1 ELSE 0 END) OVER () AS found\n\
          FROM (\n\
-         SELECT *, row_number() OVER (PARTITION BY actor ORDER BY hop, via_actor, via_meeting) AS nth\n\
+         SELECT actor, min({record}) AS best\n\
          FROM (\n\
          SELECT CASE WHEN t.is_step = 1 THEN e.dst ELSE r.actor END AS actor,\n  \
          CASE WHEN t.is_step = 1 THEN {k} ELSE r.hop END AS hop,\n  \
          r.actor AS via_actor, e.meeting AS via_meeting,\n  {carried}\n\
          FROM reach{before} r\n  \
-         LEFT JOIN edges e ON e.src = r.actor AND r.hop = {before} AND r.found = 0\n  \
-         CROSS JOIN (SELECT 0 AS is_step UNION ALL SELECT 1) t\n\
+         CROSS JOIN (SELECT 0 AS is_step UNION ALL SELECT 1) t\n  \
+         LEFT JOIN edges e ON t.is_step = 1 AND e.src = r.actor AND r.hop = {before} AND r.found = 0\n\
          WHERE t.is_step = 0 OR e.dst IS NOT NULL\n\
          ) candidates\n\
-         ) ranked\n\
-         WHERE nth = 1",
+         GROUP BY actor\n\
+         ) ranked",
         kept = kept.join(", "),
+        record = dialect.record(&ranked),
         carried = carried.join(",\n  "),
     )
 }

@@ -2,7 +2,7 @@
 # `entrevue sql` checked with Spark SQL (local, two threads): every form on the demo, and
 # Q1–Q5 of ../shared/bench on its `small` data when ../shared is there. Needs Java 17 or
 # later; pyspark and duckdb go into the ignored .venv folder. Kept out of .ci/run: a local
-# Spark takes about 10 s a question on two cores.
+# Spark takes about 7 s a question on two busy cores, 12 minutes in all (SCALING.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv

@@ -143,8 +143,14 @@ fn return_order_and_limit_shape_the_outer_select() {
 fn a_path_searches_level_by_level_up_to_the_hop_limit() {
     let db = demo();
     let plain = sql(&db, "path from Bessent to Zelensky");
-    assert!(plain.contains("level6 AS ("), "{plain}");
-    assert!(!plain.contains("level7"), "{plain}");
+    assert!(plain.contains("reach6 AS ("), "{plain}");
+    assert!(!plain.contains("reach7"), "{plain}");
+    // Each level is read once, by the next (or, the last, by the steps): an engine that
+    // copies a CTE into every reference would otherwise plan exponentially many copies.
+    for k in 0..=6 {
+        let reads = plain.matches(&format!("FROM reach{k} ")).count();
+        assert_eq!(reads, 1, "reach{k} is read {reads} times: {plain}");
+    }
     // What `path` counts by default is what the bundle's `met` table holds.
     assert!(
         plain.contains("SELECT src, dst, meeting FROM met"),

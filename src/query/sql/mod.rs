@@ -49,6 +49,21 @@ impl Dialect {
         }
     }
 
+    /// A record of the columns `fields`, under their own names, that compares field by field
+    /// in order: `min` of it over a group is the group's first row by those fields.
+    fn record(self, fields: &[String]) -> String {
+        match self {
+            Dialect::DuckDb => {
+                let named: Vec<String> = fields.iter().map(|f| format!("{f} := {f}")).collect();
+                format!("struct_pack({})", named.join(", "))
+            }
+            Dialect::Spark => {
+                let named: Vec<String> = fields.iter().map(|f| format!("'{f}', {f}")).collect();
+                format!("named_struct({})", named.join(", "))
+            }
+        }
+    }
+
     /// The texts `item` takes over a group, in the order of `order`, joined with "; " as
     /// Entrevue prints a list in a cell.
     fn joined(self, item: &str, order: &str) -> String {

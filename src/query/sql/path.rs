@@ -1,12 +1,20 @@
 //! `path from A to B`: a breadth-first search written out level by level, up to the hop
-//! limit, then one shortest chain walked back from B.
+//! limit, each actor reached carrying the chain that reached it.
 //!
-//! Neither engine needs a recursive CTE for it: the levels are as many CTEs as the plan allows
-//! hops, each the actors first reached at that distance (none once B is reached). Of the
-//! shortest chains, the query takes, walking back from B, the lowest actor id at each step,
-//! and for each step the meeting with the lowest id. Entrevue's bidirectional search takes
-//! the first chain its two frontiers meet on: the same length and ends, not always the same
-//! actors between or meetings.
+//! Neither engine needs a recursive CTE for it. `reach{k}` holds every actor within k hops,
+//! each once, with its distance and the chain from A to it: the actor and the meeting of each
+//! step, as columns `a1`, `m1`, … up to the hop limit. An actor first reached at level k
+//! takes, of the actors of level k − 1 that met it, the lowest id, and of their meetings the
+//! lowest id — which is, walking back from B, the lowest actor id at each step. Entrevue's
+//! bidirectional search takes the first chain its two frontiers meet on: the same length and
+//! ends, not always the same actors between or meetings.
+//!
+//! Each level reads the level before it once, and nothing else reads a level: an engine that
+//! writes a common table expression into every place that names it (Spark SQL does) would
+//! otherwise plan a copy of the levels below for each reference, a plan that doubles with
+//! every hop. So a level is one pass over the level before: each row as it was, and each
+//! edge of its frontier as a step, the first row of each actor kept; the search stops growing
+//! once B is reached.
 
 use super::meetings::{inside_place, met, status_in, within, Ctes};
 use super::{cannot, Dialect, Kind, Relation};
@@ -24,65 +32,15 @@ pub(super) fn chain(search: &PathSearch, dialect: Dialect) -> Result<Relation> {
         ));
     }
     let (from, to) = (search.from.id.get(), search.to.id.get());
+    let hops = search.max_hops;
     let mut ctes = Ctes::default();
     let edges = edges(search, dialect, &mut ctes);
     ctes.add("edges", edges);
-    ctes.add("level0", format!("SELECT {from} AS actor"));
-    ctes.add("seen0", "SELECT actor FROM level0".into());
-    let hops = search.max_hops;
+    ctes.add("reach0", start(from, to, hops));
     for k in 1..=hops {
-        let before = k - 1;
-        ctes.add(
-            &format!("level{k}"),
-            format!(
-                "SELECT DISTINCT e.dst AS actor FROM level{before} l JOIN edges e ON e.src = l.actor\n\
-                 WHERE e.dst NOT IN (SELECT actor FROM seen{before})\n  \
-                 AND {to} NOT IN (SELECT actor FROM seen{before})"
-            ),
-        );
-        ctes.add(
-            &format!("seen{k}"),
-            format!("SELECT actor FROM seen{before} UNION ALL SELECT actor FROM level{k}"),
-        );
+        ctes.add(&format!("reach{k}"), level(k, to, hops, dialect));
     }
-    let levels: Vec<String> = (0..=hops)
-        .map(|k| format!("SELECT actor, {k} AS hop FROM level{k}"))
-        .collect();
-    ctes.add("levels", levels.join("\nUNION ALL\n"));
-    ctes.add(
-        "back0",
-        format!(
-            "SELECT {to} AS actor, min(hop) AS hop FROM levels WHERE actor = {to} HAVING min(hop) > 0"
-        ),
-    );
-    for k in 1..=hops {
-        ctes.add(
-            &format!("back{k}"),
-            format!(
-                "SELECT min(e.src) AS actor, b.hop - 1 AS hop\n\
-                 FROM back{} b JOIN edges e ON e.dst = b.actor\n  \
-                 JOIN levels l ON l.actor = e.src AND l.hop = b.hop - 1\n\
-                 GROUP BY b.hop",
-                k - 1
-            ),
-        );
-    }
-    let steps: Vec<String> = (1..=hops)
-        .map(|k| {
-            format!(
-                "SELECT b.hop AS step, p.actor AS src, b.actor AS dst FROM back{} b CROSS JOIN back{k} p",
-                k - 1
-            )
-        })
-        .collect();
-    ctes.add("steps", steps.join("\nUNION ALL\n"));
-    ctes.add(
-        "linked",
-        "SELECT s.step, s.src, s.dst, min(e.meeting) AS meeting\n\
-         FROM steps s JOIN edges e ON e.src = s.src AND e.dst = s.dst\n\
-         GROUP BY s.step, s.src, s.dst"
-            .into(),
-    );
+    ctes.add("linked", steps(from, to, hops));
     let body = "SELECT s.step AS c0, fa.name AS c1, ta.name AS c2, m.handle AS c3,\n  \
         CASE WHEN m.first_day IS NOT NULL THEN m.date END AS c4, m.status AS c5, pl.name AS c6,\n  \
         m.first_day AS k_first, m.last_day AS k_last, \
@@ -112,6 +70,96 @@ pub(super) fn chain(search: &PathSearch, dialect: Dialect) -> Result<Relation> {
                 .into(),
         ],
     })
+}
+
+/// The chain columns: `a{j}`, the actor reached at step j, and `m{j}`, its meeting.
+fn chain_columns(hops: usize) -> impl Iterator<Item = String> {
+    (1..=hops).flat_map(|j| [format!("a{j}"), format!("m{j}")])
+}
+
+/// Level 0: A alone, with an empty chain; `found` says whether B is among the actors.
+fn start(from: u64, to: u64, hops: usize) -> String {
+    let found = u8::from(from == to);
+    let empty: Vec<String> = chain_columns(hops)
+        .map(|c| format!("CAST(NULL AS BIGINT) AS {c}"))
+        .collect();
+    format!(
+        "SELECT {from} AS actor, 0 AS hop, {found} AS found, {}",
+        empty.join(", ")
+    )
+}
+
+/// Level k from level k − 1, read once: each of its rows as it was, and for each actor of
+/// its frontier (while B is not reached) each meeting with another actor as a step to that
+/// actor, its chain extended; of each actor's rows the nearest, then the one from the lowest
+/// previous actor and meeting (the least record of those fields, which an aggregate finds
+/// without sorting).
+fn level(k: usize, to: u64, hops: usize, dialect: Dialect) -> String {
+    let before = k - 1;
+    let carried: Vec<String> = chain_columns(hops)
+        .map(|c| {
+            let step = if c == format!("a{k}") {
+                "e.dst"
+            } else if c == format!("m{k}") {
+                "e.meeting"
+            } else {
+                return format!("r.{c}");
+            };
+            format!("CASE WHEN t.is_step = 1 THEN {step} ELSE r.{c} END AS {c}")
+        })
+        .collect();
+    let ranked: Vec<String> = ["hop", "via_actor", "via_meeting"]
+        .into_iter()
+        .map(String::from)
+        .chain(chain_columns(hops))
+        .collect();
+    let kept: Vec<String> = std::iter::once("hop".to_string())
+        .chain(chain_columns(hops))
+        .map(|c| format!("best.{c} AS {c}"))
+        .collect();
+    format!(
+        "SELECT actor, {kept},\n  max(CASE WHEN actor = {to} THEN 1 ELSE 0 END) OVER () AS found\n\
+         FROM (\n\
+         SELECT actor, min({record}) AS best\n\
+         FROM (\n\
+         SELECT CASE WHEN t.is_step = 1 THEN e.dst ELSE r.actor END AS actor,\n  \
+         CASE WHEN t.is_step = 1 THEN {k} ELSE r.hop END AS hop,\n  \
+         r.actor AS via_actor, e.meeting AS via_meeting,\n  {carried}\n\
+         FROM reach{before} r\n  \
+         CROSS JOIN (SELECT 0 AS is_step UNION ALL SELECT 1) t\n  \
+         LEFT JOIN edges e ON t.is_step = 1 AND e.src = r.actor AND r.hop = {before} AND r.found = 0\n\
+         WHERE t.is_step = 0 OR e.dst IS NOT NULL\n\
+         ) candidates\n\
+         GROUP BY actor\n\
+         ) ranked",
+        kept = kept.join(", "),
+        record = dialect.record(&ranked),
+        carried = carried.join(",\n  "),
+    )
+}
+
+/// The steps of B's chain, one row each: (step, src, dst, meeting); none when B is A or
+/// was not reached.
+fn steps(from: u64, to: u64, hops: usize) -> String {
+    let pick = |column: &dyn Fn(usize) -> String| {
+        let arms: Vec<String> = (1..=hops)
+            .map(|j| format!("WHEN {j} THEN {}", column(j)))
+            .collect();
+        format!("CASE n.step {} END", arms.join(" "))
+    };
+    let src = pick(&|j| match j {
+        1 => from.to_string(),
+        _ => format!("f.a{}", j - 1),
+    });
+    let dst = pick(&|j| format!("f.a{j}"));
+    let meeting = pick(&|j| format!("f.m{j}"));
+    let numbers: Vec<String> = (1..=hops).map(|j| format!("SELECT {j} AS step")).collect();
+    format!(
+        "SELECT n.step, {src} AS src,\n  {dst} AS dst,\n  {meeting} AS meeting\n\
+         FROM reach{hops} f CROSS JOIN ({}) n\n\
+         WHERE f.actor = {to} AND f.hop > 0 AND n.step <= f.hop",
+        numbers.join(" UNION ALL ")
+    )
 }
 
 /// Who met whom at which meeting, both ways: the bundle's `met` table when the search counts

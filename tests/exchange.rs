@@ -615,7 +615,6 @@ fn a_large_gdelt_file_merges_its_repeats_and_a_bad_last_line_changes_nothing() {
         }
     }
     let path = write(dir.path(), "large.tsv", &(lines.join("\n") + "\n"));
-    let written_path = path.clone();
     let db = Database::temporary().unwrap();
     let report = db.import_file(ImportFormat::Gdelt, &path).unwrap();
     assert_eq!(report.imported[3], meetings, "{report}");
@@ -645,7 +644,8 @@ fn a_large_gdelt_file_merges_its_repeats_and_a_bad_last_line_changes_nothing() {
     }
     // A bad date on the last line is found while writing, after thousands of records: the
     // database on disk is left empty and clean, also once reopened.
-    let mut late = lines.clone();
+    // Past the window: the first 10,000 meetings are written, then updated, when it fails.
+    let mut late: Vec<String> = lines.iter().take(12_000).cloned().collect();
     if let Some(last) = late.last_mut() {
         *last = last.replacen("\t20251220\t", "\t20251320\t", 1);
     }
@@ -657,17 +657,13 @@ fn a_large_gdelt_file_merges_its_repeats_and_a_bad_last_line_changes_nothing() {
             .import_file(ImportFormat::Gdelt, &path)
             .unwrap_err()
             .to_string();
-        let last = (meetings * repeats).to_string();
-        assert!(message.contains(&format!(":{last}: SQLDATE")), "{message}");
+        assert!(message.contains(":12000: SQLDATE"), "{message}");
         assert_eq!(db.stats().unwrap(), Stats::default());
         assert!(db.check().unwrap().is_clean());
     }
     let db = common::reopen(on_disk.path());
     assert_eq!(db.stats().unwrap(), Stats::default());
     assert!(db.check().unwrap().is_clean());
-    // The failed load forgot its ids: the database takes the import again.
-    let report = db.import_file(ImportFormat::Gdelt, &written_path).unwrap();
-    assert_eq!(report.imported[3], meetings, "{report}");
     lines.push("not an event".to_string());
     let path = write(dir.path(), "large-bad.tsv", &(lines.join("\n") + "\n"));
     let db = Database::temporary().unwrap();

@@ -2,6 +2,8 @@
 //! alike; a bad file names its line and changes nothing; other FtM data is read as well as it
 //! maps; the Neo4j files follow the bulk importer's header rules; GDELT events become meetings.
 
+mod common;
+
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -361,38 +363,6 @@ fn graph_exports_hold_one_node_per_actor_and_the_answers_edges() {
     }
 }
 
-/// One GDELT 2.0 event line (61 tab-separated columns) with the fields the import reads.
-#[allow(clippy::too_many_arguments)]
-fn gdelt(
-    id: u64,
-    day: &str,
-    actor1: (&str, &str, &str),
-    actor2: (&str, &str, &str),
-    code: &str,
-    place: (&str, &str, &str, &str),
-    url: &str,
-) -> String {
-    let mut f = vec![String::new(); 61];
-    f[0] = id.to_string();
-    f[1] = day.to_string();
-    f[2] = day.get(..6).unwrap_or("").to_string();
-    f[3] = day.get(..4).unwrap_or("").to_string();
-    (f[5], f[6], f[7]) = (actor1.0.into(), actor1.1.into(), actor1.2.into());
-    (f[15], f[16], f[17]) = (actor2.0.into(), actor2.1.into(), actor2.2.into());
-    f[26] = code.to_string();
-    f[27] = code.to_string();
-    f[28] = code.get(..2).unwrap_or("").to_string();
-    (f[51], f[52], f[53], f[54]) = (
-        place.0.into(),
-        place.1.into(),
-        place.2.into(),
-        place.3.into(),
-    );
-    f[59] = format!("{day}120000");
-    f[60] = url.to_string();
-    f.join("\t")
-}
-
 const HEADER: &str = "GLOBALEVENTID\tSQLDATE\tMonthYear\tYear\tFractionDate\tActor1Code\tActor1Name\tActor1CountryCode\tActor1KnownGroupCode\tActor1EthnicCode\tActor1Religion1Code\tActor1Religion2Code\tActor1Type1Code\tActor1Type2Code\tActor1Type3Code\tActor2Code\tActor2Name\tActor2CountryCode\tActor2KnownGroupCode\tActor2EthnicCode\tActor2Religion1Code\tActor2Religion2Code\tActor2Type1Code\tActor2Type2Code\tActor2Type3Code\tIsRootEvent\tEventCode\tEventBaseCode\tEventRootCode\tQuadClass\tGoldsteinScale\tNumMentions\tNumSources\tNumArticles\tAvgTone\tActor1Geo_Type\tActor1Geo_FullName\tActor1Geo_CountryCode\tActor1Geo_ADM1Code\tActor1Geo_ADM2Code\tActor1Geo_Lat\tActor1Geo_Long\tActor1Geo_FeatureID\tActor2Geo_Type\tActor2Geo_FullName\tActor2Geo_CountryCode\tActor2Geo_ADM1Code\tActor2Geo_ADM2Code\tActor2Geo_Lat\tActor2Geo_Long\tActor2Geo_FeatureID\tActionGeo_Type\tActionGeo_FullName\tActionGeo_CountryCode\tActionGeo_ADM1Code\tActionGeo_ADM2Code\tActionGeo_Lat\tActionGeo_Long\tActionGeo_FeatureID\tDATEADDED\tSOURCEURL";
 
 fn gdelt_sample() -> Vec<String> {
@@ -403,7 +373,7 @@ fn gdelt_sample() -> Vec<String> {
     let miami = ("3", "Miami, Florida, United States", "US", "USFL");
     let moscow = ("4", "Moscow, Moskva, Russia", "RS", "RS48");
     vec![
-        gdelt(
+        common::gdelt(
             1001,
             "20251220",
             envoy,
@@ -413,7 +383,7 @@ fn gdelt_sample() -> Vec<String> {
             "https://example.org/a",
         ),
         // The same meeting, reported again (actors the other way round): merged.
-        gdelt(
+        common::gdelt(
             1002,
             "20251220",
             banker,
@@ -422,7 +392,7 @@ fn gdelt_sample() -> Vec<String> {
             miami,
             "https://example.org/b",
         ),
-        gdelt(
+        common::gdelt(
             1003,
             "20251202",
             envoy,
@@ -431,7 +401,7 @@ fn gdelt_sample() -> Vec<String> {
             moscow,
             "https://example.org/c",
         ),
-        gdelt(
+        common::gdelt(
             1004,
             "20251203",
             usa,
@@ -441,7 +411,7 @@ fn gdelt_sample() -> Vec<String> {
             "https://example.org/c",
         ),
         // Not a consultation: left out.
-        gdelt(
+        common::gdelt(
             1005,
             "20251204",
             usa,
@@ -633,7 +603,7 @@ fn a_large_gdelt_file_merges_its_repeats_and_a_bad_last_line_changes_nothing() {
         for m in 0..meetings {
             let a = format!("ENVOY {m}");
             let b = format!("BANKER {m}");
-            lines.push(gdelt(
+            lines.push(common::gdelt(
                 r * meetings + m + 1,
                 "20251220",
                 ("USAGOV", &a, "USA"),
@@ -648,6 +618,52 @@ fn a_large_gdelt_file_merges_its_repeats_and_a_bad_last_line_changes_nothing() {
     let db = Database::temporary().unwrap();
     let report = db.import_file(ImportFormat::Gdelt, &path).unwrap();
     assert_eq!(report.imported[3], meetings, "{report}");
+    // Reports of a meeting come 10,000 lines apart, past the meetings kept in memory before
+    // they are written: every one of them is still a source of its meeting, and only of it.
+    let written = db.all::<Meeting>().unwrap();
+    assert_eq!(written.len() as u64, meetings);
+    assert!(db.check().unwrap().is_clean());
+    let actor_names: HashMap<u64, String> = db
+        .all::<Actor>()
+        .unwrap()
+        .into_iter()
+        .map(|(id, a)| (id.get(), a.name))
+        .collect();
+    for (_, meeting) in &written {
+        assert_eq!(meeting.sources.len() as u64, repeats, "{meeting:?}");
+        let names: Vec<&str> = meeting
+            .participants
+            .iter()
+            .map(|p| actor_names[&p.actor.get()].as_str())
+            .collect();
+        let m = names[0].trim_start_matches("ENVOY ");
+        assert_eq!(names, [format!("ENVOY {m}"), format!("BANKER {m}")]);
+        for source in &meeting.sources {
+            assert!(source.quote.contains(&format!("ENVOY {m} ")), "{source:?}");
+        }
+    }
+    // A bad date on the last line is found while writing, after thousands of records: the
+    // database on disk is left empty and clean, also once reopened.
+    // Past the window: the first 10,000 meetings are written, then updated, when it fails.
+    let mut late: Vec<String> = lines.iter().take(12_000).cloned().collect();
+    if let Some(last) = late.last_mut() {
+        *last = last.replacen("\t20251220\t", "\t20251320\t", 1);
+    }
+    let path = write(dir.path(), "late-bad.tsv", &(late.join("\n") + "\n"));
+    let on_disk = tempfile::tempdir().unwrap();
+    {
+        let db = Database::open(on_disk.path()).unwrap();
+        let message = db
+            .import_file(ImportFormat::Gdelt, &path)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains(":12000: SQLDATE"), "{message}");
+        assert_eq!(db.stats().unwrap(), Stats::default());
+        assert!(db.check().unwrap().is_clean());
+    }
+    let db = common::reopen(on_disk.path());
+    assert_eq!(db.stats().unwrap(), Stats::default());
+    assert!(db.check().unwrap().is_clean());
     lines.push("not an event".to_string());
     let path = write(dir.path(), "large-bad.tsv", &(lines.join("\n") + "\n"));
     let db = Database::temporary().unwrap();

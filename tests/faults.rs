@@ -28,11 +28,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use entrevue::{Actor, Database, Document, Error, Meeting, Place, Record, Relation, Stats};
+use entrevue::{
+    Actor, Database, Document, Error, ImportFormat, Meeting, Place, Record, Relation, Stats,
+};
 
 const CHILD_DB: &str = "ENTREVUE_TEST_CHILD_DB";
 const CHILD_DATA: &str = "ENTREVUE_TEST_CHILD_DATA";
 const CHILD_PAUSE: &str = "ENTREVUE_TEST_CHILD_PAUSE";
+/// Set to `gdelt`: the child imports `CHILD_DATA` as a GDELT events file, not a CSV dataset.
+const CHILD_FORMAT: &str = "ENTREVUE_TEST_CHILD_FORMAT";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -184,15 +188,20 @@ fn child_process() {
     // Markers start a fresh line: the test harness has already printed "test child_process ... ".
     println!("\n@open");
     let mut reports = 0;
-    db.import_csv(Path::new(&data), &mut |done, total| {
+    let mut progress = |done, total| {
         reports += 1;
         println!("@progress {done} {total}");
         if pause == Some(reports) {
             println!("@paused");
             std::thread::sleep(Duration::from_secs(60));
         }
-    })
-    .unwrap();
+    };
+    if std::env::var(CHILD_FORMAT).is_ok_and(|f| f == "gdelt") {
+        db.import_file_with_progress(ImportFormat::Gdelt, Path::new(&data), &mut progress)
+            .unwrap();
+    } else {
+        db.import_csv(Path::new(&data), &mut progress).unwrap();
+    }
     println!("@done");
     std::thread::sleep(Duration::from_secs(60));
 }
@@ -468,6 +477,65 @@ fn an_interrupted_import_is_discarded_and_said() {
     let db = common::reopen(dir.path());
     assert!(!db.discarded_import());
     assert_eq!(db.stats().unwrap(), full);
+}
+
+/// A GDELT import killed while it writes its meetings, past most of its second pass over the
+/// file: the next open discards it; the database is empty, consistent, and takes it again.
+#[test]
+fn an_interrupted_gdelt_import_is_discarded() {
+    let data = tempfile::tempdir().unwrap();
+    let events = data.path().join("events.tsv");
+    let rows = 3000u64;
+    let miami = ("3", "Miami, Florida, United States", "US", "USFL");
+    let lines: Vec<String> = (1..=rows)
+        .map(|n| {
+            common::gdelt(
+                n,
+                "20251220",
+                ("USAGOV", &format!("ENVOY {n}"), "USA"),
+                ("RUSBUS", &format!("BANKER {}", n % 100), "RUS"),
+                "040",
+                miami,
+                &format!("https://example.org/{}", n % 700),
+            )
+        })
+        .collect();
+    fs::write(&events, lines.join("\n") + "\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A progress report per line over two passes: this one is late in the second.
+    let late = rows * 2 - 100;
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_DB, dir.path())
+        .env(CHILD_DATA, &events)
+        .env(CHILD_FORMAT, "gdelt")
+        .env(CHILD_PAUSE, late.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    wait_for(&mut out, "@paused");
+    assert!(kill(&mut child));
+    {
+        let (db, stats) = open_after_kill(dir.path(), "after the kill");
+        assert!(
+            db.discarded_import(),
+            "the open did not say it discarded the import"
+        );
+        assert_eq!(stats, Stats::default());
+        let report = db.import_file(ImportFormat::Gdelt, &events).unwrap();
+        assert_eq!(report.imported[3], rows, "{report}");
+        assert!(db.check().unwrap().is_clean());
+    }
+    let db = common::reopen(dir.path());
+    assert!(!db.discarded_import());
+    assert_eq!(db.stats().unwrap().meetings, rows);
 }
 
 /// The shell opening a database whose import was cut short tells the user it discarded it.

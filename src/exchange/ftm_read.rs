@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::engine::Transaction;
 use crate::error::Result;
 use crate::model::{Id, RecordKind};
 
@@ -78,11 +79,24 @@ impl Builder {
     }
 }
 
+/// Reads the file (see [`read`]) and writes its records into `tx` through the same checks as
+/// the language's writes. Returns the records written per kind, and what was left out.
+pub(super) fn import(
+    tx: &mut Transaction<'_>,
+    path: &Path,
+    file: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<([u64; 5], Vec<String>)> {
+    let (records, skipped) = read(path, file, progress)?;
+    super::snapshot_write::write(&records, tx, file)?;
+    Ok((records.counts(), skipped))
+}
+
 /// Reads the file in two passes, a line at a time, so that neither its text nor its JSON is
 /// held whole: the first makes every entity's record, the second links the records (an entity
 /// may refer to one further down, whose id the first pass has found). Returns the records, and
 /// a sentence for each entity left out.
-pub(super) fn read(
+fn read(
     path: &Path,
     file: &str,
     progress: &mut dyn FnMut(u64, u64),

@@ -7,10 +7,16 @@
 //! `ActionGeo_FullName`; the date is `SQLDATE`, a day; `SOURCEURL` is the document. Events that
 //! repeat one meeting (same day, place and pair of actors) are merged into it, each event
 //! kept as a source. Other events are left out, and counted in the report.
+//!
+//! Records are written as the file is read: actors, places and documents when first seen,
+//! meetings a window at a time, so that a report repeating a meeting of the window costs
+//! nothing more than a source; a report of a meeting already written updates it. What stays
+//! in memory is the keys that find records again, never the records.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use crate::engine::Transaction;
 use crate::error::{Error, Result};
 use crate::model::{
     check_name, Actor, ActorKind, DateSpan, Document, Id, Meeting, Participant, Place, PlaceKind,
@@ -18,7 +24,7 @@ use crate::model::{
 };
 
 use super::files::Lines;
-use super::{at_line, Snapshot};
+use super::{at_line, written_at};
 
 const COLUMNS: usize = 61;
 const SQLDATE: usize = 1;
@@ -33,19 +39,89 @@ const GEO_ADM1: usize = 54;
 const GEO_FEATURE: usize = 58;
 const SOURCE_URL: usize = 60;
 
-/// The records being built, with the keys that find them again.
-#[derive(Default)]
-struct Load {
-    snapshot: Snapshot,
+/// Meetings kept in memory before they are written: reports of one meeting mostly come close
+/// together in a file, and each one merged here is one update of the store fewer.
+const WINDOW: usize = 8192;
+
+/// What makes two events one meeting: the day, the place (0: none) and the pair of actors.
+type MergeKey = (DateSpan, u64, u64, u64);
+
+/// Where a meeting is: in the window (its index there), or written (its id).
+#[derive(Clone, Copy)]
+enum Slot {
+    Pending(usize),
+    Written(u64),
+}
+
+/// A meeting of the window, with its key and the line of its first event.
+struct Pending {
+    key: MergeKey,
+    meeting: Meeting,
+    line: usize,
+}
+
+/// The import under way: the transaction written into, and the keys that find its records.
+struct Load<'t, 'db> {
+    tx: &'t mut Transaction<'db>,
+    file: &'t str,
     actors: HashMap<String, u64>,
     places: HashMap<String, u64>,
     documents: HashMap<String, u64>,
-    meetings: HashMap<(DateSpan, u64, u64, u64), u64>,
-    handles: HashMap<(RecordKind, String), u64>,
+    /// The handles given to actors and places; meetings' are looked up in the transaction.
+    handles: HashSet<(RecordKind, String)>,
+    meetings: HashMap<MergeKey, Slot>,
+    window: Vec<Pending>,
+    /// The handles of the window's meetings.
+    window_handles: HashSet<String>,
+    /// Records written per kind, in `RecordKind::ALL` order.
+    counts: [u64; 5],
 }
 
-/// A handle from `text`: letters and digits, the rest as `-`, at most 60 long, made unique.
-fn handle(load: &mut Load, kind: RecordKind, text: &str, id: u64) -> String {
+impl Load<'_, '_> {
+    /// Writes `record`, read at `line`: its id.
+    fn add<R: crate::model::Record>(&mut self, record: R, line: usize) -> Result<u64> {
+        let id = self
+            .tx
+            .add(record)
+            .map_err(|e| written_at(self.file, line, e))?;
+        if let Some(count) = RecordKind::ALL
+            .iter()
+            .position(|k| *k == R::KIND)
+            .and_then(|i| self.counts.get_mut(i))
+        {
+            *count += 1;
+        }
+        Ok(id.get())
+    }
+
+    /// The id the next record of `kind` will get in a new database, for handles made of it.
+    fn next(&self, kind: RecordKind) -> u64 {
+        let written = RecordKind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .and_then(|i| self.counts.get(i));
+        written.copied().unwrap_or(0) + 1
+    }
+
+    /// Writes the meetings of the window, in the order they were first reported.
+    fn flush(&mut self) -> Result<()> {
+        for pending in std::mem::take(&mut self.window) {
+            let id = self.add(pending.meeting, pending.line)?;
+            self.meetings.insert(pending.key, Slot::Written(id));
+        }
+        self.window_handles.clear();
+        Ok(())
+    }
+}
+
+/// A handle from `text`: letters and digits, the rest as `-`, at most 60 long, made unique
+/// against those `taken` says are.
+fn handle(
+    kind: RecordKind,
+    text: &str,
+    id: u64,
+    mut taken: impl FnMut(&str) -> Result<bool>,
+) -> Result<String> {
     let slug: String = text
         .to_lowercase()
         .chars()
@@ -59,12 +135,11 @@ fn handle(load: &mut Load, kind: RecordKind, text: &str, id: u64) -> String {
         slug.to_string()
     };
     let mut n = 2;
-    while load.handles.contains_key(&(kind, h.clone())) {
+    while taken(&h)? {
         h = format!("{slug}-{n}");
         n += 1;
     }
-    load.handles.insert((kind, h.clone()), id);
-    h
+    Ok(h)
 }
 
 /// One row, split, with where it is.
@@ -102,28 +177,36 @@ impl Row<'_> {
     }
 }
 
-/// Reads the file in two passes, a line at a time, keeping only the records and the keys that
-/// find them again (never the rows): the first pass checks every row's columns and names the
-/// countries' actors, so that a country is named by its actor wherever it appears first; the
-/// second reads the consultations. Returns the records, and what was left out.
-pub(super) fn read(
+/// Reads the file in two passes, a line at a time, writing the records into `tx` as they are
+/// made: the first pass checks every row's columns and writes the countries' actors, so that
+/// a country is named by its actor wherever it appears first; the second writes the
+/// consultations. Returns the records written per kind, and what was left out.
+pub(super) fn import(
+    tx: &mut Transaction<'_>,
     path: &Path,
     file: &str,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<(Snapshot, Vec<String>)> {
-    let mut load = Load::default();
+) -> Result<([u64; 5], Vec<String>)> {
+    let mut load = Load {
+        tx,
+        file,
+        actors: HashMap::new(),
+        places: HashMap::new(),
+        documents: HashMap::new(),
+        handles: HashSet::new(),
+        meetings: HashMap::new(),
+        window: Vec::new(),
+        window_handles: HashSet::new(),
+        counts: [0; 5],
+    };
     // Actors that are countries (code = country code) name their country's side.
     each_row(path, file, 0, progress, |row| {
         for (code, name, country) in ACTORS {
             let c = row.fields[country];
             if !c.is_empty() && row.fields[code] == c && row.fields[ROOT_CODE] == "04" {
                 let name = row.name(name, "the actor name")?;
-                actor(
-                    &mut load,
-                    &format!("country:{c}"),
-                    &name,
-                    ActorKind::Country,
-                );
+                let key = format!("country:{c}");
+                actor(&mut load, &key, &name, ActorKind::Country, row.line)?;
             }
         }
         Ok(())
@@ -139,6 +222,7 @@ pub(super) fn read(
         }
         Ok(())
     })?;
+    load.flush()?;
     let mut skipped = Vec::new();
     if other > 0 {
         skipped.push(format!(
@@ -150,7 +234,7 @@ pub(super) fn read(
             "{file}: {lone} consultations with only one named actor"
         ));
     }
-    Ok((load.snapshot, skipped))
+    Ok((load.counts, skipped))
 }
 
 /// Calls `each` on every event row of pass `pass` (of two) over the file, each checked to have
@@ -183,36 +267,52 @@ fn each_row(
     Ok(())
 }
 
-/// The actor with this key, added if new.
-fn actor(load: &mut Load, key: &str, name: &str, kind: ActorKind) -> u64 {
+/// The actor with this key, written if new.
+fn actor(
+    load: &mut Load<'_, '_>,
+    key: &str,
+    name: &str,
+    kind: ActorKind,
+    line: usize,
+) -> Result<u64> {
     if let Some(id) = load.actors.get(key) {
-        return *id;
+        return Ok(*id);
     }
-    let id = load.snapshot.actors.len() as u64 + 1;
-    let h = handle(load, RecordKind::Actor, name, id);
-    load.snapshot
-        .actors
-        .insert(id, Actor::new(kind, name).with_handle(h));
+    let taken = &load.handles;
+    let h = handle(RecordKind::Actor, name, load.next(RecordKind::Actor), |h| {
+        Ok(taken.contains(&(RecordKind::Actor, h.to_string())))
+    })?;
+    let id = load.add(Actor::new(kind, name).with_handle(&h), line)?;
+    load.handles.insert((RecordKind::Actor, h));
     load.actors.insert(key.to_string(), id);
-    id
+    Ok(id)
 }
 
-/// The place with this key, added if new.
-fn place(load: &mut Load, key: String, name: &str, kind: PlaceKind, parent: Option<u64>) -> u64 {
+/// The place with this key, written if new.
+fn place(
+    load: &mut Load<'_, '_>,
+    key: String,
+    (name, kind): (&str, PlaceKind),
+    parent: Option<u64>,
+    line: usize,
+) -> Result<u64> {
     if let Some(id) = load.places.get(&key) {
-        return *id;
+        return Ok(*id);
     }
-    let id = load.snapshot.places.len() as u64 + 1;
-    let h = handle(load, RecordKind::Place, name, id);
-    let mut p = Place::new(kind, name).with_handle(h);
+    let taken = &load.handles;
+    let h = handle(RecordKind::Place, name, load.next(RecordKind::Place), |h| {
+        Ok(taken.contains(&(RecordKind::Place, h.to_string())))
+    })?;
+    let mut p = Place::new(kind, name).with_handle(&h);
     p.parent = parent.map(Id::new);
-    load.snapshot.places.insert(id, p);
+    let id = load.add(p, line)?;
+    load.handles.insert((RecordKind::Place, h));
     load.places.insert(key, id);
-    id
+    Ok(id)
 }
 
 /// The action's place: country, ADM1 region, city, as deep as the row says.
-fn action_place(load: &mut Load, row: &Row<'_>) -> Result<Option<u64>> {
+fn action_place(load: &mut Load<'_, '_>, row: &Row<'_>) -> Result<Option<u64>> {
     let country = row.fields[GEO_COUNTRY];
     let full = row.fields[GEO_NAME];
     if country.is_empty() || full.trim().is_empty() {
@@ -231,23 +331,25 @@ fn action_place(load: &mut Load, row: &Row<'_>) -> Result<Option<u64>> {
         })
     };
     let top = named(parts.last().copied().unwrap_or(country))?;
-    let mut at = place(load, format!("c:{country}"), &top, PlaceKind::Country, None);
+    let line = row.line;
+    let mut at = place(
+        load,
+        format!("c:{country}"),
+        (&top, PlaceKind::Country),
+        None,
+        line,
+    )?;
     let kind = row.fields[GEO_TYPE];
     let adm1 = row.fields[GEO_ADM1];
     if kind != "1" && !adm1.is_empty() && adm1 != country && parts.len() >= 2 {
         let region = named(parts[parts.len() - 2])?;
-        at = place(
-            load,
-            format!("r:{adm1}"),
-            &region,
-            PlaceKind::Region,
-            Some(at),
-        );
+        let key = format!("r:{adm1}");
+        at = place(load, key, (&region, PlaceKind::Region), Some(at), line)?;
     }
     if (kind == "3" || kind == "4") && parts.len() >= 3 {
         let city = named(parts[0])?;
         let key = format!("p:{}:{}", row.fields[GEO_FEATURE], parts.join(","));
-        at = place(load, key, &city, PlaceKind::City, Some(at));
+        at = place(load, key, (&city, PlaceKind::City), Some(at), line)?;
     }
     Ok(Some(at))
 }
@@ -264,81 +366,126 @@ fn kind(code: &str) -> &'static str {
 }
 
 /// One consultation: a new meeting, or one more source of the same meeting.
-fn event(load: &mut Load, row: &Row<'_>) -> Result<()> {
+fn event(load: &mut Load<'_, '_>, row: &Row<'_>) -> Result<()> {
     let date = row.date()?;
     let mut cast = Vec::new();
     for (code, name, country) in ACTORS {
         let name = row.name(name, "the actor name")?;
         let c = row.fields[country];
+        let country_key = format!("country:{c}");
         let id = if !c.is_empty() && row.fields[code] == c {
-            actor(load, &format!("country:{c}"), &name, ActorKind::Country)
+            actor(load, &country_key, &name, ActorKind::Country, row.line)?
         } else {
-            actor(
-                load,
-                &format!("{}:{name}", row.fields[code]),
-                &name,
-                ActorKind::Organisation,
-            )
+            let key = format!("{}:{name}", row.fields[code]);
+            actor(load, &key, &name, ActorKind::Organisation, row.line)?
         };
-        let side =
-            (!c.is_empty()).then(|| actor(load, &format!("country:{c}"), c, ActorKind::Country));
+        let side = if c.is_empty() {
+            None
+        } else {
+            Some(actor(load, &country_key, c, ActorKind::Country, row.line)?)
+        };
         cast.push((id, side));
     }
     let place = action_place(load, row)?;
+    let source = SourceRef::new(Id::new(document(load, row)?), quote(row));
+    let (a, b) = match cast.as_slice() {
+        [(a, _), (b, _)] => ((*a).min(*b), (*a).max(*b)),
+        _ => return Err(row.error("an event has two actors")),
+    };
+    let key = (date, place.unwrap_or(0), a, b);
+    match load.meetings.get(&key).copied() {
+        Some(Slot::Pending(i)) => {
+            if let Some(pending) = load.window.get_mut(i) {
+                pending.meeting.sources.push(source);
+            }
+        }
+        Some(Slot::Written(id)) => {
+            let id = Id::<Meeting>::new(id);
+            let written = |e| written_at(load.file, row.line, e);
+            let mut meeting = load.tx.get(id).map_err(written)?.ok_or_else(|| {
+                Error::Internal(format!(
+                    "meeting {} was written, yet is not there",
+                    id.get()
+                ))
+            })?;
+            meeting.sources.push(source);
+            let file = load.file;
+            load.tx
+                .update(id, meeting)
+                .map_err(|e| written_at(file, row.line, e))?;
+        }
+        None => {
+            let mut m = Meeting::new(kind(row.fields[EVENT_CODE])).on(date);
+            m.handle = meeting_handle(load, row)?;
+            m.place = place.map(Id::new);
+            for (actor, side) in cast {
+                if m.participant(Id::new(actor)).is_none() {
+                    let mut p = Participant::new(Id::new(actor));
+                    p.side = side.map(Id::new);
+                    m.participants.push(p);
+                }
+            }
+            m.sources.push(source);
+            load.window_handles.insert(m.handle.clone());
+            load.meetings.insert(key, Slot::Pending(load.window.len()));
+            load.window.push(Pending {
+                key,
+                meeting: m,
+                line: row.line,
+            });
+            if load.window.len() >= WINDOW {
+                load.flush()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The handle of the meeting an event is the first report of, free among the meetings written
+/// and those of the window.
+fn meeting_handle(load: &Load<'_, '_>, row: &Row<'_>) -> Result<String> {
+    let text = format!("gdelt-{}", row.fields[0]);
+    handle(
+        RecordKind::Meeting,
+        &text,
+        load.next(RecordKind::Meeting) + load.window.len() as u64,
+        |h| {
+            Ok(load.window_handles.contains(h)
+                || load
+                    .tx
+                    .by_handle::<Meeting>(h)
+                    .map_err(|e| written_at(load.file, row.line, e))?
+                    .is_some())
+        },
+    )
+}
+
+/// The document of the event's source: its URL, or the event when it has none.
+fn document(load: &mut Load<'_, '_>, row: &Row<'_>) -> Result<u64> {
     let url = row.fields[SOURCE_URL].trim();
     let title = if url.is_empty() {
         format!("GDELT event {}", row.fields[0])
     } else {
         url.to_string()
     };
-    let document = match load.documents.get(&title) {
-        Some(id) => *id,
-        None => {
-            let id = load.snapshot.documents.len() as u64 + 1;
-            let mut d = Document::new(format!("gdelt-source-{id}"), &title);
-            d.url = (!url.is_empty()).then(|| url.to_string());
-            load.snapshot.documents.insert(id, d);
-            load.documents.insert(title, id);
-            id
-        }
-    };
-    let quote = format!(
+    if let Some(id) = load.documents.get(&title) {
+        return Ok(*id);
+    }
+    let handle = format!("gdelt-source-{}", load.next(RecordKind::Document));
+    let mut d = Document::new(handle, &title);
+    d.url = (!url.is_empty()).then(|| url.to_string());
+    let id = load.add(d, row.line)?;
+    load.documents.insert(title, id);
+    Ok(id)
+}
+
+/// What the event says, kept as its source's quote.
+fn quote(row: &Row<'_>) -> String {
+    format!(
         "GDELT event {}: {} — CAMEO {} — {}",
         row.fields[0],
         row.fields[6].trim(),
         row.fields[EVENT_CODE],
         row.fields[16].trim()
-    );
-    let source = SourceRef::new(Id::new(document), quote);
-    let pair = (cast[0].0.min(cast[1].0), cast[0].0.max(cast[1].0));
-    let key = (date, place.unwrap_or(0), pair.0, pair.1);
-    if let Some(id) = load.meetings.get(&key) {
-        if let Some(m) = load.snapshot.meetings.get_mut(id) {
-            m.sources.push(source);
-        }
-        return Ok(());
-    }
-    let id = load.snapshot.meetings.len() as u64 + 1;
-    let mut m = Meeting::new(kind(row.fields[EVENT_CODE])).on(date);
-    m.handle = handle(
-        load,
-        RecordKind::Meeting,
-        &format!("gdelt-{}", row.fields[0]),
-        id,
-    );
-    m.place = place.map(Id::new);
-    for (actor, side) in cast {
-        if m.participant(Id::new(actor)).is_none() {
-            let mut p = Participant::new(Id::new(actor));
-            p.side = side.map(Id::new);
-            m.participants.push(p);
-        }
-    }
-    m.sources.push(source);
-    load.snapshot
-        .lines
-        .insert((RecordKind::Meeting, id), row.line);
-    load.snapshot.meetings.insert(id, m);
-    load.meetings.insert(key, id);
-    Ok(())
+    )
 }

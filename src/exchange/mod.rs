@@ -30,8 +30,9 @@ mod xml;
 use std::fmt;
 use std::path::Path;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
+use crate::model::{Actor, Document, Meeting, Place, Relation};
 use crate::rows::Rows;
 
 pub use snapshot::Snapshot;
@@ -205,6 +206,10 @@ fn export_parquet(_: &Engine, _: bool, _: &Path) -> Result<ExportReport> {
 
 /// Reads `path` in `format` into the empty database of `engine`: all of it or nothing. The
 /// file is read a line at a time; `progress(done, total)` is told the bytes read of all passes.
+///
+/// A database that has never held a record is loaded (`Engine::load`): records go to the store
+/// as they are made, in bounded memory, and a failure, or a process that dies, leaves the
+/// database empty again. Any other empty database takes the import in one transaction.
 pub(crate) fn import(
     engine: &Engine,
     format: ImportFormat,
@@ -212,12 +217,39 @@ pub(crate) fn import(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ExchangeReport> {
     let shown = path.display().to_string();
-    let (records, skipped) = match format {
-        ImportFormat::Ftm => ftm_read::read(path, &shown, progress)?,
-        ImportFormat::Gdelt => gdelt::read(path, &shown, progress)?,
-    };
-    let imported = records.write(engine, &shown)?;
+    let (imported, skipped) = engine.load(|tx| {
+        empty(tx)?;
+        match format {
+            ImportFormat::Ftm => ftm_read::import(tx, path, &shown, progress),
+            ImportFormat::Gdelt => gdelt::import(tx, path, &shown, progress),
+        }
+    })?;
     Ok(ExchangeReport { imported, skipped })
+}
+
+/// Refuses a database that holds records: an import makes a database, it does not merge.
+fn empty(tx: &Transaction<'_>) -> Result<()> {
+    let reader = tx.records();
+    let empty = reader.all::<Actor>().next().is_none()
+        && reader.all::<Place>().next().is_none()
+        && reader.all::<Document>().next().is_none()
+        && reader.all::<Meeting>().next().is_none()
+        && reader.all::<Relation>().next().is_none();
+    if empty {
+        Ok(())
+    } else {
+        Err(Error::Invalid(
+            "an import needs an empty database: open a new one to import into".into(),
+        ))
+    }
+}
+
+/// An error writing the record read at `file:line`, said with where it was read.
+fn written_at(file: &str, line: usize, e: Error) -> Error {
+    match e {
+        Error::Interrupted => e,
+        other => at_line(file, line, other),
+    }
 }
 
 /// An error about a line of an input file.

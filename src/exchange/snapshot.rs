@@ -1,9 +1,8 @@
 //! The records an export writes or an import brings in, by id, with what selects a part of
-//! them and what writes them into an empty database.
+//! them, and where an imported record was read.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, Record, RecordKind, Relation};
 use crate::query::Catalog;
@@ -104,27 +103,6 @@ impl Snapshot {
         meetings: BTreeSet<u64>,
     ) -> Result<Snapshot> {
         closed(catalog, actors, meetings)
-    }
-
-    /// Writes the records into the empty database of `engine`, in one transaction: all of them
-    /// or, on the first error (said with `file:line`), none. Records get new ids, in the order
-    /// of the old ones; handles are kept.
-    pub(crate) fn write(&self, engine: &Engine, file: &str) -> Result<[u64; 5]> {
-        engine.transaction(|tx| {
-            let reader = tx.records();
-            let empty = reader.all::<Actor>().next().is_none()
-                && reader.all::<Place>().next().is_none()
-                && reader.all::<Document>().next().is_none()
-                && reader.all::<Meeting>().next().is_none()
-                && reader.all::<Relation>().next().is_none();
-            if !empty {
-                return Err(Error::Invalid(
-                    "an import needs an empty database: open a new one to import into".into(),
-                ));
-            }
-            super::snapshot_write::write(self, tx, file)
-        })?;
-        Ok(self.counts())
     }
 
     /// The line `kind` record `id` was read from, as `file:line: ` (or `file: `).

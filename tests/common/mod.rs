@@ -119,3 +119,35 @@ pub fn render(rows: &Rows, columns: &[&str]) -> Vec<String> {
         })
         .collect()
 }
+
+/// One GDELT 2.0 event line (61 tab-separated columns) with the fields the import reads.
+#[allow(clippy::too_many_arguments, dead_code)]
+pub fn gdelt(
+    id: u64,
+    day: &str,
+    actor1: (&str, &str, &str),
+    actor2: (&str, &str, &str),
+    code: &str,
+    place: (&str, &str, &str, &str),
+    url: &str,
+) -> String {
+    let mut f = vec![String::new(); 61];
+    f[0] = id.to_string();
+    f[1] = day.to_string();
+    f[2] = day.get(..6).unwrap_or("").to_string();
+    f[3] = day.get(..4).unwrap_or("").to_string();
+    (f[5], f[6], f[7]) = (actor1.0.into(), actor1.1.into(), actor1.2.into());
+    (f[15], f[16], f[17]) = (actor2.0.into(), actor2.1.into(), actor2.2.into());
+    f[26] = code.to_string();
+    f[27] = code.to_string();
+    f[28] = code.get(..2).unwrap_or("").to_string();
+    (f[51], f[52], f[53], f[54]) = (
+        place.0.into(),
+        place.1.into(),
+        place.2.into(),
+        place.3.into(),
+    );
+    f[59] = format!("{day}120000");
+    f[60] = url.to_string();
+    f.join("\t")
+}

@@ -21,9 +21,11 @@ use super::kv::{storage_error, tree_range, Entry, KvIter, KvRead};
 use super::{Store, Table};
 use crate::error::{Error, Result};
 
-/// How long reading may make no progress, in all, before it counts as stuck: the sum of the
-/// looks (every [`LOOK`]) that saw no entry read. A healthy step takes microseconds, or a disk
-/// read; on damaged data sled can spend seconds on each step and still creep forward.
+/// How long reading may make no progress at a stretch before it counts as stuck: the looks
+/// (every [`LOOK`]) in a row that saw no entry read. A healthy step takes microseconds, or a
+/// disk read; on damaged data sled can also spend seconds on each step and still creep
+/// forward, which the sum of slow steps catches ([`SLOW_STEP`]). Summing the idle looks of a
+/// whole check instead made a healthy check of a large database fail on a loaded machine.
 pub(crate) const STALL: Duration = Duration::from_secs(5);
 
 /// A step slower than this is one no healthy read takes (a read from disk takes milliseconds);
@@ -149,9 +151,13 @@ pub(crate) fn watched<T: Send + 'static>(
             Ok(Ok(result)) => return result,
             Ok(Err(_)) => return Err(stuck(&progress, "the storage engine failed")),
             Err(RecvTimeoutError::Timeout) => {
+                // Idle time counts at a stretch: a busy or descheduled reader that still
+                // moves forward is not stuck (crawling is what `Counted::step` catches).
                 let now = progress.entries.load(Ordering::Relaxed);
                 if now == seen {
                     idle += looked.elapsed();
+                } else {
+                    idle = Duration::ZERO;
                 }
                 seen = now;
                 if idle >= STALL {

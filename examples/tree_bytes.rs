@@ -6,27 +6,12 @@
 
 use std::path::Path;
 
-fn dir_size(path: &Path) -> u64 {
-    std::fs::read_dir(path)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| match e.metadata() {
-                    Ok(m) if m.is_dir() => dir_size(&e.path()),
-                    Ok(m) => m.len(),
-                    Err(_) => 0,
-                })
-                .sum()
-        })
-        .unwrap_or(0)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let dir = Path::new(args.get(1).ok_or("give the database's directory")?);
     let meetings: Option<f64> = args.get(2).map(|m| m.parse()).transpose()?;
-    let on_disk = dir_size(dir);
     let db = sled::Config::new().path(dir).open()?;
+    let on_disk = db.size_on_disk()?;
     println!("| tree | keys | key bytes | value bytes | bytes per meeting |");
     println!("|---|---:|---:|---:|---:|");
     let (mut all_keys, mut all_bytes) = (0u64, 0u64);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::seeds_dir;
+use common::{demo, seeds_dir};
 use std::path::Path;
 
 use entrevue::{Database, DateSpan, ExtractOptions, Extraction, Meeting, Status};
@@ -14,12 +14,6 @@ fn options(published: Option<&str>) -> ExtractOptions {
         published: published.map(|p| p.parse().expect("a date")),
         ..Default::default()
     }
-}
-
-fn demo() -> Database {
-    let db = Database::temporary().expect("a database");
-    db.execute("load demo;").expect("the demo loads");
-    db
 }
 
 /// The demo without its meetings: names resolve, meetings must be found.

@@ -2,6 +2,9 @@
 //! crate's own reader, every table against the records it comes from, and `met` against what
 //! `who met` answers.
 
+mod common;
+
+use common::demo;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::Path;
@@ -12,12 +15,6 @@ use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::DataType;
 use entrevue::{Actor, Database, Document, ExportFormat, Meeting, Place, Relation, Value};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-
-fn demo() -> Database {
-    let db = Database::temporary().unwrap();
-    db.execute("load demo;").unwrap();
-    db
-}
 
 /// The demo's bundle, written into a new directory.
 fn exported(db: &Database) -> tempfile::TempDir {

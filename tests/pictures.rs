@@ -2,19 +2,16 @@
 //! precision; the network's nodes and edges agree with `who met`'s counts; a path's steps in
 //! order; text escaped; the same answer the same bytes; through the library and the binary.
 
+mod common;
+
 use assert_cmd::Command;
+use common::demo;
 use entrevue::picture::{self, PictureFormat, PictureOptions};
 use entrevue::{
     Actor, ActorKind, Database, DateSpan, Document, Meeting, Participant, Rows, SourceRef, Value,
 };
 
 mod crowd;
-
-fn demo() -> Database {
-    let db = Database::temporary().unwrap();
-    db.execute("load demo;").unwrap();
-    db
-}
 
 fn draw(db: &Database, question: &str, format: PictureFormat) -> (Rows, String) {
     let rows = db.query(question).unwrap();

@@ -3,15 +3,12 @@
 //! queries give Entrevue's answers is checked by running them, with DuckDB and Spark, in
 //! `scripts/check-sql.py` (run by `.ci/run`).
 
+mod common;
+
+use common::demo;
 use std::collections::BTreeSet;
 
 use entrevue::{Database, Dialect, Error, Place};
-
-fn demo() -> Database {
-    let db = Database::temporary().unwrap();
-    db.execute("load demo;").unwrap();
-    db
-}
 
 fn sql(db: &Database, question: &str) -> String {
     db.sql(question, Dialect::DuckDb).unwrap()

@@ -154,6 +154,7 @@ impl<'b> Columns<'b> {
         get_varint(self.bytes[c], &mut self.at[c])
     }
 
+    #[inline]
     fn u32(&mut self, column: Column, what: &str) -> Result<u32> {
         u32::try_from(self.varint(column)?).map_err(|_| corrupt(what))
     }

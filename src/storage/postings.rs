@@ -177,13 +177,13 @@ fn decode_chunks<'b>(
     let mut entries = Vec::new();
     let mut all: Vec<Member> = Vec::new();
     let mut ranges = Vec::new();
-    let mut members = Vec::new();
+    let mut scratch = Scratch::default();
     for bytes in chunks {
         decode_entries(
             owner,
             bytes?,
             (0, u32::MAX),
-            &mut members,
+            &mut scratch,
             &mut |entry, cast| {
                 ranges.push((all.len(), all.len() + cast.len()));
                 all.extend_from_slice(cast);
@@ -203,21 +203,29 @@ fn decode_chunks<'b>(
         .collect())
 }
 
+/// What decoding a chunk needs besides the chunk, kept from chunk to chunk so that a list
+/// costs no allocation per chunk: the unpacked body and one entry's participants.
+#[derive(Default)]
+struct Scratch {
+    raw: Vec<u8>,
+    members: Vec<Member>,
+}
+
 /// Decodes a chunk, handing `visit` each entry whose first day lies in `days` with its
-/// participants; `members` is scratch space, reused from chunk to chunk.
+/// participants.
 fn decode_entries(
     owner: u64,
     bytes: &[u8],
     days: (u32, u32),
-    members: &mut Vec<Member>,
+    scratch: &mut Scratch,
     visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
 ) -> Result<()> {
     let (packed, count, at) = chunk_header(bytes)?;
     let body = bytes.get(at..).unwrap_or_default();
+    let Scratch { raw, members } = scratch;
     if packed {
-        let mut raw = Vec::new();
-        unpack(body, &mut raw)?;
-        decode_columns(owner, &raw, count, days, members, visit)
+        unpack(body, raw)?;
+        decode_columns(owner, raw, count, days, members, visit)
     } else {
         decode_columns(owner, body, count, days, members, visit)
     }
@@ -374,10 +382,10 @@ pub(crate) fn visit(
         None => encode_chunk_key(owner, 0, 0),
     };
     let end = just_after(&encode_chunk_key(owner, days.1, u64::MAX));
-    let mut members = Vec::new();
+    let mut scratch = Scratch::default();
     for entry in kv.range(table, &start, Some(&end), false) {
         let (_, value) = entry?;
-        decode_entries(owner, &value, days, &mut members, visit)?;
+        decode_entries(owner, &value, days, &mut scratch, visit)?;
     }
     Ok(())
 }

@@ -54,14 +54,23 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut n: u64) {
 /// Reads a LEB128 varint at `*at`, advancing it.
 #[inline]
 pub(crate) fn get_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
-    // Most varints in posting entries are one byte.
-    if let Some(&byte) = bytes.get(*at) {
-        if byte < 0x80 {
+    // Most varints in posting entries are one byte; ids and their deltas mostly two or
+    // three. Those are read here, inline, with one bounds check; longer ones out of line.
+    match bytes.get(*at..).unwrap_or_default() {
+        [b0, ..] if *b0 < 0x80 => {
             *at += 1;
-            return Ok(u64::from(byte));
+            Ok(u64::from(*b0))
         }
+        [b0, b1, ..] if *b1 < 0x80 => {
+            *at += 2;
+            Ok(u64::from(b0 & 0x7f) | u64::from(*b1) << 7)
+        }
+        [b0, b1, b2, ..] if *b2 < 0x80 => {
+            *at += 3;
+            Ok(u64::from(b0 & 0x7f) | u64::from(b1 & 0x7f) << 7 | u64::from(*b2) << 14)
+        }
+        _ => get_long_varint(bytes, at),
     }
-    get_long_varint(bytes, at)
 }
 
 fn get_long_varint(bytes: &[u8], at: &mut usize) -> Result<u64> {
@@ -96,6 +105,23 @@ mod tests {
                 prop_assert_eq!(get_varint(&bytes, &mut at).unwrap(), v);
             }
             prop_assert_eq!(at, bytes.len());
+        }
+
+        /// The inline short forms read every byte string as the general loop does: the
+        /// same value (overlong forms included), the same length, the same refusals.
+        #[test]
+        fn short_forms_read_as_the_loop_does(
+            bytes in proptest::collection::vec(
+                prop_oneof![0u8..0x80, 0x80u8..=0xff, Just(0x80u8), Just(0u8)], 0..12),
+            start in 0usize..13,
+        ) {
+            let (mut fast, mut slow) = (start, start);
+            let by_fast = get_varint(&bytes, &mut fast).ok();
+            let by_slow = get_long_varint(&bytes, &mut slow).ok();
+            prop_assert_eq!(by_fast, by_slow);
+            if by_fast.is_some() {
+                prop_assert_eq!(fast, slow);
+            }
         }
 
         #[test]

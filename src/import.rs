@@ -2,13 +2,15 @@
 //! `meetings.csv` and `participation.csv`, as produced by the benchmark generator.
 //!
 //! Every file is read and checked before anything is written, so a malformed row gives a
-//! `file:line: message` error and leaves the database as it was. Rows are held to the rules of
-//! the language's own writes — names by [`check_name`], ids from 1 to [`MAX_ID`], places nested
-//! at most [`MAX_PLACE_DEPTH`] deep — so that whatever imports also dumps and reloads. The CSV
-//! ids become both the records' ids and their handles (`who met #12224`). An actor's
-//! `country_id` must be empty or the id of a place in `places.csv`; it is checked, not stored
-//! (actors have no place). Writing uses the bulk path, which needs an empty database and is
-//! atomic (see `storage::bulk`).
+//! `file:line: message` error and leaves the database as it was. What is held meanwhile is
+//! kept small: a meeting is its row's id, date and place, and participations are pairs of
+//! numbers; each meeting becomes a record only as the bulk load takes it. Rows are held to the
+//! rules of the language's own writes — names by [`check_name`], ids from 1 to [`MAX_ID`],
+//! places nested at most [`MAX_PLACE_DEPTH`] deep — so that whatever imports also dumps and
+//! reloads. The CSV ids become both the records' ids and their handles (`who met #12224`). An
+//! actor's `country_id` must be empty or the id of a place in `places.csv`; it is checked, not
+//! stored (actors have no place). Writing uses the bulk path, which needs an empty database
+//! and is atomic (see `storage::bulk`).
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -42,24 +44,31 @@ pub(crate) fn import_csv(
 ) -> Result<ImportReport> {
     let places = read_places(dir)?;
     let actors = read_actors(dir, &places)?;
-    let mut meetings = read_meetings(dir, &places)?;
-    let participations = read_participation(dir, &actors, &mut meetings)?;
+    let meetings = read_meetings(dir, &places)?;
+    let (casts, participations) = read_participation(dir, &actors, &meetings)?;
     let report = ImportReport {
         actors: actors.list.len() as u64,
         places: places.list.len() as u64,
-        meetings: meetings.list.len() as u64,
+        meetings: meetings.rows.len() as u64,
         participations,
     };
+    // What finds a meeting by id is done with; the rest is moved into the load, so that it
+    // is let go before the load writes.
+    drop(meetings.index);
     engine.bulk(
-        |bulk| {
+        move |bulk| {
             for (place_id, place) in &places.list {
                 bulk.add(*place_id, place)?;
             }
             for (actor_id, actor) in &actors.list {
                 bulk.add(*actor_id, actor)?;
             }
-            for (meeting_id, meeting) in &meetings.list {
-                bulk.add(*meeting_id, meeting)?;
+            let mut casts = casts.each().peekable();
+            for (i, row) in meetings.rows.iter().enumerate() {
+                let cast = casts
+                    .next_if(|cast| cast.first().is_some_and(|&(m, _)| m == i))
+                    .unwrap_or_default();
+                bulk.add(row.id, &row.record(cast))?;
             }
             Ok(())
         },
@@ -416,15 +425,40 @@ fn read_actors(dir: &Path, places: &Places) -> Result<Actors> {
     Ok(actors)
 }
 
-/// Meetings by id, in file order.
+/// Meetings in file order, as their rows give them: an id, a date and a place, a few dozen
+/// bytes each where a whole `Meeting` takes hundreds. Each becomes a record only as it is
+/// handed to the bulk load.
 struct Meetings {
-    list: Vec<(u64, Meeting)>,
+    rows: Vec<MeetingRow>,
+    /// Each meeting's position in `rows`, by id.
     index: HashMap<u64, usize>,
+}
+
+/// One row of `meetings.csv`.
+struct MeetingRow {
+    id: u64,
+    date: DateSpan,
+    place: u64,
+}
+
+impl MeetingRow {
+    /// The record of this row, with these participants.
+    fn record(&self, cast: &[(usize, u64)]) -> Meeting {
+        let mut meeting = Meeting::new("meeting")
+            .on(self.date)
+            .at(Id::new(self.place));
+        meeting.handle = self.id.to_string();
+        meeting.participants = cast
+            .iter()
+            .map(|&(_, actor)| Participant::new(Id::new(actor)))
+            .collect();
+        meeting
+    }
 }
 
 fn read_meetings(dir: &Path, places: &Places) -> Result<Meetings> {
     let mut meetings = Meetings {
-        list: Vec::new(),
+        rows: Vec::new(),
         index: HashMap::new(),
     };
     let rows = Rows::open(dir, "meetings.csv", &["id", "date", "place_id"])?;
@@ -437,24 +471,52 @@ fn read_meetings(dir: &Path, places: &Places) -> Result<Meetings> {
         }
         if meetings
             .index
-            .insert(meeting_id, meetings.list.len())
+            .insert(meeting_id, meetings.rows.len())
             .is_some()
         {
             return Err(r.error(format!("meeting id {meeting_id} appears twice")));
         }
-        let mut meeting = Meeting::new("meeting").on(date).at(Id::new(place));
-        meeting.handle = meeting_id.to_string();
-        meetings.list.push((meeting_id, meeting));
+        meetings.rows.push(MeetingRow {
+            id: meeting_id,
+            date,
+            place,
+        });
         Ok(())
     })?;
     Ok(meetings)
 }
 
-/// Adds each row's actor to its meeting; returns the number of rows.
-fn read_participation(dir: &Path, actors: &Actors, meetings: &mut Meetings) -> Result<u64> {
-    let mut count = 0;
+/// Every participation row as (the meeting's position in `Meetings::rows`, the actor),
+/// sorted by meeting and, within a meeting, in file order: each meeting's cast in one run.
+struct Casts(Vec<(usize, u64)>);
+
+impl Casts {
+    /// Each meeting's cast, in meeting order, meetings without participants left out.
+    fn each(&self) -> impl Iterator<Item = &[(usize, u64)]> {
+        self.0.chunk_by(|a, b| a.0 == b.0)
+    }
+
+    /// Whether some meeting lists an actor twice.
+    fn has_repeat(&self) -> bool {
+        let mut actors = Vec::new();
+        self.each().any(|cast| {
+            actors.clear();
+            actors.extend(cast.iter().map(|&(_, actor)| actor));
+            actors.sort_unstable();
+            actors.windows(2).any(|w| w[0] == w[1])
+        })
+    }
+}
+
+/// Reads every participation row: the casts and the number of rows.
+///
+/// The rows are checked as they are read, except for an actor listed twice in one meeting,
+/// which is found once the rows are sorted by meeting; the row that repeats comes before the
+/// first other mistake, if any, and is found again by [`first_repeat`].
+fn read_participation(dir: &Path, actors: &Actors, meetings: &Meetings) -> Result<(Casts, u64)> {
+    let mut pairs = Vec::new();
     let rows = Rows::open(dir, "participation.csv", &["meeting_id", "actor_id"])?;
-    rows.each(|r| {
+    let read = rows.each(|r| {
         let meeting_id = r.id(0, "meeting_id")?;
         let actor_id = r.id(1, "actor_id")?;
         let Some(&i) = meetings.index.get(&meeting_id) else {
@@ -463,17 +525,40 @@ fn read_participation(dir: &Path, actors: &Actors, meetings: &mut Meetings) -> R
         if !actors.ids.contains(&actor_id) {
             return Err(r.error(format!("no actor with id {actor_id}")));
         }
-        let meeting = &mut meetings.list[i].1;
-        if meeting.participant(Id::new(actor_id)).is_some() {
+        pairs.push((i, actor_id));
+        Ok(())
+    });
+    // Stable, so each cast keeps the order of the file; the rows usually come by meeting
+    // already, which the sort finds in one pass.
+    pairs.sort_by_key(|&(i, _)| i);
+    let count = pairs.len() as u64;
+    let casts = Casts(pairs);
+    if casts.has_repeat() {
+        return Err(first_repeat(dir)?);
+    }
+    read?;
+    Ok((casts, count))
+}
+
+/// The error of the first row of `participation.csv` that lists an actor again in the same
+/// meeting, when the rows are known to have one and to be well formed up to it.
+fn first_repeat(dir: &Path) -> Result<Error> {
+    let mut seen = HashSet::new();
+    let rows = Rows::open(dir, "participation.csv", &["meeting_id", "actor_id"])?;
+    let read = rows.each(|r| {
+        let meeting_id = r.id(0, "meeting_id")?;
+        let actor_id = r.id(1, "actor_id")?;
+        if !seen.insert((meeting_id, actor_id)) {
             return Err(r.error(format!(
                 "actor {actor_id} is listed twice in meeting {meeting_id}"
             )));
         }
-        meeting
-            .participants
-            .push(Participant::new(Id::new(actor_id)));
-        count += 1;
         Ok(())
-    })?;
-    Ok(count)
+    });
+    match read {
+        Err(e) => Ok(e),
+        Ok(()) => Err(Error::Internal(
+            "participation.csv lists an actor twice in a meeting, but no row repeats one".into(),
+        )),
+    }
 }

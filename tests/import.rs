@@ -110,6 +110,57 @@ fn a_bad_row_names_its_file_and_line_and_changes_nothing() {
 }
 
 #[test]
+fn the_first_bad_participation_row_is_the_one_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::temporary().unwrap();
+    // A repeat whose first listing is rows away, in a file not in meeting order, before a row
+    // naming an unknown actor: the repeat comes first in the file, so it is the one named.
+    write_dataset(
+        dir.path(),
+        "meeting_id,actor_id\n11,3\n10,2\n11,1\n10,1\n11,3\n10,99\n",
+    );
+    let err = db.import_csv(dir.path(), &mut |_, _| {}).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("participation.csv:6: actor 3 is listed twice in meeting 11"),
+        "{err}"
+    );
+    // The unknown actor first, the repeat after it.
+    write_dataset(dir.path(), "meeting_id,actor_id\n11,3\n10,99\n11,3\n");
+    let err = db.import_csv(dir.path(), &mut |_, _| {}).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("participation.csv:3: no actor with id 99"),
+        "{err}"
+    );
+    assert_eq!(db.stats().unwrap(), entrevue::Stats::default());
+}
+
+#[test]
+fn participants_keep_the_order_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // Meeting 10's rows are split around meeting 11's.
+    write_dataset(
+        dir.path(),
+        "meeting_id,actor_id\n10,3\n11,2\n10,1\n11,1\n10,2\n",
+    );
+    let db = Database::temporary().unwrap();
+    db.import_csv(dir.path(), &mut |_, _| {}).unwrap();
+    let actors = |id: u64| -> Vec<u64> {
+        db.get::<Meeting>(entrevue::MeetingId::new(id))
+            .unwrap()
+            .unwrap()
+            .participants
+            .iter()
+            .map(|p| p.actor.get())
+            .collect()
+    };
+    assert_eq!(actors(10), [3, 1, 2]);
+    assert_eq!(actors(11), [2, 1]);
+    assert!(db.check().unwrap().is_clean());
+}
+
+#[test]
 fn an_import_needs_an_empty_database() {
     let dir = tempfile::tempdir().unwrap();
     write_dataset(dir.path(), PARTICIPATION);

@@ -4,8 +4,8 @@
 //! The index entries are those `index_entries` gives ordinary writes (so `check` agrees), taken
 //! from the same `each_index_entry` without its map of identities; they are gathered in memory,
 //! sorted (duplicates collapsed as that map does), and posting lists are cut into full chunks at
-//! once. Posting entries wait encoded (`postings::Pending`): decoded, a million meetings' five
-//! million entries took over 300 MB.
+//! once. Posting entries wait as each meeting's entry and participants, kept once
+//! (`gathered`): decoded one by one, a million meetings' five million entries took over 300 MB.
 //!
 //! Atomicity: loading starts by setting `meta:loading`; a load that fails clears every table,
 //! and a database opened with the marker still set (the process died) is cleared on open. Only an
@@ -13,9 +13,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::gathered::Gathered;
 use super::kv::{storage_error, BATCH};
 use super::pages::{encode_page, page_key, PER_PAGE};
-use super::postings::{self, Pending, Posting};
 use super::read::{count_key, next_id_key, read_counter, record_table};
 use super::records::{each_index_entry, Context, IndexEntry};
 use super::state::GENERATION;
@@ -38,8 +38,9 @@ pub(crate) struct Bulk<'s> {
     /// (id, encoded record) per record table.
     records: BTreeMap<Table, Vec<(u64, Vec<u8>)>>,
     entries: BTreeMap<Table, Pairs>,
-    /// Posting entries, kept encoded (a few bytes each, where a `Posting` takes a hundred).
-    postings: Pending,
+    /// Posting entries, each meeting's kept once (a few bytes each, where a `Posting` takes a
+    /// hundred).
+    postings: Gathered,
     counts: BTreeMap<RecordKind, (u64, u64)>,
     /// The publication dates of the documents loaded, which the entries of undated meetings
     /// take their bound from: documents are added before the meetings citing them.
@@ -66,7 +67,7 @@ impl<'s> Bulk<'s> {
             store,
             records: BTreeMap::new(),
             entries: BTreeMap::new(),
-            postings: Pending::default(),
+            postings: Gathered::default(),
             counts: BTreeMap::new(),
             published: HashMap::new(),
             languages: HashMap::new(),
@@ -198,15 +199,8 @@ impl<'s> Bulk<'s> {
             batches.push((table, entries));
         }
         let mut chunks: BTreeMap<Table, Pairs> = BTreeMap::new();
-        for list in self.postings.into_lists() {
-            let ((table, owner), mut list) = list?;
-            list.sort_unstable_by_key(Posting::key);
-            // A meeting lists an actor once however often it names it; its copies are equal.
-            list.dedup_by_key(|p| p.key());
-            chunks
-                .entry(table)
-                .or_default()
-                .extend(postings::cut(owner, &list).collect::<Result<Vec<_>>>()?);
+        for (table, list) in self.postings.into_chunks()? {
+            chunks.entry(table).or_default().extend(list);
         }
         batches.extend(chunks);
         let generation = read_counter(self.store, GENERATION)? + 1;

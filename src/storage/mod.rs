@@ -14,6 +14,7 @@ mod check;
 mod compress;
 mod directory;
 mod entries;
+mod gathered;
 mod keys;
 mod kv;
 mod pages;

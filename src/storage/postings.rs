@@ -110,21 +110,33 @@ thread_local! {
     static SCRATCH: RefCell<ColumnScratch> = RefCell::new(ColumnScratch::default());
 }
 
-/// Appends the entries of a chunk in columns (`entries`), as they follow its header.
-fn put_body(out: &mut Vec<u8>, owner: u64, entries: &[Posting]) {
-    SCRATCH.with(|scratch| {
-        let all = entries.iter().map(|p| (&p.entry, &*p.cast));
-        encode_columns(out, &mut scratch.borrow_mut(), owner, all);
-    });
+/// Appends the entries of a chunk, each with its participants, in columns (`entries`), as
+/// they follow its header.
+fn put_body<'a>(
+    out: &mut Vec<u8>,
+    owner: u64,
+    entries: impl Iterator<Item = (&'a MeetingEntry, &'a [Member])>,
+) {
+    SCRATCH.with(|scratch| encode_columns(out, &mut scratch.borrow_mut(), owner, entries));
 }
 
 /// Encodes the entries of `owner`'s list (sorted by key): packed when that makes them smaller.
 pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Result<Vec<u8>> {
+    let all = entries.iter().map(|p| (&p.entry, &*p.cast));
+    encode_chunk_of(owner, entries.len(), all)
+}
+
+/// [`encode_chunk`] of `count` entries given with their participants.
+pub(crate) fn encode_chunk_of<'a>(
+    owner: u64,
+    count: usize,
+    entries: impl Iterator<Item = (&'a MeetingEntry, &'a [Member])>,
+) -> Result<Vec<u8>> {
     let mut body = Vec::new();
     put_body(&mut body, owner, entries);
     let mut out = Vec::with_capacity(12 + body.len() / 2);
     out.push(PACKED_VERSION);
-    put_varint(&mut out, entries.len() as u64);
+    put_varint(&mut out, count as u64);
     if !pack_into(&mut out, &body)? {
         out[0] = VALUE_VERSION;
         out.extend_from_slice(&body);
@@ -136,7 +148,7 @@ pub(crate) fn encode_chunk(owner: u64, entries: &[Posting]) -> Result<Vec<u8>> {
 fn put_unpacked(out: &mut Vec<u8>, owner: u64, entries: &[Posting]) {
     out.push(VALUE_VERSION);
     put_varint(out, entries.len() as u64);
-    put_body(out, owner, entries);
+    put_body(out, owner, entries.iter().map(|p| (&p.entry, &*p.cast)));
 }
 
 fn corrupt(what: &str) -> Error {
@@ -437,8 +449,7 @@ pub(crate) fn cut(
 
 /// The entries a load has added to posting lists and not yet put in them: per list, each
 /// entry encoded on its own (a one-entry chunk behind its length), a few bytes where a decoded
-/// [`Posting`] takes a hundred. [`settle`] puts them in their list; [`Pending::into_lists`]
-/// hands every list over at the end of a bulk load.
+/// [`Posting`] takes a hundred. [`settle`] puts them in their list.
 #[derive(Default)]
 pub(crate) struct Pending {
     lists: HashMap<(Table, u64), Vec<u8>>,
@@ -467,16 +478,6 @@ impl Pending {
         let mut lists: Vec<(Table, u64)> = self.lists.keys().copied().collect();
         lists.sort_unstable();
         lists
-    }
-
-    /// Every list's entries, decoded one list at a time as the caller goes, lists in key
-    /// order and each in the order its entries were kept.
-    pub(crate) fn into_lists(self) -> impl Iterator<Item = Result<((Table, u64), Vec<Posting>)>> {
-        let mut lists: Vec<((Table, u64), Vec<u8>)> = self.lists.into_iter().collect();
-        lists.sort_unstable_by_key(|(list, _)| *list);
-        lists
-            .into_iter()
-            .map(|(list, bytes)| Ok((list, decode_pending(list.1, &bytes)?)))
     }
 }
 

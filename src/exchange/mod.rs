@@ -22,9 +22,9 @@ mod neo4j;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod snapshot;
-mod snapshot_write;
 #[cfg(feature = "parquet")]
 mod tables;
+mod window;
 mod xml;
 
 use std::fmt;
@@ -32,7 +32,7 @@ use std::path::Path;
 
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
-use crate::model::{Actor, Document, Meeting, Place, Relation};
+use crate::model::{Actor, Document, Meeting, Place, Record, RecordKind, Relation};
 use crate::rows::Rows;
 
 pub use snapshot::Snapshot;
@@ -242,6 +242,26 @@ fn empty(tx: &Transaction<'_>) -> Result<()> {
             "an import needs an empty database: open a new one to import into".into(),
         ))
     }
+}
+
+/// Writes `record`, read at `file:line`, and counts it in `counts` (records per kind, in
+/// [`RecordKind::ALL`] order): its id.
+fn add_counted<R: Record>(
+    tx: &mut Transaction<'_>,
+    file: &str,
+    line: usize,
+    counts: &mut [u64; 5],
+    record: R,
+) -> Result<u64> {
+    let id = tx.add(record).map_err(|e| written_at(file, line, e))?;
+    if let Some(count) = RecordKind::ALL
+        .iter()
+        .position(|k| *k == R::KIND)
+        .and_then(|i| counts.get_mut(i))
+    {
+        *count += 1;
+    }
+    Ok(id.get())
 }
 
 /// An error writing the record read at `file:line`, said with where it was read.

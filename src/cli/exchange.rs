@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::time::Instant;
 
-use entrevue::{Database, ExportFormat, ImportFormat};
+use entrevue::{Database, Error, ExportFormat, ImportFormat};
 
 use super::output::{Format, FORMATS};
-use super::{format_duration, report};
+use super::{format_duration, report, signals};
 use crate::{errln, outln};
 
 /// What `--format` names: an output format, or an exchange format of import or export.
@@ -72,7 +72,8 @@ pub fn export(db: &Database, format: Option<FormatArg>, query: Option<&str>, pat
     }
 }
 
-/// `entrevue import --format ftm|gdelt FILE`.
+/// `entrevue import --format ftm|gdelt FILE`. Ctrl-C stops it at the next line read, and the
+/// database is left as it was, empty.
 pub fn import(db: &Database, word: &str, path: &Path) -> bool {
     let format = match word {
         "ftm" => ImportFormat::Ftm,
@@ -88,15 +89,26 @@ pub fn import(db: &Database, word: &str, path: &Path) -> bool {
     };
     let start = Instant::now();
     let bar = super::import_bar("reading");
+    // A signal now stops the import instead of ending the program where it stands.
+    signals::running(true);
     let result = db.import_file_with_progress(format, path, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     });
+    signals::running(false);
     bar.finish_and_clear();
     match result {
         Ok(done) => {
             errln!("{done}\nin {}", format_duration(start.elapsed()));
             true
+        }
+        Err(Error::Interrupted) => {
+            errln!(
+                "interrupted after {}: nothing of the import was kept, the database is empty \
+                 as before",
+                format_duration(start.elapsed())
+            );
+            false
         }
         Err(e) => {
             report(&e);

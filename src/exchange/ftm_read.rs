@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use crate::engine::Transaction;
 use crate::error::Result;
 use crate::model::{Id, Meeting, Record, RecordKind, SourceRef};
+use crate::query::CancellationToken;
 
 use super::files::Lines;
 use super::window::Window;
@@ -158,13 +159,14 @@ pub(super) fn import(
     path: &Path,
     file: &str,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancellationToken,
 ) -> Result<([u64; 5], Vec<String>)> {
     let mut b = Builder::new(tx, file);
-    each_entity(path, file, 0, progress, |entity, ext| match ext {
+    each_entity(path, file, 0, progress, cancel, |entity, ext| match ext {
         Some(ext) => super::ftm_ours::record(&mut b, entity, ext),
         None => super::ftm_foreign::record(&mut b, entity),
     })?;
-    each_entity(path, file, 1, progress, |entity, ext| match ext {
+    each_entity(path, file, 1, progress, cancel, |entity, ext| match ext {
         Some(ext) => super::ftm_ours::link(&mut b, entity, ext),
         None => super::ftm_foreign::link(&mut b, entity),
     })?;
@@ -178,9 +180,10 @@ fn each_entity(
     file: &str,
     pass: u64,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancellationToken,
     mut each: impl FnMut(&Entity<'_>, Option<&Map<String, Value>>) -> Result<()>,
 ) -> Result<()> {
-    let mut lines = Lines::open(path, pass, 2, progress)?;
+    let mut lines = Lines::open(path, (pass, 2), progress, cancel)?;
     let empty = Map::new();
     while let Some((line, text)) = lines.next_line()? {
         if text.trim().is_empty() {

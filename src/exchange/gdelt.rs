@@ -22,6 +22,7 @@ use crate::model::{
     check_name, Actor, ActorKind, DateSpan, Document, Id, Meeting, Participant, Place, PlaceKind,
     RecordKind, SourceRef,
 };
+use crate::query::CancellationToken;
 
 use super::files::Lines;
 use super::window::Window;
@@ -146,6 +147,7 @@ pub(super) fn import(
     path: &Path,
     file: &str,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancellationToken,
 ) -> Result<([u64; 5], Vec<String>)> {
     let mut load = Load {
         tx,
@@ -158,7 +160,7 @@ pub(super) fn import(
         counts: [0; 5],
     };
     // Actors that are countries (code = country code) name their country's side.
-    each_row(path, file, 0, progress, |row| {
+    each_row(path, file, 0, progress, cancel, |row| {
         for (code, name, country) in ACTORS {
             let c = row.fields[country];
             if !c.is_empty() && row.fields[code] == c && row.fields[ROOT_CODE] == "04" {
@@ -170,7 +172,7 @@ pub(super) fn import(
         Ok(())
     })?;
     let (mut other, mut lone) = (0, 0);
-    each_row(path, file, 1, progress, |row| {
+    each_row(path, file, 1, progress, cancel, |row| {
         if row.fields[ROOT_CODE] != "04" {
             other += 1;
         } else if row.fields[6].trim().is_empty() || row.fields[16].trim().is_empty() {
@@ -205,9 +207,10 @@ fn each_row(
     file: &str,
     pass: u64,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancellationToken,
     mut each: impl FnMut(&Row<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut lines = Lines::open(path, pass, 2, progress)?;
+    let mut lines = Lines::open(path, (pass, 2), progress, cancel)?;
     while let Some((n, line)) = lines.next_line()? {
         if line.is_empty() || (n == 1 && line.to_ascii_uppercase().starts_with("GLOBALEVENTID")) {
             continue;

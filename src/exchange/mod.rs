@@ -210,6 +210,8 @@ fn export_parquet(_: &Engine, _: bool, _: &Path) -> Result<ExportReport> {
 /// A database that has never held a record is loaded (`Engine::load`): records go to the store
 /// as they are made, in bounded memory, and a failure, or a process that dies, leaves the
 /// database empty again. Any other empty database takes the import in one transaction.
+/// [`Database::interrupt_handle`](crate::Database::interrupt_handle) stops it at the next line
+/// read, with [`Error::Interrupted`], keeping nothing of it.
 pub(crate) fn import(
     engine: &Engine,
     format: ImportFormat,
@@ -217,11 +219,14 @@ pub(crate) fn import(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ExchangeReport> {
     let shown = path.display().to_string();
+    // An interrupt left over from earlier work must not stop this one.
+    let cancel = engine.cancel();
+    cancel.reset();
     let (imported, skipped) = engine.load(|tx| {
         empty(tx)?;
         match format {
-            ImportFormat::Ftm => ftm_read::import(tx, path, &shown, progress),
-            ImportFormat::Gdelt => gdelt::import(tx, path, &shown, progress),
+            ImportFormat::Ftm => ftm_read::import(tx, path, &shown, progress, cancel),
+            ImportFormat::Gdelt => gdelt::import(tx, path, &shown, progress, cancel),
         }
     })?;
     Ok(ExchangeReport { imported, skipped })

@@ -546,7 +546,11 @@ fn an_interrupted_gdelt_import_is_discarded() {
 fn ctrl_c_stops_a_gdelt_import_and_keeps_nothing() {
     let data = tempfile::tempdir().unwrap();
     let pipe = data.path().join("events.tsv");
-    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap()
+        .success());
     let dir = tempfile::tempdir().unwrap();
     let mut child = entrevue()
         .arg("--db")
@@ -597,7 +601,10 @@ fn ctrl_c_stops_a_gdelt_import_and_keeps_nothing() {
     let said = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "stderr: {said}");
     assert!(said.contains("interrupted"), "stderr: {said}");
-    assert!(said.contains("nothing of the import was kept"), "stderr: {said}");
+    assert!(
+        said.contains("nothing of the import was kept"),
+        "stderr: {said}"
+    );
     wait_released(dir.path());
     let db = common::reopen(dir.path());
     assert!(!db.discarded_import(), "the import was left for the open");

@@ -113,10 +113,10 @@ pub(super) fn record(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
             .and_then(|p| DateSpan::point(p).ok());
         d.url = e.first("sourceUrl").map(String::from);
         d.file = e.first("fileName").map(String::from);
-        b.add(d, e.line, e.id)?;
+        b.add(d, e.line, Some(e.id))?;
     } else if schema == "Event" {
         let h = handle(b, RecordKind::Meeting, e.id);
-        b.meeting_key(&h, e.id);
+        b.meeting_key(&h, Some(e.id));
     } else if schema != "Documentation" && !LINKS.iter().any(|l| l.0 == schema) {
         skip(b, e, "Entrevue has no record for this schema");
     }
@@ -148,7 +148,7 @@ fn party_or_address(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
         let h = handle(b, RecordKind::Place, e.id);
         let mut place = Place::new(PlaceKind::Site, name).with_handle(&h);
         place.aliases = aliases;
-        b.add(place, e.line, e.id)?;
+        b.add(place, e.line, Some(e.id))?;
     } else {
         let kind = if e.schema == "Person" {
             ActorKind::Person
@@ -158,7 +158,7 @@ fn party_or_address(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
         let h = handle(b, RecordKind::Actor, e.id);
         let mut actor = Actor::new(kind, name).with_handle(&h);
         actor.aliases = aliases;
-        b.add(actor, e.line, e.id)?;
+        b.add(actor, e.line, Some(e.id))?;
     }
     Ok(())
 }
@@ -232,7 +232,7 @@ fn relation(
     };
     let mut r = Relation::new(Id::new(subject), predicate, Id::new(object));
     r.handle = handle(b, RecordKind::Relation, e.id);
-    b.add(r, e.line, e.id)?;
+    b.add(r, e.line, Some(e.id))?;
     Ok(())
 }
 
@@ -270,7 +270,7 @@ fn event(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
             let key = format!("location:{location}");
             m.place = Some(Id::new(match b.entities.get(&key) {
                 Some((_, n)) => *n,
-                None => b.add(Place::new(PlaceKind::Site, location), e.line, &key)?,
+                None => b.add(Place::new(PlaceKind::Site, location), e.line, Some(&key))?,
             }));
         }
     }

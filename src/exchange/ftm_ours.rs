@@ -117,7 +117,7 @@ pub(super) fn record(
             place.aliases = x.texts("aliases")?;
             let (parent, later) = earlier(b, &x, "parent", RecordKind::Place)?;
             place.parent = parent;
-            let id = b.add(place, e.line, e.id)?;
+            let id = b.add(place, e.line, None)?;
             if later {
                 b.unlinked.insert((RecordKind::Place, id));
             }
@@ -134,13 +134,13 @@ pub(super) fn record(
             d.published = x.date("published")?;
             d.url = x.text("url")?;
             d.file = x.text("file")?;
-            b.add(d, e.line, e.id)?;
+            b.add(d, e.line, None)?;
         }
         "meeting" => {
-            b.meeting_key(&x.required("handle")?, e.id);
+            b.meeting_key(&x.required("handle")?, None);
         }
         // Written in the second pass, once every actor is; its handle is taken already.
-        "relation" => b.note(RecordKind::Relation, 0, &x.required("handle")?, e.id),
+        "relation" => b.note(RecordKind::Relation, 0, &x.required("handle")?, None),
         // Said by the actor's own extension, and read from there.
         "affiliation" | "source" => {}
         other => return Err(x.error(format!("entrevue.record '{other}' is not a kind of record"))),
@@ -188,7 +188,7 @@ fn actor(b: &mut Builder<'_, '_>, e: &Entity<'_>, x: &Ext<'_>) -> Result<()> {
     }
     let (affiliation, later) = earlier(b, x, "affiliation", RecordKind::Actor)?;
     actor.affiliation = affiliation;
-    let id = b.add(actor, e.line, e.id)?;
+    let id = b.add(actor, e.line, None)?;
     if later {
         b.unlinked.insert((RecordKind::Actor, id));
     }
@@ -219,14 +219,22 @@ pub(super) fn link(
         file: b.file,
         line: e.line,
     };
-    let Some(&(kind, id)) = b.entities.get(e.id) else {
-        if x.text("record")?.as_deref() == Some("source") {
+    let kind = match x.required("record")?.as_str() {
+        "source" => {
             let meeting: Id<Meeting> = x
                 .refer(b, "meeting", RecordKind::Meeting)?
                 .ok_or_else(|| x.error("entrevue.meeting is missing"))?;
             let s = source(b, &x)?;
-            b.add_source(meeting.get(), s, e.line)?;
+            return b.add_source(meeting.get(), s, e.line);
         }
+        "actor" => RecordKind::Actor,
+        "place" => RecordKind::Place,
+        "meeting" => RecordKind::Meeting,
+        "relation" => RecordKind::Relation,
+        _ => return Ok(()),
+    };
+    let handle = x.required("handle")?;
+    let Some(&id) = b.handles.get(&(kind, handle)) else {
         return Ok(());
     };
     match kind {
@@ -244,7 +252,7 @@ pub(super) fn link(
         }
         RecordKind::Relation => {
             let r = relation(b, &x)?;
-            b.add(r, e.line, e.id)?;
+            b.add(r, e.line, None)?;
         }
         RecordKind::Actor | RecordKind::Place | RecordKind::Document => {}
     }

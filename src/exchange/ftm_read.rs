@@ -59,7 +59,8 @@ pub(super) struct Builder<'t, 'db> {
     pub file: &'t str,
     /// Our records by kind and handle.
     pub handles: HashMap<(RecordKind, String), u64>,
-    /// FtM entity id → our record.
+    /// FtM entity id → our record, for entities from elsewhere (ours are found by handle: their
+    /// ids only repeat the handle).
     pub entities: HashMap<String, (RecordKind, u64)>,
     pub meetings: Window<u64>,
     /// Meetings given a key so far.
@@ -91,27 +92,37 @@ impl<'t, 'db> Builder<'t, 'db> {
         }
     }
 
-    /// Writes `record`, read at `line` from entity `ftm`, and notes its handle: its id.
-    pub(super) fn add<R: Record>(&mut self, record: R, line: usize, ftm: &str) -> Result<u64> {
+    /// Writes `record`, read at `line` from entity `ftm` (when from elsewhere), and notes its
+    /// handle: its id.
+    pub(super) fn add<R: Record>(
+        &mut self,
+        record: R,
+        line: usize,
+        ftm: Option<&str>,
+    ) -> Result<u64> {
         let handle = record.handle().to_string();
         let id = add_counted(self.tx, self.file, line, &mut self.counts, record)?;
         self.note(R::KIND, id, &handle, ftm);
         Ok(id)
     }
 
-    /// A key for the meeting of entity `ftm`, with this handle, which the second pass writes.
-    pub(super) fn meeting_key(&mut self, handle: &str, ftm: &str) -> u64 {
+    /// A key for the meeting of entity `ftm` (when from elsewhere), with this handle, which the
+    /// second pass writes.
+    pub(super) fn meeting_key(&mut self, handle: &str, ftm: Option<&str>) -> u64 {
         self.keys += 1;
         self.note(RecordKind::Meeting, self.keys, handle, ftm);
         self.keys
     }
 
-    /// Notes that entity `ftm`, with this handle (none when empty), is our record `number`.
-    pub(super) fn note(&mut self, kind: RecordKind, number: u64, handle: &str, ftm: &str) {
+    /// Notes that entity `ftm` (when from elsewhere), with this handle (none when empty), is
+    /// our record `number`.
+    pub(super) fn note(&mut self, kind: RecordKind, number: u64, handle: &str, ftm: Option<&str>) {
         if !handle.is_empty() {
             self.handles.insert((kind, handle.to_string()), number);
         }
-        self.entities.insert(ftm.to_string(), (kind, number));
+        if let Some(ftm) = ftm {
+            self.entities.insert(ftm.to_string(), (kind, number));
+        }
     }
 
     /// Our record of `kind` with this handle.

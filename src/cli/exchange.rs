@@ -3,12 +3,14 @@
 //! `entrevue export --format gexf` reads as the user expects.
 
 use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use entrevue::{Database, Error, ExportFormat, ImportFormat};
 
 use super::output::{Format, FORMATS};
-use super::{format_duration, report, signals};
+use super::signals::{self, Ending};
+use super::{format_duration, report};
 use crate::{errln, outln};
 
 /// What `--format` names: an output format, or an exchange format of import or export.
@@ -91,9 +93,15 @@ pub fn import(db: &Database, word: &str, path: &Path) -> bool {
     let bar = super::import_bar("reading");
     // A signal now stops the import instead of ending the program where it stands.
     signals::running(true);
-    let result = db.import_file_with_progress(format, path, &mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
+    let finished = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| say_when_interrupted(&finished, &bar));
+        let result = db.import_file_with_progress(format, path, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        });
+        finished.store(true, Ordering::SeqCst);
+        result
     });
     signals::running(false);
     bar.finish_and_clear();
@@ -114,6 +122,23 @@ pub fn import(db: &Database, word: &str, path: &Path) -> bool {
             report(&e);
             false
         }
+    }
+}
+
+/// Says, as soon as Ctrl-C stops the import, that what it wrote is being discarded: after a
+/// large part of a large file that takes a while, and a second Ctrl-C leaves at once.
+fn say_when_interrupted(finished: &AtomicBool, bar: &indicatif::ProgressBar) {
+    while !finished.load(Ordering::SeqCst) {
+        if signals::ending() == Some(Ending::Interrupted) {
+            bar.suspend(|| {
+                errln!(
+                    "interrupted: discarding what the import wrote (Ctrl-C again leaves at \
+                     once, and the next open discards it instead)"
+                )
+            });
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

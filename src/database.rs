@@ -230,6 +230,8 @@ impl Database {
 
     /// Imports a FollowTheMoney or GDELT file into this database, which must be empty: all of
     /// it, or on an error (`file:line: message`) nothing. The report says what was left out.
+    /// [`InterruptHandle::interrupt`] stops it at the next line read, with
+    /// [`Error::Interrupted`], keeping nothing.
     pub fn import_file(&self, format: ImportFormat, path: &Path) -> Result<ExchangeReport> {
         self.import_file_with_progress(format, path, &mut |_, _| {})
     }

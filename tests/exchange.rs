@@ -80,6 +80,98 @@ fn ftm_round_trip_keeps_every_record_and_answer() {
     assert!(copy.check().unwrap().is_clean());
 }
 
+/// Each place as (handle, name, parent's handle) and each actor as (handle, name,
+/// affiliation's handle): what the records say, whatever ids they were given.
+fn places_and_actors(db: &Database) -> (Vec<[String; 3]>, Vec<[String; 3]>) {
+    let places = db.all::<Place>().unwrap();
+    let place_handle: HashMap<u64, String> = places
+        .iter()
+        .map(|(id, p)| (id.get(), p.handle.clone()))
+        .collect();
+    let mut p: Vec<[String; 3]> = places
+        .iter()
+        .map(|(_, p)| {
+            let parent = p.parent.map(|i| place_handle[&i.get()].clone());
+            [p.handle.clone(), p.name.clone(), parent.unwrap_or_default()]
+        })
+        .collect();
+    let actors = db.all::<Actor>().unwrap();
+    let actor_handle: HashMap<u64, String> = actors
+        .iter()
+        .map(|(id, a)| (id.get(), a.handle.clone()))
+        .collect();
+    let mut a: Vec<[String; 3]> = actors
+        .iter()
+        .map(|(_, a)| {
+            let affiliation = a.affiliation.map(|i| actor_handle[&i.get()].clone());
+            [
+                a.handle.clone(),
+                a.name.clone(),
+                affiliation.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    p.sort();
+    a.sort();
+    (p, a)
+}
+
+#[test]
+fn our_entities_may_come_in_any_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = demo();
+    let path = dir.path().join("demo.ftm");
+    original.export(ExportFormat::Ftm, None, &path).unwrap();
+    let lines: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let is = |line: &String, record: &str| line.contains(&format!("\"record\":\"{record}\""));
+    let early = |l: &String| is(l, "actor") || is(l, "place");
+    // Actors and places after the meetings and relations that name them, in their own order:
+    // every record comes back exactly, with the same ids.
+    let mut moved: Vec<String> = lines.iter().filter(|l| !early(l)).cloned().collect();
+    moved.extend(lines.iter().filter(|l| early(l)).cloned());
+    let path = write(dir.path(), "moved.ftm", &(moved.join("\n") + "\n"));
+    let copy = Database::temporary().unwrap();
+    copy.import_file(ImportFormat::Ftm, &path).unwrap();
+    assert_eq!(
+        copy.all::<Actor>().unwrap(),
+        original.all::<Actor>().unwrap()
+    );
+    assert_eq!(
+        copy.all::<Place>().unwrap(),
+        original.all::<Place>().unwrap()
+    );
+    assert_eq!(
+        copy.all::<Meeting>().unwrap(),
+        original.all::<Meeting>().unwrap()
+    );
+    assert_eq!(
+        copy.all::<Relation>().unwrap(),
+        original.all::<Relation>().unwrap()
+    );
+    // Reversed, places come before their parents and actors before their affiliations: the
+    // records get other ids, and say the same.
+    let reversed: Vec<String> = lines.iter().rev().cloned().collect();
+    let (places, actors) = places_and_actors(&original);
+    assert!(
+        places.iter().any(|p| !p[2].is_empty()),
+        "no parents to test"
+    );
+    assert!(
+        actors.iter().any(|a| !a[2].is_empty()),
+        "no affiliations to test"
+    );
+    let path = write(dir.path(), "reversed.ftm", &(reversed.join("\n") + "\n"));
+    let copy = Database::temporary().unwrap();
+    copy.import_file(ImportFormat::Ftm, &path).unwrap();
+    assert_eq!(places_and_actors(&copy), (places, actors));
+    assert_eq!(copy.stats().unwrap(), original.stats().unwrap());
+    assert!(copy.check().unwrap().is_clean());
+}
+
 #[test]
 fn a_question_exports_its_meetings_and_what_they_involve() {
     let dir = tempfile::tempdir().unwrap();
@@ -187,9 +279,10 @@ fn other_ftm_data_is_read_as_well_as_it_maps() {
     let dir = tempfile::tempdir().unwrap();
     let text = r#"{"id": "p-ann", "schema": "Person", "properties": {"name": ["Ann Archer"], "alias": ["A. Archer"]}}
 {"id": "c-acme", "schema": "Company", "properties": {"name": ["Acme Holdings"]}}
-{"id": "p-bo", "schema": "Person", "properties": {"name": ["Bo Berg"]}}
 {"id": "v-1", "schema": "Vessel", "properties": {"name": ["Sea Queen"]}}
+{"id": "dn-0", "schema": "Documentation", "properties": {"document": ["doc-1"], "entity": ["ev-1"], "summary": ["Acme invited Ann and Bo."]}}
 {"id": "ev-1", "schema": "Event", "properties": {"name": ["Board dinner"], "date": ["2021-03-04T19:00:00"], "location": ["Oslo"], "involved": ["p-ann", "p-bo"], "organizer": ["c-acme"]}}
+{"id": "p-bo", "schema": "Person", "properties": {"name": ["Bo Berg"]}}
 {"id": "m-1", "schema": "Membership", "properties": {"member": ["p-ann"], "organization": ["c-acme"], "role": ["Board member"]}}
 {"id": "m-2", "schema": "Membership", "properties": {"member": ["v-1"], "organization": ["c-acme"]}}
 {"id": "doc-1", "schema": "Article", "properties": {"title": ["Dinner report"]}}
@@ -201,7 +294,7 @@ fn other_ftm_data_is_read_as_well_as_it_maps() {
     assert_eq!(report.imported, [3, 1, 1, 1, 1], "{report}");
     let skipped = report.skipped.join("\n");
     assert!(
-        skipped.contains(":4: Vessel v-1") && skipped.contains(":7: Membership m-2"),
+        skipped.contains(":3: Vessel v-1") && skipped.contains(":8: Membership m-2"),
         "{skipped}"
     );
     let met = db.query("who met Ann Archer").unwrap();
@@ -210,6 +303,14 @@ fn other_ftm_data_is_read_as_well_as_it_maps() {
     assert_eq!(meetings.rows.len(), 1);
     let profile = format!("{:?}", db.query("who is #p-ann").unwrap());
     assert!(profile.contains("board_member"), "{profile}");
+    // Bo is defined after the event that involves him, and a quote comes before the event:
+    // both are kept, the quotes in the file's order.
+    let (_, dinner) = db.all::<Meeting>().unwrap().remove(0);
+    let quotes: Vec<&str> = dinner.sources.iter().map(|s| s.quote.as_str()).collect();
+    assert_eq!(
+        quotes,
+        ["Acme invited Ann and Bo.", "Ann and Bo dined with Acme."]
+    );
     let sources = format!("{:?}", db.query("sources of #ev-1").unwrap());
     assert!(sources.contains("Ann and Bo dined"), "{sources}");
 }

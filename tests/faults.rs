@@ -538,6 +538,80 @@ fn an_interrupted_gdelt_import_is_discarded() {
     assert_eq!(db.stats().unwrap().meetings, rows);
 }
 
+/// Ctrl-C (SIGINT) during a GDELT import from the command line stops it at the next line it
+/// reads: it says so, leaves with 130, and the database is empty, with nothing left for the
+/// next open to discard. The file is a pipe the test writes into and never closes, so the
+/// import cannot end by itself and the signal lands in its middle, whatever the machine's speed.
+#[test]
+fn ctrl_c_stops_a_gdelt_import_and_keeps_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let pipe = data.path().join("events.tsv");
+    assert!(Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap()
+        .success());
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = entrevue()
+        .arg("--db")
+        .arg(dir.path())
+        .args(["import", "--format", "gdelt"])
+        .arg(&pipe)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Opening the pipe waits for the import to open it, which it does once signals stop it.
+    let mut writer = fs::OpenOptions::new().write(true).open(&pipe).unwrap();
+    let miami = ("3", "Miami, Florida, United States", "US", "USFL");
+    let event = |n: u64| {
+        // Country actors: the first pass writes them, so the load holds records when stopped.
+        let line = common::gdelt(
+            n,
+            "20251220",
+            ("USA", "UNITED STATES", "USA"),
+            ("RUS", "RUSSIA", "RUS"),
+            "040",
+            miami,
+            &format!("https://example.org/{n}"),
+        );
+        line + "\n"
+    };
+    for n in 1..=200 {
+        writer.write_all(event(n).as_bytes()).unwrap();
+    }
+    writer.flush().unwrap();
+    let signalled = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    // The import sees the signal at the next line it reads: feed lines until it has gone.
+    let mut n = 200;
+    while child.try_wait().unwrap().is_none() {
+        n += 1;
+        assert!(n < 200 + 30_000, "the import did not stop after Ctrl-C");
+        if writer.write_all(event(n).as_bytes()).is_err() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    drop(writer);
+    let output = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "stderr: {said}");
+    assert!(said.contains("interrupted"), "stderr: {said}");
+    assert!(
+        said.contains("nothing of the import was kept"),
+        "stderr: {said}"
+    );
+    wait_released(dir.path());
+    let db = common::reopen(dir.path());
+    assert!(!db.discarded_import(), "the import was left for the open");
+    assert_eq!(db.stats().unwrap(), Stats::default());
+    assert!(db.check().unwrap().is_clean());
+}
+
 /// The shell opening a database whose import was cut short tells the user it discarded it.
 #[test]
 fn the_shell_says_an_interrupted_import_was_discarded() {

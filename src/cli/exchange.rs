@@ -3,11 +3,13 @@
 //! `entrevue export --format gexf` reads as the user expects.
 
 use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-use entrevue::{Database, ExportFormat, ImportFormat};
+use entrevue::{Database, Error, ExportFormat, ImportFormat};
 
 use super::output::{Format, FORMATS};
+use super::signals::{self, Ending};
 use super::{format_duration, report};
 use crate::{errln, outln};
 
@@ -72,7 +74,8 @@ pub fn export(db: &Database, format: Option<FormatArg>, query: Option<&str>, pat
     }
 }
 
-/// `entrevue import --format ftm|gdelt FILE`.
+/// `entrevue import --format ftm|gdelt FILE`. Ctrl-C stops it at the next line read, and the
+/// database is left as it was, empty.
 pub fn import(db: &Database, word: &str, path: &Path) -> bool {
     let format = match word {
         "ftm" => ImportFormat::Ftm,
@@ -88,20 +91,54 @@ pub fn import(db: &Database, word: &str, path: &Path) -> bool {
     };
     let start = Instant::now();
     let bar = super::import_bar("reading");
-    let result = db.import_file_with_progress(format, path, &mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
+    // A signal now stops the import instead of ending the program where it stands.
+    signals::running(true);
+    let finished = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| say_when_interrupted(&finished, &bar));
+        let result = db.import_file_with_progress(format, path, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        });
+        finished.store(true, Ordering::SeqCst);
+        result
     });
+    signals::running(false);
     bar.finish_and_clear();
     match result {
         Ok(done) => {
             errln!("{done}\nin {}", format_duration(start.elapsed()));
             true
         }
+        Err(Error::Interrupted) => {
+            errln!(
+                "interrupted after {}: nothing of the import was kept, the database is empty \
+                 as before",
+                format_duration(start.elapsed())
+            );
+            false
+        }
         Err(e) => {
             report(&e);
             false
         }
+    }
+}
+
+/// Says, as soon as Ctrl-C stops the import, that what it wrote is being discarded: after a
+/// large part of a large file that takes a while, and a second Ctrl-C leaves at once.
+fn say_when_interrupted(finished: &AtomicBool, bar: &indicatif::ProgressBar) {
+    while !finished.load(Ordering::SeqCst) {
+        if signals::ending() == Some(Ending::Interrupted) {
+            bar.suspend(|| {
+                errln!(
+                    "interrupted: discarding what the import wrote (Ctrl-C again leaves at \
+                     once, and the next open discards it instead)"
+                )
+            });
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
 }
 

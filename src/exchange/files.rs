@@ -6,6 +6,7 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::query::CancellationToken;
 
 /// Refuses a `path` inside the open database's directory (`database`): a file of ours among
 /// sled's would make the directory one that opening refuses.
@@ -106,7 +107,8 @@ pub(super) fn empty_directory(path: &Path) -> Result<bool> {
 }
 
 /// The lines of an import file, read one at a time so that memory stays bounded whatever the
-/// file's size; each line must be UTF-8. Bytes read so far are reported to `progress`.
+/// file's size; each line must be UTF-8. Bytes read so far are reported to `progress`; once
+/// `cancel` is set (Ctrl-C), the next line read fails with [`Error::Interrupted`].
 pub(super) struct Lines<'p> {
     shown: String,
     reader: BufReader<File>,
@@ -116,15 +118,16 @@ pub(super) struct Lines<'p> {
     done: u64,
     total: u64,
     progress: &'p mut dyn FnMut(u64, u64),
+    cancel: &'p CancellationToken,
 }
 
 impl<'p> Lines<'p> {
     /// Opens `path` for pass `pass` (from 0) of `passes`: progress counts every pass's bytes.
     pub(super) fn open(
         path: &Path,
-        pass: u64,
-        passes: u64,
+        (pass, passes): (u64, u64),
         progress: &'p mut dyn FnMut(u64, u64),
+        cancel: &'p CancellationToken,
     ) -> Result<Lines<'p>> {
         let shown = path.display().to_string();
         let cannot = |e: io::Error| Error::Invalid(format!("cannot read the file '{shown}': {e}"));
@@ -137,6 +140,7 @@ impl<'p> Lines<'p> {
             done: size.saturating_mul(pass),
             total: size.saturating_mul(passes),
             progress,
+            cancel,
             shown,
         })
     }
@@ -151,6 +155,7 @@ impl<'p> Lines<'p> {
         if read == 0 {
             return Ok(None);
         }
+        self.cancel.check()?;
         self.line += 1;
         self.done += read as u64;
         (self.progress)(self.done, self.total);

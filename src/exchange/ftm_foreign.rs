@@ -13,6 +13,8 @@ use crate::model::{
     PlaceKind, RecordKind, Relation, SourceRef,
 };
 
+use crate::error::Result;
+
 use super::ftm_read::{Builder, Entity};
 
 const ACTORS: [&str; 5] = [
@@ -49,13 +51,14 @@ const LINKS: [(&str, &str, &str, &str); 8] = [
     ("UnknownLink", "subject", "object", "linked_to"),
 ];
 
-fn skip(b: &mut Builder, file: &str, e: &Entity<'_>, why: impl std::fmt::Display) {
+fn skip(b: &mut Builder<'_, '_>, e: &Entity<'_>, why: impl std::fmt::Display) {
+    let file = b.file;
     b.skipped
         .push(format!("{file}:{}: {} {}: {why}", e.line, e.schema, e.id));
 }
 
 /// A handle made of the FtM id, when it can be one and is free.
-fn handle(b: &Builder, kind: RecordKind, id: &str) -> String {
+fn handle(b: &Builder<'_, '_>, kind: RecordKind, id: &str) -> String {
     let ok = !id.is_empty()
         && id.len() <= 64
         && id
@@ -90,43 +93,11 @@ fn date(e: &Entity<'_>) -> Option<DateSpan> {
     }
 }
 
-/// First pass: the records that refer to nothing.
-pub(super) fn record(b: &mut Builder, e: &Entity<'_>, file: &str) {
+/// First pass: the records that refer to nothing written, events given their keys.
+pub(super) fn record(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
     let schema = e.schema;
     if ACTORS.contains(&schema) || schema == "Address" {
-        let first = if schema == "Address" {
-            e.first("full").or_else(|| e.first("name"))
-        } else {
-            e.first("name")
-        };
-        let name = match name(first) {
-            Ok(name) => name,
-            Err(why) => return skip(b, file, e, why),
-        };
-        let aliases: Vec<String> = e
-            .values("alias")
-            .into_iter()
-            .filter_map(|a| check_name(a).ok())
-            .filter(|a| *a != name)
-            .collect();
-        if schema == "Address" {
-            let h = handle(b, RecordKind::Place, e.id);
-            let mut place = Place::new(PlaceKind::Site, name).with_handle(&h);
-            place.aliases = aliases;
-            let id = b.next(RecordKind::Place, e.line, &h, e.id);
-            b.snapshot.places.insert(id, place);
-        } else {
-            let kind = if schema == "Person" {
-                ActorKind::Person
-            } else {
-                ActorKind::Organisation
-            };
-            let h = handle(b, RecordKind::Actor, e.id);
-            let mut actor = Actor::new(kind, name).with_handle(&h);
-            actor.aliases = aliases;
-            let id = b.next(RecordKind::Actor, e.line, &h, e.id);
-            b.snapshot.actors.insert(id, actor);
-        }
+        return party_or_address(b, e);
     } else if DOCUMENTS.contains(&schema) {
         let title = ["title", "name", "fileName"]
             .iter()
@@ -142,64 +113,70 @@ pub(super) fn record(b: &mut Builder, e: &Entity<'_>, file: &str) {
             .and_then(|p| DateSpan::point(p).ok());
         d.url = e.first("sourceUrl").map(String::from);
         d.file = e.first("fileName").map(String::from);
-        let id = b.next(RecordKind::Document, e.line, &h, e.id);
-        b.snapshot.documents.insert(id, d);
+        b.add(d, e.line, Some(e.id))?;
     } else if schema == "Event" {
         let h = handle(b, RecordKind::Meeting, e.id);
-        let mut m = Meeting::new("event").with_handle(&h);
-        m.date = date(e);
-        m.summary = e
-            .first("summary")
-            .or_else(|| e.first("name"))
-            .map(String::from);
-        let id = b.next(RecordKind::Meeting, e.line, &h, e.id);
-        b.snapshot.meetings.insert(id, m);
+        b.meeting_key(&h, Some(e.id));
     } else if schema != "Documentation" && !LINKS.iter().any(|l| l.0 == schema) {
-        skip(b, file, e, "Entrevue has no record for this schema");
+        skip(b, e, "Entrevue has no record for this schema");
     }
+    Ok(())
+}
+
+/// A legal entity as an actor, an `Address` as a place.
+fn party_or_address(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
+    let address = e.schema == "Address";
+    let first = if address {
+        e.first("full").or_else(|| e.first("name"))
+    } else {
+        e.first("name")
+    };
+    let name = match name(first) {
+        Ok(name) => name,
+        Err(why) => {
+            skip(b, e, why);
+            return Ok(());
+        }
+    };
+    let aliases: Vec<String> = e
+        .values("alias")
+        .into_iter()
+        .filter_map(|a| check_name(a).ok())
+        .filter(|a| *a != name)
+        .collect();
+    if address {
+        let h = handle(b, RecordKind::Place, e.id);
+        let mut place = Place::new(PlaceKind::Site, name).with_handle(&h);
+        place.aliases = aliases;
+        b.add(place, e.line, Some(e.id))?;
+    } else {
+        let kind = if e.schema == "Person" {
+            ActorKind::Person
+        } else {
+            ActorKind::Organisation
+        };
+        let h = handle(b, RecordKind::Actor, e.id);
+        let mut actor = Actor::new(kind, name).with_handle(&h);
+        actor.aliases = aliases;
+        b.add(actor, e.line, Some(e.id))?;
+    }
+    Ok(())
 }
 
 /// The record behind an FtM entity id, when it is of `kind`.
-fn target(b: &Builder, kind: RecordKind, id: &str) -> Option<u64> {
+fn target(b: &Builder<'_, '_>, kind: RecordKind, id: &str) -> Option<u64> {
     b.entities
         .get(id)
         .filter(|(k, _)| *k == kind)
         .map(|(_, n)| *n)
 }
 
-/// Second pass: meetings' participants and places, relations, quotes.
-pub(super) fn link(b: &mut Builder, e: &Entity<'_>, file: &str) {
+/// Second pass: meetings with their participants and places, relations, quotes.
+pub(super) fn link(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
     if e.schema == "Event" {
-        event(b, e);
-    } else if let Some((_, from, to, fallback)) = LINKS.iter().find(|l| l.0 == e.schema) {
-        let ends = (
-            e.first(from).and_then(|i| target(b, RecordKind::Actor, i)),
-            e.first(to).and_then(|i| target(b, RecordKind::Actor, i)),
-        );
-        let (Some(subject), Some(object)) = ends else {
-            return skip(b, file, e, "one of its ends is not an actor of the file");
-        };
-        let role = e
-            .first("role")
-            .or_else(|| e.first("relationship"))
-            .unwrap_or("");
-        let word: String = role
-            .trim()
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let word = word.trim_matches('_');
-        let predicate = if word.is_empty() || word.len() > 64 {
-            fallback
-        } else {
-            word
-        };
-        let h = handle(b, RecordKind::Relation, e.id);
-        let mut r = Relation::new(Id::new(subject), predicate, Id::new(object));
-        r.handle = h.clone();
-        let id = b.next(RecordKind::Relation, e.line, &h, e.id);
-        b.snapshot.relations.insert(id, r);
+        event(b, e)
+    } else if let Some(link) = LINKS.iter().find(|l| l.0 == e.schema) {
+        relation(b, e, link)
     } else if e.schema == "Documentation" {
         let meeting = e
             .first("entity")
@@ -208,57 +185,94 @@ pub(super) fn link(b: &mut Builder, e: &Entity<'_>, file: &str) {
             .first("document")
             .and_then(|i| target(b, RecordKind::Document, i));
         let quote = e.first("summary").or_else(|| e.first("description"));
-        match (meeting, document, quote) {
+        let why = match (meeting, document, quote) {
             (Some(m), Some(d), Some(q)) => {
-                if let Some(m) = b.snapshot.meetings.get_mut(&m) {
-                    m.sources.push(SourceRef::new(Id::new(d), q));
-                }
+                return b.add_source(m, SourceRef::new(Id::new(d), q), e.line)
             }
-            (None, _, _) => skip(b, file, e, "it documents no meeting of the file"),
-            (_, None, _) => skip(b, file, e, "its document is not in the file"),
-            (_, _, None) => skip(b, file, e, "it has no summary to keep as the quote"),
-        }
+            (None, _, _) => "it documents no meeting of the file",
+            (_, None, _) => "its document is not in the file",
+            (_, _, None) => "it has no summary to keep as the quote",
+        };
+        skip(b, e, why);
+        Ok(())
+    } else {
+        Ok(())
     }
 }
 
-fn event(b: &mut Builder, e: &Entity<'_>) {
-    let Some(id) = target(b, RecordKind::Meeting, e.id) else {
-        return;
+/// A relationship schema's entity as a relation, its role as the predicate when it is a word.
+fn relation(
+    b: &mut Builder<'_, '_>,
+    e: &Entity<'_>,
+    (_, from, to, fallback): &(&str, &str, &str, &str),
+) -> Result<()> {
+    let ends = (
+        e.first(from).and_then(|i| target(b, RecordKind::Actor, i)),
+        e.first(to).and_then(|i| target(b, RecordKind::Actor, i)),
+    );
+    let (Some(subject), Some(object)) = ends else {
+        skip(b, e, "one of its ends is not an actor of the file");
+        return Ok(());
     };
-    let mut participants: Vec<Participant> = Vec::new();
+    let role = e
+        .first("role")
+        .or_else(|| e.first("relationship"))
+        .unwrap_or("");
+    let word: String = role
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let word = word.trim_matches('_');
+    let predicate = if word.is_empty() || word.len() > 64 {
+        fallback
+    } else {
+        word
+    };
+    let mut r = Relation::new(Id::new(subject), predicate, Id::new(object));
+    r.handle = handle(b, RecordKind::Relation, e.id);
+    b.add(r, e.line, Some(e.id))?;
+    Ok(())
+}
+
+fn event(b: &mut Builder<'_, '_>, e: &Entity<'_>) -> Result<()> {
+    let Some(key) = target(b, RecordKind::Meeting, e.id) else {
+        return Ok(());
+    };
+    // The first pass gave the meeting the entity's id as its handle when it could.
+    let named = b.handles.get(&(RecordKind::Meeting, e.id.to_string())) == Some(&key);
+    let mut m = Meeting::new("event").with_handle(if named { e.id } else { "" });
+    m.date = date(e);
+    m.summary = e
+        .first("summary")
+        .or_else(|| e.first("name"))
+        .map(String::from);
     for (property, role) in [("organizer", Some("organizer")), ("involved", None)] {
         for actor in e
             .values(property)
             .into_iter()
             .filter_map(|i| target(b, RecordKind::Actor, i))
         {
-            if participants.iter().all(|p| p.actor.get() != actor) {
+            if m.participants.iter().all(|p| p.actor.get() != actor) {
                 let mut p = Participant::new(Id::new(actor));
                 p.role = role.map(String::from);
-                participants.push(p);
+                m.participants.push(p);
             }
         }
     }
-    let mut place = e
+    m.place = e
         .first("addressEntity")
-        .and_then(|i| target(b, RecordKind::Place, i));
-    if place.is_none() {
+        .and_then(|i| target(b, RecordKind::Place, i))
+        .map(Id::new);
+    if m.place.is_none() {
         if let Some(Ok(location)) = e.first("location").map(check_name) {
             let key = format!("location:{location}");
-            place = Some(match b.entities.get(&key) {
+            m.place = Some(Id::new(match b.entities.get(&key) {
                 Some((_, n)) => *n,
-                None => {
-                    let n = b.next(RecordKind::Place, e.line, "", &key);
-                    b.snapshot
-                        .places
-                        .insert(n, Place::new(PlaceKind::Site, location));
-                    n
-                }
-            });
+                None => b.add(Place::new(PlaceKind::Site, location), e.line, Some(&key))?,
+            }));
         }
     }
-    if let Some(m) = b.snapshot.meetings.get_mut(&id) {
-        m.participants = participants;
-        m.place = place.map(Id::new);
-    }
+    b.add_meeting(key, m, e.line)
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Result};
 use crate::model::{
     Actor, ActorKind, Certainty, DateSpan, Document, Id, Meeting, Participant, Place, PlaceKind,
-    RecordKind, Relation, SourceRef, Status, Title,
+    Record, RecordKind, Relation, SourceRef, Status, Title,
 };
 
 use super::at_line;
@@ -85,7 +85,7 @@ impl Ext<'_> {
     }
 
     /// The record of `kind` with the handle at `key`.
-    fn refer<R>(&self, b: &Builder, key: &str, kind: RecordKind) -> Result<Option<Id<R>>> {
+    fn refer<R>(&self, b: &Builder<'_, '_>, key: &str, kind: RecordKind) -> Result<Option<Id<R>>> {
         match self.text(key)? {
             None => Ok(None),
             Some(handle) => b.handle_of(kind, &handle).map(Some).ok_or_else(|| {
@@ -95,16 +95,16 @@ impl Ext<'_> {
     }
 }
 
-/// First pass: the record itself, its references left for [`link`].
+/// First pass: actors, places and documents written, meetings and relations given their
+/// keys; a reference to a record further down is left for [`link`].
 pub(super) fn record(
-    b: &mut Builder,
+    b: &mut Builder<'_, '_>,
     e: &Entity<'_>,
     map: &Map<String, Value>,
-    file: &str,
 ) -> Result<()> {
     let x = Ext {
         map,
-        file,
+        file: b.file,
         line: e.line,
     };
     let record = x.required("record")?;
@@ -115,8 +115,12 @@ pub(super) fn record(
             let kind = x.word("kind", PlaceKind::from_word, "a place kind")?;
             let mut place = Place::new(kind, x.required("name")?).with_handle(&handle);
             place.aliases = x.texts("aliases")?;
-            let id = b.next(RecordKind::Place, e.line, &handle, e.id);
-            b.snapshot.places.insert(id, place);
+            let (parent, later) = earlier(b, &x, "parent", RecordKind::Place)?;
+            place.parent = parent;
+            let id = b.add(place, e.line, None)?;
+            if later {
+                b.unlinked.insert((RecordKind::Place, id));
+            }
         }
         "document" => {
             let handle = x.required("handle")?;
@@ -130,30 +134,13 @@ pub(super) fn record(
             d.published = x.date("published")?;
             d.url = x.text("url")?;
             d.file = x.text("file")?;
-            let id = b.next(RecordKind::Document, e.line, &handle, e.id);
-            b.snapshot.documents.insert(id, d);
+            b.add(d, e.line, None)?;
         }
         "meeting" => {
-            let handle = x.required("handle")?;
-            let mut m = Meeting::new(x.required("kind")?).with_handle(&handle);
-            m.date = x.date("date")?;
-            m.status = x.word("status", Status::from_word, "a status")?;
-            m.summary = if x.map.contains_key("summary") {
-                x.text("summary")?
-            } else {
-                e.first("summary").map(String::from)
-            };
-            let id = b.next(RecordKind::Meeting, e.line, &handle, e.id);
-            b.snapshot.meetings.insert(id, m);
+            b.meeting_key(&x.required("handle")?, None);
         }
-        "relation" => {
-            let handle = x.required("handle")?;
-            let mut r = Relation::new(Id::new(0), x.required("predicate")?, Id::new(0));
-            r.handle = handle.clone();
-            r.during = x.date("during")?;
-            let id = b.next(RecordKind::Relation, e.line, &handle, e.id);
-            b.snapshot.relations.insert(id, r);
-        }
+        // Written in the second pass, once every actor is; its handle is taken already.
+        "relation" => b.note(RecordKind::Relation, 0, &x.required("handle")?, None),
         // Said by the actor's own extension, and read from there.
         "affiliation" | "source" => {}
         other => return Err(x.error(format!("entrevue.record '{other}' is not a kind of record"))),
@@ -161,9 +148,25 @@ pub(super) fn record(
     Ok(())
 }
 
+/// The record at `key` when it was read already; else whether one is named (and comes later).
+fn earlier<R>(
+    b: &Builder<'_, '_>,
+    x: &Ext<'_>,
+    key: &str,
+    kind: RecordKind,
+) -> Result<(Option<Id<R>>, bool)> {
+    Ok(match x.text(key)? {
+        None => (None, false),
+        Some(handle) => match b.handle_of(kind, &handle) {
+            Some(id) => (Some(id), false),
+            None => (None, true),
+        },
+    })
+}
+
 /// An actor: the extension's spellings when it has them (FtM tools may have cleaned the
 /// properties' ones), else the properties'.
-fn actor(b: &mut Builder, e: &Entity<'_>, x: &Ext<'_>) -> Result<()> {
+fn actor(b: &mut Builder<'_, '_>, e: &Entity<'_>, x: &Ext<'_>) -> Result<()> {
     let handle = x.required("handle")?;
     let kind = x.word("kind", ActorKind::from_word, "an actor kind")?;
     let name = x
@@ -183,13 +186,17 @@ fn actor(b: &mut Builder, e: &Entity<'_>, x: &Ext<'_>) -> Result<()> {
             during: t.date("during")?,
         });
     }
-    let id = b.next(RecordKind::Actor, e.line, &handle, e.id);
-    b.snapshot.actors.insert(id, actor);
+    let (affiliation, later) = earlier(b, x, "affiliation", RecordKind::Actor)?;
+    actor.affiliation = affiliation;
+    let id = b.add(actor, e.line, None)?;
+    if later {
+        b.unlinked.insert((RecordKind::Actor, id));
+    }
     Ok(())
 }
 
 /// A source as the extension keeps it.
-fn source(b: &Builder, x: &Ext<'_>) -> Result<SourceRef> {
+fn source(b: &Builder<'_, '_>, x: &Ext<'_>) -> Result<SourceRef> {
     let document = x
         .refer(b, "document", RecordKind::Document)?
         .ok_or_else(|| x.error("entrevue.document is missing"))?;
@@ -201,81 +208,115 @@ fn source(b: &Builder, x: &Ext<'_>) -> Result<SourceRef> {
     Ok(s)
 }
 
-/// Second pass: the references, by handle.
+/// Second pass: the references further down, meetings with their sources, relations.
 pub(super) fn link(
-    b: &mut Builder,
+    b: &mut Builder<'_, '_>,
     e: &Entity<'_>,
     map: &Map<String, Value>,
-    file: &str,
 ) -> Result<()> {
     let x = Ext {
         map,
-        file,
+        file: b.file,
         line: e.line,
     };
-    let Some(&(kind, id)) = b.entities.get(e.id) else {
-        if x.text("record")?.as_deref() == Some("source") {
+    let kind = match x.required("record")?.as_str() {
+        "source" => {
             let meeting: Id<Meeting> = x
                 .refer(b, "meeting", RecordKind::Meeting)?
                 .ok_or_else(|| x.error("entrevue.meeting is missing"))?;
             let s = source(b, &x)?;
-            if let Some(m) = b.snapshot.meetings.get_mut(&meeting.get()) {
-                m.sources.push(s);
-            }
+            return b.add_source(meeting.get(), s, e.line);
         }
+        "actor" => RecordKind::Actor,
+        "place" => RecordKind::Place,
+        "meeting" => RecordKind::Meeting,
+        "relation" => RecordKind::Relation,
+        _ => return Ok(()),
+    };
+    let handle = x.required("handle")?;
+    let Some(&id) = b.handles.get(&(kind, handle)) else {
         return Ok(());
     };
     match kind {
-        RecordKind::Actor => {
+        RecordKind::Actor if b.unlinked.contains(&(kind, id)) => {
             let affiliation = x.refer(b, "affiliation", RecordKind::Actor)?;
-            if let Some(a) = b.snapshot.actors.get_mut(&id) {
-                a.affiliation = affiliation;
-            }
+            relink(b, &x, Id::<Actor>::new(id), |a| a.affiliation = affiliation)?;
         }
-        RecordKind::Place => {
+        RecordKind::Place if b.unlinked.contains(&(kind, id)) => {
             let parent = x.refer(b, "parent", RecordKind::Place)?;
-            if let Some(p) = b.snapshot.places.get_mut(&id) {
-                p.parent = parent;
-            }
+            relink(b, &x, Id::<Place>::new(id), |p| p.parent = parent)?;
         }
         RecordKind::Meeting => {
-            let place = x.refer(b, "place", RecordKind::Place)?;
-            let mut participants = Vec::new();
-            for p in x.list("participants")? {
-                let p = x.item(p, "participants")?;
-                let actor = p
-                    .refer(b, "actor", RecordKind::Actor)?
-                    .ok_or_else(|| p.error("a participant has no actor"))?;
-                participants.push(Participant {
-                    actor,
-                    side: p.refer(b, "side", RecordKind::Actor)?,
-                    role: p.text("role")?,
-                    certainty: p.word("certainty", Certainty::from_word, "a certainty")?,
-                });
-            }
-            if let Some(m) = b.snapshot.meetings.get_mut(&id) {
-                m.place = place;
-                m.participants = participants;
-            }
+            let m = meeting(b, e, &x)?;
+            b.add_meeting(id, m, e.line)?;
         }
         RecordKind::Relation => {
-            let subject = x
-                .refer(b, "subject", RecordKind::Actor)?
-                .ok_or_else(|| x.error("entrevue.subject is missing"))?;
-            let object = x
-                .refer(b, "object", RecordKind::Actor)?
-                .ok_or_else(|| x.error("entrevue.object is missing"))?;
-            let mut sources = Vec::new();
-            for s in x.list("sources")? {
-                sources.push(source(b, &x.item(s, "sources")?)?);
-            }
-            if let Some(r) = b.snapshot.relations.get_mut(&id) {
-                r.subject = subject;
-                r.object = object;
-                r.sources = sources;
-            }
+            let r = relation(b, &x)?;
+            b.add(r, e.line, None)?;
         }
-        RecordKind::Document => {}
+        RecordKind::Actor | RecordKind::Place | RecordKind::Document => {}
     }
     Ok(())
+}
+
+/// Rewrites the record `id`, written bare in the first pass, with what `set` gives it.
+fn relink<R: Record>(
+    b: &mut Builder<'_, '_>,
+    x: &Ext<'_>,
+    id: Id<R>,
+    set: impl FnOnce(&mut R),
+) -> Result<()> {
+    let located = |e| super::written_at(x.file, x.line, e);
+    let mut record = b.tx.get(id).map_err(located)?.ok_or_else(|| {
+        Error::Internal(format!(
+            "{} {} was written, yet is not there",
+            R::KIND.word(),
+            id.get()
+        ))
+    })?;
+    set(&mut record);
+    b.tx.update(id, record).map_err(located)
+}
+
+/// A meeting, whole but for its sources.
+fn meeting(b: &Builder<'_, '_>, e: &Entity<'_>, x: &Ext<'_>) -> Result<Meeting> {
+    let mut m = Meeting::new(x.required("kind")?).with_handle(x.required("handle")?);
+    m.date = x.date("date")?;
+    m.status = x.word("status", Status::from_word, "a status")?;
+    m.summary = if x.map.contains_key("summary") {
+        x.text("summary")?
+    } else {
+        e.first("summary").map(String::from)
+    };
+    m.place = x.refer(b, "place", RecordKind::Place)?;
+    for p in x.list("participants")? {
+        let p = x.item(p, "participants")?;
+        let actor = p
+            .refer(b, "actor", RecordKind::Actor)?
+            .ok_or_else(|| p.error("a participant has no actor"))?;
+        m.participants.push(Participant {
+            actor,
+            side: p.refer(b, "side", RecordKind::Actor)?,
+            role: p.text("role")?,
+            certainty: p.word("certainty", Certainty::from_word, "a certainty")?,
+        });
+    }
+    Ok(m)
+}
+
+/// A relation, whole.
+fn relation(b: &Builder<'_, '_>, x: &Ext<'_>) -> Result<Relation> {
+    let subject = x
+        .refer(b, "subject", RecordKind::Actor)?
+        .ok_or_else(|| x.error("entrevue.subject is missing"))?;
+    let object = x
+        .refer(b, "object", RecordKind::Actor)?
+        .ok_or_else(|| x.error("entrevue.object is missing"))?;
+    let mut r = Relation::new(subject, x.required("predicate")?, object);
+    r.handle = x.required("handle")?;
+    r.during = x.date("during")?;
+    for s in x.list("sources")? {
+        r.sources.push(source(b, &x.item(s, "sources")?)?);
+    }
+    Ok(r)
 }

@@ -22,9 +22,11 @@ use crate::model::{
     check_name, Actor, ActorKind, DateSpan, Document, Id, Meeting, Participant, Place, PlaceKind,
     RecordKind, SourceRef,
 };
+use crate::query::CancellationToken;
 
 use super::files::Lines;
-use super::{at_line, written_at};
+use super::window::Window;
+use super::{add_counted, at_line, written_at};
 
 const COLUMNS: usize = 61;
 const SQLDATE: usize = 1;
@@ -39,26 +41,8 @@ const GEO_ADM1: usize = 54;
 const GEO_FEATURE: usize = 58;
 const SOURCE_URL: usize = 60;
 
-/// Meetings kept in memory before they are written: reports of one meeting mostly come close
-/// together in a file, and each one merged here is one update of the store fewer.
-const WINDOW: usize = 8192;
-
 /// What makes two events one meeting: the day, the place (0: none) and the pair of actors.
 type MergeKey = (DateSpan, u64, u64, u64);
-
-/// Where a meeting is: in the window (its index there), or written (its id).
-#[derive(Clone, Copy)]
-enum Slot {
-    Pending(usize),
-    Written(u64),
-}
-
-/// A meeting of the window, with its key and the line of its first event.
-struct Pending {
-    key: MergeKey,
-    meeting: Meeting,
-    line: usize,
-}
 
 /// The import under way: the transaction written into, and the keys that find its records.
 struct Load<'t, 'db> {
@@ -69,29 +53,16 @@ struct Load<'t, 'db> {
     documents: HashMap<String, u64>,
     /// The handles given to actors and places; meetings' are looked up in the transaction.
     handles: HashSet<(RecordKind, String)>,
-    meetings: HashMap<MergeKey, Slot>,
-    window: Vec<Pending>,
-    /// The handles of the window's meetings.
-    window_handles: HashSet<String>,
-    /// Records written per kind, in `RecordKind::ALL` order.
+    meetings: Window<MergeKey>,
+    /// Records written per kind, in `RecordKind::ALL` order, but for meetings (`meetings`
+    /// counts those).
     counts: [u64; 5],
 }
 
 impl Load<'_, '_> {
     /// Writes `record`, read at `line`: its id.
     fn add<R: crate::model::Record>(&mut self, record: R, line: usize) -> Result<u64> {
-        let id = self
-            .tx
-            .add(record)
-            .map_err(|e| written_at(self.file, line, e))?;
-        if let Some(count) = RecordKind::ALL
-            .iter()
-            .position(|k| *k == R::KIND)
-            .and_then(|i| self.counts.get_mut(i))
-        {
-            *count += 1;
-        }
-        Ok(id.get())
+        add_counted(self.tx, self.file, line, &mut self.counts, record)
     }
 
     /// The id the next record of `kind` will get in a new database, for handles made of it.
@@ -101,16 +72,6 @@ impl Load<'_, '_> {
             .position(|k| *k == kind)
             .and_then(|i| self.counts.get(i));
         written.copied().unwrap_or(0) + 1
-    }
-
-    /// Writes the meetings of the window, in the order they were first reported.
-    fn flush(&mut self) -> Result<()> {
-        for pending in std::mem::take(&mut self.window) {
-            let id = self.add(pending.meeting, pending.line)?;
-            self.meetings.insert(pending.key, Slot::Written(id));
-        }
-        self.window_handles.clear();
-        Ok(())
     }
 }
 
@@ -186,6 +147,7 @@ pub(super) fn import(
     path: &Path,
     file: &str,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancellationToken,
 ) -> Result<([u64; 5], Vec<String>)> {
     let mut load = Load {
         tx,
@@ -194,13 +156,11 @@ pub(super) fn import(
         places: HashMap::new(),
         documents: HashMap::new(),
         handles: HashSet::new(),
-        meetings: HashMap::new(),
-        window: Vec::new(),
-        window_handles: HashSet::new(),
+        meetings: Window::new(),
         counts: [0; 5],
     };
     // Actors that are countries (code = country code) name their country's side.
-    each_row(path, file, 0, progress, |row| {
+    each_row(path, file, 0, progress, cancel, |row| {
         for (code, name, country) in ACTORS {
             let c = row.fields[country];
             if !c.is_empty() && row.fields[code] == c && row.fields[ROOT_CODE] == "04" {
@@ -212,7 +172,7 @@ pub(super) fn import(
         Ok(())
     })?;
     let (mut other, mut lone) = (0, 0);
-    each_row(path, file, 1, progress, |row| {
+    each_row(path, file, 1, progress, cancel, |row| {
         if row.fields[ROOT_CODE] != "04" {
             other += 1;
         } else if row.fields[6].trim().is_empty() || row.fields[16].trim().is_empty() {
@@ -222,7 +182,10 @@ pub(super) fn import(
         }
         Ok(())
     })?;
-    load.flush()?;
+    load.meetings.flush(load.tx, file)?;
+    if let Some(count) = load.counts.get_mut(3) {
+        *count = load.meetings.written();
+    }
     let mut skipped = Vec::new();
     if other > 0 {
         skipped.push(format!(
@@ -244,9 +207,10 @@ fn each_row(
     file: &str,
     pass: u64,
     progress: &mut dyn FnMut(u64, u64),
+    cancel: &CancellationToken,
     mut each: impl FnMut(&Row<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut lines = Lines::open(path, pass, 2, progress)?;
+    let mut lines = Lines::open(path, (pass, 2), progress, cancel)?;
     while let Some((n, line)) = lines.next_line()? {
         if line.is_empty() || (n == 1 && line.to_ascii_uppercase().starts_with("GLOBALEVENTID")) {
             continue;
@@ -393,69 +357,38 @@ fn event(load: &mut Load<'_, '_>, row: &Row<'_>) -> Result<()> {
         _ => return Err(row.error("an event has two actors")),
     };
     let key = (date, place.unwrap_or(0), a, b);
-    match load.meetings.get(&key).copied() {
-        Some(Slot::Pending(i)) => {
-            if let Some(pending) = load.window.get_mut(i) {
-                pending.meeting.sources.push(source);
-            }
-        }
-        Some(Slot::Written(id)) => {
-            let id = Id::<Meeting>::new(id);
-            let written = |e| written_at(load.file, row.line, e);
-            let mut meeting = load.tx.get(id).map_err(written)?.ok_or_else(|| {
-                Error::Internal(format!(
-                    "meeting {} was written, yet is not there",
-                    id.get()
-                ))
-            })?;
-            meeting.sources.push(source);
-            let file = load.file;
-            load.tx
-                .update(id, meeting)
-                .map_err(|e| written_at(file, row.line, e))?;
-        }
-        None => {
-            let mut m = Meeting::new(kind(row.fields[EVENT_CODE])).on(date);
-            m.handle = meeting_handle(load, row)?;
-            m.place = place.map(Id::new);
-            for (actor, side) in cast {
-                if m.participant(Id::new(actor)).is_none() {
-                    let mut p = Participant::new(Id::new(actor));
-                    p.side = side.map(Id::new);
-                    m.participants.push(p);
-                }
-            }
-            m.sources.push(source);
-            load.window_handles.insert(m.handle.clone());
-            load.meetings.insert(key, Slot::Pending(load.window.len()));
-            load.window.push(Pending {
-                key,
-                meeting: m,
-                line: row.line,
-            });
-            if load.window.len() >= WINDOW {
-                load.flush()?;
-            }
+    if load.meetings.contains(&key) {
+        return load
+            .meetings
+            .add_source(load.tx, load.file, &key, source, row.line);
+    }
+    let mut m = Meeting::new(kind(row.fields[EVENT_CODE])).on(date);
+    m.handle = meeting_handle(load, row)?;
+    m.place = place.map(Id::new);
+    for (actor, side) in cast {
+        if m.participant(Id::new(actor)).is_none() {
+            let mut p = Participant::new(Id::new(actor));
+            p.side = side.map(Id::new);
+            m.participants.push(p);
         }
     }
-    Ok(())
+    m.sources.push(source);
+    load.meetings.add(load.tx, load.file, key, m, row.line)
 }
 
 /// The handle of the meeting an event is the first report of, free among the meetings written
 /// and those of the window.
 fn meeting_handle(load: &Load<'_, '_>, row: &Row<'_>) -> Result<String> {
     let text = format!("gdelt-{}", row.fields[0]);
+    let meetings = &load.meetings;
     handle(
         RecordKind::Meeting,
         &text,
-        load.next(RecordKind::Meeting) + load.window.len() as u64,
+        meetings.written() + meetings.waiting() + 1,
         |h| {
-            Ok(load.window_handles.contains(h)
-                || load
-                    .tx
-                    .by_handle::<Meeting>(h)
-                    .map_err(|e| written_at(load.file, row.line, e))?
-                    .is_some())
+            meetings
+                .taken(load.tx, h)
+                .map_err(|e| written_at(load.file, row.line, e))
         },
     )
 }

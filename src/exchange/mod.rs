@@ -22,9 +22,9 @@ mod neo4j;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod snapshot;
-mod snapshot_write;
 #[cfg(feature = "parquet")]
 mod tables;
+mod window;
 mod xml;
 
 use std::fmt;
@@ -32,7 +32,7 @@ use std::path::Path;
 
 use crate::engine::{Engine, Transaction};
 use crate::error::{Error, Result};
-use crate::model::{Actor, Document, Meeting, Place, Relation};
+use crate::model::{Actor, Document, Meeting, Place, Record, RecordKind, Relation};
 use crate::rows::Rows;
 
 pub use snapshot::Snapshot;
@@ -210,6 +210,8 @@ fn export_parquet(_: &Engine, _: bool, _: &Path) -> Result<ExportReport> {
 /// A database that has never held a record is loaded (`Engine::load`): records go to the store
 /// as they are made, in bounded memory, and a failure, or a process that dies, leaves the
 /// database empty again. Any other empty database takes the import in one transaction.
+/// [`Database::interrupt_handle`](crate::Database::interrupt_handle) stops it at the next line
+/// read, with [`Error::Interrupted`], keeping nothing of it.
 pub(crate) fn import(
     engine: &Engine,
     format: ImportFormat,
@@ -217,11 +219,14 @@ pub(crate) fn import(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<ExchangeReport> {
     let shown = path.display().to_string();
+    // An interrupt left over from earlier work must not stop this one.
+    let cancel = engine.cancel();
+    cancel.reset();
     let (imported, skipped) = engine.load(|tx| {
         empty(tx)?;
         match format {
-            ImportFormat::Ftm => ftm_read::import(tx, path, &shown, progress),
-            ImportFormat::Gdelt => gdelt::import(tx, path, &shown, progress),
+            ImportFormat::Ftm => ftm_read::import(tx, path, &shown, progress, cancel),
+            ImportFormat::Gdelt => gdelt::import(tx, path, &shown, progress, cancel),
         }
     })?;
     Ok(ExchangeReport { imported, skipped })
@@ -242,6 +247,26 @@ fn empty(tx: &Transaction<'_>) -> Result<()> {
             "an import needs an empty database: open a new one to import into".into(),
         ))
     }
+}
+
+/// Writes `record`, read at `file:line`, and counts it in `counts` (records per kind, in
+/// [`RecordKind::ALL`] order): its id.
+fn add_counted<R: Record>(
+    tx: &mut Transaction<'_>,
+    file: &str,
+    line: usize,
+    counts: &mut [u64; 5],
+    record: R,
+) -> Result<u64> {
+    let id = tx.add(record).map_err(|e| written_at(file, line, e))?;
+    if let Some(count) = RecordKind::ALL
+        .iter()
+        .position(|k| *k == R::KIND)
+        .and_then(|i| counts.get_mut(i))
+    {
+        *count += 1;
+    }
+    Ok(id.get())
 }
 
 /// An error writing the record read at `file:line`, said with where it was read.

@@ -1,7 +1,6 @@
-//! The records an export writes or an import brings in, by id, with what selects a part of
-//! them, and where an imported record was read.
+//! The records an export writes, by id, with what selects a part of them.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, Record, RecordKind, Relation};
@@ -9,7 +8,7 @@ use crate::query::Catalog;
 use crate::rows::Rows;
 use crate::storage::Reader;
 
-/// Records of every kind by id; for an import, also the line each came from.
+/// Records of every kind by id.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     /// Actors by id.
@@ -22,8 +21,6 @@ pub struct Snapshot {
     pub meetings: BTreeMap<u64, Meeting>,
     /// Relations by id.
     pub relations: BTreeMap<u64, Relation>,
-    /// Where an imported record was read: (kind, id) → line.
-    pub(crate) lines: HashMap<(RecordKind, u64), usize>,
 }
 
 fn all<R: Record>(reader: &Reader<'_>) -> Result<BTreeMap<u64, R>> {
@@ -42,7 +39,6 @@ impl Snapshot {
             documents: all(reader)?,
             meetings: all(reader)?,
             relations: all(reader)?,
-            lines: HashMap::new(),
         })
     }
 
@@ -103,14 +99,6 @@ impl Snapshot {
         meetings: BTreeSet<u64>,
     ) -> Result<Snapshot> {
         closed(catalog, actors, meetings)
-    }
-
-    /// The line `kind` record `id` was read from, as `file:line: ` (or `file: `).
-    pub(crate) fn at(&self, file: &str, kind: RecordKind, id: u64) -> String {
-        match self.lines.get(&(kind, id)) {
-            Some(line) => format!("{file}:{line}: "),
-            None => format!("{file}: "),
-        }
     }
 }
 

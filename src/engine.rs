@@ -5,8 +5,8 @@
 //! A writer gathers its changes privately and holds the `visible` lock only while committing
 //! them, so a reader always sees the state before or after a whole write, never part of one.
 
-use std::path::Path;
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::ThreadId;
 
 use crate::error::{Error, Result};
@@ -17,7 +17,12 @@ use crate::storage::{self, Bulk, CheckReport, Load, Reader, Store, Write};
 
 /// The store, its locks, and the cancellation of running work.
 pub(crate) struct Engine {
-    store: Store,
+    /// Taken shared by every read and write, exclusively only by a compaction, which closes
+    /// the store and opens it again on its new files; `None` only after a compaction that
+    /// could not open them again.
+    store: RwLock<Option<Store>>,
+    /// The database directory, unless it is temporary; a compaction keeps it.
+    path: Option<PathBuf>,
     /// Held for the whole of a write: one writer at a time.
     writer: Mutex<()>,
     /// Readers share it; a writer takes it exclusively only to commit.
@@ -36,7 +41,8 @@ pub(crate) struct Engine {
 impl Engine {
     pub(crate) fn new(store: Store) -> Engine {
         Engine {
-            store,
+            path: store.path().map(Path::to_path_buf),
+            store: RwLock::new(Some(store)),
             writer: Mutex::new(()),
             visible: RwLock::new(()),
             turnstile: Mutex::new(()),
@@ -50,8 +56,11 @@ impl Engine {
         &self.cancel
     }
 
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
+    /// Runs `f` on the store. Readers take `visible` (or the writer lock) first, so that
+    /// this lock is only ever waited for by a compaction, which holds both.
+    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        f(store.as_ref().ok_or_else(closed)?)
     }
 
     /// Holds a consistent view: no commit can happen until the guard is dropped. Refused to
@@ -75,7 +84,7 @@ impl Engine {
     /// Runs `f` on one consistent state of the committed store.
     pub(crate) fn read<T>(&self, f: impl FnOnce(Reader<'_>) -> Result<T>) -> Result<T> {
         let _snapshot = self.snapshot()?;
-        f(Reader::new(&self.store))
+        self.with_store(|store| f(Reader::new(store)))
     }
 
     /// Runs `f` as one atomic write: everything it does becomes visible together when it
@@ -85,8 +94,17 @@ impl Engine {
         f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
         let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.with_store(|store| self.transaction_on(store, f))
+    }
+
+    /// [`Engine::transaction`], the writer lock held.
+    fn transaction_on<T>(
+        &self,
+        store: &Store,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut tx = Transaction {
-            write: Write::new(&self.store),
+            write: Write::new(store),
         };
         let out = f(&mut tx)?;
         let _turn = self
@@ -97,7 +115,7 @@ impl Engine {
         // Durable before it is acknowledged, and before readers see it: what a reader was
         // shown is never lost by a crash.
         if tx.write.commit()? {
-            self.store.flush()?;
+            store.flush()?;
         }
         Ok(out)
     }
@@ -105,7 +123,7 @@ impl Engine {
     /// Runs `f` as one atomic write, as [`Engine::transaction`] does; into a database that is
     /// empty and has never handed out an id, as a load instead (`storage::Load`): the writes go
     /// to the store as they are made, in bounded memory, while readers wait, and a failure
-    /// clears the database again.
+    /// clears the database again. A load large enough is compacted at its end.
     pub(crate) fn load<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
         let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let turn = self
@@ -113,24 +131,30 @@ impl Engine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
-        let Some(load) = Load::begin(&self.store)? else {
-            drop((visible, turn, writer));
-            return self.transaction(f);
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        let current = store.as_ref().ok_or_else(closed)?;
+        let Some(load) = Load::begin(current)? else {
+            drop((visible, turn));
+            return self.transaction_on(current, f);
         };
         *self.loader.lock().unwrap_or_else(PoisonError::into_inner) =
             Some(std::thread::current().id());
         let mut tx = Transaction {
-            write: Write::loading(&self.store),
+            write: Write::loading(current),
         };
         let out = f(&mut tx).and_then(|out| tx.write.commit().map(|_| out));
         *self.loader.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        match out {
+        let out = match out {
             Ok(out) => load.finish().map(|()| out),
             Err(e) => {
                 load.abandon()?;
                 Err(e)
             }
-        }
+        }?;
+        drop(store);
+        self.compact_if_worth_it(self.store.write().unwrap_or_else(PoisonError::into_inner))?;
+        drop((visible, turn, writer));
+        Ok(out)
     }
 
     /// Runs a bulk load into this empty database: `fill` adds the records, then they are written
@@ -141,26 +165,78 @@ impl Engine {
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<()> {
         let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut bulk = Bulk::new(&self.store)?;
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        let mut bulk = Bulk::new(store.as_ref().ok_or_else(closed)?)?;
         fill(&mut bulk)?;
         let _turn = self
             .turnstile
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
-        bulk.finish(progress)
+        bulk.finish(progress)?;
+        drop(store);
+        self.compact_if_worth_it(self.store.write().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Rewrites the database's files compactly (`Store::compacted`), while readers and
+    /// writers wait.
+    pub(crate) fn compact(&self) -> Result<()> {
+        let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        let _turn = self
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        compact(&mut self.store.write().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Compacts the store just loaded when its files are large enough for it to pay (see
+    /// [`COMPACT_AFTER_LOAD`]). The load stands whether or not the compaction can be made
+    /// (there may be no room for the copy): only a compaction that swapped the files and
+    /// could not open them again is an error. `entrevue compact` can be run later.
+    fn compact_if_worth_it(&self, mut store: RwLockWriteGuard<'_, Option<Store>>) -> Result<()> {
+        let size = store.as_ref().ok_or_else(closed)?.size_on_disk()?;
+        if size < COMPACT_AFTER_LOAD {
+            return Ok(());
+        }
+        match compact(&mut store) {
+            Err(e) if store.is_none() => Err(e),
+            _ => Ok(()),
+        }
     }
 
     /// The integrity check, on one consistent state.
     pub(crate) fn check(&self) -> Result<CheckReport> {
         let _snapshot = self.snapshot()?;
-        storage::check(&self.store)
+        self.with_store(storage::check)
     }
 
     /// The database directory, unless it is temporary.
     pub(crate) fn path(&self) -> Option<&Path> {
-        self.store.path()
+        self.path.as_deref()
     }
+}
+
+/// The size of sled's files after a load from which the load is compacted: a rewrite takes
+/// back about a fifth of them, and costs about what writing them did again. (See
+/// BENCHMARKS.md, "compaction after a bulk load".)
+pub(crate) const COMPACT_AFTER_LOAD: u64 = 32 << 20;
+
+/// Compacts the store in `slot`, leaving it empty only when the new files would not open.
+fn compact(slot: &mut Option<Store>) -> Result<()> {
+    let store = slot.take().ok_or_else(closed)?;
+    let (result, store) = store.compacted();
+    *slot = store;
+    result
+}
+
+/// The error for a database that a failed compaction left closed.
+fn closed() -> Error {
+    Error::Invalid(
+        "the database was closed when its files, rewritten by a compaction, could not be \
+         opened again; open it again (opening finishes the compaction)"
+            .into(),
+    )
 }
 
 /// An atomic write in progress; see [`Database::transaction`]. Its reads see its own writes.

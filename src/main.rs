@@ -102,6 +102,9 @@ enum Action {
         /// The new database's directory; it must not exist.
         new: PathBuf,
     },
+    /// Rewrite the database's files compactly: the same records in less space on disk (a
+    /// large import is compacted at its end already).
+    Compact,
     /// Copy every record that can still be read from the damaged database DAMAGED into a new
     /// database NEW, rebuild its indexes, and report what was lost. DAMAGED is not changed.
     Recover {
@@ -308,6 +311,10 @@ fn main() -> ExitCode {
         session.run(text, None, None, false).ok
     } else if let Some(Action::Backup { new }) = &args.action {
         copy_result(session.db.backup(new), new) == ExitCode::SUCCESS
+    } else if let Some(Action::Compact) = &args.action {
+        cli::compact(&session.db)
+            .map_err(|message| errln!("error: {message}"))
+            .is_ok()
     } else if let Some(Action::Import { dir }) = &args.action {
         match args.format {
             Some(FormatArg::Exchange(word)) => cli::exchange::import(&session.db, word, dir),
@@ -395,7 +402,12 @@ fn settings(args: &Args) -> Settings {
 fn ask_holder(args: &Args, dir: &Path) -> Option<bool> {
     if matches!(
         args.action,
-        Some(Action::Import { .. } | Action::Backup { .. } | Action::Extract { .. })
+        Some(
+            Action::Import { .. }
+                | Action::Backup { .. }
+                | Action::Compact
+                | Action::Extract { .. }
+        )
     ) {
         return None;
     }

@@ -1573,3 +1573,45 @@ fn edtf_dates_are_read_on_the_command_line_with_their_errors_located() {
             "  meetings during 2025-11-24/\n                             ^",
         ));
 }
+
+/// `entrevue compact` and `.compact` rewrite the files and keep every answer; a script that
+/// reads goes on after `.compact` on the compacted database; one that writes refuses it.
+#[test]
+fn compact_keeps_the_answers_and_waits_for_the_script() {
+    let home = Home::new();
+    let question = "who met Witkoff";
+    let before = home.cmd().args(["-c", question]).output().unwrap();
+    assert!(before.status.success());
+    home.cmd()
+        .arg("compact")
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("compacted: "));
+    home.cmd()
+        .args(["-c", question])
+        .assert()
+        .success()
+        .stdout(before.stdout.clone());
+    let mut expected = b"compacted: ".to_vec();
+    let script = home.file("read.ent", &format!(".compact\n{question};\n"));
+    let ran = home.cmd().args(["run", &script]).output().unwrap();
+    assert!(ran.status.success(), "{ran:?}");
+    assert!(ran.stdout.starts_with(&expected), "{ran:?}");
+    expected = before.stdout;
+    assert!(ran.stdout.ends_with(&expected), "{ran:?}");
+    let writes = home.file(
+        "write.ent",
+        "add actor \"New Person\" kind person;\n.compact\n",
+    );
+    home.cmd()
+        .args(["run", &writes])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+        "'.compact' rewrites the database as committed, so it cannot run in a script that writes",
+    ));
+    home.cmd()
+        .args(["-c", "who is \"New Person\""])
+        .assert()
+        .failure();
+}

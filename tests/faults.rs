@@ -1,5 +1,5 @@
-//! Faults from outside: a process killed with SIGKILL in the middle of an import or of a long
-//! script, and database files damaged after a clean close.
+//! Faults from outside: a process killed with SIGKILL in the middle of an import, of a
+//! compaction or of a long script, and database files damaged after a clean close.
 //!
 //! After a kill, the database opens with all of the interrupted write or none of it, and its
 //! indexes agree with its records. After damage, opening either gives back every record or
@@ -716,6 +716,121 @@ fn a_kill_while_an_import_is_discarded_leaves_no_stray_records() {
     assert!(report.is_clean(), "{report}");
     db.import_csv(data.path(), &mut |_, _| {}).unwrap();
     assert_eq!(db.stats().unwrap(), full);
+}
+
+// ---- 1b. SIGKILL during a compaction ---------------------------------------------------------
+
+/// What a killed compaction left in the database directory, seen before it is opened again.
+fn compaction_left(dir: &Path) -> &'static str {
+    if dir.join("compact.swap").exists() {
+        "committed, the files not all swapped"
+    } else if dir.join("compact.new").exists() {
+        "a copy under way"
+    } else {
+        "no trace"
+    }
+}
+
+/// Kills of `entrevue compact` at a spread of moments over its length: each time the database
+/// opens (finishing or undoing the swap), passes the check and holds every record, as dumped
+/// before.
+#[test]
+fn sigkill_during_a_compaction_keeps_the_database_whole() {
+    let mut random = Random::new("sigkill_during_a_compaction_keeps_the_database_whole");
+    let data = tempfile::tempdir().unwrap();
+    let full = write_dataset(data.path(), 3000);
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("db");
+    let status = entrevue()
+        .arg("--db")
+        .arg(&dir)
+        .arg("import")
+        .arg(data.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let expected = {
+        let (db, stats) = open_after_kill(&dir, "the import");
+        assert_eq!(stats, full);
+        dump(&db)
+    };
+    wait_released(&dir);
+    let compact = || {
+        entrevue()
+            .arg("--db")
+            .arg(&dir)
+            .arg("compact")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let start = Instant::now();
+    assert!(compact().wait().unwrap().success());
+    let length = start.elapsed();
+    eprintln!("an uninterrupted compaction takes {length:?}");
+
+    let mut midway = 0;
+    let mut live = 0;
+    let mut delays = spread(&mut random, length.mul_f64(1.2), 8);
+    let mut round = 0;
+    while let Some(delay) = delays.pop() {
+        let mut child = compact();
+        std::thread::sleep(delay);
+        let was_live = kill(&mut child);
+        live += usize::from(was_live);
+        let left = compaction_left(&dir);
+        midway += usize::from(left != "no trace");
+        let what = format!("kill {round}, {delay:?} into `entrevue compact`, which left {left}");
+        eprintln!("{what}");
+        {
+            let (db, stats) = open_after_kill(&dir, &what);
+            assert_eq!(stats, full, "{what}");
+            assert!(dump(&db) == expected, "{what}: the records differ");
+            assert!(!db.discarded_import(), "{what}");
+        }
+        assert!(
+            !dir.join("compact.new").exists() && !dir.join("compact.swap").exists(),
+            "{what}: opening left the compaction's files"
+        );
+        wait_released(&dir);
+        round += 1;
+        if delays.is_empty() && midway == 0 && round < 24 {
+            delays.push(delay / 3);
+        }
+    }
+    assert!(live > 0, "no kill found `entrevue compact` running");
+    assert!(midway > 0, "no kill landed in the middle of a compaction");
+}
+
+/// A compaction keeps every answer: the dump before and after are the same, the check is
+/// clean, and the database takes writes again (which survive a reopen).
+#[test]
+fn a_compaction_keeps_every_record() {
+    let data = tempfile::tempdir().unwrap();
+    let full = write_dataset(data.path(), 1500);
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    db.import_csv(data.path(), &mut |_, _| {}).unwrap();
+    // Writes in transactions after the load, so that sled's files hold rewritten pages.
+    db.execute("add actor #late \"Late Comer\" kind person;")
+        .unwrap();
+    db.execute("set actor #late name \"Late Arrival\";")
+        .unwrap();
+    let before = dump(&db);
+    db.compact().unwrap();
+    assert!(dump(&db) == before, "a compaction changed the records");
+    let report = db.check().unwrap();
+    assert!(report.is_clean(), "{report}");
+    db.execute("add actor #after \"After Compaction\" kind person;")
+        .unwrap();
+    let expected = dump(&db);
+    drop(db);
+    let db = common::open_waiting(dir.path()).unwrap();
+    assert!(dump(&db) == expected, "the reopened database differs");
+    assert_eq!(db.stats().unwrap().actors, full.actors + 2);
 }
 
 // ---- 2. SIGKILL during a long script --------------------------------------------------------

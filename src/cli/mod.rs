@@ -61,6 +61,13 @@ pub const DOT_COMMANDS: &[DotCommand] = &[
         help: "Verify that every index agrees with the records",
     },
     DotCommand {
+        name: ".compact",
+        usage: "",
+        min: 0,
+        max: 0,
+        help: "Rewrite the database's files compactly: the same records in less space on disk",
+    },
+    DotCommand {
         name: ".dates",
         usage: "?edtf|text?",
         min: 0,
@@ -305,6 +312,7 @@ pub struct Ran {
 /// on the database, so it cannot replace it or end the program itself.
 enum After {
     Open(PathBuf),
+    Compact,
     Quit,
 }
 
@@ -415,6 +423,15 @@ impl Session {
             ok &= report.failed == 0;
             match after {
                 Some(After::Quit) => return Ran { ok, quit: true },
+                Some(After::Compact) => {
+                    if let Err(message) = compact(&self.db) {
+                        errln!("error: {message}");
+                        ok = false;
+                        if !self.keep_going && !self.interactive {
+                            return Ran { ok, quit: false };
+                        }
+                    }
+                }
                 Some(After::Open(path)) => {
                     if let Err(message) = self.open(&path) {
                         errln!("error: {message}");
@@ -524,6 +541,18 @@ impl Session {
         outln!("{}", welcome(&self.db, path));
         Ok(())
     }
+}
+
+/// Compacts the database (`entrevue compact`, `.compact`) and says what it took back.
+pub fn compact(db: &Database) -> Result<(), String> {
+    let (before, after) = db.compact().map_err(|e| e.to_string())?;
+    let mib = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    outln!(
+        "compacted: {:.1} MiB on disk, {:.1} MiB before",
+        mib(after),
+        mib(before)
+    );
+    Ok(())
 }
 
 /// What became of a script run as one unit that failed with `error`, and what
@@ -829,6 +858,19 @@ impl Shell<'_> {
                 self.after = Some(After::Open(PathBuf::from(&words[0])));
                 return Ok(Directed::Stop);
             }
+            ".compact" => {
+                if here.writes() {
+                    return Err(
+                        "'.compact' rewrites the database as committed, so it cannot \
+                        run in a script that writes; run it after the script"
+                            .into(),
+                    );
+                }
+                // The script holds a read of the database, which the compaction must wait
+                // for: it runs once the script has stopped, and the rest runs after it.
+                self.after = Some(After::Compact);
+                return Ok(Directed::Stop);
+            }
             _ => return self.dot_local(command, words),
         }
         Ok(Directed::Continue)
@@ -1041,8 +1083,9 @@ impl Shell<'_> {
 }
 
 /// The dot-commands that read or replace the open database (`.read` runs a file on it).
-const NEEDS_DATABASE: [&str; 9] = [
-    ".tables", ".stats", ".schema", ".check", ".backup", ".read", ".dump", ".open", ".extract",
+const NEEDS_DATABASE: [&str; 10] = [
+    ".tables", ".stats", ".schema", ".check", ".backup", ".compact", ".read", ".dump", ".open",
+    ".extract",
 ];
 
 /// The kinds of records, by the names `.stats` and `.tables` give them.

@@ -11,6 +11,7 @@
 
 mod bulk;
 mod check;
+mod compact;
 mod compress;
 mod directory;
 mod entries;
@@ -126,6 +127,13 @@ impl Store {
     /// sled's files that do not open, or that hold less than the last durable commit left.
     pub(crate) fn open(path: &Path) -> Result<Store> {
         let lock = directory::claim(path)?;
+        Store::open_claimed(path, lock)
+    }
+
+    /// Opens the database in `path`, whose lock `lock` holds, as [`Store::open`] does; first
+    /// finishes or undoes a compaction a process left unfinished.
+    fn open_claimed(path: &Path, lock: File) -> Result<Store> {
+        compact::settle(path)?;
         let remembered = state::load(path)?;
         let config = sled::Config::new().path(path);
         let db = open_sled(&config, path)?;
@@ -244,6 +252,38 @@ impl Store {
     /// Makes everything committed so far durable, leaving the state file as it is.
     pub(crate) fn flush_data(&self) -> Result<()> {
         self.db.flush().map(|_| ()).map_err(storage_error)
+    }
+
+    /// Rewrites sled's files compactly (see `compact`): every tree copied in key order into
+    /// a fresh directory, which takes the place of the old files, the lock held throughout.
+    /// Gives back the store open on the new files — or, when the copy could not be made, on
+    /// the old ones, unchanged —, and `None` only when the files were swapped but could not be
+    /// opened again (the error says why; the next open finishes the swap).
+    pub(crate) fn compacted(self) -> (Result<()>, Option<Store>) {
+        let (Some(dir), Some(_)) = (self.path.clone(), &self._lock) else {
+            return (Ok(()), Some(self));
+        };
+        if let Err(e) = self
+            .flush()
+            .and_then(|()| compact::build_and_commit(&self, &dir))
+        {
+            return (Err(e), Some(self));
+        }
+        let Store {
+            db, trees, _lock, ..
+        } = self;
+        drop(trees);
+        drop(db);
+        let reopened = compact::wait_released(&dir).and_then(|()| match _lock {
+            Some(lock) => Store::open_claimed(&dir, lock),
+            None => Err(Error::Internal(
+                "a database in a directory is open without its lock".into(),
+            )),
+        });
+        match reopened {
+            Ok(store) => (Ok(()), Some(store)),
+            Err(e) => (Err(e), None),
+        }
     }
 
     /// Bytes the database takes on disk.

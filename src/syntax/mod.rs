@@ -60,7 +60,8 @@ fn error_at(text: &str, failure: parser::Failure, tracker: parser::Tracker) -> P
             } else {
                 tracker.offset
             };
-            (offset, expected_message(text, offset, &tracker.expected))
+            let expected: Vec<String> = tracker.expected.iter().map(ToString::to_string).collect();
+            (offset, expected_message(text, offset, &expected))
         }
     };
     ParseError {

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 
 use nom::branch::alt;
-use nom::bytes::complete::{tag, tag_no_case, take_while, take_while1};
+use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char, digit1, satisfy};
 use nom::combinator::{opt, peek, recognize};
 use nom::error::{ErrorKind, ParseError};
@@ -30,22 +30,45 @@ use crate::model::{Certainty, DateSpan, RecordKind, Status, WrittenDate, OPEN_RE
 #[derive(Default)]
 pub(crate) struct Tracker {
     pub offset: usize,
-    pub expected: Vec<String>,
+    pub expected: Vec<Expected>,
+}
+
+/// One thing a terminal expected. Kept as static text and spelled out only for an error
+/// message: every question that parses records many of these at its last offset (each optional
+/// clause that could follow), so making strings here was a fifth of the cost of parsing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expected {
+    /// A keyword or symbol, listed in backquotes.
+    Quoted(&'static str),
+    /// A description, such as "a date like 2025-12 or 2025-12-02".
+    Described(&'static str),
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expected::Quoted(text) => write!(f, "`{text}`"),
+            Expected::Described(text) => f.write_str(text),
+        }
+    }
+}
+
+impl From<&'static str> for Expected {
+    fn from(description: &'static str) -> Self {
+        Expected::Described(description)
+    }
 }
 
 impl Tracker {
-    /// Notes that `what` was expected at `offset`; it is spelled out only if the offset is the
-    /// furthest yet, since most alternatives tried fail behind it.
-    fn record(&mut self, offset: usize, what: impl std::fmt::Display) {
+    /// Notes that `what` was expected at `offset`, unless an alternative already failed
+    /// further on.
+    fn record(&mut self, offset: usize, what: Expected) {
         if offset > self.offset {
             self.offset = offset;
             self.expected.clear();
         }
-        if offset == self.offset {
-            let what = what.to_string();
-            if !self.expected.contains(&what) {
-                self.expected.push(what);
-            }
+        if offset == self.offset && !self.expected.contains(&what) {
+            self.expected.push(what);
         }
     }
 }
@@ -89,17 +112,10 @@ fn fail<'a, T>(at: &Input<'a>, message: String) -> PResult<'a, T> {
     }))
 }
 
-/// A keyword or symbol as an error lists it: in backquotes.
-struct Quoted(&'static str);
-
-impl std::fmt::Display for Quoted {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "`{}`", self.0)
-    }
-}
-
-fn mismatch<'a, T>(at: &Input<'a>, expected: impl std::fmt::Display) -> PResult<'a, T> {
-    at.extra.borrow_mut().record(at.location_offset(), expected);
+fn mismatch<'a, T>(at: &Input<'a>, expected: impl Into<Expected>) -> PResult<'a, T> {
+    at.extra
+        .borrow_mut()
+        .record(at.location_offset(), expected.into());
     Err(nom::Err::Error(Failure {
         offset: at.location_offset(),
         message: None,
@@ -125,27 +141,34 @@ fn span_of(start: &Input<'_>, end: &Input<'_>) -> Span {
 
 // ---- Lexical layer: terminals read with the definitions of `lexical.rs` -------------------
 
-/// Skips white space and `--` comments.
+/// Skips white space and `--` comments. Written out rather than combined from `many0`, which
+/// allocates: this runs before every terminal every alternative tries.
 fn ws(i: Input<'_>) -> PResult<'_, ()> {
-    let (i, _) = many0(alt((
-        take_while1(is_space),
-        recognize((tag("--"), take_while(is_comment_char))),
-    )))
-    .parse(i)?;
-    Ok((i, ()))
+    let text = *i.fragment();
+    let mut rest = text;
+    loop {
+        let after_spaces = rest.trim_start_matches(is_space);
+        match after_spaces.strip_prefix("--") {
+            Some(comment) => rest = comment.trim_start_matches(is_comment_char),
+            None => {
+                rest = after_spaces;
+                break;
+            }
+        }
+    }
+    Ok((nom::Input::take_from(&i, text.len() - rest.len()), ()))
 }
 
-/// A keyword, case-insensitive, not followed by a word character.
+/// A keyword, case-insensitive, not followed by a word character. Keywords are ASCII, so the
+/// comparison is ASCII's (nom's `tag_no_case` folds every character through Unicode's tables).
 fn kw<'a>(word: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, Span> {
     move |i| {
-        let (i, _) = ws(i)?;
-        let start = i;
-        let attempt: PResult<'a, Input<'a>> = tag_no_case(word).parse(i);
-        match attempt {
-            Ok((rest, _)) if !rest.fragment().starts_with(is_word_char) => {
-                Ok((rest, span_of(&start, &rest)))
-            }
-            _ => mismatch(&start, Quoted(word)),
+        let (start, _) = ws(i)?;
+        if next_is(&start, word) {
+            let rest = nom::Input::take_from(&start, word.len());
+            Ok((rest, span_of(&start, &rest)))
+        } else {
+            mismatch(&start, Expected::Quoted(word))
         }
     }
 }
@@ -166,7 +189,7 @@ fn sym<'a>(symbol: &'static str) -> impl FnMut(Input<'a>) -> PResult<'a, ()> {
         let attempt: PResult<'a, Input<'a>> = tag(symbol).parse(i);
         match attempt {
             Ok((rest, _)) => Ok((rest, ())),
-            Err(_) => mismatch(&i, Quoted(symbol)),
+            Err(_) => mismatch(&i, Expected::Quoted(symbol)),
         }
     }
 }
@@ -1029,7 +1052,7 @@ fn parse_load(i: Input<'_>) -> PResult<'_, Statement> {
         if word.eq_ignore_ascii_case("demo") {
             Ok((rest, LoadSource::Demo))
         } else {
-            mismatch(&ws(i)?.0, "`demo`")
+            mismatch(&ws(i)?.0, Expected::Quoted("demo"))
         }
     };
     let file = |i| parse_string(i).map(|(r, (path, _))| (r, LoadSource::File(path)));

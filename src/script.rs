@@ -449,7 +449,15 @@ struct Cut<'t> {
     statements: usize,
     /// The first statement or directive line that writes (or may), located in the text.
     first_write: Option<Span>,
+    /// The trees of the first statement pieces, by piece, while they hold no more than
+    /// [`KEPT_STATEMENTS`] statements in all; later pieces are parsed again when they run.
+    kept: Vec<Option<Vec<(Statement, Span)>>>,
 }
+
+/// How many statements' trees a survey keeps for the run: enough that a question asked
+/// alone, or a short script, is parsed once; few enough that a long script's trees are never
+/// all held at once.
+const KEPT_STATEMENTS: usize = 256;
 
 impl Cut<'_> {
     fn has_directives(&self) -> bool {
@@ -458,11 +466,11 @@ impl Cut<'_> {
 }
 
 /// Cuts a script into its pieces ([`pieces_of`]) and parses each statement once, keeping
-/// nothing of it: a syntax error anywhere is reported before anything runs, as a parse of the
+/// the first trees only: a syntax error anywhere is reported before anything runs, as a parse of the
 /// whole text reports it, and what the script holds (how many statements, whether it writes)
-/// is known without ever holding every statement's tree at once. Each statement is parsed
-/// again when it runs. A file's text (`file`) whose first statement does not parse is not
-/// taken for a script.
+/// is known without ever holding every statement's tree at once. Beyond the first
+/// [`KEPT_STATEMENTS`], each statement is parsed again when it runs. A file's text (`file`)
+/// whose first statement does not parse is not taken for a script.
 fn survey<'t>(
     text: &'t str,
     name: Option<&str>,
@@ -476,9 +484,10 @@ fn survey<'t>(
         pieces: Vec::new(),
         statements: 0,
         first_write: None,
+        kept: Vec::new(),
     };
     let mut previous_end = None;
-    for piece in &pieces {
+    for (index, piece) in pieces.iter().enumerate() {
         match *piece {
             Piece::Directive(span) => {
                 let line = &text[span.start..span.end];
@@ -503,6 +512,10 @@ fn survey<'t>(
                     }
                 }
                 previous_end = Some(span.end);
+                if cut.statements <= KEPT_STATEMENTS {
+                    cut.kept.resize(index, None);
+                    cut.kept.push(Some(parsed));
+                }
             }
         }
     }
@@ -721,8 +734,8 @@ fn whole(
     })
 }
 
-/// Runs the pieces of a script in order in one scope, each statement parsed again, alone,
-/// when its turn comes (its errors located in the whole script). Returns where a directive
+/// Runs the pieces of a script in order in one scope, each statement with the tree the survey
+/// kept or parsed again, alone, when its turn comes (its errors located in the whole script). Returns where a directive
 /// stopped the script, if one did.
 fn run_cut(
     scope: &mut Scope<'_, '_>,
@@ -733,16 +746,19 @@ fn run_cut(
     deliver: bool,
 ) -> Result<Option<usize>> {
     let (text, name) = (script.source.text, script.source.name);
-    for piece in &cut.pieces {
+    for (index, piece) in cut.pieces.iter().enumerate() {
         let stopped = match *piece {
             Piece::Directive(span) => {
                 run_items(scope, ctx, script, &[Item::Directive(span)], host, deliver)?
             }
             Piece::Statement(span) => {
                 let own = &cut.statements_only[span.start..span.end];
-                let parsed = parse(own).map_err(|_| {
-                    Error::Internal("a statement that parsed did not parse again".into())
-                })?;
+                let parsed = match cut.kept.get(index) {
+                    Some(Some(parsed)) => parsed.clone(),
+                    _ => parse(own).map_err(|_| {
+                        Error::Internal("a statement that parsed did not parse again".into())
+                    })?,
+                };
                 let (alone, items) = script.alone(own, parsed);
                 run_items(scope, ctx, alone, &items, host, deliver)
                     .map_err(|e| in_script(e, text, span.start, name))?

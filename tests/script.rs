@@ -327,3 +327,39 @@ fn a_handler_that_refuses_writes_refuses_a_script_that_writes_whole() {
     assert_eq!(handler.0.seen, ["result ok=true", ".count actors=1"]);
     assert_eq!(actors(&db), 1);
 }
+
+#[test]
+fn statements_past_the_first_few_hundred_run_as_written_between_directives() {
+    // A survey keeps the trees of the first statements for the run and parses the rest again:
+    // each statement must run once, in order, whichever way it came.
+    let db = Database::temporary().unwrap();
+    let mut recorder = Recorder::default();
+    let mut text = String::new();
+    for block in 0..6 {
+        for i in 0..100 {
+            text.push_str(&format!("add actor \"A{block}-{i}\" kind person; "));
+        }
+        text.push_str("\n.count\n");
+    }
+    text.push_str("who is \"A5-99\";\n");
+    db.run_script_with(&text, &ScriptOptions::default(), &mut recorder)
+        .unwrap();
+    let counts: Vec<&String> = recorder
+        .seen
+        .iter()
+        .filter(|s| s.starts_with(".count"))
+        .collect();
+    let expected: Vec<String> = (1..=6)
+        .map(|block| format!(".count actors={}", block * 100))
+        .collect();
+    assert_eq!(counts, expected.iter().collect::<Vec<_>>());
+    assert_eq!(actors(&db), 600);
+    assert_eq!(
+        recorder
+            .seen
+            .iter()
+            .filter(|s| *s == "result ok=true")
+            .count(),
+        601
+    );
+}

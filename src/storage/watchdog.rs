@@ -28,8 +28,11 @@ use crate::error::{Error, Result};
 /// whole check instead made a healthy check of a large database fail on a loaded machine.
 pub(crate) const STALL: Duration = Duration::from_secs(5);
 
-/// A step slower than this is one no healthy read takes (a read from disk takes milliseconds);
-/// [`STALL`] of them in all is reported as damage.
+/// A step that works longer than this is one no healthy read takes (a read from disk takes
+/// milliseconds, and waits rather than works); [`STALL`] of them in all is reported as damage.
+/// The work is the reading thread's own CPU time ([`working_time`]): on a loaded machine a
+/// healthy step can wait far longer than this for a core, and wall-clock time then made a
+/// healthy check of a large database report damage.
 const SLOW_STEP: Duration = Duration::from_millis(50);
 
 /// How often the watcher looks at the count.
@@ -57,9 +60,9 @@ impl Counted {
     fn step<T>(&self, table: Table, read: impl FnOnce() -> Result<T>) -> Result<T> {
         self.progress.entries.fetch_add(1, Ordering::Relaxed);
         self.progress.table.store(table as u64, Ordering::Relaxed);
-        let started = Instant::now();
+        let started = working_time();
         let value = read()?;
-        let took = started.elapsed();
+        let took = working_time().saturating_sub(started);
         if took > SLOW_STEP {
             self.slow.set(self.slow.get() + took);
             if self.slow.get() >= STALL {
@@ -121,6 +124,24 @@ impl KvRead for Counted {
             entry.transpose()
         }))
     }
+}
+
+/// The time the calling thread has spent running, in the kernel or out of it: what sled's
+/// retries over damaged pages spend (rereading and checksumming), and what waiting for a core
+/// or the disk does not.
+#[cfg(unix)]
+fn working_time() -> Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    let seconds = u64::try_from(now.tv_sec).unwrap_or(0);
+    let nanos = u32::try_from(now.tv_nsec).unwrap_or(0);
+    Duration::new(seconds, nanos)
+}
+
+/// Elsewhere, wall-clock time since the first call.
+#[cfg(not(unix))]
+fn working_time() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed()
 }
 
 /// Runs `work` on its own thread over `store`'s tables, and returns what it returns; an error

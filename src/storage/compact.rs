@@ -20,6 +20,11 @@
 //!
 //! The copy holds the same keys, `meta` included, so the generation and counters are those
 //! the state file remembers: the file stays true of the database before, during and after.
+//!
+//! Discarding an unfinished load (`bulk::discard_into`) makes the same swap with a copy that
+//! holds only what the database held before the load: its `meta` keys but the marker and the
+//! counters. Building it costs what creating a database does, where removing the load's keys
+//! one at a time took minutes.
 
 use std::fs;
 use std::io::Write as _;
@@ -55,31 +60,41 @@ const COPY_ORDER: [Table; 13] = [
 /// How long to wait for sled to let go of files it was asked to close.
 const RELEASE_WAIT: Duration = Duration::from_secs(30);
 
-/// Copies every tree of `store` into `compact.new/` and commits the swap (steps 1 and 2).
-/// Before the commit, a failure removes the copy and leaves the database as it was.
-pub(super) fn build_and_commit(store: &Store, dir: &Path) -> Result<()> {
+/// Builds the new files in `compact.new/` with `fill`, which writes the trees of a fresh
+/// sled database, and commits the swap (steps 1 and 2). Before the commit, a failure removes
+/// the copy and leaves the database as it was.
+pub(super) fn build_and_commit(
+    dir: &Path,
+    fill: impl FnOnce(&sled::Db) -> Result<()>,
+) -> Result<()> {
     let copy = dir.join(COPY);
     remove_dir(&copy)?;
-    let built = write_copy(store, &copy).and_then(|names| commit(dir, &names));
+    let built = write_copy(&copy, fill).and_then(|names| commit(dir, &names));
     if built.is_err() {
         let _ = remove_dir(&copy);
     }
     built
 }
 
-/// Writes the copy and closes it; returns the names of its files.
-fn write_copy(store: &Store, copy: &Path) -> Result<Vec<String>> {
+/// Copies every tree of `store` into `fresh`, the largest first.
+pub(super) fn copy_every_tree(store: &Store, fresh: &sled::Db) -> Result<()> {
+    for table in COPY_ORDER {
+        copy_tree(
+            store.tree(table),
+            &fresh.open_tree(table.name()).map_err(storage_error)?,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the copy with `fill` and closes it; returns the names of its files.
+fn write_copy(copy: &Path, fill: impl FnOnce(&sled::Db) -> Result<()>) -> Result<Vec<String>> {
     {
         let fresh = sled::Config::new()
             .path(copy)
             .open()
             .map_err(storage_error)?;
-        for table in COPY_ORDER {
-            copy_tree(
-                store.tree(table),
-                &fresh.open_tree(table.name()).map_err(storage_error)?,
-            )?;
-        }
+        fill(&fresh)?;
         fresh.flush().map_err(storage_error)?;
     }
     wait_released(copy)?;
@@ -244,7 +259,11 @@ fn io(path: &Path, source: std::io::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
+    use super::super::bulk::{fill_emptied, LOADING};
+    use super::super::read::{count_key, next_id_key};
+    use super::super::state::GENERATION;
     use super::*;
+    use crate::model::RecordKind;
 
     type Contents = Vec<(Table, Vec<u8>, Vec<u8>)>;
 
@@ -277,6 +296,49 @@ mod tests {
         drop(store);
         wait_released(dir).unwrap();
         all
+    }
+
+    /// Opens sled's files in `dir` as they are: no swap finished, no load discarded.
+    fn open_as_is(dir: &Path) -> Store {
+        let db = sled::Config::new().path(dir).open().unwrap();
+        Store::with_db(db, Some(dir.to_path_buf()), None).unwrap()
+    }
+
+    /// A database in `dir` killed in the middle of a load: a new database, then the loading
+    /// marker, the generation and counters a load writes and thousands of keys, made durable
+    /// without the state file (which a load rewrites only once it is finished). Returns what
+    /// discarding the load must leave: the new database's keys and the load's generation.
+    fn loading(dir: &Path) -> Contents {
+        let store = Store::open(dir).unwrap();
+        let mut expected = contents(&store);
+        let meta = store.tree(Table::Meta);
+        meta.insert(LOADING, &[1u8][..]).unwrap();
+        meta.insert(GENERATION, &1u64.to_be_bytes()).unwrap();
+        expected.push((
+            Table::Meta,
+            GENERATION.to_vec(),
+            1u64.to_be_bytes().to_vec(),
+        ));
+        for kind in RecordKind::ALL {
+            meta.insert(count_key(kind), &4000u64.to_be_bytes())
+                .unwrap();
+            meta.insert(next_id_key(kind), &4000u64.to_be_bytes())
+                .unwrap();
+        }
+        for n in 0..4000u64 {
+            let value = vec![(n % 251) as u8; (n % 300) as usize];
+            for table in [Table::Actors, Table::Names, Table::ActorMeetings] {
+                store
+                    .tree(table)
+                    .insert(n.to_be_bytes(), &value[..])
+                    .unwrap();
+            }
+        }
+        store.flush_data().unwrap();
+        drop(store);
+        wait_released(dir).unwrap();
+        expected.sort();
+        expected
     }
 
     /// Opens `dir` as the next process would, and checks that it holds `expected` and that
@@ -312,15 +374,20 @@ mod tests {
     }
 
     /// A process killed after the commit, with the first `moved` listed files swapped (and
-    /// the old files left out of the list removed or not): the next open finishes the swap.
-    #[test]
-    fn a_swap_cut_short_anywhere_is_finished_by_the_next_open() {
+    /// the old files left out of the list removed or not), for every `moved`: the next open
+    /// finishes the swap, and finds what `prepare` (which makes a closed database in a
+    /// directory) says the swapped files hold. `fill` makes the new files, as a compaction or
+    /// a discarded load does.
+    fn cut_short_at_every_step(
+        prepare: impl Fn(&Path) -> Contents,
+        fill: fn(&Store, &sled::Db) -> Result<()>,
+    ) {
         let mut case = 0;
         loop {
             let dir = tempfile::tempdir().unwrap();
-            let expected = filled(dir.path());
-            let store = Store::open(dir.path()).unwrap();
-            build_and_commit(&store, dir.path()).unwrap();
+            let expected = prepare(dir.path());
+            let store = open_as_is(dir.path());
+            build_and_commit(dir.path(), |fresh| fill(&store, fresh)).unwrap();
             drop(store);
             wait_released(dir.path()).unwrap();
             let list = fs::read_to_string(dir.path().join(MARKER)).unwrap();
@@ -350,6 +417,11 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_swap_cut_short_anywhere_is_finished_by_the_next_open() {
+        cut_short_at_every_step(filled, copy_every_tree);
+    }
+
     /// Killed once the marker was removed, with the emptied copy's folder left; and killed
     /// before the commit, the copy half-written and the marker's temporary file there: the
     /// next open removes what was left, and the database is whole.
@@ -361,11 +433,74 @@ mod tests {
         opens_whole(dir.path(), &expected, "the empty copy left");
 
         let store = Store::open(dir.path()).unwrap();
-        write_copy(&store, &dir.path().join(COPY)).unwrap();
+        write_copy(&dir.path().join(COPY), |fresh| {
+            copy_every_tree(&store, fresh)
+        })
+        .unwrap();
         drop(store);
         wait_released(dir.path()).unwrap();
         fs::write(dir.path().join(format!("{MARKER}.new")), "con").unwrap();
         opens_whole(dir.path(), &expected, "the copy written, not committed");
+    }
+
+    /// Discarding a load, by the process that made it or by the next open, leaves the keys
+    /// of the database before it (and the load's generation): the check is clean, the state
+    /// file agrees, and nothing of the swap is left.
+    #[test]
+    fn a_discarded_load_leaves_the_database_it_started_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.discarded_load());
+        assert!(contents(&store) == expected, "the open left other keys");
+        assert!(crate::storage::check(&store).unwrap().is_clean());
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(dir.path(), &expected, "reopened after the discard");
+
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = open_as_is(dir.path());
+        let lock = super::super::directory::claim(dir.path()).unwrap();
+        let store = Store {
+            _lock: Some(lock),
+            ..store
+        };
+        let (result, store) = store.discarded();
+        result.unwrap();
+        let store = store.unwrap();
+        assert!(contents(&store) == expected, "the discard left other keys");
+        assert!(
+            !store.discarded_load(),
+            "the discard's own reopen found a load"
+        );
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(dir.path(), &expected, "reopened after discarding");
+    }
+
+    /// A discard killed after its commit, at every step of its swap: the next open finishes
+    /// it and finds the database the load started from.
+    #[test]
+    fn a_discard_cut_short_anywhere_is_finished_by_the_next_open() {
+        cut_short_at_every_step(loading, fill_emptied);
+    }
+
+    /// A discard killed before its commit, the new files written: the next open removes
+    /// them and discards the load again.
+    #[test]
+    fn a_discard_killed_before_its_commit_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = open_as_is(dir.path());
+        write_copy(&dir.path().join(COPY), |fresh| fill_emptied(&store, fresh)).unwrap();
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(
+            dir.path(),
+            &expected,
+            "the new files written, not committed",
+        );
     }
 
     #[test]

@@ -118,7 +118,7 @@ pub(crate) struct Store {
     path: Option<PathBuf>,
     /// The lock on the directory, held while the store is open.
     _lock: Option<File>,
-    /// Whether opening found an unfinished bulk load and cleared it.
+    /// Whether opening found an unfinished bulk load and discarded it.
     discarded_load: bool,
 }
 
@@ -138,10 +138,10 @@ impl Store {
         let config = sled::Config::new().path(path);
         let db = open_sled(&config, path)?;
         let mut store = Store::with_db(db, Some(path.to_path_buf()), Some(lock))?;
-        // A load that did not finish (the process died) is cleared, which gives back the
-        // empty database it started from. Compared as it will be once cleared, and before
+        // A load that did not finish (the process died) is discarded, which gives back the
+        // empty database it started from. Compared as it will be once discarded, and before
         // anything is written: a damaged file that sled reads back as an earlier moment of a
-        // finished load must be refused with the state file left as it was, never cleared
+        // finished load must be refused with the state file left as it was, never discarded
         // and remembered as empty.
         let unfinished = store
             .tree(Table::Meta)
@@ -241,7 +241,7 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// Whether opening found an unfinished bulk load and cleared it.
+    /// Whether opening found an unfinished bulk load and discarded it.
     pub(crate) fn discarded_load(&self) -> bool {
         self.discarded_load
     }

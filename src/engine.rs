@@ -155,6 +155,7 @@ impl Engine {
             Ok(Ok(out)) => self.compact_if_worth_it(slot).map(|()| out),
             Ok(Err(e)) => discard(&mut slot).and(Err(e)),
             Err(panic) => {
+                // Should this fail too, the marker stays set and the next open discards.
                 let _ = discard(&mut slot);
                 drop(slot);
                 resume_unwind(panic)

@@ -332,3 +332,111 @@ pub(crate) fn clear(store: &Store) -> Result<()> {
     }
     unmark(store)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::compact::tests::{
+        contents, cut_short_at_every_step, leave_uncommitted, open_as_is, opens_whole, Contents,
+    };
+    use super::super::compact::wait_released;
+    use super::super::state::GENERATION;
+    use super::*;
+    use std::path::Path;
+
+    /// A database in `dir` killed in the middle of a load: a new database, then the loading
+    /// marker, the generation and counters a load writes and thousands of keys, made durable
+    /// without the state file (which a load rewrites only once it is finished). Returns what
+    /// discarding the load must leave: the new database's keys and the load's generation.
+    fn loading(dir: &Path) -> Contents {
+        let store = Store::open(dir).unwrap();
+        let mut expected = contents(&store);
+        let meta = store.tree(Table::Meta);
+        meta.insert(LOADING, &[1u8][..]).unwrap();
+        meta.insert(GENERATION, &1u64.to_be_bytes()).unwrap();
+        expected.push((
+            Table::Meta,
+            GENERATION.to_vec(),
+            1u64.to_be_bytes().to_vec(),
+        ));
+        for kind in RecordKind::ALL {
+            meta.insert(count_key(kind), &4000u64.to_be_bytes())
+                .unwrap();
+            meta.insert(next_id_key(kind), &4000u64.to_be_bytes())
+                .unwrap();
+        }
+        for n in 0..4000u64 {
+            let value = vec![(n % 251) as u8; (n % 300) as usize];
+            for table in [Table::Actors, Table::Names, Table::ActorMeetings] {
+                store
+                    .tree(table)
+                    .insert(n.to_be_bytes(), &value[..])
+                    .unwrap();
+            }
+        }
+        store.flush_data().unwrap();
+        drop(store);
+        wait_released(dir).unwrap();
+        expected.sort();
+        expected
+    }
+
+    /// Discarding a load, by the process that made it or by the next open, leaves the keys
+    /// of the database before it (and the load's generation): the check is clean, the state
+    /// file agrees, and nothing of the swap is left.
+    #[test]
+    fn a_discarded_load_leaves_the_database_it_started_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.discarded_load());
+        assert!(contents(&store) == expected, "the open left other keys");
+        assert!(crate::storage::check(&store).unwrap().is_clean());
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(dir.path(), &expected, "reopened after the discard");
+
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = open_as_is(dir.path());
+        let lock = super::super::directory::claim(dir.path()).unwrap();
+        let store = Store {
+            _lock: Some(lock),
+            ..store
+        };
+        let (result, store) = store.discarded();
+        result.unwrap();
+        let store = store.unwrap();
+        assert!(contents(&store) == expected, "the discard left other keys");
+        assert!(
+            !store.discarded_load(),
+            "the discard's own reopen found a load"
+        );
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(dir.path(), &expected, "reopened after discarding");
+    }
+
+    /// A discard killed after its commit, at every step of its swap: the next open finishes
+    /// it and finds the database the load started from.
+    #[test]
+    fn a_discard_cut_short_anywhere_is_finished_by_the_next_open() {
+        cut_short_at_every_step(loading, fill_emptied);
+    }
+
+    /// A discard killed before its commit, the new files written: the next open removes
+    /// them and discards the load again.
+    #[test]
+    fn a_discard_killed_before_its_commit_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = open_as_is(dir.path());
+        leave_uncommitted(dir.path(), |fresh| fill_emptied(&store, fresh));
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(
+            dir.path(),
+            &expected,
+            "the new files written, not committed",
+        );
+    }
+}

@@ -258,17 +258,15 @@ fn io(path: &Path, source: std::io::Error) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::super::bulk::{fill_emptied, LOADING};
-    use super::super::read::{count_key, next_id_key};
-    use super::super::state::GENERATION;
-    use super::*;
-    use crate::model::RecordKind;
+pub(crate) mod tests {
+    //! Also what the tests of a discarded load (`bulk`) check its swap with.
 
-    type Contents = Vec<(Table, Vec<u8>, Vec<u8>)>;
+    use super::*;
+
+    pub(crate) type Contents = Vec<(Table, Vec<u8>, Vec<u8>)>;
 
     /// Every key and value of every tree.
-    fn contents(store: &Store) -> Contents {
+    pub(crate) fn contents(store: &Store) -> Contents {
         let mut all = Vec::new();
         for table in Table::ALL {
             for pair in store.tree(table).iter() {
@@ -299,57 +297,26 @@ mod tests {
     }
 
     /// Opens sled's files in `dir` as they are: no swap finished, no load discarded.
-    fn open_as_is(dir: &Path) -> Store {
+    pub(crate) fn open_as_is(dir: &Path) -> Store {
         let db = sled::Config::new().path(dir).open().unwrap();
         Store::with_db(db, Some(dir.to_path_buf()), None).unwrap()
     }
 
-    /// A database in `dir` killed in the middle of a load: a new database, then the loading
-    /// marker, the generation and counters a load writes and thousands of keys, made durable
-    /// without the state file (which a load rewrites only once it is finished). Returns what
-    /// discarding the load must leave: the new database's keys and the load's generation.
-    fn loading(dir: &Path) -> Contents {
-        let store = Store::open(dir).unwrap();
-        let mut expected = contents(&store);
-        let meta = store.tree(Table::Meta);
-        meta.insert(LOADING, &[1u8][..]).unwrap();
-        meta.insert(GENERATION, &1u64.to_be_bytes()).unwrap();
-        expected.push((
-            Table::Meta,
-            GENERATION.to_vec(),
-            1u64.to_be_bytes().to_vec(),
-        ));
-        for kind in RecordKind::ALL {
-            meta.insert(count_key(kind), &4000u64.to_be_bytes())
-                .unwrap();
-            meta.insert(next_id_key(kind), &4000u64.to_be_bytes())
-                .unwrap();
-        }
-        for n in 0..4000u64 {
-            let value = vec![(n % 251) as u8; (n % 300) as usize];
-            for table in [Table::Actors, Table::Names, Table::ActorMeetings] {
-                store
-                    .tree(table)
-                    .insert(n.to_be_bytes(), &value[..])
-                    .unwrap();
-            }
-        }
-        store.flush_data().unwrap();
-        drop(store);
-        wait_released(dir).unwrap();
-        expected.sort();
-        expected
-    }
-
     /// Opens `dir` as the next process would, and checks that it holds `expected` and that
     /// nothing of the compaction is left.
-    fn opens_whole(dir: &Path, expected: &Contents, case: &str) {
+    pub(crate) fn opens_whole(dir: &Path, expected: &Contents, case: &str) {
         let store = Store::open(dir).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert!(contents(&store) == *expected, "{case}: the contents differ");
         assert!(!dir.join(COPY).exists(), "{case}: the copy is left");
         assert!(!dir.join(MARKER).exists(), "{case}: the marker is left");
         drop(store);
         wait_released(dir).unwrap();
+    }
+
+    /// Writes new files with `fill` in `dir`'s copy folder, as a process killed before the
+    /// commit leaves them.
+    pub(crate) fn leave_uncommitted(dir: &Path, fill: impl FnOnce(&sled::Db) -> Result<()>) {
+        write_copy(&dir.join(COPY), fill).unwrap();
     }
 
     #[test]
@@ -378,7 +345,7 @@ mod tests {
     /// finishes the swap, and finds what `prepare` (which makes a closed database in a
     /// directory) says the swapped files hold. `fill` makes the new files, as a compaction or
     /// a discarded load does.
-    fn cut_short_at_every_step(
+    pub(crate) fn cut_short_at_every_step(
         prepare: impl Fn(&Path) -> Contents,
         fill: fn(&Store, &sled::Db) -> Result<()>,
     ) {
@@ -441,66 +408,6 @@ mod tests {
         wait_released(dir.path()).unwrap();
         fs::write(dir.path().join(format!("{MARKER}.new")), "con").unwrap();
         opens_whole(dir.path(), &expected, "the copy written, not committed");
-    }
-
-    /// Discarding a load, by the process that made it or by the next open, leaves the keys
-    /// of the database before it (and the load's generation): the check is clean, the state
-    /// file agrees, and nothing of the swap is left.
-    #[test]
-    fn a_discarded_load_leaves_the_database_it_started_from() {
-        let dir = tempfile::tempdir().unwrap();
-        let expected = loading(dir.path());
-        let store = Store::open(dir.path()).unwrap();
-        assert!(store.discarded_load());
-        assert!(contents(&store) == expected, "the open left other keys");
-        assert!(crate::storage::check(&store).unwrap().is_clean());
-        drop(store);
-        wait_released(dir.path()).unwrap();
-        opens_whole(dir.path(), &expected, "reopened after the discard");
-
-        let dir = tempfile::tempdir().unwrap();
-        let expected = loading(dir.path());
-        let store = open_as_is(dir.path());
-        let lock = super::super::directory::claim(dir.path()).unwrap();
-        let store = Store {
-            _lock: Some(lock),
-            ..store
-        };
-        let (result, store) = store.discarded();
-        result.unwrap();
-        let store = store.unwrap();
-        assert!(contents(&store) == expected, "the discard left other keys");
-        assert!(
-            !store.discarded_load(),
-            "the discard's own reopen found a load"
-        );
-        drop(store);
-        wait_released(dir.path()).unwrap();
-        opens_whole(dir.path(), &expected, "reopened after discarding");
-    }
-
-    /// A discard killed after its commit, at every step of its swap: the next open finishes
-    /// it and finds the database the load started from.
-    #[test]
-    fn a_discard_cut_short_anywhere_is_finished_by_the_next_open() {
-        cut_short_at_every_step(loading, fill_emptied);
-    }
-
-    /// A discard killed before its commit, the new files written: the next open removes
-    /// them and discards the load again.
-    #[test]
-    fn a_discard_killed_before_its_commit_is_made_again() {
-        let dir = tempfile::tempdir().unwrap();
-        let expected = loading(dir.path());
-        let store = open_as_is(dir.path());
-        write_copy(&dir.path().join(COPY), |fresh| fill_emptied(&store, fresh)).unwrap();
-        drop(store);
-        wait_released(dir.path()).unwrap();
-        opens_whole(
-            dir.path(),
-            &expected,
-            "the new files written, not committed",
-        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! A writer gathers its changes privately and holds the `visible` lock only while committing
 //! them, so a reader always sees the state before or after a whole write, never part of one.
 
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::ThreadId;
@@ -122,8 +123,9 @@ impl Engine {
 
     /// Runs `f` as one atomic write, as [`Engine::transaction`] does; into a database that is
     /// empty and has never handed out an id, as a load instead (`storage::Load`): the writes go
-    /// to the store as they are made, in bounded memory, while readers wait, and a failure
-    /// clears the database again. A load large enough is compacted at its end.
+    /// to the store as they are made, in bounded memory, while readers wait, and a failure —
+    /// or a panic, which then goes on — discards the load (`Store::discarded`). A load large
+    /// enough is compacted at its end.
     pub(crate) fn load<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
         let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         let turn = self
@@ -139,26 +141,32 @@ impl Engine {
         };
         *self.loader.lock().unwrap_or_else(PoisonError::into_inner) =
             Some(std::thread::current().id());
-        let mut tx = Transaction {
-            write: Write::loading(current),
-        };
-        let out = f(&mut tx).and_then(|out| tx.write.commit().map(|_| out));
+        let written = catch_unwind(AssertUnwindSafe(|| {
+            let mut tx = Transaction {
+                write: Write::loading(current),
+            };
+            f(&mut tx).and_then(|out| tx.write.commit().map(|_| out))
+        }));
         *self.loader.lock().unwrap_or_else(PoisonError::into_inner) = None;
-        let out = match out {
-            Ok(out) => load.finish().map(|()| out),
-            Err(e) => {
-                load.abandon()?;
-                Err(e)
-            }
-        }?;
+        let out = written.map(|out| out.and_then(|out| load.finish().map(|()| out)));
         drop(store);
-        self.compact_if_worth_it(self.store.write().unwrap_or_else(PoisonError::into_inner))?;
+        let mut slot = self.store.write().unwrap_or_else(PoisonError::into_inner);
+        let out = match out {
+            Ok(Ok(out)) => self.compact_if_worth_it(slot).map(|()| out),
+            Ok(Err(e)) => discard(&mut slot).and(Err(e)),
+            Err(panic) => {
+                // Should this fail too, the marker stays set and the next open discards.
+                let _ = discard(&mut slot);
+                drop(slot);
+                resume_unwind(panic)
+            }
+        };
         drop((visible, turn, writer));
-        Ok(out)
+        out
     }
 
     /// Runs a bulk load into this empty database: `fill` adds the records, then they are written
-    /// while readers wait, and a failure leaves the database empty again.
+    /// while readers wait, and a failure to write them discards them (`Store::discarded`).
     pub(crate) fn bulk(
         &self,
         fill: impl FnOnce(&mut Bulk<'_>) -> Result<()>,
@@ -173,9 +181,13 @@ impl Engine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
-        bulk.finish(progress)?;
+        let written = bulk.finish(progress);
         drop(store);
-        self.compact_if_worth_it(self.store.write().unwrap_or_else(PoisonError::into_inner))
+        let mut slot = self.store.write().unwrap_or_else(PoisonError::into_inner);
+        match written {
+            Ok(()) => self.compact_if_worth_it(slot),
+            Err(e) => discard(&mut slot).and(Err(e)),
+        }
     }
 
     /// Rewrites the database's files compactly (`Store::compacted`), while readers and
@@ -222,19 +234,34 @@ impl Engine {
 /// BENCHMARKS.md, "compaction after a bulk load".)
 pub(crate) const COMPACT_AFTER_LOAD: u64 = 32 << 20;
 
+/// What replaces a store's files with new ones and opens it again: [`Store::compacted`] or
+/// [`Store::discarded`].
+type Rebuild = fn(Store) -> (Result<()>, Option<Store>);
+
 /// Compacts the store in `slot`, leaving it empty only when the new files would not open.
 fn compact(slot: &mut Option<Store>) -> Result<()> {
+    rebuild(slot, Store::compacted)
+}
+
+/// Discards the unfinished load of the store in `slot` (see [`compact`]).
+fn discard(slot: &mut Option<Store>) -> Result<()> {
+    rebuild(slot, Store::discarded)
+}
+
+fn rebuild(slot: &mut Option<Store>, how: Rebuild) -> Result<()> {
     let store = slot.take().ok_or_else(closed)?;
-    let (result, store) = store.compacted();
+    let (result, store) = how(store);
     *slot = store;
     result
 }
 
-/// The error for a database that a failed compaction left closed.
+/// The error for a database that a failed compaction, or a failed discard of a load, left
+/// closed.
 fn closed() -> Error {
     Error::Invalid(
-        "the database was closed when its files, rewritten by a compaction, could not be \
-         opened again; open it again (opening finishes the compaction)"
+        "the database was closed when its new files, swapped in by a compaction or to \
+         discard an unfinished load, could not be opened again; open it again (opening \
+         finishes the swap)"
             .into(),
     )
 }

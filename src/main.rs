@@ -211,8 +211,7 @@ fn open(args: &Args) -> Result<(Database, Option<String>), Refusal> {
     if db.discarded_import() {
         errln!(
             "note: an import into {} did not finish (the process ended during it) and was \
-             discarded: the database is empty, as before that import. Run the import again; \
-             the disk space it took is reused by later writes.",
+             discarded: the database is empty, as before that import. Run the import again.",
             path.display()
         );
     }

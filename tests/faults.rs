@@ -479,13 +479,9 @@ fn an_interrupted_import_is_discarded_and_said() {
     assert_eq!(db.stats().unwrap(), full);
 }
 
-/// A GDELT import killed while it writes its meetings, past most of its second pass over the
-/// file: the next open discards it; the database is empty, consistent, and takes it again.
-#[test]
-fn an_interrupted_gdelt_import_is_discarded() {
-    let data = tempfile::tempdir().unwrap();
-    let events = data.path().join("events.tsv");
-    let rows = 3000u64;
+/// Writes `rows` GDELT events, each a meeting of its own envoy with one of 100 bankers in
+/// Miami, reported by one of 700 articles.
+fn write_gdelt(events: &Path, rows: u64) {
     let miami = ("3", "Miami, Florida, United States", "US", "USFL");
     let lines: Vec<String> = (1..=rows)
         .map(|n| {
@@ -500,7 +496,17 @@ fn an_interrupted_gdelt_import_is_discarded() {
             )
         })
         .collect();
-    fs::write(&events, lines.join("\n") + "\n").unwrap();
+    fs::write(events, lines.join("\n") + "\n").unwrap();
+}
+
+/// A GDELT import killed while it writes its meetings, past most of its second pass over the
+/// file: the next open discards it; the database is empty, consistent, and takes it again.
+#[test]
+fn an_interrupted_gdelt_import_is_discarded() {
+    let data = tempfile::tempdir().unwrap();
+    let events = data.path().join("events.tsv");
+    let rows = 3000u64;
+    write_gdelt(&events, rows);
     let dir = tempfile::tempdir().unwrap();
     // A progress report per line over two passes: this one is late in the second.
     let late = rows * 2 - 100;
@@ -687,11 +693,12 @@ fn a_kill_at_the_end_of_an_import_is_not_reported_as_damage() {
     }
 }
 
-/// A kill while opening discards an unfinished import. The clearing (`bulk::clear`) removes
-/// the counters, empties the trees and flushes, and only then removes the loading marker; sled
-/// keeps a prefix of those removals. Here the counters and the record trees are gone and the
-/// index trees are not, but the marker is still set: the next open clears again, and the
-/// database is clean and takes the import.
+/// A kill while an unfinished import is cleared in place (`bulk::clear`, used where sled's
+/// files cannot be swapped for fresh ones): it removes the counters, empties the trees and
+/// flushes, and only then removes the loading marker; sled keeps a prefix of those removals.
+/// Here the counters and the record trees are gone and the index trees are not, but the
+/// marker is still set: the next open discards the import, and the database is clean and
+/// takes the import.
 #[test]
 fn a_kill_while_an_import_is_discarded_leaves_no_stray_records() {
     let data = tempfile::tempdir().unwrap();
@@ -716,6 +723,116 @@ fn a_kill_while_an_import_is_discarded_leaves_no_stray_records() {
     assert!(report.is_clean(), "{report}");
     db.import_csv(data.path(), &mut |_, _| {}).unwrap();
     assert_eq!(db.stats().unwrap(), full);
+}
+
+/// Kills of the open that discards an unfinished import (it swaps sled's files for fresh,
+/// empty ones, as a compaction does), at a spread of moments over the open's length: each
+/// time the next open finishes the discard, or finds it done, and the database is empty and
+/// clean, with nothing of the swap left; at the end it takes the import whole.
+#[test]
+fn sigkill_during_a_discard_leaves_it_to_the_next_open() {
+    let mut random = Random::new("sigkill_during_a_discard_leaves_it_to_the_next_open");
+    let data = tempfile::tempdir().unwrap();
+    let full = write_dataset(data.path(), 3000);
+    let work = tempfile::tempdir().unwrap();
+    let killed = work.path().join("killed");
+    let (mut child, mut out) = spawn_importer(&killed, data.path(), Some(2));
+    wait_for(&mut out, "@paused");
+    assert!(kill(&mut child));
+    wait_released(&killed);
+    let dir = work.path().join("db");
+    // The database as the import's kill left it, again.
+    let restore = || {
+        if dir.exists() {
+            fs::remove_dir_all(&dir).unwrap();
+        }
+        let copied = Command::new("cp")
+            .arg("-a")
+            .arg(&killed)
+            .arg(&dir)
+            .status()
+            .unwrap();
+        assert!(copied.success());
+    };
+    let discard = || {
+        entrevue()
+            .arg("--db")
+            .arg(&dir)
+            .args(["-c", ".stats"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    restore();
+    let start = Instant::now();
+    assert!(discard().wait().unwrap().success());
+    let length = start.elapsed();
+    eprintln!("an open that discards the import takes {length:?}");
+
+    let mut live = 0;
+    for (round, delay) in spread(&mut random, length.mul_f64(1.2), 12)
+        .into_iter()
+        .enumerate()
+    {
+        restore();
+        let mut child = discard();
+        std::thread::sleep(delay);
+        live += usize::from(kill(&mut child));
+        let left = compaction_left(&dir);
+        let what = format!("kill {round}, {delay:?} into the discarding open, which left {left}");
+        eprintln!("{what}");
+        {
+            let (_, stats) = open_after_kill(&dir, &what);
+            assert_eq!(stats, Stats::default(), "{what}");
+        }
+        assert!(
+            !dir.join("compact.new").exists() && !dir.join("compact.swap").exists(),
+            "{what}: opening left the swap's files"
+        );
+        wait_released(&dir);
+    }
+    assert!(live > 0, "no kill found the discarding open running");
+    let db = common::open_waiting(&dir).unwrap();
+    db.import_csv(data.path(), &mut |_, _| {}).unwrap();
+    assert_eq!(db.stats().unwrap(), full);
+    assert!(db.check().unwrap().is_clean());
+}
+
+/// A GDELT import of a thousand meetings (a load, written as it goes) interrupted
+/// late in its second pass is discarded by the process that ran it: the database is empty
+/// and clean, and nothing is left for the next open.
+#[test]
+fn an_interrupted_load_is_discarded_whole_by_its_own_process() {
+    let data = tempfile::tempdir().unwrap();
+    let events = data.path().join("events.tsv");
+    let rows = 1000u64;
+    write_gdelt(&events, rows);
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open(dir.path()).unwrap();
+    let stop = db.interrupt_handle();
+    let mut reports = 0;
+    let stopped = db.import_file_with_progress(ImportFormat::Gdelt, &events, &mut |_, _| {
+        reports += 1;
+        // A progress report per line over two passes: this one is late in the second.
+        if reports == rows * 2 - 100 {
+            stop.interrupt();
+        }
+    });
+    assert!(
+        matches!(stopped, Err(Error::Interrupted)),
+        "the import was not interrupted: {stopped:?}"
+    );
+    assert_eq!(db.stats().unwrap(), Stats::default());
+    assert!(db.check().unwrap().is_clean());
+    drop(db);
+    wait_released(dir.path());
+    let db = common::reopen(dir.path());
+    assert!(
+        !db.discarded_import(),
+        "the load was left for the next open"
+    );
+    assert_eq!(db.stats().unwrap(), Stats::default());
 }
 
 // ---- 1b. SIGKILL during a compaction ---------------------------------------------------------

@@ -7,9 +7,11 @@
 //! once. Posting entries wait as each meeting's entry and participants, kept once
 //! (`gathered`): decoded one by one, a million meetings' five million entries took over 300 MB.
 //!
-//! Atomicity: loading starts by setting `meta:loading`; a load that fails clears every table,
-//! and a database opened with the marker still set (the process died) is cleared on open. Only an
-//! empty database can be bulk-loaded, so clearing it restores what was there.
+//! Atomicity: loading starts by setting `meta:loading`; a load that fails is discarded by its
+//! caller (`Store::discarded`: sled's files swapped for fresh ones holding what [`clear`]
+//! leaves), and a database opened with the marker still set (the process died) is discarded
+//! on open. Only an empty database can be bulk-loaded, so discarding it restores what was
+//! there.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -144,18 +146,15 @@ impl<'s> Bulk<'s> {
         *max = (*max).max(last);
     }
 
-    /// Writes everything and makes it durable; on failure, leaves the database empty again.
+    /// Writes everything and makes it durable. On failure the marker stays set: the caller
+    /// discards the load (`Store::discarded`), or else the next open does.
     ///
     /// The state file is rewritten only once the marker is gone: a process that dies before
-    /// then leaves the state from before the load, which the cleared database matches.
+    /// then leaves the state from before the load, which the emptied database matches.
     pub(crate) fn finish(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
         let store = self.store;
         mark(store)?;
-        let result = self.write(progress).and_then(|()| unmark(store));
-        if result.is_err() {
-            clear(store)?;
-        }
-        result
+        self.write(progress).and_then(|()| unmark(store))
     }
 
     fn write(self, progress: &mut dyn FnMut(u64, u64)) -> Result<()> {
@@ -267,10 +266,10 @@ fn pristine(store: &Store) -> Result<bool> {
 
 /// A load of an empty database through ordinary writes (`Write::loading`), which write into
 /// the store as they go: marked as a bulk load is, so that a failure, or a process that dies
-/// before [`Load::finish`], leaves the database empty again.
+/// before [`Load::finish`], leaves a database whose load is discarded — by the caller
+/// (`Store::discarded`), or else by the next open.
 pub(crate) struct Load<'s> {
     store: &'s Store,
-    finished: bool,
 }
 
 impl<'s> Load<'s> {
@@ -281,51 +280,163 @@ impl<'s> Load<'s> {
             return Ok(None);
         }
         mark(store)?;
-        Ok(Some(Load {
-            store,
-            finished: false,
-        }))
+        Ok(Some(Load { store }))
     }
 
     /// Ends the load once everything is written: durable, then unmarked.
-    pub(crate) fn finish(mut self) -> Result<()> {
-        unmark(self.store)?;
-        self.finished = true;
-        Ok(())
-    }
-
-    /// Undoes the load: the database is empty again.
-    pub(crate) fn abandon(mut self) -> Result<()> {
-        self.finished = true;
-        clear(self.store)
+    pub(crate) fn finish(self) -> Result<()> {
+        unmark(self.store)
     }
 }
 
-impl Drop for Load<'_> {
-    fn drop(&mut self) {
-        // A load that failed to finish, or a panic, gets here unfinished: clear what can be
-        // cleared; the marker stays if this fails, and the next open clears.
-        if !self.finished {
-            let _ = clear(self.store);
+/// The `meta` keys a load writes, which emptying the database removes: the record counts and
+/// the last ids handed out. Forgetting them gives back a database that never handed out an
+/// id, which is what a load starts from.
+fn counter_keys() -> impl Iterator<Item = Vec<u8>> {
+    RecordKind::ALL
+        .into_iter()
+        .flat_map(|kind| [count_key(kind), next_id_key(kind)])
+}
+
+/// Writes into `fresh`, the new files of a discarded load, what [`clear`] leaves of `store`:
+/// the `meta` keys other than the marker and the counters (the format version and the
+/// generation), and no other key.
+pub(super) fn fill_emptied(store: &Store, fresh: &sled::Db) -> Result<()> {
+    let dropped: Vec<Vec<u8>> = counter_keys().chain([LOADING.to_vec()]).collect();
+    let meta = fresh.open_tree(Table::Meta.name()).map_err(storage_error)?;
+    for pair in store.tree(Table::Meta).iter() {
+        let (key, value) = pair.map_err(storage_error)?;
+        if !dropped.iter().any(|d| d.as_slice() == key.as_ref()) {
+            meta.insert(key, value).map_err(storage_error)?;
         }
     }
+    Ok(())
 }
 
-/// Removes every record and index entry, keeping the format version and the generation.
+/// Removes every record and index entry in place, one key at a time, keeping the format
+/// version and the generation: what [`Store::discarded`] does where sled's files cannot be
+/// swapped for fresh ones.
 ///
 /// The marker goes last: a process that dies while clearing leaves it set, and the next open
-/// clears again instead of finding a half-emptied database.
+/// discards the load instead of finding a half-emptied database.
 pub(crate) fn clear(store: &Store) -> Result<()> {
     for table in Table::ALL {
         let tree = store.tree(table);
         if table == Table::Meta {
-            for kind in RecordKind::ALL {
-                tree.remove(count_key(kind)).map_err(storage_error)?;
-                tree.remove(next_id_key(kind)).map_err(storage_error)?;
+            for key in counter_keys() {
+                tree.remove(key).map_err(storage_error)?;
             }
         } else {
             tree.clear().map_err(storage_error)?;
         }
     }
     unmark(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::compact::tests::{
+        contents, cut_short_at_every_step, leave_uncommitted, open_as_is, opens_whole, Contents,
+    };
+    use super::super::compact::wait_released;
+    use super::super::state::GENERATION;
+    use super::*;
+    use std::path::Path;
+
+    /// A database in `dir` killed in the middle of a load: a new database, then the loading
+    /// marker, the generation and counters a load writes and thousands of keys, made durable
+    /// without the state file (which a load rewrites only once it is finished). Returns what
+    /// discarding the load must leave: the new database's keys and the load's generation.
+    fn loading(dir: &Path) -> Contents {
+        let store = Store::open(dir).unwrap();
+        let mut expected = contents(&store);
+        let meta = store.tree(Table::Meta);
+        meta.insert(LOADING, &[1u8][..]).unwrap();
+        meta.insert(GENERATION, &1u64.to_be_bytes()).unwrap();
+        expected.push((
+            Table::Meta,
+            GENERATION.to_vec(),
+            1u64.to_be_bytes().to_vec(),
+        ));
+        for kind in RecordKind::ALL {
+            meta.insert(count_key(kind), &4000u64.to_be_bytes())
+                .unwrap();
+            meta.insert(next_id_key(kind), &4000u64.to_be_bytes())
+                .unwrap();
+        }
+        for n in 0..4000u64 {
+            let value = vec![(n % 251) as u8; (n % 300) as usize];
+            for table in [Table::Actors, Table::Names, Table::ActorMeetings] {
+                store
+                    .tree(table)
+                    .insert(n.to_be_bytes(), &value[..])
+                    .unwrap();
+            }
+        }
+        store.flush_data().unwrap();
+        drop(store);
+        wait_released(dir).unwrap();
+        expected.sort();
+        expected
+    }
+
+    /// Discarding a load, by the process that made it or by the next open, leaves the keys
+    /// of the database before it (and the load's generation): the check is clean, the state
+    /// file agrees, and nothing of the swap is left.
+    #[test]
+    fn a_discarded_load_leaves_the_database_it_started_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.discarded_load());
+        assert!(contents(&store) == expected, "the open left other keys");
+        assert!(crate::storage::check(&store).unwrap().is_clean());
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(dir.path(), &expected, "reopened after the discard");
+
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = open_as_is(dir.path());
+        let lock = super::super::directory::claim(dir.path()).unwrap();
+        let store = Store {
+            _lock: Some(lock),
+            ..store
+        };
+        let (result, store) = store.discarded();
+        result.unwrap();
+        let store = store.unwrap();
+        assert!(contents(&store) == expected, "the discard left other keys");
+        assert!(
+            !store.discarded_load(),
+            "the discard's own reopen found a load"
+        );
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(dir.path(), &expected, "reopened after discarding");
+    }
+
+    /// A discard killed after its commit, at every step of its swap: the next open finishes
+    /// it and finds the database the load started from.
+    #[test]
+    fn a_discard_cut_short_anywhere_is_finished_by_the_next_open() {
+        cut_short_at_every_step(loading, fill_emptied);
+    }
+
+    /// A discard killed before its commit, the new files written: the next open removes
+    /// them and discards the load again.
+    #[test]
+    fn a_discard_killed_before_its_commit_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let expected = loading(dir.path());
+        let store = open_as_is(dir.path());
+        leave_uncommitted(dir.path(), |fresh| fill_emptied(&store, fresh));
+        drop(store);
+        wait_released(dir.path()).unwrap();
+        opens_whole(
+            dir.path(),
+            &expected,
+            "the new files written, not committed",
+        );
+    }
 }

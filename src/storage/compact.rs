@@ -20,6 +20,11 @@
 //!
 //! The copy holds the same keys, `meta` included, so the generation and counters are those
 //! the state file remembers: the file stays true of the database before, during and after.
+//!
+//! Discarding an unfinished load (`bulk::discard_into`) makes the same swap with a copy that
+//! holds only what the database held before the load: its `meta` keys but the marker and the
+//! counters. Building it costs what creating a database does, where removing the load's keys
+//! one at a time took minutes.
 
 use std::fs;
 use std::io::Write as _;
@@ -55,31 +60,41 @@ const COPY_ORDER: [Table; 13] = [
 /// How long to wait for sled to let go of files it was asked to close.
 const RELEASE_WAIT: Duration = Duration::from_secs(30);
 
-/// Copies every tree of `store` into `compact.new/` and commits the swap (steps 1 and 2).
-/// Before the commit, a failure removes the copy and leaves the database as it was.
-pub(super) fn build_and_commit(store: &Store, dir: &Path) -> Result<()> {
+/// Builds the new files in `compact.new/` with `fill`, which writes the trees of a fresh
+/// sled database, and commits the swap (steps 1 and 2). Before the commit, a failure removes
+/// the copy and leaves the database as it was.
+pub(super) fn build_and_commit(
+    dir: &Path,
+    fill: impl FnOnce(&sled::Db) -> Result<()>,
+) -> Result<()> {
     let copy = dir.join(COPY);
     remove_dir(&copy)?;
-    let built = write_copy(store, &copy).and_then(|names| commit(dir, &names));
+    let built = write_copy(&copy, fill).and_then(|names| commit(dir, &names));
     if built.is_err() {
         let _ = remove_dir(&copy);
     }
     built
 }
 
-/// Writes the copy and closes it; returns the names of its files.
-fn write_copy(store: &Store, copy: &Path) -> Result<Vec<String>> {
+/// Copies every tree of `store` into `fresh`, the largest first.
+pub(super) fn copy_every_tree(store: &Store, fresh: &sled::Db) -> Result<()> {
+    for table in COPY_ORDER {
+        copy_tree(
+            store.tree(table),
+            &fresh.open_tree(table.name()).map_err(storage_error)?,
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the copy with `fill` and closes it; returns the names of its files.
+fn write_copy(copy: &Path, fill: impl FnOnce(&sled::Db) -> Result<()>) -> Result<Vec<String>> {
     {
         let fresh = sled::Config::new()
             .path(copy)
             .open()
             .map_err(storage_error)?;
-        for table in COPY_ORDER {
-            copy_tree(
-                store.tree(table),
-                &fresh.open_tree(table.name()).map_err(storage_error)?,
-            )?;
-        }
+        fill(&fresh)?;
         fresh.flush().map_err(storage_error)?;
     }
     wait_released(copy)?;
@@ -243,13 +258,15 @@ fn io(path: &Path, source: std::io::Error) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
+    //! Also what the tests of a discarded load (`bulk`) check its swap with.
+
     use super::*;
 
-    type Contents = Vec<(Table, Vec<u8>, Vec<u8>)>;
+    pub(crate) type Contents = Vec<(Table, Vec<u8>, Vec<u8>)>;
 
     /// Every key and value of every tree.
-    fn contents(store: &Store) -> Contents {
+    pub(crate) fn contents(store: &Store) -> Contents {
         let mut all = Vec::new();
         for table in Table::ALL {
             for pair in store.tree(table).iter() {
@@ -279,15 +296,27 @@ mod tests {
         all
     }
 
+    /// Opens sled's files in `dir` as they are: no swap finished, no load discarded.
+    pub(crate) fn open_as_is(dir: &Path) -> Store {
+        let db = sled::Config::new().path(dir).open().unwrap();
+        Store::with_db(db, Some(dir.to_path_buf()), None).unwrap()
+    }
+
     /// Opens `dir` as the next process would, and checks that it holds `expected` and that
     /// nothing of the compaction is left.
-    fn opens_whole(dir: &Path, expected: &Contents, case: &str) {
+    pub(crate) fn opens_whole(dir: &Path, expected: &Contents, case: &str) {
         let store = Store::open(dir).unwrap_or_else(|e| panic!("{case}: {e}"));
         assert!(contents(&store) == *expected, "{case}: the contents differ");
         assert!(!dir.join(COPY).exists(), "{case}: the copy is left");
         assert!(!dir.join(MARKER).exists(), "{case}: the marker is left");
         drop(store);
         wait_released(dir).unwrap();
+    }
+
+    /// Writes new files with `fill` in `dir`'s copy folder, as a process killed before the
+    /// commit leaves them.
+    pub(crate) fn leave_uncommitted(dir: &Path, fill: impl FnOnce(&sled::Db) -> Result<()>) {
+        write_copy(&dir.join(COPY), fill).unwrap();
     }
 
     #[test]
@@ -312,15 +341,20 @@ mod tests {
     }
 
     /// A process killed after the commit, with the first `moved` listed files swapped (and
-    /// the old files left out of the list removed or not): the next open finishes the swap.
-    #[test]
-    fn a_swap_cut_short_anywhere_is_finished_by_the_next_open() {
+    /// the old files left out of the list removed or not), for every `moved`: the next open
+    /// finishes the swap, and finds what `prepare` (which makes a closed database in a
+    /// directory) says the swapped files hold. `fill` makes the new files, as a compaction or
+    /// a discarded load does.
+    pub(crate) fn cut_short_at_every_step(
+        prepare: impl Fn(&Path) -> Contents,
+        fill: fn(&Store, &sled::Db) -> Result<()>,
+    ) {
         let mut case = 0;
         loop {
             let dir = tempfile::tempdir().unwrap();
-            let expected = filled(dir.path());
-            let store = Store::open(dir.path()).unwrap();
-            build_and_commit(&store, dir.path()).unwrap();
+            let expected = prepare(dir.path());
+            let store = open_as_is(dir.path());
+            build_and_commit(dir.path(), |fresh| fill(&store, fresh)).unwrap();
             drop(store);
             wait_released(dir.path()).unwrap();
             let list = fs::read_to_string(dir.path().join(MARKER)).unwrap();
@@ -350,6 +384,11 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_swap_cut_short_anywhere_is_finished_by_the_next_open() {
+        cut_short_at_every_step(filled, copy_every_tree);
+    }
+
     /// Killed once the marker was removed, with the emptied copy's folder left; and killed
     /// before the commit, the copy half-written and the marker's temporary file there: the
     /// next open removes what was left, and the database is whole.
@@ -361,7 +400,10 @@ mod tests {
         opens_whole(dir.path(), &expected, "the empty copy left");
 
         let store = Store::open(dir.path()).unwrap();
-        write_copy(&store, &dir.path().join(COPY)).unwrap();
+        write_copy(&dir.path().join(COPY), |fresh| {
+            copy_every_tree(&store, fresh)
+        })
+        .unwrap();
         drop(store);
         wait_released(dir.path()).unwrap();
         fs::write(dir.path().join(format!("{MARKER}.new")), "con").unwrap();

@@ -118,7 +118,7 @@ pub(crate) struct Store {
     path: Option<PathBuf>,
     /// The lock on the directory, held while the store is open.
     _lock: Option<File>,
-    /// Whether opening found an unfinished bulk load and cleared it.
+    /// Whether opening found an unfinished bulk load and discarded it.
     discarded_load: bool,
 }
 
@@ -138,10 +138,10 @@ impl Store {
         let config = sled::Config::new().path(path);
         let db = open_sled(&config, path)?;
         let mut store = Store::with_db(db, Some(path.to_path_buf()), Some(lock))?;
-        // A load that did not finish (the process died) is cleared, which gives back the
-        // empty database it started from. Compared as it will be once cleared, and before
+        // A load that did not finish (the process died) is discarded, which gives back the
+        // empty database it started from. Compared as it will be once discarded, and before
         // anything is written: a damaged file that sled reads back as an earlier moment of a
-        // finished load must be refused with the state file left as it was, never cleared
+        // finished load must be refused with the state file left as it was, never discarded
         // and remembered as empty.
         let unfinished = store
             .tree(Table::Meta)
@@ -157,7 +157,15 @@ impl Store {
                 .map_err(|what| damaged(path, &what))?;
         }
         if unfinished {
-            bulk::clear(&store)?;
+            store = match store.discarded() {
+                (Ok(()), Some(emptied)) => emptied,
+                (Err(e), _) => return Err(e),
+                (Ok(()), None) => {
+                    return Err(Error::Internal(
+                        "discarding an unfinished load left the database closed".into(),
+                    ))
+                }
+            };
             store.discarded_load = true;
         }
         store.ensure_format()?;
@@ -233,7 +241,7 @@ impl Store {
         self.path.as_deref()
     }
 
-    /// Whether opening found an unfinished bulk load and cleared it.
+    /// Whether opening found an unfinished bulk load and discarded it.
     pub(crate) fn discarded_load(&self) -> bool {
         self.discarded_load
     }
@@ -260,22 +268,49 @@ impl Store {
     /// the old ones, unchanged —, and `None` only when the files were swapped but could not be
     /// opened again (the error says why; the next open finishes the swap).
     pub(crate) fn compacted(self) -> (Result<()>, Option<Store>) {
-        let (Some(dir), Some(_)) = (self.path.clone(), &self._lock) else {
+        let Some(dir) = self.directory() else {
             return (Ok(()), Some(self));
         };
-        if let Err(e) = self
-            .flush()
-            .and_then(|()| compact::build_and_commit(&self, &dir))
-        {
+        if let Err(e) = self.flush().and_then(|()| {
+            compact::build_and_commit(&dir, |fresh| compact::copy_every_tree(&self, fresh))
+        }) {
             return (Err(e), Some(self));
         }
+        self.reopened(&dir)
+    }
+
+    /// Gives back the empty database an unfinished load (marked `meta:loading`) started from,
+    /// as [`Store::compacted`] gives back its copy: sled's files are swapped for fresh ones
+    /// holding what `bulk::clear` would leave, which takes what creating a database takes
+    /// whatever the load wrote. The state file is left as the load found it, which the
+    /// emptied database matches. Where no swap can be made — a temporary database, which has
+    /// no directory, or no fresh files that can be written there —, the load's keys are
+    /// removed in place, one at a time.
+    pub(crate) fn discarded(self) -> (Result<()>, Option<Store>) {
+        let Some(dir) = self.directory() else {
+            return (bulk::clear(&self), Some(self));
+        };
+        match compact::build_and_commit(&dir, |fresh| bulk::fill_emptied(&self, fresh)) {
+            Ok(()) => self.reopened(&dir),
+            Err(_) => (bulk::clear(&self), Some(self)),
+        }
+    }
+
+    /// The directory of a store that holds its lock (one opened with [`Store::open`]).
+    fn directory(&self) -> Option<PathBuf> {
+        self._lock.as_ref().and(self.path.clone())
+    }
+
+    /// Closes the store, whose directory `dir` holds a committed swap, and opens it again,
+    /// the lock held throughout: opening finishes the swap.
+    fn reopened(self, dir: &Path) -> (Result<()>, Option<Store>) {
         let Store {
             db, trees, _lock, ..
         } = self;
         drop(trees);
         drop(db);
-        let reopened = compact::wait_released(&dir).and_then(|()| match _lock {
-            Some(lock) => Store::open_claimed(&dir, lock),
+        let reopened = compact::wait_released(dir).and_then(|()| match _lock {
+            Some(lock) => Store::open_claimed(dir, lock),
             None => Err(Error::Internal(
                 "a database in a directory is open without its lock".into(),
             )),

@@ -123,7 +123,7 @@ trait Source {
 }
 
 /// A snapshot's map of one kind of record.
-trait Holds<R> {
+pub(super) trait Holds<R> {
     fn map(&self) -> &BTreeMap<u64, R>;
     fn map_mut(&mut self) -> &mut BTreeMap<u64, R>;
 }
@@ -144,6 +144,7 @@ holds!(Actor, actors);
 holds!(Place, places);
 holds!(Document, documents);
 holds!(Meeting, meetings);
+holds!(Relation, relations);
 
 impl Source for Snapshot {
     fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>

@@ -93,7 +93,7 @@ fn nodes(x: &mut Xml, names: &Names) -> Result<()> {
 
 fn edges(x: &mut Xml, names: &Names, graph: &Graph) -> Result<()> {
     x.open("edges", &[])?;
-    for (n, edge) in graph.edges.iter().enumerate() {
+    for (n, edge) in graph.edges().enumerate() {
         let handle = |id: u64| names.actors.get(&id).map_or("", |a| a.handle.as_str());
         let id = format!("e{n}");
         let weight = edge.meetings.len().to_string();
@@ -107,9 +107,9 @@ fn edges(x: &mut Xml, names: &Names, graph: &Graph) -> Result<()> {
                 ("weight", &weight),
             ],
         )?;
-        let dates = graph.dates(edge);
+        let dates = graph.dates(&edge);
         let written: Vec<String> = dates.iter().map(ToString::to_string).collect();
-        let meetings: Vec<&str> = graph.handles(edge).collect();
+        let meetings: Vec<&str> = graph.handles(&edge).collect();
         x.open("attvalues", &[])?;
         let values = [edge.tie.word(), &written.join(";"), &meetings.join(";")];
         for ((name, _), value) in EDGE_ATTRIBUTES.iter().zip(values) {

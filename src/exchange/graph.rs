@@ -32,12 +32,12 @@ impl Tie {
 }
 
 /// One edge: two actors (the smaller id first), how, and the meetings that make it.
-#[derive(Clone, Debug)]
-pub(super) struct Edge {
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Edge<'g> {
     pub source: u64,
     pub target: u64,
     pub tie: Tie,
-    pub meetings: Vec<u64>,
+    pub meetings: &'g [u64],
 }
 
 /// What an edge shows of one of its meetings.
@@ -48,7 +48,8 @@ struct Shown {
 
 /// The edges between actors, with what they show of their meetings.
 pub(super) struct Graph {
-    pub edges: Vec<Edge>,
+    /// The meetings of each edge, by its two actors and how they shared them.
+    edges: BTreeMap<(u64, u64, Tie), Vec<u64>>,
     meetings: BTreeMap<u64, Shown>,
 }
 
@@ -76,7 +77,11 @@ impl Graph {
                         continue;
                     };
                     let key = (a.actor.min(b.actor), a.actor.max(b.actor), tie);
-                    edges.entry(key).or_default().push(id);
+                    // Most pairs share one meeting: room for one, not the four a push makes.
+                    edges
+                        .entry(key)
+                        .or_insert_with(|| Vec::with_capacity(1))
+                        .push(id);
                     tied = true;
                 }
             }
@@ -89,20 +94,28 @@ impl Graph {
             }
             Ok(())
         })?;
-        let edges = edges
-            .into_iter()
-            .map(|((source, target, tie), meetings)| Edge {
+        Ok(Graph { edges, meetings })
+    }
+
+    /// The edges, by their actors' ids and tie.
+    pub(super) fn edges(&self) -> impl Iterator<Item = Edge<'_>> {
+        self.edges
+            .iter()
+            .map(|(&(source, target, tie), meetings)| Edge {
                 source,
                 target,
                 tie,
                 meetings,
             })
-            .collect();
-        Ok(Graph { edges, meetings })
+    }
+
+    /// How many edges there are.
+    pub(super) fn edge_count(&self) -> usize {
+        self.edges.len()
     }
 
     /// The dates of `edge`'s meetings, as written, oldest first; undated meetings have none.
-    pub(super) fn dates(&self, edge: &Edge) -> Vec<DateSpan> {
+    pub(super) fn dates(&self, edge: &Edge<'_>) -> Vec<DateSpan> {
         let mut dates: Vec<DateSpan> = edge
             .meetings
             .iter()
@@ -113,7 +126,7 @@ impl Graph {
     }
 
     /// The handles of `edge`'s meetings, in id order.
-    pub(super) fn handles<'g>(&'g self, edge: &'g Edge) -> impl Iterator<Item = &'g str> + 'g {
+    pub(super) fn handles<'g>(&'g self, edge: &Edge<'g>) -> impl Iterator<Item = &'g str> + 'g {
         edge.meetings
             .iter()
             .filter_map(|m| self.meetings.get(m).map(|m| m.handle.as_str()))

@@ -65,7 +65,7 @@ pub(super) fn write(names: &Names, graph: &Graph, file: NewFile) -> Result<()> {
         }
         x.close("node")?;
     }
-    for (n, edge) in graph.edges.iter().enumerate() {
+    for (n, edge) in graph.edges().enumerate() {
         let handle = |id: u64| names.actors.get(&id).map_or("", |a| a.handle.as_str());
         let id = format!("e{n}");
         x.open(
@@ -82,7 +82,7 @@ pub(super) fn write(names: &Names, graph: &Graph, file: NewFile) -> Result<()> {
             &[("key", "weight")],
             &edge.meetings.len().to_string(),
         )?;
-        let dates = graph.dates(edge);
+        let dates = graph.dates(&edge);
         if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
             let written: Vec<String> = dates.iter().map(ToString::to_string).collect();
             x.text("data", &[("key", "dates")], &written.join(";"))?;

@@ -179,7 +179,7 @@ fn write(
             }
             Ok(vec![
                 format!("{} nodes", names.actors.len()),
-                format!("{} edges", graph.edges.len()),
+                format!("{} edges", graph.edge_count()),
             ])
         }
         ExportFormat::Neo4j => {

@@ -1,4 +1,5 @@
-//! The records an export writes, by id, with what selects a part of them.
+//! The records of one read, by id, with what selects a part of them: a question's part of the
+//! database for an export, and what a picture draws.
 
 use std::collections::{BTreeMap, BTreeSet};
 

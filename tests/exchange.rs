@@ -464,6 +464,50 @@ fn graph_exports_hold_one_node_per_actor_and_the_answers_edges() {
     }
 }
 
+/// The streamed exports of the demo, byte for byte, against `tests/exports/`: the files the
+/// earlier writers made, which built each export whole in memory from every record held by id
+/// before writing it (a separate derivation of the same formats; made again only if the demo
+/// itself changes).
+#[test]
+fn whole_exports_are_the_bytes_the_in_memory_writers_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo();
+    let fixed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/exports");
+    let files = [
+        (ExportFormat::Ftm, "demo.ftm"),
+        (ExportFormat::Gexf, "demo.gexf"),
+        (ExportFormat::Graphml, "demo.graphml"),
+    ];
+    for (format, name) in files {
+        let path = dir.path().join(name);
+        db.export(format, None, &path).unwrap();
+        let made = std::fs::read(&path).unwrap();
+        let expected = std::fs::read(fixed.join(name)).unwrap();
+        assert!(made == expected, "{name} differs from tests/exports/{name}");
+    }
+    let path = dir.path().join("neo4j");
+    db.export(ExportFormat::Neo4j, None, &path).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected_names: Vec<String> = std::fs::read_dir(fixed.join("demo-neo4j"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    expected_names.sort();
+    assert_eq!(names, expected_names);
+    for name in &names {
+        let made = std::fs::read(path.join(name)).unwrap();
+        let expected = std::fs::read(fixed.join("demo-neo4j").join(name)).unwrap();
+        assert!(
+            made == expected,
+            "{name} differs from tests/exports/demo-neo4j"
+        );
+    }
+}
+
 const HEADER: &str = "GLOBALEVENTID\tSQLDATE\tMonthYear\tYear\tFractionDate\tActor1Code\tActor1Name\tActor1CountryCode\tActor1KnownGroupCode\tActor1EthnicCode\tActor1Religion1Code\tActor1Religion2Code\tActor1Type1Code\tActor1Type2Code\tActor1Type3Code\tActor2Code\tActor2Name\tActor2CountryCode\tActor2KnownGroupCode\tActor2EthnicCode\tActor2Religion1Code\tActor2Religion2Code\tActor2Type1Code\tActor2Type2Code\tActor2Type3Code\tIsRootEvent\tEventCode\tEventBaseCode\tEventRootCode\tQuadClass\tGoldsteinScale\tNumMentions\tNumSources\tNumArticles\tAvgTone\tActor1Geo_Type\tActor1Geo_FullName\tActor1Geo_CountryCode\tActor1Geo_ADM1Code\tActor1Geo_ADM2Code\tActor1Geo_Lat\tActor1Geo_Long\tActor1Geo_FeatureID\tActor2Geo_Type\tActor2Geo_FullName\tActor2Geo_CountryCode\tActor2Geo_ADM1Code\tActor2Geo_ADM2Code\tActor2Geo_Lat\tActor2Geo_Long\tActor2Geo_FeatureID\tActionGeo_Type\tActionGeo_FullName\tActionGeo_CountryCode\tActionGeo_ADM1Code\tActionGeo_ADM2Code\tActionGeo_Lat\tActionGeo_Long\tActionGeo_FeatureID\tDATEADDED\tSOURCEURL";
 
 fn gdelt_sample() -> Vec<String> {

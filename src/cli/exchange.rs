@@ -49,7 +49,8 @@ pub fn parse_format(word: &str) -> Result<FormatArg, String> {
     ))
 }
 
-/// `entrevue export --format F [--query Q] PATH`.
+/// `entrevue export --format F [--query Q] PATH`. Ctrl-C stops it at the next record read,
+/// and the file (the directory) is removed.
 pub fn export(db: &Database, format: Option<FormatArg>, query: Option<&str>, path: &Path) -> bool {
     let chosen = match format {
         Some(FormatArg::Exchange(word)) => ExportFormat::ALL
@@ -62,10 +63,19 @@ pub fn export(db: &Database, format: Option<FormatArg>, query: Option<&str>, pat
         errln!("error: export needs --format {}", EXPORTS.join("|"));
         return false;
     };
-    match db.export(chosen, query, path) {
+    // A signal now stops the export, which removes what it wrote, instead of ending the
+    // program where it stands and leaving a file cut short.
+    signals::running(true);
+    let result = db.export(chosen, query, path);
+    signals::running(false);
+    match result {
         Ok(written) => {
             errln!("{written} to {}", path.display());
             true
+        }
+        Err(Error::Interrupted) => {
+            errln!("export interrupted: what it had written was removed");
+            false
         }
         Err(e) => {
             report(&e);

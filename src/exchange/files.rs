@@ -1,9 +1,10 @@
 //! The files of exchange: an export is written to a new file (or a new directory), never over
 //! an existing one, and removed again when writing fails half-way; an import reads UTF-8 text, a line at a time.
 
+use std::fmt;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Write};
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::query::CancellationToken;
@@ -31,46 +32,117 @@ pub(super) fn outside(path: &Path, database: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to the new file `path`, on disk before it returns.
-pub(super) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let shown = path.display();
-    let failed =
-        |e: io::Error| Error::Invalid(format!("cannot write the export to '{shown}': {e}"));
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists => Error::Invalid(format!(
-                "cannot write the export to '{shown}': it already exists; name a new file"
-            )),
-            _ => failed(e),
-        })?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| {
-            // A file cut short would read as less data: leave none.
-            let _ = fs::remove_file(path);
-            failed(e)
-        })
+/// A new file an export writes into, through a buffer: created exclusively (an existing file,
+/// or a link, is refused rather than written through), and removed again unless
+/// [`NewFile::finish`] puts it whole on disk — a file cut short would read as less data.
+pub(super) struct NewFile {
+    path: PathBuf,
+    file: BufWriter<File>,
+    finished: bool,
 }
 
-/// Creates the new directory `path` and writes each `(name, text, rows)` file into it.
-pub(super) fn write_directory(path: &Path, files: &[(String, String, usize)]) -> Result<()> {
-    let shown = path.display();
-    fs::create_dir(path).map_err(|e| match e.kind() {
-        io::ErrorKind::AlreadyExists => Error::Invalid(format!(
-            "cannot write the export to '{shown}': it already exists; name a new directory"
-        )),
-        _ => Error::Invalid(format!("cannot create the export directory '{shown}': {e}")),
-    })?;
-    for (name, text, _) in files {
-        if let Err(e) = write_new(&path.join(name), text.as_bytes()) {
-            let _ = fs::remove_dir_all(path);
-            return Err(e);
+impl NewFile {
+    /// Creates the new file `path`.
+    pub(super) fn create(path: &Path) -> Result<NewFile> {
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => Error::Invalid(format!(
+                    "cannot write the export to '{}': it already exists; name a new file",
+                    path.display()
+                )),
+                _ => cannot_write(path, e),
+            })?;
+        Ok(NewFile {
+            path: path.to_path_buf(),
+            file: BufWriter::with_capacity(1 << 16, file),
+            finished: false,
+        })
+    }
+
+    /// The error of a write to this file that failed with `e`.
+    pub(super) fn failed(&self, e: impl fmt::Display) -> Error {
+        cannot_write(&self.path, e)
+    }
+
+    /// Writes out what is buffered and puts the file on disk.
+    pub(super) fn finish(mut self) -> Result<()> {
+        self.file
+            .flush()
+            .and_then(|()| self.file.get_ref().sync_all())
+            .map_err(|e| self.failed(e))?;
+        self.finished = true;
+        Ok(())
+    }
+}
+
+impl Write for NewFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Drop for NewFile {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_file(&self.path);
         }
     }
-    Ok(())
+}
+
+fn cannot_write(path: &Path, e: impl fmt::Display) -> Error {
+    Error::Invalid(format!(
+        "cannot write the export to '{}': {e}",
+        path.display()
+    ))
+}
+
+/// A new directory an export writes its files into: created exclusively, and removed with
+/// whatever it holds unless [`NewDirectory::finish`] is called once every file is whole.
+pub(super) struct NewDirectory {
+    path: PathBuf,
+    finished: bool,
+}
+
+impl NewDirectory {
+    /// Creates the new directory `path`.
+    pub(super) fn create(path: &Path) -> Result<NewDirectory> {
+        let shown = path.display();
+        fs::create_dir(path).map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => Error::Invalid(format!(
+                "cannot write the export to '{shown}': it already exists; name a new directory"
+            )),
+            _ => Error::Invalid(format!("cannot create the export directory '{shown}': {e}")),
+        })?;
+        Ok(NewDirectory {
+            path: path.to_path_buf(),
+            finished: false,
+        })
+    }
+
+    /// Creates the new file `name` in the directory.
+    pub(super) fn file(&self, name: &str) -> Result<NewFile> {
+        NewFile::create(&self.path.join(name))
+    }
+
+    /// Keeps the directory: its files are whole.
+    pub(super) fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for NewDirectory {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
 }
 
 /// Makes sure `path` is an empty directory: creates it when it does not exist (true), takes
@@ -168,5 +240,53 @@ impl<'p> Lines<'p> {
             ))
         })?;
         Ok(Some((self.line, text)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_is_kept_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("kept.txt");
+        let mut file = NewFile::create(&kept).unwrap();
+        file.write_all(b"whole\n").unwrap();
+        file.finish().unwrap();
+        assert_eq!(fs::read(&kept).unwrap(), b"whole\n");
+        // Never over an existing file, and never through a link.
+        let again = NewFile::create(&kept).err().unwrap().to_string();
+        assert!(again.contains("already exists"), "{again}");
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.txt");
+            std::os::unix::fs::symlink(dir.path().join("target.txt"), &link).unwrap();
+            assert!(NewFile::create(&link).is_err());
+            assert!(!dir.path().join("target.txt").exists());
+        }
+        // A file given up half-way (an error, an interrupt) is removed.
+        let cut = dir.path().join("cut.txt");
+        let mut file = NewFile::create(&cut).unwrap();
+        file.write_all(&[b'x'; 200_000]).unwrap();
+        drop(file);
+        assert!(!cut.exists());
+    }
+
+    #[test]
+    fn a_new_directory_is_kept_only_when_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let given_up = dir.path().join("given-up");
+        let new = NewDirectory::create(&given_up).unwrap();
+        new.file("a.csv").unwrap().finish().unwrap();
+        drop(new);
+        assert!(!given_up.exists());
+        let kept = dir.path().join("kept");
+        let new = NewDirectory::create(&kept).unwrap();
+        new.file("a.csv").unwrap().finish().unwrap();
+        new.finish();
+        assert!(kept.join("a.csv").exists());
+        let again = NewDirectory::create(&kept).err().unwrap().to_string();
+        assert!(again.contains("already exists"), "{again}");
     }
 }

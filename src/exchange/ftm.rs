@@ -23,12 +23,18 @@
 //! (`ftm validate` and `ftm aggregate` pass it through); our import reads it, so that an export
 //! imported back loses nothing.
 
+use std::io::Write;
+
 use serde_json::{json, Map, Value};
 
 use crate::error::Result;
-use crate::model::{Actor, ActorKind, DateSpan, Precision, SourceRef};
+use crate::model::{
+    Actor, ActorKind, DateSpan, Document, Meeting, Place, Precision, Relation, SourceRef,
+};
 
-use super::Snapshot;
+use super::files::NewFile;
+use super::ftm_records;
+use super::records::{ActorName, Names, Records};
 
 /// The FtM id of our record of `kind` with `handle`.
 pub(super) fn entity_id(kind: &str, handle: &str) -> String {
@@ -42,9 +48,9 @@ pub(super) fn day_bounds(date: &DateSpan) -> (String, String) {
 
 /// What the extension keeps of a source: the document's handle, the exact quote, and what the
 /// source says beside it.
-pub(super) fn source_ext(document: &crate::model::Document, r: &SourceRef) -> Value {
+pub(super) fn source_ext(document: &str, r: &SourceRef) -> Value {
     json!({
-        "document": document.handle, "quote": r.quote,
+        "document": document, "quote": r.quote,
         "says_status": r.says_status.map(|st| st.as_str()),
         "says_date": r.says_date.map(|d| d.to_string()),
     })
@@ -123,45 +129,53 @@ pub(super) fn link(
     }
 }
 
-/// Every entity of the snapshot, one JSON line each, and how many.
-pub(super) fn write(s: &Snapshot) -> Result<(String, usize)> {
-    let mut lines = Vec::new();
-    let actor_handle = |id: u64| s.actors.get(&id).map(|a| a.handle.clone());
-    let place_handle = |id: u64| s.places.get(&id).map(|p| p.handle.clone());
-    for d in s.documents.values() {
-        lines.push(super::ftm_records::document(d));
-    }
-    for p in s.places.values() {
-        lines.push(super::ftm_records::place(
-            s,
-            p,
-            p.parent.and_then(|i| place_handle(i.get())),
-        ));
-    }
-    for a in s.actors.values() {
-        lines.push(actor(a, a.affiliation.and_then(|i| actor_handle(i.get()))));
-        if let Some(affiliated) = a.affiliation.and_then(|i| s.actors.get(&i.get())) {
-            lines.push(affiliation(a, affiliated));
+/// Every entity of `records` into `out`, one JSON line each, kind by kind as they are read;
+/// how many.
+pub(super) fn write(records: &impl Records, mut out: NewFile) -> Result<usize> {
+    let names = Names::of(records)?;
+    let mut count = 0;
+    let mut line = |out: &mut NewFile, text: String| {
+        count += 1;
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(|e| out.failed(e))
+    };
+    records.each(|_, d: &Document| line(&mut out, ftm_records::document(d)))?;
+    records.each(|_, p: &Place| {
+        let parent = p.parent.and_then(|i| names.place(i));
+        let text = ftm_records::place(&names, p, parent.map(|p| p.handle.clone()));
+        line(&mut out, text)
+    })?;
+    records.each(|_, a: &Actor| {
+        let affiliated = a.affiliation.and_then(|i| names.actor(i));
+        line(&mut out, actor(a, affiliated.map(|to| to.handle.clone())))?;
+        match affiliated {
+            Some(to) => line(&mut out, affiliation(a, to)),
+            None => Ok(()),
         }
-    }
-    for m in s.meetings.values() {
-        lines.push(super::ftm_records::meeting(s, m));
+    })?;
+    records.each(|_, m: &Meeting| {
+        line(&mut out, ftm_records::meeting(&names, m))?;
         let of = entity_id("meeting", &m.handle);
-        lines.extend(sources(s, &m.handle, &of, &m.sources));
+        for text in sources(&names, &m.handle, &of, &m.sources) {
+            line(&mut out, text)?;
+        }
+        Ok(())
+    })?;
+    records.each(
+        |_, r: &Relation| match (names.actor(r.subject), names.actor(r.object)) {
+            (Some(subject), Some(object)) => {
+                line(&mut out, ftm_records::relation(&names, r, subject, object))
+            }
+            _ => Ok(()),
+        },
+    )?;
+    if count == 0 {
+        // The file of no entity has always been one empty line; it stays so.
+        out.write_all(b"\n").map_err(|e| out.failed(e))?;
     }
-    for r in s.relations.values() {
-        let (Some(subject), Some(object)) = (
-            s.actors.get(&r.subject.get()),
-            s.actors.get(&r.object.get()),
-        ) else {
-            continue;
-        };
-        lines.push(super::ftm_records::relation(s, r, subject, object));
-    }
-    let count = lines.len();
-    let mut text = lines.join("\n");
-    text.push('\n');
-    Ok((text, count))
+    out.finish()?;
+    Ok(count)
 }
 
 fn actor(a: &Actor, affiliation: Option<String>) -> String {
@@ -194,7 +208,7 @@ fn actor(a: &Actor, affiliation: Option<String>) -> String {
 }
 
 /// An affiliation as FtM sees it; our import takes it from the actor instead.
-fn affiliation(a: &Actor, to: &Actor) -> String {
+fn affiliation(a: &Actor, to: &ActorName) -> String {
     let (schema, from, into, role) = link("member_of", a.kind, to.kind);
     let mut properties = Map::new();
     properties.insert(from.into(), json!([entity_id("actor", &a.handle)]));
@@ -205,17 +219,14 @@ fn affiliation(a: &Actor, to: &Actor) -> String {
 }
 
 /// One `Documentation` entity per quote, in order.
-fn sources(s: &Snapshot, handle: &str, of: &str, refs: &[SourceRef]) -> Vec<String> {
+fn sources(names: &Names, handle: &str, of: &str, refs: &[SourceRef]) -> Vec<String> {
     let mut lines = Vec::new();
     for (n, r) in refs.iter().enumerate() {
-        let Some(document) = s.documents.get(&r.document.get()) else {
+        let Some(document) = names.document(r.document) else {
             continue;
         };
         let mut properties = Map::new();
-        properties.insert(
-            "document".into(),
-            json!([entity_id("document", &document.handle)]),
-        );
+        properties.insert("document".into(), json!([entity_id("document", document)]));
         properties.insert("entity".into(), json!([of]));
         properties.insert("role".into(), json!(["source"]));
         properties.insert("summary".into(), json!([r.quote]));

@@ -3,10 +3,10 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::model::{Actor, Document, Meeting, Place, Relation, SourceRef};
+use crate::model::{Document, Meeting, Place, Relation, SourceRef};
 
 use super::ftm::{dates, entity, entity_id, link, source_ext};
-use super::Snapshot;
+use super::records::{ActorName, Names};
 
 /// FtM's languages are ISO 639-3 codes; ours are as the sources give them (mostly 639-1).
 fn language(code: &str) -> Option<&'static str> {
@@ -54,23 +54,10 @@ pub(super) fn document(d: &Document) -> String {
     entity(entity_id("document", &d.handle), "Article", properties, ext)
 }
 
-/// The place and the places around it, innermost first: "Miami, Florida, United States".
-pub(super) fn place_chain(s: &Snapshot, place: &Place) -> String {
-    let mut names = vec![place.name.as_str()];
-    let mut at = place.parent;
-    while let Some(parent) = at.and_then(|p| s.places.get(&p.get())) {
-        if names.len() > 64 {
-            break;
-        }
-        names.push(&parent.name);
-        at = parent.parent;
-    }
-    names.join(", ")
-}
-
-pub(super) fn place(s: &Snapshot, p: &Place, parent: Option<String>) -> String {
+pub(super) fn place(names: &Names, p: &Place, parent: Option<String>) -> String {
     let mut properties = Map::new();
-    properties.insert("full".into(), json!([place_chain(s, p)]));
+    let full = names.place_chain(&p.name, p.parent.map(|i| i.get()));
+    properties.insert("full".into(), json!([full]));
     let ext = json!({
         "record": "place", "handle": p.handle, "kind": p.kind.as_str(), "name": p.name,
         "aliases": p.aliases, "parent": parent,
@@ -78,9 +65,9 @@ pub(super) fn place(s: &Snapshot, p: &Place, parent: Option<String>) -> String {
     entity(entity_id("place", &p.handle), "Address", properties, ext)
 }
 
-pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
+pub(super) fn meeting(names: &Names, m: &Meeting) -> String {
     let mut properties = Map::new();
-    let place = m.place.and_then(|p| s.places.get(&p.get()));
+    let place = m.place.and_then(|p| names.place(p));
     let name = match (&m.summary, place) {
         (Some(summary), _) => summary.clone(),
         (None, Some(place)) => format!("{} in {}", m.kind, place.name),
@@ -94,17 +81,17 @@ pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
         dates(&mut properties, date);
     }
     if let Some(place) = place {
-        properties.insert("location".into(), json!([place_chain(s, place)]));
+        let chain = names.place_chain(&place.name, place.parent);
+        properties.insert("location".into(), json!([chain]));
         properties.insert(
             "addressEntity".into(),
             json!([entity_id("place", &place.handle)]),
         );
     }
-    let actor = |id: u64| s.actors.get(&id);
     let involved: Vec<String> = m
         .participants
         .iter()
-        .filter_map(|p| actor(p.actor.get()))
+        .filter_map(|p| names.actor(p.actor))
         .map(|a| entity_id("actor", &a.handle))
         .collect();
     properties.insert("involved".into(), json!(involved));
@@ -116,7 +103,7 @@ pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
                 .as_deref()
                 .is_some_and(|r| ["host", "organiser", "organizer", "chair"].contains(&r))
         })
-        .filter_map(|p| actor(p.actor.get()))
+        .filter_map(|p| names.actor(p.actor))
         .map(|a| entity_id("actor", &a.handle))
         .collect();
     if !hosts.is_empty() {
@@ -127,8 +114,8 @@ pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
         .iter()
         .map(|p| {
             json!({
-                "actor": actor(p.actor.get()).map(|a| &a.handle),
-                "side": p.side.and_then(|side| actor(side.get())).map(|a| &a.handle),
+                "actor": names.actor(p.actor).map(|a| &a.handle),
+                "side": p.side.and_then(|side| names.actor(side)).map(|a| &a.handle),
                 "role": p.role, "certainty": p.certainty.as_str(),
             })
         })
@@ -141,7 +128,12 @@ pub(super) fn meeting(s: &Snapshot, m: &Meeting) -> String {
     entity(entity_id("meeting", &m.handle), "Event", properties, ext)
 }
 
-pub(super) fn relation(s: &Snapshot, r: &Relation, subject: &Actor, object: &Actor) -> String {
+pub(super) fn relation(
+    names: &Names,
+    r: &Relation,
+    subject: &ActorName,
+    object: &ActorName,
+) -> String {
     let (schema, from, to, role) = link(&r.predicate, subject.kind, object.kind);
     let mut properties = Map::new();
     properties.insert(from.into(), json!([entity_id("actor", &subject.handle)]));
@@ -151,15 +143,15 @@ pub(super) fn relation(s: &Snapshot, r: &Relation, subject: &Actor, object: &Act
         properties.insert("startDate".into(), json!([during.from().to_string()]));
         properties.insert("endDate".into(), json!([during.to().to_string()]));
     }
-    let cited: Vec<(&Document, &SourceRef)> = r
+    let cited: Vec<(&str, &SourceRef)> = r
         .sources
         .iter()
-        .filter_map(|x| s.documents.get(&x.document.get()).map(|d| (d, x)))
+        .filter_map(|x| names.document(x.document).map(|d| (d, x)))
         .collect();
     if !cited.is_empty() {
         let mut proof: Vec<String> = cited
             .iter()
-            .map(|(d, _)| entity_id("document", &d.handle))
+            .map(|(d, _)| entity_id("document", d))
             .collect();
         proof.dedup();
         let quotes: Vec<&str> = cited.iter().map(|(_, x)| x.quote.as_str()).collect();

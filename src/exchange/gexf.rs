@@ -5,9 +5,10 @@
 
 use crate::error::Result;
 
+use super::files::NewFile;
 use super::graph::Graph;
+use super::records::Names;
 use super::xml::Xml;
-use super::Snapshot;
 
 const NODE_ATTRIBUTES: [&str; 3] = ["kind", "handle", "affiliation"];
 const EDGE_ATTRIBUTES: [(&str, &str); 3] = [
@@ -16,8 +17,9 @@ const EDGE_ATTRIBUTES: [(&str, &str); 3] = [
     ("meetings", "string"),
 ];
 
-pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
-    let mut x = Xml::new()?;
+/// The graph of the actors `names` holds into `file`.
+pub(super) fn write(names: &Names, graph: &Graph, file: NewFile) -> Result<()> {
+    let mut x = Xml::new(file)?;
     x.open(
         "gexf",
         &[
@@ -63,22 +65,19 @@ pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
         )?;
     }
     x.close("attributes")?;
-    nodes(&mut x, snapshot, graph)?;
-    edges(&mut x, snapshot, graph)?;
+    nodes(&mut x, names)?;
+    edges(&mut x, names, graph)?;
     x.close("graph")?;
     x.close("gexf")?;
-    Ok(x.finish())
+    x.finish()
 }
 
-fn nodes(x: &mut Xml, snapshot: &Snapshot, graph: &Graph) -> Result<()> {
+fn nodes(x: &mut Xml, names: &Names) -> Result<()> {
     x.open("nodes", &[])?;
-    for id in &graph.nodes {
-        let Some(actor) = snapshot.actors.get(id) else {
-            continue;
-        };
+    for actor in names.actors.values() {
         let affiliation = actor
             .affiliation
-            .and_then(|a| snapshot.actors.get(&a.get()))
+            .and_then(|a| names.actors.get(&a))
             .map_or("", |a| a.name.as_str());
         x.open("node", &[("id", &actor.handle), ("label", &actor.name)])?;
         x.open("attvalues", &[])?;
@@ -92,10 +91,10 @@ fn nodes(x: &mut Xml, snapshot: &Snapshot, graph: &Graph) -> Result<()> {
     x.close("nodes")
 }
 
-fn edges(x: &mut Xml, snapshot: &Snapshot, graph: &Graph) -> Result<()> {
+fn edges(x: &mut Xml, names: &Names, graph: &Graph) -> Result<()> {
     x.open("edges", &[])?;
-    for (n, edge) in graph.edges.iter().enumerate() {
-        let handle = |id: u64| snapshot.actors.get(&id).map_or("", |a| a.handle.as_str());
+    for (n, edge) in graph.edges().enumerate() {
+        let handle = |id: u64| names.actors.get(&id).map_or("", |a| a.handle.as_str());
         let id = format!("e{n}");
         let weight = edge.meetings.len().to_string();
         x.open(
@@ -108,13 +107,9 @@ fn edges(x: &mut Xml, snapshot: &Snapshot, graph: &Graph) -> Result<()> {
                 ("weight", &weight),
             ],
         )?;
-        let dates = edge.dates(snapshot);
+        let dates = graph.dates(&edge);
         let written: Vec<String> = dates.iter().map(ToString::to_string).collect();
-        let meetings: Vec<&str> = edge
-            .meetings
-            .iter()
-            .filter_map(|m| snapshot.meetings.get(m).map(|m| m.handle.as_str()))
-            .collect();
+        let meetings: Vec<&str> = graph.handles(&edge).collect();
         x.open("attvalues", &[])?;
         let values = [edge.tie.word(), &written.join(";"), &meetings.join(";")];
         for ((name, _), value) in EDGE_ATTRIBUTES.iter().zip(values) {

@@ -3,9 +3,10 @@
 
 use crate::error::Result;
 
+use super::files::NewFile;
 use super::graph::Graph;
+use super::records::Names;
 use super::xml::Xml;
-use super::Snapshot;
 
 /// (id, for, type) of every key.
 const KEYS: [(&str, &str, &str); 9] = [
@@ -20,8 +21,9 @@ const KEYS: [(&str, &str, &str); 9] = [
     ("last", "edge", "string"),
 ];
 
-pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
-    let mut x = Xml::new()?;
+/// The graph of the actors `names` holds into `file`.
+pub(super) fn write(names: &Names, graph: &Graph, file: NewFile) -> Result<()> {
+    let mut x = Xml::new(file)?;
     x.open(
         "graphml",
         &[
@@ -49,13 +51,10 @@ pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
         "graph",
         &[("id", "entrevue"), ("edgedefault", "undirected")],
     )?;
-    for id in &graph.nodes {
-        let Some(actor) = snapshot.actors.get(id) else {
-            continue;
-        };
+    for actor in names.actors.values() {
         let affiliation = actor
             .affiliation
-            .and_then(|a| snapshot.actors.get(&a.get()))
+            .and_then(|a| names.actors.get(&a))
             .map_or("", |a| a.name.as_str());
         x.open("node", &[("id", &actor.handle)])?;
         x.text("data", &[("key", "label")], &actor.name)?;
@@ -66,8 +65,8 @@ pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
         }
         x.close("node")?;
     }
-    for (n, edge) in graph.edges.iter().enumerate() {
-        let handle = |id: u64| snapshot.actors.get(&id).map_or("", |a| a.handle.as_str());
+    for (n, edge) in graph.edges().enumerate() {
+        let handle = |id: u64| names.actors.get(&id).map_or("", |a| a.handle.as_str());
         let id = format!("e{n}");
         x.open(
             "edge",
@@ -83,7 +82,7 @@ pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
             &[("key", "weight")],
             &edge.meetings.len().to_string(),
         )?;
-        let dates = edge.dates(snapshot);
+        let dates = graph.dates(&edge);
         if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
             let written: Vec<String> = dates.iter().map(ToString::to_string).collect();
             x.text("data", &[("key", "dates")], &written.join(";"))?;
@@ -98,5 +97,5 @@ pub(super) fn write(snapshot: &Snapshot, graph: &Graph) -> Result<Vec<u8>> {
     }
     x.close("graph")?;
     x.close("graphml")?;
-    Ok(x.finish())
+    x.finish()
 }

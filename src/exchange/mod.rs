@@ -3,8 +3,10 @@
 //! bundle (feature `parquet`, streamed through `tables.rs`); and FollowTheMoney or GDELT files
 //! read into an empty database.
 //!
-//! Every other export works from a [`Snapshot`]: the records of one read, kept by id, cut down
-//! to a question's rows when asked. The graph formats share one definition of their edges
+//! Every other export reads its records through `records.rs`: the whole database kind by kind
+//! inside one read, each entity, row or node written to the new file as it is made and only
+//! the handles that name references kept (`Names`); or the [`Snapshot`] a question's rows
+//! select (the records of one read, by id). The graph formats share one definition of their edges
 //! (`graph.rs`), which uses the query layer's "met" and "together" so that an exported edge is
 //! exactly an answer of `who met` or `who was with`.
 
@@ -21,6 +23,7 @@ mod graphml;
 mod neo4j;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod records;
 mod snapshot;
 #[cfg(feature = "parquet")]
 mod tables;
@@ -120,7 +123,11 @@ impl fmt::Display for ExchangeReport {
 }
 
 /// Writes the database, or the part of it `rows` selects (see [`Snapshot::select`]), to
-/// `path` in `format`. The file (the directory, for Neo4j) must not exist yet.
+/// `path` in `format`. The file (the directory, for Neo4j) must not exist yet; a failed or
+/// interrupted export leaves none of it.
+///
+/// The whole database is written as it is read, kind by kind inside one read; a selection is
+/// gathered into a [`Snapshot`] first, then written by the same code.
 pub(crate) fn export(
     engine: &Engine,
     format: ExportFormat,
@@ -131,44 +138,60 @@ pub(crate) fn export(
     if format == ExportFormat::Parquet {
         return export_parquet(engine, rows.is_some(), path);
     }
-    let mut snapshot = engine.read(|reader| Snapshot::read(&reader))?;
-    if let Some(rows) = rows {
-        snapshot = snapshot.select(rows)?;
-    }
+    // An interrupt left over from earlier work must not stop this one.
+    let cancel = engine.cancel();
+    cancel.reset();
+    let written = match rows {
+        Some(rows) => {
+            let selected = engine.read(|reader| Snapshot::read(&reader)?.select(rows))?;
+            write(&selected, format, path)?
+        }
+        None => engine.read(|reader| {
+            let stored = records::Stored {
+                reader: &reader,
+                cancel,
+            };
+            write(&stored, format, path)
+        })?,
+    };
+    Ok(ExportReport { written })
+}
+
+/// Writes `records` to `path` in `format` (any but Parquet); what it wrote.
+fn write(
+    records: &impl records::Records,
+    format: ExportFormat,
+    path: &Path,
+) -> Result<Vec<String>> {
     match format {
         ExportFormat::Ftm => {
-            let (text, count) = ftm::write(&snapshot)?;
-            files::write_new(path, text.as_bytes())?;
-            Ok(ExportReport {
-                written: vec![format!("{count} entities")],
-            })
+            let count = ftm::write(records, files::NewFile::create(path)?)?;
+            Ok(vec![format!("{count} entities")])
         }
         ExportFormat::Gexf | ExportFormat::Graphml => {
-            let graph = graph::Graph::of(&snapshot);
-            let bytes = if format == ExportFormat::Gexf {
-                gexf::write(&snapshot, &graph)?
+            let file = files::NewFile::create(path)?;
+            let names = records::Names::of(records)?;
+            let graph = graph::Graph::of(records)?;
+            if format == ExportFormat::Gexf {
+                gexf::write(&names, &graph, file)?;
             } else {
-                graphml::write(&snapshot, &graph)?
-            };
-            files::write_new(path, &bytes)?;
-            Ok(ExportReport {
-                written: vec![
-                    format!("{} nodes", graph.nodes.len()),
-                    format!("{} edges", graph.edges.len()),
-                ],
-            })
+                graphml::write(&names, &graph, file)?;
+            }
+            Ok(vec![
+                format!("{} nodes", names.actors.len()),
+                format!("{} edges", graph.edge_count()),
+            ])
         }
-        ExportFormat::Parquet => export_parquet(engine, rows.is_some(), path),
         ExportFormat::Neo4j => {
-            let tables = neo4j::write(&snapshot)?;
-            files::write_directory(path, &tables)?;
-            Ok(ExportReport {
-                written: tables
-                    .iter()
-                    .map(|(name, _, rows)| format!("{rows} rows in {name}"))
-                    .collect(),
-            })
+            let tables = neo4j::write(records, files::NewDirectory::create(path)?)?;
+            Ok(tables
+                .iter()
+                .map(|(name, rows)| format!("{rows} rows in {name}"))
+                .collect())
         }
+        ExportFormat::Parquet => Err(Error::Internal(
+            "the Parquet export has its own writer".into(),
+        )),
     }
 }
 

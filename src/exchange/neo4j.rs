@@ -3,23 +3,24 @@
 //! `:END_ID`, `:TYPE`, `name:string[]` arrays split on `;`, its default). Ids are global
 //! (`actor:witkoff`, `meeting:m02`), so one id space serves every file.
 
-use crate::error::{Error, Result};
-use crate::model::SourceRef;
+use crate::error::Result;
+use crate::model::{Actor, Document, Meeting, Place, Relation, SourceRef};
 
-use super::Snapshot;
+use super::files::{NewDirectory, NewFile};
+use super::records::{Names, Records};
 
-/// A CSV file being written into memory.
+/// A CSV file being written, a row at a time.
 struct Table {
     name: &'static str,
-    writer: csv::Writer<Vec<u8>>,
+    writer: csv::Writer<NewFile>,
     rows: usize,
 }
 
 impl Table {
-    fn new(name: &'static str, header: &[&str]) -> Result<Table> {
+    fn new(dir: &NewDirectory, name: &'static str, header: &[&str]) -> Result<Table> {
         let mut table = Table {
             name,
-            writer: csv::Writer::from_writer(Vec::new()),
+            writer: csv::Writer::from_writer(dir.file(name)?),
             rows: 0,
         };
         table.row(header)?;
@@ -29,25 +30,19 @@ impl Table {
 
     fn row<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<()> {
         self.rows += 1;
-        self.writer.write_record(fields).map_err(|e| {
-            Error::Internal(format!(
-                "writing the Neo4j file {} into memory failed: {e}",
-                self.name
-            ))
-        })
+        self.writer
+            .write_record(fields)
+            .map_err(|e| self.writer.get_ref().failed(e))
     }
 
-    fn finish(self) -> Result<(String, String, usize)> {
-        let name = self.name;
-        let bytes = self.writer.into_inner().map_err(|e| {
-            Error::Internal(format!(
-                "writing the Neo4j file {name} into memory failed: {e}"
-            ))
+    /// The file whole on disk: its name and how many rows it has.
+    fn finish(self) -> Result<(String, usize)> {
+        let file = self.writer.into_inner().map_err(|e| {
+            let error = e.error().to_string();
+            e.into_inner().get_ref().failed(error)
         })?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            Error::Internal(format!("the Neo4j file {name} is not UTF-8 text: {e}"))
-        })?;
-        Ok((name.to_string(), text, self.rows))
+        file.finish()?;
+        Ok((self.name.to_string(), self.rows))
     }
 }
 
@@ -55,28 +50,35 @@ fn opt<T: ToString>(value: &Option<T>) -> String {
     value.as_ref().map_or(String::new(), ToString::to_string)
 }
 
-/// A file: its name, its text, and how many rows it has.
-type File = (String, String, usize);
+/// A file written: its name and how many rows it has.
+type Written = (String, usize);
 
-/// Every file.
-pub(super) fn write(s: &Snapshot) -> Result<Vec<File>> {
-    let mut out = actors(s)?;
-    out.extend(places(s)?);
-    out.extend(meetings(s)?);
-    out.push(relations(s)?);
+/// Every file, into the new directory `dir`, each row written as its record is read.
+pub(super) fn write(records: &impl Records, dir: NewDirectory) -> Result<Vec<Written>> {
+    let names = Names::of(records)?;
+    let mut out = actors(records, &names, &dir)?;
+    out.extend(places(records, &names, &dir)?);
+    out.extend(meetings(records, &names, &dir)?);
+    out.push(relations(records, &names, &dir)?);
+    dir.finish();
     Ok(out)
 }
 
+fn id(kind: &str, handle: &str) -> String {
+    format!("{kind}:{handle}")
+}
+
+/// The node id of the actor `i`, or nothing when it is not there.
+fn actor_id(names: &Names, i: crate::model::Id<Actor>) -> String {
+    names
+        .actor(i)
+        .map_or(String::new(), |a| id("actor", &a.handle))
+}
+
 /// Actors and their affiliations.
-fn actors(s: &Snapshot) -> Result<Vec<File>> {
-    let id = |kind: &str, handle: &str| format!("{kind}:{handle}");
-    let actor = |i: u64| {
-        s.actors
-            .get(&i)
-            .map_or(String::new(), |a| id("actor", &a.handle))
-    };
-    let mut out = Vec::new();
+fn actors(records: &impl Records, names: &Names, dir: &NewDirectory) -> Result<Vec<Written>> {
     let mut t = Table::new(
+        dir,
         "actors.csv",
         &[
             "id:ID",
@@ -88,8 +90,12 @@ fn actors(s: &Snapshot) -> Result<Vec<File>> {
             ":LABEL",
         ],
     )?;
-    let mut affiliated = Table::new("affiliated_with.csv", &[":START_ID", ":END_ID", ":TYPE"])?;
-    for a in s.actors.values() {
+    let mut affiliated = Table::new(
+        dir,
+        "affiliated_with.csv",
+        &[":START_ID", ":END_ID", ":TYPE"],
+    )?;
+    records.each(|_, a: &Actor| {
         let titles: Vec<&str> = a.titles.iter().map(|t| t.text.as_str()).collect();
         let label = format!("Actor;{}", capitalised(a.kind.as_str()));
         t.row(&[
@@ -104,21 +110,19 @@ fn actors(s: &Snapshot) -> Result<Vec<File>> {
         if let Some(to) = a.affiliation {
             affiliated.row(&[
                 id("actor", &a.handle),
-                actor(to.get()),
+                actor_id(names, to),
                 "AFFILIATED_WITH".into(),
             ])?;
         }
-    }
-    out.push(t.finish()?);
-    out.push(affiliated.finish()?);
-    Ok(out)
+        Ok(())
+    })?;
+    Ok(vec![t.finish()?, affiliated.finish()?])
 }
 
 /// Places, their parents, and documents.
-fn places(s: &Snapshot) -> Result<Vec<File>> {
-    let id = |kind: &str, handle: &str| format!("{kind}:{handle}");
-    let mut out = Vec::new();
+fn places(records: &impl Records, names: &Names, dir: &NewDirectory) -> Result<Vec<Written>> {
     let mut t = Table::new(
+        dir,
         "places.csv",
         &[
             "id:ID",
@@ -129,8 +133,8 @@ fn places(s: &Snapshot) -> Result<Vec<File>> {
             ":LABEL",
         ],
     )?;
-    let mut inside = Table::new("inside.csv", &[":START_ID", ":END_ID", ":TYPE"])?;
-    for p in s.places.values() {
+    let mut inside = Table::new(dir, "inside.csv", &[":START_ID", ":END_ID", ":TYPE"])?;
+    records.each(|_, p: &Place| {
         t.row(&[
             id("place", &p.handle),
             p.handle.clone(),
@@ -139,17 +143,18 @@ fn places(s: &Snapshot) -> Result<Vec<File>> {
             p.aliases.join(";"),
             "Place".into(),
         ])?;
-        if let Some(parent) = p.parent.and_then(|i| s.places.get(&i.get())) {
+        if let Some(parent) = p.parent.and_then(|i| names.place(i)) {
             inside.row(&[
                 id("place", &p.handle),
                 id("place", &parent.handle),
                 "INSIDE".into(),
             ])?;
         }
-    }
-    out.push(t.finish()?);
-    out.push(inside.finish()?);
+        Ok(())
+    })?;
+    let mut out = vec![t.finish()?, inside.finish()?];
     let mut t = Table::new(
+        dir,
         "documents.csv",
         &[
             "id:ID",
@@ -163,7 +168,7 @@ fn places(s: &Snapshot) -> Result<Vec<File>> {
             ":LABEL",
         ],
     )?;
-    for d in s.documents.values() {
+    records.each(|_, d: &Document| {
         t.row(&[
             id("document", &d.handle),
             d.handle.clone(),
@@ -174,8 +179,8 @@ fn places(s: &Snapshot) -> Result<Vec<File>> {
             opt(&d.url),
             opt(&d.file),
             "Document".into(),
-        ])?;
-    }
+        ])
+    })?;
     out.push(t.finish()?);
     Ok(out)
 }
@@ -189,13 +194,9 @@ fn capitalised(word: &str) -> String {
 }
 
 /// Meetings, their participants, places and sources.
-fn meetings(s: &Snapshot) -> Result<Vec<File>> {
-    let actor = |i: u64| {
-        s.actors
-            .get(&i)
-            .map_or(String::new(), |a| format!("actor:{}", a.handle))
-    };
+fn meetings(records: &impl Records, names: &Names, dir: &NewDirectory) -> Result<Vec<Written>> {
     let mut t = Table::new(
+        dir,
         "meetings.csv",
         &[
             "id:ID",
@@ -210,11 +211,13 @@ fn meetings(s: &Snapshot) -> Result<Vec<File>> {
         ],
     )?;
     let mut part = Table::new(
+        dir,
         "participated_in.csv",
         &[":START_ID", ":END_ID", ":TYPE", "side", "role", "certainty"],
     )?;
-    let mut held = Table::new("held_at.csv", &[":START_ID", ":END_ID", ":TYPE"])?;
+    let mut held = Table::new(dir, "held_at.csv", &[":START_ID", ":END_ID", ":TYPE"])?;
     let mut sources = Table::new(
+        dir,
         "sourced_by.csv",
         &[
             ":START_ID",
@@ -225,7 +228,7 @@ fn meetings(s: &Snapshot) -> Result<Vec<File>> {
             "says_date",
         ],
     )?;
-    for m in s.meetings.values() {
+    records.each(|_, m: &Meeting| {
         let mid = format!("meeting:{}", m.handle);
         let (first, last) = m
             .date
@@ -246,10 +249,10 @@ fn meetings(s: &Snapshot) -> Result<Vec<File>> {
         for p in &m.participants {
             let side = p
                 .side
-                .and_then(|i| s.actors.get(&i.get()))
+                .and_then(|i| names.actor(i))
                 .map_or(String::new(), |a| a.handle.clone());
             part.row(&[
-                actor(p.actor.get()),
+                actor_id(names, p.actor),
                 mid.clone(),
                 "PARTICIPATED_IN".into(),
                 side,
@@ -257,15 +260,15 @@ fn meetings(s: &Snapshot) -> Result<Vec<File>> {
                 p.certainty.to_string(),
             ])?;
         }
-        if let Some(place) = m.place.and_then(|i| s.places.get(&i.get())) {
+        if let Some(place) = m.place.and_then(|i| names.place(i)) {
             held.row(&[
                 mid.clone(),
                 format!("place:{}", place.handle),
                 "HELD_AT".into(),
             ])?;
         }
-        source_rows(s, &mut sources, &mid, &m.sources)?;
-    }
+        source_rows(names, &mut sources, &mid, &m.sources)
+    })?;
     Ok(vec![
         t.finish()?,
         part.finish()?,
@@ -275,13 +278,9 @@ fn meetings(s: &Snapshot) -> Result<Vec<File>> {
 }
 
 /// Relations, with their documents' handles.
-fn relations(s: &Snapshot) -> Result<File> {
-    let actor = |i: u64| {
-        s.actors
-            .get(&i)
-            .map_or(String::new(), |a| format!("actor:{}", a.handle))
-    };
+fn relations(records: &impl Records, names: &Names, dir: &NewDirectory) -> Result<Written> {
     let mut rel = Table::new(
+        dir,
         "relations.csv",
         &[
             ":START_ID",
@@ -293,34 +292,33 @@ fn relations(s: &Snapshot) -> Result<File> {
             "sources:string[]",
         ],
     )?;
-    for r in s.relations.values() {
+    records.each(|_, r: &Relation| {
         let docs: Vec<&str> = r
             .sources
             .iter()
-            .filter_map(|x| s.documents.get(&x.document.get()))
-            .map(|d| d.handle.as_str())
+            .filter_map(|x| names.document(x.document))
             .collect();
         rel.row(&[
-            actor(r.subject.get()),
-            actor(r.object.get()),
+            actor_id(names, r.subject),
+            actor_id(names, r.object),
             r.predicate.to_uppercase(),
             r.handle.clone(),
             r.predicate.clone(),
             opt(&r.during),
             docs.join(";"),
-        ])?;
-    }
+        ])
+    })?;
     rel.finish()
 }
 
-fn source_rows(s: &Snapshot, t: &mut Table, from: &str, refs: &[SourceRef]) -> Result<()> {
+fn source_rows(names: &Names, t: &mut Table, from: &str, refs: &[SourceRef]) -> Result<()> {
     for r in refs {
-        let Some(d) = s.documents.get(&r.document.get()) else {
+        let Some(d) = names.document(r.document) else {
             continue;
         };
         t.row(&[
             from.to_string(),
-            format!("document:{}", d.handle),
+            format!("document:{d}"),
             "SOURCED_BY".into(),
             r.quote.clone(),
             opt(&r.says_status),

@@ -1,4 +1,5 @@
-//! The records an export writes, by id, with what selects a part of them.
+//! The records of one read, by id, with what selects a part of them: a question's part of the
+//! database for an export, and what a picture draws.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -123,7 +124,7 @@ trait Source {
 }
 
 /// A snapshot's map of one kind of record.
-trait Holds<R> {
+pub(super) trait Holds<R> {
     fn map(&self) -> &BTreeMap<u64, R>;
     fn map_mut(&mut self) -> &mut BTreeMap<u64, R>;
 }
@@ -144,6 +145,7 @@ holds!(Actor, actors);
 holds!(Place, places);
 holds!(Document, documents);
 holds!(Meeting, meetings);
+holds!(Relation, relations);
 
 impl Source for Snapshot {
     fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>

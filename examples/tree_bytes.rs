@@ -2,8 +2,11 @@
 //! values as stored (after Entrevue's own compression), beside the size of sled's files.
 //!
 //! `cargo run --example tree_bytes -- DBDIR [MEETINGS]` — the database must not be open
-//! elsewhere; with MEETINGS, each tree's bytes per meeting too.
+//! elsewhere; with MEETINGS, each tree's bytes per meeting too. Then the keys of the `terms`
+//! tree by what they are (a posting of a quote or of a record's own text, a count) and
+//! language, from the key layout of ARCHITECTURE.md.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,5 +43,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "sled's files: {on_disk} bytes ({:.1} MiB)",
         on_disk as f64 / 1048576.0
     );
+    terms_by_kind(&db.open_tree("terms")?)
+}
+
+/// Counts the `terms` keys and their bytes by what each is: `0x01, language, stem, 0x00, tag,
+/// id: u64, part: u32` a posting (part 0 a record's own text, a title or a summary; part n the
+/// quote of its n-th source), `0x02, language, stem` a count, `0x00 …` a total.
+fn terms_by_kind(terms: &sled::Tree) -> Result<(), Box<dyn std::error::Error>> {
+    let mut groups: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for entry in terms.iter() {
+        let (k, v) = entry?;
+        let language = match k.get(1) {
+            Some(1) => "French",
+            Some(2) => "English",
+            _ => "",
+        };
+        let what = match k.first() {
+            Some(1) if k.ends_with(&[0, 0, 0, 0]) => format!("{language} postings of own texts"),
+            Some(1) => format!("{language} postings of quotes"),
+            Some(2) => format!("{language} counts"),
+            _ => "totals".to_string(),
+        };
+        let group = groups.entry(what).or_default();
+        group.0 += 1;
+        group.1 += (k.len() + v.len()) as u64;
+    }
+    println!();
+    println!("| `terms` keys | keys | key and value bytes |");
+    println!("|---|---:|---:|");
+    for (what, (keys, bytes)) in groups {
+        println!("| {what} | {keys} | {bytes} |");
+    }
     Ok(())
 }

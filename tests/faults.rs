@@ -86,6 +86,19 @@ fn entrevue() -> Command {
 }
 
 /// Whether no process holds `file`'s lock (a missing file holds none).
+/// `entrevue --db DB import DATA`, saying nothing.
+fn quiet_import(db: &Path, data: &Path) -> Command {
+    let mut command = entrevue();
+    command
+        .arg("--db")
+        .arg(db)
+        .arg("import")
+        .arg(data)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command
+}
+
 fn unlocked(file: &Path) -> bool {
     match fs::File::open(file) {
         // Closing the file lets the lock go at once.
@@ -326,15 +339,7 @@ fn sigkill_during_an_import_keeps_all_of_it_or_none() {
     // One import run to its end: how long it takes, and what a whole import holds.
     let reference = new_dir();
     let start = Instant::now();
-    let status = entrevue()
-        .arg("--db")
-        .arg(&reference)
-        .arg("import")
-        .arg(data.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
+    let status = quiet_import(&reference, data.path()).status().unwrap();
     let length = start.elapsed();
     assert!(status.success());
     let expected = {
@@ -422,15 +427,7 @@ fn sigkill_during_an_import_keeps_all_of_it_or_none() {
     let mut delays = spread(&mut random, length.mul_f64(1.3), 7);
     let mut round = 3;
     while let Some(delay) = delays.pop() {
-        let mut child = entrevue()
-            .arg("--db")
-            .arg(&dir)
-            .arg("import")
-            .arg(data.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = quiet_import(&dir, data.path()).spawn().unwrap();
         std::thread::sleep(delay);
         let live = kill(&mut child);
         tally.live += usize::from(live);
@@ -858,15 +855,7 @@ fn sigkill_during_a_compaction_keeps_the_database_whole() {
     let full = write_dataset(data.path(), 3000);
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("db");
-    let status = entrevue()
-        .arg("--db")
-        .arg(&dir)
-        .arg("import")
-        .arg(data.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
+    let status = quiet_import(&dir, data.path()).status().unwrap();
     assert!(status.success());
     let expected = {
         let (db, stats) = open_after_kill(&dir, "the import");

@@ -111,7 +111,10 @@ impl Database {
         self.engine.path()
     }
 
-    fn read<T>(&self, f: impl FnOnce(crate::storage::Reader<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(crate::storage::Reader<'_>) -> Result<T>,
+    ) -> Result<T> {
         self.engine.read(f)
     }
 

@@ -127,7 +127,8 @@ impl fmt::Display for ExchangeReport {
 /// interrupted export leaves none of it.
 ///
 /// The whole database is written as it is read, kind by kind inside one read; a selection is
-/// gathered into a [`Snapshot`] first, then written by the same code.
+/// read record by record into a [`Snapshot`] first (its meetings found through the handles and
+/// the actors' lists), then written by the same code.
 pub(crate) fn export(
     engine: &Engine,
     format: ExportFormat,
@@ -143,7 +144,7 @@ pub(crate) fn export(
     cancel.reset();
     let written = match rows {
         Some(rows) => {
-            let selected = engine.read(|reader| Snapshot::read(&reader)?.select(rows))?;
+            let selected = engine.read(|reader| Snapshot::select_from(&reader, rows))?;
             write(&selected, format, path)?
         }
         None => engine.read(|reader| {

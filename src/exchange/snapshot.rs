@@ -5,12 +5,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
 use crate::model::{Actor, Document, Id, Meeting, Place, Record, RecordKind, Relation};
-use crate::query::Catalog;
+use crate::query::{first_days, Catalog, List};
 use crate::rows::Rows;
 use crate::storage::Reader;
 
 /// Records of every kind by id.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
     /// Actors by id.
     pub actors: BTreeMap<u64, Actor>,
@@ -63,33 +63,13 @@ impl Snapshot {
     /// affiliations, places with the places around them, cited documents — so that it is a
     /// database of its own, and it keeps the relations between the actors it holds.
     pub fn select(&self, rows: &Rows) -> Result<Snapshot> {
-        let mut meetings = BTreeSet::new();
-        let mut actors = BTreeSet::new();
-        if rows.column("meeting").is_some() {
-            let handles = rows.texts("meeting");
-            meetings.extend(by_handle(&self.meetings, &handles));
-        } else if rows.column("handle").is_some() {
-            let handles = rows.texts("handle");
-            actors.extend(by_handle(&self.actors, &handles));
-            for (id, meeting) in &self.meetings {
-                let inside = meeting
-                    .participants
-                    .iter()
-                    .filter(|p| actors.contains(&p.actor.get()))
-                    .count();
-                if inside >= 2 {
-                    meetings.insert(*id);
-                }
-            }
-        } else {
-            return Err(Error::Invalid(format!(
-                "cannot export what this question returns: its rows have neither a meeting \
-                 column nor an actor's handle column (it has {}); ask for meetings or actors, \
-                 or add `return meeting` or `return handle`",
-                rows.columns.join(", ")
-            )));
-        }
-        closed(self, actors, meetings)
+        selection(self, rows)
+    }
+
+    /// The part of the database a question's rows select, as [`Snapshot::select`] makes it,
+    /// read from `catalog` record by record instead of from every record in memory.
+    pub(crate) fn select_from(catalog: &impl Catalog, rows: &Rows) -> Result<Snapshot> {
+        selection(catalog, rows)
     }
 
     /// These actors and meetings, read from `catalog` record by record, with everything
@@ -103,17 +83,6 @@ impl Snapshot {
     }
 }
 
-/// The ids of the records whose handles are among `handles`.
-fn by_handle<'a, R: Record>(
-    records: &'a BTreeMap<u64, R>,
-    handles: &'a BTreeSet<String>,
-) -> impl Iterator<Item = u64> + 'a {
-    records
-        .iter()
-        .filter(|(_, r)| handles.contains(r.handle()))
-        .map(|(id, _)| *id)
-}
-
 /// Where a selection reads its records: a snapshot in memory, or the database.
 trait Source {
     fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
@@ -121,6 +90,12 @@ trait Source {
         Snapshot: Holds<R>;
     /// The relations whose ends are both among `actors`.
     fn relations_among(&self, actors: &BTreeSet<u64>) -> Result<BTreeMap<u64, Relation>>;
+    /// The ids of the records of kind `R` whose handles are among `handles`.
+    fn with_handles<R: Record + Clone>(&self, handles: &BTreeSet<String>) -> Result<BTreeSet<u64>>
+    where
+        Snapshot: Holds<R>;
+    /// The meetings in which at least two of `actors` take part.
+    fn shared_meetings(&self, actors: &BTreeSet<u64>) -> Result<BTreeSet<u64>>;
 }
 
 /// A snapshot's map of one kind of record.
@@ -163,6 +138,30 @@ impl Source for Snapshot {
             .map(|(id, r)| (*id, r.clone()))
             .collect())
     }
+
+    fn with_handles<R: Record + Clone>(&self, handles: &BTreeSet<String>) -> Result<BTreeSet<u64>>
+    where
+        Snapshot: Holds<R>,
+    {
+        Ok(self
+            .map()
+            .iter()
+            .filter(|(_, r)| handles.contains(r.handle()))
+            .map(|(id, _)| *id)
+            .collect())
+    }
+
+    fn shared_meetings(&self, actors: &BTreeSet<u64>) -> Result<BTreeSet<u64>> {
+        Ok(self
+            .meetings
+            .iter()
+            .filter(|(_, m)| {
+                let inside = m.participants.iter();
+                inside.filter(|p| actors.contains(&p.actor.get())).count() >= 2
+            })
+            .map(|(id, _)| *id)
+            .collect())
+    }
 }
 
 impl<C: Catalog> Source for C {
@@ -189,6 +188,52 @@ impl<C: Catalog> Source for C {
         }
         Ok(found)
     }
+
+    fn with_handles<R: Record + Clone>(&self, handles: &BTreeSet<String>) -> Result<BTreeSet<u64>>
+    where
+        Snapshot: Holds<R>,
+    {
+        let mut ids = BTreeSet::new();
+        for handle in handles {
+            ids.extend(self.by_handle::<R>(handle)?.map(|(id, _)| id.get()));
+        }
+        Ok(ids)
+    }
+
+    fn shared_meetings(&self, actors: &BTreeSet<u64>) -> Result<BTreeSet<u64>> {
+        // Each actor's list carries every meeting of theirs with its participants, so no
+        // meeting outside the lists is read.
+        let mut shared = BTreeSet::new();
+        for &actor in actors {
+            self.scan(List::Actor(actor), first_days(None), &mut |entry, cast| {
+                if cast.iter().filter(|m| actors.contains(&m.actor)).count() >= 2 {
+                    shared.insert(entry.meeting);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(shared)
+    }
+}
+
+/// The part of `source` a question's rows select (see [`Snapshot::select`]).
+fn selection(source: &impl Source, rows: &Rows) -> Result<Snapshot> {
+    let (actors, meetings) = if rows.column("meeting").is_some() {
+        let meetings = source.with_handles::<Meeting>(&rows.texts("meeting"))?;
+        (BTreeSet::new(), meetings)
+    } else if rows.column("handle").is_some() {
+        let actors = source.with_handles::<Actor>(&rows.texts("handle"))?;
+        let meetings = source.shared_meetings(&actors)?;
+        (actors, meetings)
+    } else {
+        return Err(Error::Invalid(format!(
+            "cannot export what this question returns: its rows have neither a meeting \
+             column nor an actor's handle column (it has {}); ask for meetings or actors, \
+             or add `return meeting` or `return handle`",
+            rows.columns.join(", ")
+        )));
+    };
+    closed(source, actors, meetings)
 }
 
 /// The records `ids` of one kind that `source` holds, into `into`.
@@ -257,4 +302,41 @@ fn closed(
     }
     copy::<Document>(source, &documents, &mut out)?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Snapshot;
+    use crate::Database;
+
+    /// An export's selection, read record by record through the handles and the actors'
+    /// lists, is the selection made from every record in memory.
+    #[test]
+    fn a_selection_read_from_the_store_is_the_one_made_in_memory() {
+        let db = Database::temporary().unwrap();
+        db.execute("load demo;").unwrap();
+        let everything = db.snapshot().unwrap();
+        let mut selected_meetings = 0;
+        for question in [
+            "meetings with Witkoff",
+            "meetings in Florida",
+            "timeline of Umerov",
+            "who met Witkoff",
+            "who was with Witkoff",
+            "who met Kushner return handle",
+            "meetings status planned",
+        ] {
+            let rows = db.query(question).unwrap();
+            let stored = db.read(|r| Snapshot::select_from(&r, &rows)).unwrap();
+            let in_memory = everything.select(&rows).unwrap();
+            assert!(!stored.actors.is_empty(), "{question} selects no actor");
+            assert_eq!(stored, in_memory, "{question}");
+            if question.starts_with("who") {
+                // Actors' rows select the meetings they shared, found through their lists.
+                assert!(!stored.meetings.is_empty(), "{question} selects no meeting");
+            }
+            selected_meetings += stored.meetings.len();
+        }
+        assert!(selected_meetings > 0);
+    }
 }

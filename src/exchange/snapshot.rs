@@ -85,7 +85,8 @@ impl Snapshot {
 
 /// Where a selection reads its records: a snapshot in memory, or the database.
 trait Source {
-    fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
+    /// The records of kind `R` among `ids` that it holds.
+    fn records<R: Record + Clone>(&self, ids: &BTreeSet<u64>) -> Result<BTreeMap<u64, R>>
     where
         Snapshot: Holds<R>;
     /// The relations whose ends are both among `actors`.
@@ -101,7 +102,6 @@ trait Source {
 /// A snapshot's map of one kind of record.
 pub(super) trait Holds<R> {
     fn map(&self) -> &BTreeMap<u64, R>;
-    fn map_mut(&mut self) -> &mut BTreeMap<u64, R>;
 }
 
 macro_rules! holds {
@@ -109,9 +109,6 @@ macro_rules! holds {
         impl Holds<$record> for Snapshot {
             fn map(&self) -> &BTreeMap<u64, $record> {
                 &self.$field
-            }
-            fn map_mut(&mut self) -> &mut BTreeMap<u64, $record> {
-                &mut self.$field
             }
         }
     };
@@ -123,11 +120,15 @@ holds!(Meeting, meetings);
 holds!(Relation, relations);
 
 impl Source for Snapshot {
-    fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
+    fn records<R: Record + Clone>(&self, ids: &BTreeSet<u64>) -> Result<BTreeMap<u64, R>>
     where
         Snapshot: Holds<R>,
     {
-        Ok(self.map().get(&id).cloned())
+        let map = self.map();
+        let held = ids
+            .iter()
+            .filter_map(|id| Some((*id, map.get(id)?.clone())));
+        Ok(held.collect())
     }
 
     fn relations_among(&self, actors: &BTreeSet<u64>) -> Result<BTreeMap<u64, Relation>> {
@@ -165,11 +166,16 @@ impl Source for Snapshot {
 }
 
 impl<C: Catalog> Source for C {
-    fn record<R: Record + Clone>(&self, id: u64) -> Result<Option<R>>
+    fn records<R: Record + Clone>(&self, ids: &BTreeSet<u64>) -> Result<BTreeMap<u64, R>>
     where
         Snapshot: Holds<R>,
     {
-        Catalog::record(self, Id::new(id))
+        let mut found = BTreeMap::new();
+        Catalog::records(self, ids, &mut |id, record: R| {
+            found.insert(id, record);
+            Ok(())
+        })?;
+        Ok(found)
     }
 
     fn relations_among(&self, actors: &BTreeSet<u64>) -> Result<BTreeMap<u64, Relation>> {
@@ -236,31 +242,18 @@ fn selection(source: &impl Source, rows: &Rows) -> Result<Snapshot> {
     closed(source, actors, meetings)
 }
 
-/// The records `ids` of one kind that `source` holds, into `into`.
-fn copy<R: Record + Clone>(
-    source: &impl Source,
-    ids: &BTreeSet<u64>,
-    into: &mut Snapshot,
-) -> Result<()>
-where
-    Snapshot: Holds<R>,
-{
-    for &id in ids {
-        if let Some(record) = source.record::<R>(id)? {
-            into.map_mut().insert(id, record);
-        }
-    }
-    Ok(())
-}
-
-/// The snapshot holding these actors and meetings and everything they refer to.
+/// The snapshot holding these actors and meetings and everything they refer to. Records are
+/// read a round at a time (the meetings, then the actors and places they name, then the
+/// affiliations and parents those name), so that a store reads each page once a round.
 fn closed(
     source: &impl Source,
     mut actors: BTreeSet<u64>,
     meeting_ids: BTreeSet<u64>,
 ) -> Result<Snapshot> {
-    let mut out = Snapshot::default();
-    copy::<Meeting>(source, &meeting_ids, &mut out)?;
+    let mut out = Snapshot {
+        meetings: source.records(&meeting_ids)?,
+        ..Snapshot::default()
+    };
     let mut places = BTreeSet::new();
     let mut documents = BTreeSet::new();
     for m in out.meetings.values() {
@@ -272,35 +265,32 @@ fn closed(
         documents.extend(m.sources.iter().map(|s| s.document.get()));
     }
     // Affiliations, as far as they go.
-    let mut todo: Vec<u64> = actors.iter().copied().collect();
-    while let Some(id) = todo.pop() {
-        let Some(actor) = source.record::<Actor>(id)? else {
-            continue;
-        };
-        if let Some(a) = actor.affiliation {
-            if actors.insert(a.get()) {
-                todo.push(a.get());
-            }
-        }
-        out.actors.insert(id, actor);
+    let mut round = actors.clone();
+    while !round.is_empty() {
+        let read: BTreeMap<u64, Actor> = source.records(&round)?;
+        round = read
+            .values()
+            .filter_map(|a| a.affiliation.map(Id::get))
+            .filter(|a| actors.insert(*a))
+            .collect();
+        out.actors.extend(read);
     }
-    let mut todo: Vec<u64> = places.iter().copied().collect();
-    while let Some(id) = todo.pop() {
-        let Some(place) = source.record::<Place>(id)? else {
-            continue;
-        };
-        if let Some(parent) = place.parent {
-            if places.insert(parent.get()) {
-                todo.push(parent.get());
-            }
-        }
-        out.places.insert(id, place);
+    // Places with the places around them.
+    let mut round = places.clone();
+    while !round.is_empty() {
+        let read: BTreeMap<u64, Place> = source.records(&round)?;
+        round = read
+            .values()
+            .filter_map(|p| p.parent.map(Id::get))
+            .filter(|p| places.insert(*p))
+            .collect();
+        out.places.extend(read);
     }
     out.relations = source.relations_among(&actors)?;
     for r in out.relations.values() {
         documents.extend(r.sources.iter().map(|s| s.document.get()));
     }
-    copy::<Document>(source, &documents, &mut out)?;
+    out.documents = source.records(&documents)?;
     Ok(out)
 }
 

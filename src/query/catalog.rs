@@ -5,6 +5,8 @@
 //! without a store. Everything a question means — which meetings count, who "met" whom — is
 //! decided above this trait, from what it returns.
 
+use std::collections::BTreeSet;
+
 use super::search::{Term, TermPosting, TextTotals};
 use crate::error::Result;
 use crate::model::{
@@ -249,6 +251,20 @@ pub(crate) type Visit<'v> = &'v mut dyn FnMut(&MeetingEntry, &[Member]) -> Resul
 pub(crate) trait Catalog {
     /// The record with this id.
     fn record<R: Record>(&self, id: Id<R>) -> Result<Option<R>>;
+
+    /// The stored records of kind `R` among `ids`, handed to `visit` in id order.
+    fn records<R: Record>(
+        &self,
+        ids: &BTreeSet<u64>,
+        visit: &mut dyn FnMut(u64, R) -> Result<()>,
+    ) -> Result<()> {
+        for &id in ids {
+            if let Some(record) = self.record(Id::<R>::new(id))? {
+                visit(id, record)?;
+            }
+        }
+        Ok(())
+    }
 
     /// The record of kind `R` with this handle, and the record itself when finding it meant
     /// reading it (so that the caller need not read it again).

@@ -13,6 +13,8 @@
 //! and half the import. A page amortises the key over up to 64 records; reading one record
 //! walks the slot headers of its page, and writing one rewrites its page (a few KB).
 
+use std::collections::BTreeSet;
+
 use sled::IVec;
 
 use super::compress::{pack_into, unpack};
@@ -144,6 +146,39 @@ pub(crate) fn read<T>(
     found.transpose()
 }
 
+/// `read` applied to each stored record among `ids`, in id order, each page read once: a
+/// selection of many records then costs a walk of their pages rather than one per record
+/// (a meeting page is unpacked whole to reach any of its records).
+pub(crate) fn read_each(
+    kv: &dyn KvRead,
+    table: Table,
+    ids: &BTreeSet<u64>,
+    mut read: impl FnMut(u64, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut ids = ids.iter().copied().peekable();
+    let mut wanted = Vec::new();
+    while let Some(&first) = ids.peek() {
+        wanted.clear();
+        while let Some(id) = ids.next_if(|id| id >> PAGE_BITS == first >> PAGE_BITS) {
+            wanted.push(id);
+        }
+        let key = page_key(first);
+        let Some(page) = kv.get(table, &key)? else {
+            continue;
+        };
+        let last = wanted[wanted.len() - 1];
+        let mut outcome = Ok(());
+        walk_page(&key, &page, |slot, record| {
+            if wanted.binary_search(&slot).is_ok() {
+                outcome = read(slot, record);
+            }
+            outcome.is_ok() && slot < last
+        })?;
+        outcome?;
+    }
+    Ok(())
+}
+
 /// Whether record `id` is stored.
 pub(crate) fn contains(kv: &dyn KvRead, table: Table, id: u64) -> Result<bool> {
     Ok(read(kv, table, id, |_| Ok(()))?.is_some())
@@ -212,6 +247,7 @@ mod tests {
         fn pages_behave_like_a_map(
             ops in proptest::collection::vec((0u64..300, proptest::option::of(proptest::collection::vec(any::<u8>(), 0..40))), 0..400),
             commit_each in any::<bool>(),
+            wanted in proptest::collection::btree_set(0u64..300, 0..120),
         ) {
             let store = Store::temporary().unwrap();
             let mut model: BTreeMap<u64, Vec<u8>> = BTreeMap::new();
@@ -231,10 +267,18 @@ mod tests {
             let expected: Vec<(u64, Vec<u8>)> = model.clone().into_iter().collect();
             prop_assert_eq!(stored, expected);
             for id in 0..300 {
-                                let stored = read(&store, Table::Actors, id, |r| Ok(r.to_vec())).unwrap();
+                let stored = read(&store, Table::Actors, id, |r| Ok(r.to_vec())).unwrap();
                 prop_assert_eq!(stored, model.get(&id).cloned());
                 prop_assert_eq!(contains(&store, Table::Actors, id).unwrap(), model.contains_key(&id));
             }
+            // Several records at once: those stored among the wanted, in id order.
+            let mut each = Vec::new();
+            read_each(&store, Table::Actors, &wanted, |id, r| {
+                each.push((id, r.to_vec()));
+                Ok(())
+            }).unwrap();
+            let expected: Vec<(u64, Vec<u8>)> = model.into_iter().filter(|(id, _)| wanted.contains(id)).collect();
+            prop_assert_eq!(each, expected);
         }
 
         #[test]

@@ -76,6 +76,17 @@ impl<'a> Reader<'a> {
         pages::read(self.kv, record_table(R::KIND), id.get(), decode_value)
     }
 
+    /// The stored records of a kind among `ids`, handed to `visit` in id order.
+    pub(crate) fn get_each<R: Record>(
+        &self,
+        ids: &BTreeSet<u64>,
+        visit: &mut dyn FnMut(u64, R) -> Result<()>,
+    ) -> Result<()> {
+        pages::read_each(self.kv, record_table(R::KIND), ids, |id, value| {
+            visit(id, decode_value(value)?)
+        })
+    }
+
     /// Every record of a kind, in id order.
     pub(crate) fn all<R: Record>(&self) -> impl Iterator<Item = Result<(Id<R>, R)>> + 'a {
         pages::all(self.kv, record_table(R::KIND)).map(|entry| {
@@ -245,6 +256,14 @@ impl<'a> Reader<'a> {
 impl Catalog for Reader<'_> {
     fn record<R: Record>(&self, id: Id<R>) -> Result<Option<R>> {
         self.get(id)
+    }
+
+    fn records<R: Record>(
+        &self,
+        ids: &BTreeSet<u64>,
+        visit: &mut dyn FnMut(u64, R) -> Result<()>,
+    ) -> Result<()> {
+        self.get_each(ids, visit)
     }
 
     fn by_handle<R: Record>(&self, handle: &str) -> Result<Option<(Id<R>, Option<R>)>> {

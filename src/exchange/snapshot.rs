@@ -264,34 +264,39 @@ fn closed(
         places.extend(m.place.map(Id::get));
         documents.extend(m.sources.iter().map(|s| s.document.get()));
     }
-    // Affiliations, as far as they go.
-    let mut round = actors.clone();
-    while !round.is_empty() {
-        let read: BTreeMap<u64, Actor> = source.records(&round)?;
-        round = read
-            .values()
-            .filter_map(|a| a.affiliation.map(Id::get))
-            .filter(|a| actors.insert(*a))
-            .collect();
-        out.actors.extend(read);
-    }
-    // Places with the places around them.
-    let mut round = places.clone();
-    while !round.is_empty() {
-        let read: BTreeMap<u64, Place> = source.records(&round)?;
-        round = read
-            .values()
-            .filter_map(|p| p.parent.map(Id::get))
-            .filter(|p| places.insert(*p))
-            .collect();
-        out.places.extend(read);
-    }
+    // Affiliations, and the places around places, as far as they go.
+    out.actors = reaching(source, &mut actors, |a: &Actor| a.affiliation.map(Id::get))?;
+    out.places = reaching(source, &mut places, |p: &Place| p.parent.map(Id::get))?;
     out.relations = source.relations_among(&actors)?;
     for r in out.relations.values() {
         documents.extend(r.sources.iter().map(|s| s.document.get()));
     }
     out.documents = source.records(&documents)?;
     Ok(out)
+}
+
+/// The records `ids` name, and round after round those that they name through `next`; `ids`
+/// gains every id named.
+fn reaching<R: Record + Clone>(
+    source: &impl Source,
+    ids: &mut BTreeSet<u64>,
+    next: impl Fn(&R) -> Option<u64>,
+) -> Result<BTreeMap<u64, R>>
+where
+    Snapshot: Holds<R>,
+{
+    let mut found = BTreeMap::new();
+    let mut round = ids.clone();
+    while !round.is_empty() {
+        let read: BTreeMap<u64, R> = source.records(&round)?;
+        round = read
+            .values()
+            .filter_map(&next)
+            .filter(|id| ids.insert(*id))
+            .collect();
+        found.extend(read);
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

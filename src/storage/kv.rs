@@ -111,12 +111,19 @@ pub(crate) fn tree_range<'a>(
     }
 }
 
+/// Turns a pending value into the one the store keeps (`None`: as it is). A layer above keeps
+/// values in the form it rewrites cheaply while a transaction lasts — record pages unpacked —
+/// and says here how each is stored.
+pub(crate) type Finish = fn(Table, &[u8]) -> Result<Option<Vec<u8>>>;
+
 /// Pending writes over a [`Store`]: `Some(value)` to put, `None` to delete.
 pub(crate) struct Overlay<'s> {
     store: &'s Store,
     changes: BTreeMap<Table, BTreeMap<IVec, Option<IVec>>>,
     /// The bytes of the keys and values pending, to know when a load should spill them.
     bytes: usize,
+    /// Applied to each value as it leaves for the store.
+    finish: Option<Finish>,
 }
 
 impl<'s> Overlay<'s> {
@@ -125,6 +132,28 @@ impl<'s> Overlay<'s> {
             store,
             changes: BTreeMap::new(),
             bytes: 0,
+            finish: None,
+        }
+    }
+
+    /// An overlay whose values are passed through `finish` when they are written to the store.
+    pub(crate) fn finishing(store: &'s Store, finish: Finish) -> Self {
+        Overlay {
+            finish: Some(finish),
+            ..Overlay::new(store)
+        }
+    }
+
+    /// Whether values are finished on their way to the store (see [`Overlay::finishing`]).
+    pub(crate) fn finishes(&self) -> bool {
+        self.finish.is_some()
+    }
+
+    /// The value the store keeps for `value`, pending in `table`.
+    fn finished(&self, table: Table, value: &IVec) -> Result<IVec> {
+        match self.finish {
+            Some(finish) => Ok(finish(table, value)?.map_or_else(|| value.clone(), IVec::from)),
+            None => Ok(value.clone()),
         }
     }
 
@@ -162,7 +191,7 @@ impl<'s> Overlay<'s> {
                 let mut batch = sled::Batch::default();
                 for (key, value) in part {
                     match value {
-                        Some(value) => batch.insert(key.clone(), value.clone()),
+                        Some(value) => batch.insert(key.clone(), self.finished(table, value)?),
                         None => batch.remove(key.clone()),
                     }
                 }
@@ -184,11 +213,23 @@ impl<'s> Overlay<'s> {
         if self.is_empty() {
             return Ok(());
         }
-        let tables: Vec<Table> = self.changes.keys().copied().collect();
-        let trees: Vec<&sled::Tree> = tables.iter().map(|&t| self.store.tree(t)).collect();
+        // Finished before the transaction, which sled may run more than once.
+        let mut changes = Vec::with_capacity(self.changes.len());
+        for (&table, pending) in &self.changes {
+            let mut finished = Vec::with_capacity(pending.len());
+            for (key, value) in pending {
+                let value = value
+                    .as_ref()
+                    .map(|v| self.finished(table, v))
+                    .transpose()?;
+                finished.push((key.clone(), value));
+            }
+            changes.push((table, finished));
+        }
+        let trees: Vec<&sled::Tree> = changes.iter().map(|(t, _)| self.store.tree(*t)).collect();
         let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|views| {
-            for (view, table) in views.iter().zip(&tables) {
-                for (key, value) in &self.changes[table] {
+            for (view, (_, pending)) in views.iter().zip(&changes) {
+                for (key, value) in pending {
                     match value {
                         Some(value) => view.insert(key.clone(), value.clone())?,
                         None => view.remove(key.clone())?,

@@ -375,7 +375,7 @@ pub(crate) struct Write<'s> {
 impl<'s> Write<'s> {
     pub(crate) fn new(store: &'s Store) -> Self {
         Write {
-            ov: Overlay::new(store),
+            ov: Overlay::finishing(store, pages::for_disk),
             pending: None,
             spilled: false,
         }

@@ -67,13 +67,13 @@ impl Snapshot {
     }
 
     /// The part of the database a question's rows select, as [`Snapshot::select`] makes it,
-    /// read from `catalog` record by record instead of from every record in memory.
+    /// reading from `catalog` only the records it selects.
     pub(crate) fn select_from(catalog: &impl Catalog, rows: &Rows) -> Result<Snapshot> {
         selection(catalog, rows)
     }
 
-    /// These actors and meetings, read from `catalog` record by record, with everything
-    /// they refer to, closed as [`Snapshot::select`] closes its selection.
+    /// These actors and meetings, read from `catalog` a page of records at a time, with
+    /// everything they refer to, closed as [`Snapshot::select`] closes its selection.
     pub(crate) fn gather(
         catalog: &impl Catalog,
         actors: BTreeSet<u64>,

@@ -20,29 +20,40 @@ use crate::syntax::lexical::{quote, word_or_quoted};
 
 /// Every statement of the dump, in order, each ending with `;`.
 pub(crate) fn dump(reader: &Reader<'_>) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    each_statement(reader, &mut |statement| {
+        out.push(statement);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Hands `visit` every statement of the dump, in order. Documents, places and actors are held
+/// while it runs, since statements name them by handle; relations and meetings, most of a
+/// database, are read and written one at a time.
+fn each_statement(reader: &Reader<'_>, visit: &mut dyn FnMut(String) -> Result<()>) -> Result<()> {
     let records = Records {
         documents: reader.all().collect::<Result<_>>()?,
         places: reader.all().collect::<Result<_>>()?,
         actors: reader.all().collect::<Result<_>>()?,
-        relations: reader.all().collect::<Result<_>>()?,
-        meetings: reader.all().collect::<Result<_>>()?,
     };
-    let mut out = Vec::new();
-    records.documents(&mut out);
-    records.places(&mut out);
-    records.actors(&mut out);
-    records.relations(&mut out);
-    records.meetings(&mut out);
-    Ok(out)
+    records.documents(visit)?;
+    records.places(visit)?;
+    records.actors(visit)?;
+    for relation in reader.all::<Relation>() {
+        visit(records.relation(&relation?.1))?;
+    }
+    for meeting in reader.all::<Meeting>() {
+        visit(records.meeting(&meeting?.1))?;
+    }
+    Ok(())
 }
 
-/// Every record of the database, as the dump writes them.
+/// The records that statements refer to by handle.
 struct Records {
     documents: BTreeMap<Id<Document>, Document>,
     places: BTreeMap<Id<Place>, Place>,
     actors: BTreeMap<Id<Actor>, Actor>,
-    relations: Vec<(Id<Relation>, Relation)>,
-    meetings: Vec<(Id<Meeting>, Meeting)>,
 }
 
 fn handle(h: &str) -> String {
@@ -80,7 +91,7 @@ impl Records {
         }
     }
 
-    fn documents(&self, out: &mut Vec<String>) {
+    fn documents(&self, visit: &mut dyn FnMut(String) -> Result<()>) -> Result<()> {
         for d in self.documents.values() {
             let mut s = format!(
                 "add document {} title {}",
@@ -101,11 +112,12 @@ impl Records {
             if let Some(date) = d.published {
                 let _ = write!(s, " published {date}");
             }
-            out.push(s + ";");
+            visit(s + ";")?;
         }
+        Ok(())
     }
 
-    fn places(&self, out: &mut Vec<String>) {
+    fn places(&self, visit: &mut dyn FnMut(String) -> Result<()>) -> Result<()> {
         let order = parents_first(self.places.keys().copied(), |id| {
             self.places.get(id).and_then(|p| p.parent)
         });
@@ -120,11 +132,12 @@ impl Records {
                 let _ = write!(s, " in {}", self.place_ref(parent));
             }
             aliases(&mut s, &p.aliases);
-            out.push(s + ";");
+            visit(s + ";")?;
         }
+        Ok(())
     }
 
-    fn actors(&self, out: &mut Vec<String>) {
+    fn actors(&self, visit: &mut dyn FnMut(String) -> Result<()>) -> Result<()> {
         let mut deferred = Vec::new();
         let order = parents_first(self.actors.keys().copied(), |id| {
             self.actors.get(id).and_then(|a| a.affiliation)
@@ -158,73 +171,70 @@ impl Records {
                 let _ = write!(s, " title {}{}", quote(&t.text), during(t.during));
             }
             defined.insert(id);
-            out.push(s + ";");
+            visit(s + ";")?;
         }
-        out.extend(deferred);
+        deferred.into_iter().try_for_each(visit)
     }
 
-    fn relations(&self, out: &mut Vec<String>) {
-        for (_, r) in &self.relations {
-            let mut s = format!(
-                "add relation {} {} {} {}{}",
-                handle(&r.handle),
-                self.actor_ref(&r.subject),
-                word_or_quoted(&r.predicate),
-                self.actor_ref(&r.object),
-                during(r.during)
-            );
-            self.sources(&mut s, &r.sources);
-            out.push(s + ";");
-        }
+    fn relation(&self, r: &Relation) -> String {
+        let mut s = format!(
+            "add relation {} {} {} {}{}",
+            handle(&r.handle),
+            self.actor_ref(&r.subject),
+            word_or_quoted(&r.predicate),
+            self.actor_ref(&r.object),
+            during(r.during)
+        );
+        self.sources(&mut s, &r.sources);
+        s + ";"
     }
 
-    fn meetings(&self, out: &mut Vec<String>) {
-        for (_, m) in &self.meetings {
-            let mut s = format!(
-                "add meeting {} kind {}",
-                handle(&m.handle),
-                word_or_quoted(&m.kind)
-            );
-            if let Some(date) = m.date {
-                let _ = write!(s, " on {date}");
-            }
-            if let Some(place) = &m.place {
-                let _ = write!(s, " in {}", self.place_ref(place));
-            }
-            let _ = write!(s, " status {}", m.status);
-            for p in &m.participants {
-                let _ = write!(s, "\n  with {}", self.actor_ref(&p.actor));
-                if let Some(side) = &p.side {
-                    let _ = write!(s, " side {}", self.actor_ref(side));
-                }
-                if let Some(role) = &p.role {
-                    let _ = write!(s, " role {}", word_or_quoted(role));
-                }
-                if p.certainty != Certainty::Confirmed {
-                    let _ = write!(s, " certainty {}", p.certainty);
-                }
-            }
-            if let Some(summary) = &m.summary {
-                let _ = write!(s, "\n  summary {}", quote(summary));
-            }
-            self.sources(&mut s, &m.sources);
-            out.push(s + ";");
+    fn meeting(&self, m: &Meeting) -> String {
+        let mut s = format!(
+            "add meeting {} kind {}",
+            handle(&m.handle),
+            word_or_quoted(&m.kind)
+        );
+        if let Some(date) = m.date {
+            let _ = write!(s, " on {date}");
         }
+        if let Some(place) = &m.place {
+            let _ = write!(s, " in {}", self.place_ref(place));
+        }
+        let _ = write!(s, " status {}", m.status);
+        for p in &m.participants {
+            let _ = write!(s, "\n  with {}", self.actor_ref(&p.actor));
+            if let Some(side) = &p.side {
+                let _ = write!(s, " side {}", self.actor_ref(side));
+            }
+            if let Some(role) = &p.role {
+                let _ = write!(s, " role {}", word_or_quoted(role));
+            }
+            if p.certainty != Certainty::Confirmed {
+                let _ = write!(s, " certainty {}", p.certainty);
+            }
+        }
+        if let Some(summary) = &m.summary {
+            let _ = write!(s, "\n  summary {}", quote(summary));
+        }
+        self.sources(&mut s, &m.sources);
+        s + ";"
     }
 }
 
-/// Writes the dump's statements to `path`, never through a symbolic link and never inside the
-/// directory of the open database (`database`), whose files a dump must not clobber.
+/// Writes the dump to `path` as it is read, never through a symbolic link and never inside the
+/// directory of the open database (`database`), whose files a dump must not clobber; how many
+/// statements it wrote.
 ///
 /// Without `replace`, an existing file is refused (the file is created exclusively, so a link
 /// or a file that appears meanwhile is refused too). With it, the text goes to a new file beside
 /// the target, renamed over it once complete: a failure leaves the old file whole.
 pub(crate) fn write_file(
-    statements: &[String],
+    reader: &Reader<'_>,
     path: &Path,
     replace: bool,
     database: Option<&Path>,
-) -> Result<()> {
+) -> Result<u64> {
     let shown = path.display();
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -245,8 +255,6 @@ pub(crate) fn write_file(
             )));
         }
     }
-    let mut text = statements.join("\n");
-    text.push('\n');
     let failed = |e: io::Error| Error::Invalid(format!("cannot write the dump to '{shown}': {e}"));
     if !replace {
         let file = OpenOptions::new()
@@ -261,10 +269,9 @@ pub(crate) fn write_file(
                 )),
                 _ => failed(e),
             })?;
-        return fill(file, &text).map_err(|e| {
+        return fill(file, reader, &failed).inspect_err(|_| {
             // A dump cut short would read as a smaller database: leave none.
             let _ = fs::remove_file(path);
-            failed(e)
         });
     }
     match fs::symlink_metadata(path) {
@@ -277,10 +284,13 @@ pub(crate) fn write_file(
         _ => {}
     }
     let (file, temporary) = temporary_beside(&folder, path).map_err(failed)?;
-    let written = fill(file, &text).and_then(|()| fs::rename(&temporary, path));
-    written.map_err(|e| {
+    let written = fill(file, reader, &failed).and_then(|count| {
+        fs::rename(&temporary, path)
+            .map_err(&failed)
+            .map(|()| count)
+    });
+    written.inspect_err(|_| {
         let _ = fs::remove_file(&temporary);
-        failed(e)
     })
 }
 
@@ -296,10 +306,24 @@ fn link_refused(path: &Path) -> Error {
     ))
 }
 
-/// Writes `text` to `file` and waits until it is on disk.
-fn fill(mut file: File, text: &str) -> io::Result<()> {
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+/// Writes the dump to `file`, a statement a line, and waits until it is on disk; how many
+/// statements it wrote. `failed` words an error of the file's.
+fn fill(file: File, reader: &Reader<'_>, failed: &dyn Fn(io::Error) -> Error) -> Result<u64> {
+    let mut out = io::BufWriter::new(file);
+    let mut count = 0;
+    each_statement(reader, &mut |statement| {
+        count += 1;
+        out.write_all(statement.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .map_err(failed)
+    })?;
+    if count == 0 {
+        // As an empty dump has always been written: one empty line.
+        out.write_all(b"\n").map_err(failed)?;
+    }
+    let file = out.into_inner().map_err(|e| failed(e.into_error()))?;
+    file.sync_all().map_err(failed)?;
+    Ok(count)
 }
 
 /// A new file in `folder`, named after `target`, created exclusively.

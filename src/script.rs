@@ -1082,12 +1082,10 @@ fn dump_to_file(
     file: &str,
     replace: bool,
 ) -> Result<Rows> {
-    let statements = crate::dump::dump(reader)?;
     let path = base.join(file);
-    crate::dump::write_file(&statements, &path, replace, database)?;
+    let written = crate::dump::write_file(reader, &path, replace, database)?;
     Ok(note(format!(
-        "wrote {} statements to {}",
-        statements.len(),
+        "wrote {written} statements to {}",
         path.display()
     )))
 }

@@ -696,6 +696,9 @@ fn a_dump_written_to_a_file_loads_back() {
             .replace('\'', "\\'")
     );
     db.execute(&script).unwrap();
+    // The file is written as the records are read: a statement a line, as `dump;` lists them.
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text, dump(&db).join("\n") + "\n");
     let copy = Database::temporary().unwrap();
     let load = format!(
         "load '{}';",

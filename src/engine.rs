@@ -7,7 +7,7 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::ThreadId;
 
 use crate::error::{Error, Result};
@@ -82,6 +82,18 @@ impl Engine {
         Ok(self.visible.read().unwrap_or_else(PoisonError::into_inner))
     }
 
+    /// Holds readers out, for a commit or a change of the files: the turnstile first, so that
+    /// new readers queue behind it, then `visible` exclusively, once the readers in it leave.
+    /// Dropped, `visible` goes first (a tuple drops in order), then the turnstile.
+    fn readers_held(&self) -> (RwLockWriteGuard<'_, ()>, MutexGuard<'_, ()>) {
+        let turn = self
+            .turnstile
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        (visible, turn)
+    }
+
     /// Runs `f` on one consistent state of the committed store.
     pub(crate) fn read<T>(&self, f: impl FnOnce(Reader<'_>) -> Result<T>) -> Result<T> {
         let _snapshot = self.snapshot()?;
@@ -108,11 +120,7 @@ impl Engine {
             write: Write::new(store),
         };
         let out = f(&mut tx)?;
-        let _turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        let _readers_out = self.readers_held();
         // Durable before it is acknowledged, and before readers see it: what a reader was
         // shown is never lost by a crash.
         if tx.write.commit()? {
@@ -128,15 +136,11 @@ impl Engine {
     /// enough is compacted at its end.
     pub(crate) fn load<T>(&self, f: impl FnOnce(&mut Transaction<'_>) -> Result<T>) -> Result<T> {
         let writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        let readers_out = self.readers_held();
         let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
         let current = store.as_ref().ok_or_else(closed)?;
         let Some(load) = Load::begin(current)? else {
-            drop((visible, turn));
+            drop(readers_out);
             return self.transaction_on(current, f);
         };
         *self.loader.lock().unwrap_or_else(PoisonError::into_inner) =
@@ -161,7 +165,7 @@ impl Engine {
                 resume_unwind(panic)
             }
         };
-        drop((visible, turn, writer));
+        drop((readers_out, writer));
         out
     }
 
@@ -176,11 +180,7 @@ impl Engine {
         let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
         let mut bulk = Bulk::new(store.as_ref().ok_or_else(closed)?)?;
         fill(&mut bulk)?;
-        let _turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        let _readers_out = self.readers_held();
         let written = bulk.finish(progress);
         drop(store);
         let mut slot = self.store.write().unwrap_or_else(PoisonError::into_inner);
@@ -194,11 +194,7 @@ impl Engine {
     /// writers wait.
     pub(crate) fn compact(&self) -> Result<()> {
         let _writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        let _turn = self
-            .turnstile
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        let _visible = self.visible.write().unwrap_or_else(PoisonError::into_inner);
+        let _readers_out = self.readers_held();
         compact(&mut self.store.write().unwrap_or_else(PoisonError::into_inner))
     }
 

@@ -246,6 +246,69 @@ pub(crate) struct NameEntry {
 /// Told of each meeting of a list with its participants (in actor lists; empty elsewhere).
 pub(crate) type Visit<'v> = &'v mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>;
 
+/// Told of the meetings of a list as they are read, without gathering each one's
+/// participants: first the entry with the list owner's own part in it (for an actor's list,
+/// when the actor takes part), then, when the sink wants them, every other participant in
+/// actor order, then the end of the entry. A count over a hub's list this way builds nothing
+/// per meeting.
+pub(crate) trait CastSink {
+    /// Whether the entry's other participants are wanted.
+    fn entry(&mut self, entry: &MeetingEntry, owner: Option<Member>) -> Result<bool>;
+    /// One other participant of the entry last wanted.
+    fn member(&mut self, member: Member);
+    /// Every participant of the entry last wanted has been handed over.
+    fn end(&mut self) -> Result<()>;
+}
+
+/// A [`CastSink`] that gathers each wanted entry's participants, the owner among them in
+/// actor order, and hands them to a [`Visit`].
+pub(crate) struct Gathered<'m, 'v> {
+    members: &'m mut Vec<Member>,
+    /// The entry last wanted.
+    entry: Option<MeetingEntry>,
+    owner: Option<Member>,
+    visit: Visit<'v>,
+}
+
+impl<'m, 'v> Gathered<'m, 'v> {
+    pub(crate) fn new(members: &'m mut Vec<Member>, visit: Visit<'v>) -> Self {
+        Gathered {
+            members,
+            entry: None,
+            owner: None,
+            visit,
+        }
+    }
+}
+
+impl CastSink for Gathered<'_, '_> {
+    #[inline]
+    fn entry(&mut self, entry: &MeetingEntry, owner: Option<Member>) -> Result<bool> {
+        self.members.clear();
+        self.entry = Some(*entry);
+        self.owner = owner;
+        Ok(true)
+    }
+
+    #[inline]
+    fn member(&mut self, member: Member) {
+        if let Some(me) = self.owner.filter(|me| member.actor >= me.actor) {
+            self.members.push(me);
+            self.owner = None;
+        }
+        self.members.push(member);
+    }
+
+    #[inline]
+    fn end(&mut self) -> Result<()> {
+        self.members.extend(self.owner.take());
+        match &self.entry {
+            Some(entry) => (self.visit)(entry, self.members),
+            None => Ok(()),
+        }
+    }
+}
+
 /// What the query layer reads. Every method answers from committed (or transaction-local)
 /// data as one consistent state; none of them decides what a question means.
 pub(crate) trait Catalog {
@@ -308,6 +371,30 @@ pub(crate) trait Catalog {
     /// Hands `visit` the meetings of a list whose first [`day_key`] lies in `first_days`
     /// (inclusive), in list order; an error from `visit` stops the scan and is returned.
     fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()>;
+
+    /// [`Catalog::scan`], handing the meetings to `sink` (the owner's part apart from the
+    /// other participants, for an actor's list).
+    fn scan_casts<S: CastSink>(
+        &self,
+        list: List,
+        first_days: (u32, u32),
+        sink: &mut S,
+    ) -> Result<()> {
+        let owner = match list {
+            List::Actor(actor) => Some(actor),
+            List::Place(_) | List::All => None,
+        };
+        self.scan(list, first_days, &mut |entry, cast| {
+            let own = owner.and_then(|actor| Member::find(cast, actor)).copied();
+            if sink.entry(entry, own)? {
+                for member in cast.iter().filter(|m| Some(m.actor) != owner) {
+                    sink.member(*member);
+                }
+                sink.end()?;
+            }
+            Ok(())
+        })
+    }
 
     /// The records that refer to the record (`kind`, `id`) other than as a participant or a
     /// meeting's place, in order.

@@ -113,6 +113,11 @@ pub(crate) enum Predicate {
 }
 
 impl Predicate {
+    /// Whether it is tested on a list entry alone, with no participant and no record.
+    pub(crate) fn on_entry(&self) -> bool {
+        matches!(self, Predicate::Status(_) | Predicate::Inside(..))
+    }
+
     /// Whether testing it needs the meeting's participants.
     pub(crate) fn needs_participants(&self) -> bool {
         matches!(

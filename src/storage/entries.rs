@@ -25,7 +25,7 @@
 use super::values::{get_varint, put_varint};
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::query::{MeetingEntry, Member};
+use crate::query::{CastSink, MeetingEntry, Member};
 
 const OWNER_TAKES_PART: u8 = 0x08;
 const OWNER_CONFIRMED: u8 = 0x10;
@@ -180,20 +180,18 @@ impl<'b> Columns<'b> {
     }
 }
 
-/// Decodes `count` entries of `owner`'s list from `body`, handing `visit` each entry whose
-/// first day lies in `days` with its participants (`members` is scratch space).
-pub(crate) fn decode_columns(
+/// Decodes `count` entries of `owner`'s list from `body`, handing `sink` each entry whose
+/// first day lies in `days`, and its participants when the sink wants them.
+pub(crate) fn decode_columns<S: CastSink>(
     owner: u64,
     body: &[u8],
     count: u64,
     days: (u32, u32),
-    members: &mut Vec<Member>,
-    visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
+    sink: &mut S,
 ) -> Result<()> {
     let mut c = Columns::split(body)?;
     let (mut day, mut meeting) = (0u32, 0u64);
     for _ in 0..count {
-        members.clear();
         day = day
             .checked_add(c.u32(Column::Day, "day delta")?)
             .ok_or_else(|| corrupt("day overflow"))?;
@@ -207,9 +205,7 @@ pub(crate) fn decode_columns(
             .ok_or_else(|| corrupt("unknown status"))?;
         let shape = c.byte(Column::Shape)?;
         let place = c.varint(Column::Place)?;
-        // The owner, when it takes part, goes in among the others (stored in actor order)
-        // before the first of them not below it.
-        let mut own = match flags & OWNER_TAKES_PART {
+        let own = match flags & OWNER_TAKES_PART {
             0 => None,
             _ => Some(Member {
                 actor: owner,
@@ -224,6 +220,16 @@ pub(crate) fn decode_columns(
         if others > c.left(Column::MemberFlags) as u64 {
             return Err(corrupt("too many participants"));
         }
+        let entry = MeetingEntry {
+            day,
+            meeting,
+            span,
+            status,
+            shape,
+            place,
+        };
+        let wanted = days.0 <= day && day <= days.1 && sink.entry(&entry, own)?;
+        // The others are read whether wanted or not: each column's cursor must move past them.
         let mut actor = 0u64;
         for _ in 0..others {
             actor = actor
@@ -234,27 +240,16 @@ pub(crate) fn decode_columns(
                 0 => 0,
                 _ => c.varint(Column::MemberSide)?,
             };
-            if let Some(me) = own.filter(|_| actor >= owner) {
-                members.push(me);
-                own = None;
+            if wanted {
+                sink.member(Member {
+                    actor,
+                    side,
+                    confirmed: member_flags & MEMBER_CONFIRMED != 0,
+                });
             }
-            members.push(Member {
-                actor,
-                side,
-                confirmed: member_flags & MEMBER_CONFIRMED != 0,
-            });
         }
-        members.extend(own);
-        if days.0 <= day && day <= days.1 {
-            let entry = MeetingEntry {
-                day,
-                meeting,
-                span,
-                status,
-                shape,
-                place,
-            };
-            visit(&entry, members)?;
+        if wanted {
+            sink.end()?;
         }
     }
     if !c.all_read() {
@@ -266,6 +261,7 @@ pub(crate) fn decode_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::Gathered;
 
     fn entry(day: u32, meeting: u64, place: u64) -> MeetingEntry {
         MeetingEntry {
@@ -288,17 +284,13 @@ mod tests {
 
     fn decoded(owner: u64, body: &[u8], count: u64) -> Result<Vec<(MeetingEntry, Vec<Member>)>> {
         let mut found = Vec::new();
-        decode_columns(
-            owner,
-            body,
-            count,
-            (0, u32::MAX),
-            &mut Vec::new(),
-            &mut |e, m| {
-                found.push((*e, m.to_vec()));
-                Ok(())
-            },
-        )?;
+        let mut members = Vec::new();
+        let mut visit = |e: &MeetingEntry, m: &[Member]| {
+            found.push((*e, m.to_vec()));
+            Ok(())
+        };
+        let mut sink = Gathered::new(&mut members, &mut visit);
+        decode_columns(owner, body, count, (0, u32::MAX), &mut sink)?;
         Ok(found)
     }
 

@@ -39,7 +39,7 @@ use super::kv::{Entry, KvRead, Overlay};
 use super::values::{get_varint, put_varint, PACKED_VERSION, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
-use crate::query::{MeetingEntry, Member, Visit};
+use crate::query::{CastSink, Gathered, MeetingEntry, Member, Visit};
 
 /// Entries per chunk at most; a chunk that grows past it splits in two.
 pub(crate) const MAX_CHUNK: usize = 512;
@@ -232,14 +232,25 @@ fn decode_entries(
     scratch: &mut Scratch,
     visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
 ) -> Result<()> {
+    let Scratch { raw, members } = scratch;
+    decode_into(owner, bytes, days, raw, &mut Gathered::new(members, visit))
+}
+
+/// Decodes a chunk into `sink` (`raw` holds the body once unpacked).
+fn decode_into<S: CastSink>(
+    owner: u64,
+    bytes: &[u8],
+    days: (u32, u32),
+    raw: &mut Vec<u8>,
+    sink: &mut S,
+) -> Result<()> {
     let (packed, count, at) = chunk_header(bytes)?;
     let body = bytes.get(at..).unwrap_or_default();
-    let Scratch { raw, members } = scratch;
     if packed {
         unpack(body, raw)?;
-        decode_columns(owner, raw, count, days, members, visit)
+        decode_columns(owner, raw, count, days, sink)
     } else {
-        decode_columns(owner, body, count, days, members, visit)
+        decode_columns(owner, body, count, days, sink)
     }
 }
 
@@ -384,6 +395,25 @@ pub(crate) fn visit(
     days: (u32, u32),
     visit: Visit<'_>,
 ) -> Result<()> {
+    let mut members = Vec::new();
+    visit_casts(
+        kv,
+        table,
+        owner,
+        days,
+        &mut Gathered::new(&mut members, visit),
+    )
+}
+
+/// Hands `sink` the entries of `owner` whose first day lies in `days`, in order, as the
+/// chunks are decoded.
+pub(crate) fn visit_casts<S: CastSink>(
+    kv: &dyn KvRead,
+    table: Table,
+    owner: u64,
+    days: (u32, u32),
+    sink: &mut S,
+) -> Result<()> {
     // From day 0 the list starts at its first chunk: no need to look for the one before.
     let floor = match days.0 {
         0 => None,
@@ -394,10 +424,10 @@ pub(crate) fn visit(
         None => encode_chunk_key(owner, 0, 0),
     };
     let end = just_after(&encode_chunk_key(owner, days.1, u64::MAX));
-    let mut scratch = Scratch::default();
+    let mut raw = Vec::new();
     for entry in kv.range(table, &start, Some(&end), false) {
         let (_, value) = entry?;
-        decode_entries(owner, &value, days, &mut scratch, visit)?;
+        decode_into(owner, &value, days, &mut raw, sink)?;
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ use super::values::decode_value;
 use super::Table;
 use crate::error::{Error, Result};
 use crate::model::{fold_name, Id, PlaceId, Record, RecordKind};
-use crate::query::{Catalog, List, NameEntry, Term, TermPosting, TextTotals, Visit};
+use crate::query::{CastSink, Catalog, List, NameEntry, Term, TermPosting, TextTotals, Visit};
 
 /// The deepest a place tree may nest; deeper chains are refused as likely cycles.
 pub(crate) const MAX_PLACE_DEPTH: usize = 64;
@@ -312,6 +312,16 @@ impl Catalog for Reader<'_> {
     fn scan(&self, list: List, first_days: (u32, u32), visit: Visit<'_>) -> Result<()> {
         let (table, owner) = Reader::list(list);
         postings::visit(self.kv, table, owner, first_days, visit)
+    }
+
+    fn scan_casts<S: CastSink>(
+        &self,
+        list: List,
+        first_days: (u32, u32),
+        sink: &mut S,
+    ) -> Result<()> {
+        let (table, owner) = Reader::list(list);
+        postings::visit_casts(self.kv, table, owner, first_days, sink)
     }
 
     fn referrers(&self, kind: RecordKind, id: u64) -> Result<Vec<(RecordKind, u64)>> {

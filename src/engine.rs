@@ -171,6 +171,8 @@ impl Engine {
 
     /// Runs a bulk load into this empty database: `fill` adds the records, then they are written
     /// while readers wait, and a failure to write them discards them (`Store::discarded`).
+    /// Written in key order, the largest tree first, as a compaction writes them, they take
+    /// no more room than a compaction would leave, so none follows.
     pub(crate) fn bulk(
         &self,
         fill: impl FnOnce(&mut Bulk<'_>) -> Result<()>,
@@ -183,11 +185,11 @@ impl Engine {
         let _readers_out = self.readers_held();
         let written = bulk.finish(progress);
         drop(store);
-        let mut slot = self.store.write().unwrap_or_else(PoisonError::into_inner);
-        match written {
-            Ok(()) => self.compact_if_worth_it(slot),
-            Err(e) => discard(&mut slot).and(Err(e)),
+        if let Err(e) = written {
+            let mut slot = self.store.write().unwrap_or_else(PoisonError::into_inner);
+            return discard(&mut slot).and(Err(e));
         }
+        Ok(())
     }
 
     /// Rewrites the database's files compactly (`Store::compacted`), while readers and

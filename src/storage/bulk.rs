@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::compact::LARGEST_FIRST;
 use super::gathered::Gathered;
 use super::kv::{storage_error, BATCH};
 use super::pages::{encode_page, page_key, PER_PAGE};
@@ -209,6 +210,8 @@ impl<'s> Bulk<'s> {
             counters.push((next_id_key(kind), max.to_be_bytes().to_vec()));
         }
         batches.push((Table::Meta, counters));
+        // In the order a compaction copies the trees: sled then leaves the same room.
+        batches.sort_by_key(|(table, _)| LARGEST_FIRST.iter().position(|t| t == table));
 
         let total: u64 = batches.iter().map(|(_, e)| e.len() as u64).sum();
         let mut done = 0;

@@ -317,6 +317,10 @@ pub trait RowSink {
     fn full(&self) -> bool {
         false
     }
+
+    /// How many rows are about to come, when that is known before the first: a sink that
+    /// holds rows makes room for them once.
+    fn expect(&mut self, _rows: usize) {}
 }
 
 impl RowSink for Rows {
@@ -328,6 +332,10 @@ impl RowSink for Rows {
     fn row(&mut self, row: Vec<Value>) -> crate::error::Result<()> {
         self.rows.push(row);
         Ok(())
+    }
+
+    fn expect(&mut self, rows: usize) {
+        self.rows.reserve(rows);
     }
 }
 

@@ -1071,6 +1071,10 @@ impl RowSink for Streamed<'_> {
     fn full(&self) -> bool {
         self.sink.full()
     }
+
+    fn expect(&mut self, rows: usize) {
+        self.sink.expect(rows);
+    }
 }
 
 /// `dump 'file' [replace]`: the dump written to a file (relative to `base`), never inside the

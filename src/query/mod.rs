@@ -39,6 +39,8 @@ use crate::error::Result;
 use crate::rows::{Rows, Value};
 use crate::syntax::{Query, Source};
 
+#[cfg(test)]
+pub(crate) use exec::counted_both_ways;
 pub(crate) use exec::{execute, execute_into};
 pub(crate) use plan::plan_query;
 

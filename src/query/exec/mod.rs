@@ -8,6 +8,8 @@
 //! no meeting record; records that are read are read once per question and cached.
 
 mod count;
+#[cfg(test)]
+pub(crate) use count::counted_both_ways;
 mod order;
 mod path;
 mod profile;
@@ -117,7 +119,7 @@ impl<C: Catalog> Ctx<'_, C> {
             Plan::Project(Input::Counts(count), columns) => {
                 let counts = self.count(count)?;
                 sink.columns(&column_names(columns))?;
-                self.project_counts(counts, columns, sink)?;
+                self.project_counts(counts.iter(), columns, sink)?;
                 Ok(None)
             }
             Plan::Sort(input, keys) => {
@@ -181,10 +183,11 @@ impl<C: Catalog> Ctx<'_, C> {
         first: Option<usize>,
         sink: &mut dyn RowSink,
     ) -> Result<Option<String>> {
-        let mut tallies = self.count(count)?;
-        order::rank(&mut tallies, columns, keys, first);
+        let tallies = self.count(count)?;
+        let order = order::rank(&tallies, columns, keys, first);
         sink.columns(&column_names(columns))?;
-        self.project_counts(tallies, columns, sink)?;
+        // `rank` hands out positions among the tallies only.
+        self.project_counts(order.iter().map(|&i| &tallies[i]), columns, sink)?;
         Ok(None)
     }
 

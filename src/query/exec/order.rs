@@ -55,16 +55,17 @@ pub(super) fn by_numbers<'p>(
     keys.iter().all(numeric).then_some((count, columns))
 }
 
-/// Puts tallies in the order `sort` puts their rows in, when every key is a number of the
-/// tally (see [`by_numbers`]), comparing the numbers instead of rows; with `first`, only the
-/// first n are kept, selected before they are sorted. Tallies come in actor order, each actor
-/// once, so their position breaks ties as the input order does in `sort`.
+/// The positions of the tallies in the order `sort` puts their rows in, when every key is a
+/// number of the tally (see [`by_numbers`]), comparing the numbers instead of rows; with
+/// `first`, only the first n, selected before they are sorted. Tallies come in actor order,
+/// each actor once, so their position breaks ties as the input order does in `sort`. The
+/// tallies are not moved: a hub's are megabytes, and a copy in order cost as much again.
 pub(super) fn rank(
-    tallies: &mut Vec<Tally>,
+    tallies: &[Tally],
     columns: &[Column],
     keys: &[SortKey],
     first: Option<usize>,
-) {
+) -> Vec<usize> {
     // A key on a column already keyed changes nothing (its values were equal), so at most
     // two keys matter: the count and the id.
     let mut distinct: Vec<SortKey> = Vec::new();
@@ -99,7 +100,7 @@ pub(super) fn rank(
         (true, Some(k)) => by_count(tallies, k.descending),
         _ => None,
     };
-    let order = match counted_out {
+    match counted_out {
         Some(mut order) => {
             order.truncate(first.unwrap_or(usize::MAX));
             order
@@ -111,15 +112,7 @@ pub(super) fn rank(
             };
             by_numbers_sorted(tallies, key, first)
         }
-    };
-    let mut all = std::mem::take(tallies);
-    tallies.extend(order.into_iter().filter_map(|i| {
-        all.get_mut(i).map(|t| Tally {
-            actor: t.actor,
-            count: t.count,
-            meetings: std::mem::take(&mut t.meetings),
-        })
-    }));
+    }
 }
 
 /// The positions of the tallies ordered by `key` (ties by position); with `first`, only the
@@ -298,6 +291,10 @@ impl RowSink for Limited<'_> {
     fn full(&self) -> bool {
         self.left == 0 || self.sink.full()
     }
+
+    fn expect(&mut self, rows: usize) {
+        self.sink.expect(rows.min(self.left));
+    }
 }
 
 /// The columns at positions `keep` of each row, in that order.
@@ -325,6 +322,10 @@ impl RowSink for Kept<'_> {
 
     fn full(&self) -> bool {
         self.sink.full()
+    }
+
+    fn expect(&mut self, rows: usize) {
+        self.sink.expect(rows);
     }
 }
 
@@ -383,7 +384,7 @@ mod tests {
             let mut keys = vec![SortKey { column: 1, descending: true }, SortKey { column: 0, descending: false }];
             let chosen: Vec<SortKey> = order.iter().map(|(c, d)| SortKey { column: *c, descending: *d }).collect();
             let tallies = || -> Vec<Tally> {
-                counts.iter().map(|(a, c)| Tally { actor: *a, count: *c, meetings: Vec::new() }).collect()
+                counts.iter().map(|(a, c)| Tally { actor: *a, count: *c, meetings: None }).collect()
             };
             for keys in [std::mem::take(&mut keys), chosen] {
                 let mut full = Rows {
@@ -392,9 +393,9 @@ mod tests {
                 };
                 sort(&mut full, &keys, None);
                 for first in [None, Some(k)] {
-                    let mut ranked = tallies();
-                    rank(&mut ranked, &columns, &keys, first);
-                    let rows: Vec<Vec<Value>> = ranked.iter().map(|t| vec![Value::Int(t.actor as i64), Value::Int(t.count)]).collect();
+                    let ranked = tallies();
+                    let order = rank(&ranked, &columns, &keys, first);
+                    let rows: Vec<Vec<Value>> = order.iter().map(|&i| &ranked[i]).map(|t| vec![Value::Int(t.actor as i64), Value::Int(t.count)]).collect();
                     let expected = &full.rows[..first.unwrap_or(usize::MAX).min(full.rows.len())];
                     prop_assert_eq!(&rows[..], expected);
                 }

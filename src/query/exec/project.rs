@@ -11,15 +11,16 @@ use crate::rows::{RowSink, Value};
 impl<C: Catalog> Ctx<'_, C> {
     /// One row per counted actor; the actor record is read only for its name or handle, and
     /// the meetings behind the count only for the columns that describe them.
-    pub(super) fn project_counts(
+    pub(super) fn project_counts<'t>(
         &self,
-        tallies: Vec<Tally>,
+        tallies: impl ExactSizeIterator<Item = &'t Tally>,
         columns: &[Column],
         sink: &mut dyn RowSink,
     ) -> Result<()> {
         let needs_record = columns
             .iter()
             .any(|c| matches!(c, Column::ActorName | Column::ActorHandle));
+        sink.expect(tallies.len());
         for tally in tallies {
             if sink.full() {
                 break;
@@ -51,7 +52,7 @@ impl<C: Catalog> Ctx<'_, C> {
     fn tally_value(&self, tally: &Tally, column: &Column) -> Result<Value> {
         let mut words: Vec<String> = Vec::new();
         let mut surest: Option<Certainty> = None;
-        for &(id, status) in &tally.meetings {
+        for &(id, status) in tally.meetings() {
             let m = self.meeting(id)?;
             let Some(p) = m.participant(ActorId::new(tally.actor)) else {
                 continue;

@@ -9,6 +9,7 @@ use crate::query::catalog::{first_days, Catalog, MeetingEntry, Member};
 use crate::query::plan::{Meetings, Predicate, Scan};
 
 /// Whether a meeting passes one predicate, given its entry and participants.
+#[inline]
 pub(super) fn test(entry: &MeetingEntry, cast: &[Member], predicate: &Predicate) -> bool {
     match predicate {
         Predicate::Status(statuses) => statuses.contains(&entry.status),

@@ -37,7 +37,7 @@ impl<C: Catalog> Ctx<'_, C> {
                     (Column::ActorHandle, Some(a)) => Value::Text(a.handle.clone()),
                     (Column::Count, _) => Value::Int(tally.count),
                     (Column::Sides | Column::Roles | Column::Surest | Column::Via, _) => {
-                        self.tally_value(&tally, c)?
+                        self.tally_value(tally, c)?
                     }
                     _ => Value::Null,
                 });

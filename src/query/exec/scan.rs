@@ -4,8 +4,9 @@ use std::borrow::Cow;
 
 use super::Ctx;
 use crate::error::Result;
+use crate::model::DateSpan;
 use crate::model::PlaceId;
-use crate::query::catalog::{first_days, Catalog, MeetingEntry, Member};
+use crate::query::catalog::{first_days, CastSink, Catalog, MeetingEntry, Member};
 use crate::query::plan::{Meetings, Predicate, Scan};
 
 /// Whether a meeting passes one predicate, given its entry and participants.
@@ -43,40 +44,24 @@ impl<C: Catalog> Ctx<'_, C> {
         meetings: &Meetings,
         visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
     ) -> Result<()> {
-        let filters = &meetings.filters;
-        let needs_participants = filters.iter().any(Predicate::needs_participants);
         let (lists, during) = meetings.scan.lists();
         // A view may move a meeting to another date, so the list is read whole under one.
         let days = match meetings.view {
             Some(_) => first_days(None),
             None => first_days(during),
         };
+        let mut sink = Filtered {
+            ctx: self,
+            meetings,
+            during,
+            needs_participants: meetings.filters.iter().any(Predicate::needs_participants),
+            entry: None,
+            owner: None,
+            members: Vec::new(),
+            visit,
+        };
         for list in lists {
-            self.catalog.scan(list, days, &mut |entry, cast| {
-                let Some(entry) = self.through(entry, meetings.view.as_ref())? else {
-                    return Ok(());
-                };
-                let entry = &entry;
-                if !entry.within(during) {
-                    return Ok(());
-                }
-                let cast = match needs_participants {
-                    true => self.participants(entry.meeting, cast)?,
-                    false => Cow::Borrowed(cast),
-                };
-                if !filters.iter().all(|p| test(entry, &cast, p)) {
-                    return Ok(());
-                }
-                for filter in filters {
-                    if let Predicate::MinSources(n) = filter {
-                        if self.sources_seen(entry.meeting, meetings.view.as_ref())? < *n {
-                            return Ok(());
-                        }
-                    }
-                }
-                visit(entry, &cast)?;
-                Ok(())
-            })?;
+            self.catalog.scan_casts(list, days, &mut sink)?;
         }
         Ok(())
     }
@@ -102,5 +87,77 @@ impl<C: Catalog> Ctx<'_, C> {
             visit(entry, &[])?;
         }
         Ok(())
+    }
+}
+
+/// Tests each meeting of a scan as the list is decoded: the entry first (through the view,
+/// against the dates and the filters an entry answers), then, with its participants
+/// gathered, the rest; what passes goes to `visit`.
+struct Filtered<'c, 'm, 'v, C> {
+    ctx: &'c Ctx<'c, C>,
+    meetings: &'m Meetings,
+    during: Option<&'m DateSpan>,
+    needs_participants: bool,
+    /// The entry being read (as the view sees it), when it passed the first tests.
+    entry: Option<MeetingEntry>,
+    /// The list owner's part in it, until it is put among the others.
+    owner: Option<Member>,
+    members: Vec<Member>,
+    visit: &'v mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
+}
+
+impl<C: Catalog> CastSink for Filtered<'_, '_, '_, C> {
+    #[inline]
+    fn entry(&mut self, entry: &MeetingEntry, owner: Option<Member>) -> Result<bool> {
+        let Some(entry) = self.ctx.through(entry, self.meetings.view.as_ref())? else {
+            return Ok(false);
+        };
+        let on_entry = |p: &Predicate| !p.on_entry() || test(&entry, &[], p);
+        if !entry.within(self.during) || !self.meetings.filters.iter().all(on_entry) {
+            return Ok(false);
+        }
+        self.entry = Some(entry);
+        self.owner = owner;
+        self.members.clear();
+        Ok(true)
+    }
+
+    #[inline]
+    fn member(&mut self, member: Member) {
+        if let Some(me) = self.owner.filter(|me| member.actor >= me.actor) {
+            self.members.push(me);
+            self.owner = None;
+        }
+        self.members.push(member);
+    }
+
+    fn end(&mut self) -> Result<()> {
+        self.members.extend(self.owner.take());
+        let Some(entry) = self.entry.take() else {
+            return Ok(());
+        };
+        let cast = match self.needs_participants {
+            true => self.ctx.participants(entry.meeting, &self.members)?,
+            false => Cow::Borrowed(&self.members[..]),
+        };
+        let filters = &self.meetings.filters;
+        if !filters
+            .iter()
+            .all(|p| p.on_entry() || test(&entry, &cast, p))
+        {
+            return Ok(());
+        }
+        for filter in filters {
+            if let Predicate::MinSources(n) = filter {
+                if self
+                    .ctx
+                    .sources_seen(entry.meeting, self.meetings.view.as_ref())?
+                    < *n
+                {
+                    return Ok(());
+                }
+            }
+        }
+        (self.visit)(&entry, &cast)
     }
 }

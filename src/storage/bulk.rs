@@ -423,7 +423,7 @@ mod tests {
     /// it and finds the database the load started from.
     #[test]
     fn a_discard_cut_short_anywhere_is_finished_by_the_next_open() {
-        cut_short_at_every_step(loading, fill_emptied);
+        cut_short_at_every_step(loading, fill_emptied, opens_whole);
     }
 
     /// A discard killed before its commit, the new files written: the next open removes

@@ -280,7 +280,7 @@ pub(crate) mod tests {
     }
 
     /// A database in `dir` holding some thousands of keys, closed; returns what it holds.
-    fn filled(dir: &Path) -> Contents {
+    pub(crate) fn filled(dir: &Path) -> Contents {
         let store = Store::open(dir).unwrap();
         for n in 0..4000u32 {
             let key = n.wrapping_mul(2_654_435_761).to_be_bytes();
@@ -343,13 +343,14 @@ pub(crate) mod tests {
     }
 
     /// A process killed after the commit, with the first `moved` listed files swapped (and
-    /// the old files left out of the list removed or not), for every `moved`: the next open
-    /// finishes the swap, and finds what `prepare` (which makes a closed database in a
-    /// directory) says the swapped files hold. `fill` makes the new files, as a compaction or
-    /// a discarded load does.
+    /// the old files left out of the list removed or not), for every `moved`: `reopen` (the
+    /// next open, [`opens_whole`], or a reading of the files left) is told the directory and
+    /// what `prepare` (which makes a closed database in a directory) says the swapped files
+    /// hold. `fill` makes the new files, as a compaction or a discarded load does.
     pub(crate) fn cut_short_at_every_step(
         prepare: impl Fn(&Path) -> Contents,
         fill: fn(&Store, &sled::Db) -> Result<()>,
+        reopen: impl Fn(&Path, &Contents, &str),
     ) {
         let mut case = 0;
         loop {
@@ -381,14 +382,14 @@ pub(crate) mod tests {
                 fs::rename(dir.path().join(COPY).join(name), target).unwrap();
             }
             let what = format!("{moved} of {} files moved, case {case}", names.len());
-            opens_whole(dir.path(), &expected, &what);
+            reopen(dir.path(), &expected, &what);
             case += 1;
         }
     }
 
     #[test]
     fn a_swap_cut_short_anywhere_is_finished_by_the_next_open() {
-        cut_short_at_every_step(filled, copy_every_tree);
+        cut_short_at_every_step(filled, copy_every_tree, opens_whole);
     }
 
     /// Killed once the marker was removed, with the emptied copy's folder left; and killed

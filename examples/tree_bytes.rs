@@ -1,10 +1,13 @@
 //! What the bytes of a database are: per sled tree, its keys and the bytes of its keys and
 //! values as stored (after Entrevue's own compression), beside the size of sled's files.
 //!
-//! `cargo run --example tree_bytes -- DBDIR [MEETINGS]` — the database must not be open
-//! elsewhere; with MEETINGS, each tree's bytes per meeting too. Then the keys of the `terms`
-//! tree by what they are (a posting of a quote or of a record's own text, a count) and
-//! language, from the key layout of ARCHITECTURE.md.
+//! `cargo run --example tree_bytes -- DBDIR [MEETINGS] [--alone]` — the database must not be
+//! open elsewhere; with MEETINGS, each tree's bytes per meeting too. Then the keys of the
+//! `terms` tree by what they are (a posting of a quote or of a record's own text, a count) and
+//! language, from the key layout of ARCHITECTURE.md. With `--alone`, each tree is also copied
+//! by itself into a fresh sled directory (key order, batches of 1,000, then a flush, as a
+//! compaction writes) and the size of sled's files is given beside its keys and values: what
+//! sled costs per tree.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,7 +15,12 @@ use std::path::Path;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let dir = Path::new(args.get(1).ok_or("give the database's directory")?);
-    let meetings: Option<f64> = args.get(2).map(|m| m.parse()).transpose()?;
+    let alone = args.iter().any(|a| a == "--alone");
+    let meetings: Option<f64> = args
+        .get(2)
+        .filter(|a| *a != "--alone")
+        .map(|m| m.parse())
+        .transpose()?;
     let db = sled::Config::new().path(dir).open()?;
     let on_disk = db.size_on_disk()?;
     println!("| tree | keys | key bytes | value bytes | bytes per meeting |");
@@ -43,7 +51,67 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "sled's files: {on_disk} bytes ({:.1} MiB)",
         on_disk as f64 / 1048576.0
     );
-    terms_by_kind(&db.open_tree("terms")?)
+    terms_by_kind(&db.open_tree("terms")?)?;
+    if alone {
+        each_tree_alone(&db)?;
+    }
+    Ok(())
+}
+
+/// Copies each tree by itself into a fresh sled directory and prints what its files take.
+fn each_tree_alone(db: &sled::Db) -> Result<(), Box<dyn std::error::Error>> {
+    println!();
+    println!("| tree, copied alone | keys | keys and values | sled's files | files ÷ data |");
+    println!("|---|---:|---:|---:|---:|");
+    for name in db.tree_names() {
+        let from = db.open_tree(&name)?;
+        let scratch = tempfile::tempdir()?;
+        let (mut keys, mut bytes) = (0u64, 0u64);
+        {
+            let fresh = sled::Config::new().path(scratch.path()).open()?;
+            let to = fresh.open_tree(&name)?;
+            let mut batch = sled::Batch::default();
+            let mut held = 0;
+            for entry in from.iter() {
+                let (k, v) = entry?;
+                keys += 1;
+                bytes += (k.len() + v.len()) as u64;
+                batch.insert(k, v);
+                held += 1;
+                if held == 1000 {
+                    to.apply_batch(std::mem::take(&mut batch))?;
+                    held = 0;
+                }
+            }
+            to.apply_batch(batch)?;
+            fresh.flush()?;
+        }
+        if keys == 0 {
+            continue;
+        }
+        // sled's threads may still be writing for a moment after the last handle is gone.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let files = directory_bytes(scratch.path())?;
+        let name = String::from_utf8_lossy(&name);
+        println!(
+            "| {name} | {keys} | {bytes} | {files} | {:.2} |",
+            files as f64 / bytes as f64
+        );
+    }
+    Ok(())
+}
+
+fn directory_bytes(dir: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += match meta.is_dir() {
+            true => directory_bytes(&entry.path())?,
+            false => meta.len(),
+        };
+    }
+    Ok(total)
 }
 
 /// Counts the `terms` keys and their bytes by what each is: `0x01, language, stem, 0x00, tag,

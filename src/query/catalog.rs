@@ -252,12 +252,35 @@ pub(crate) type Visit<'v> = &'v mut dyn FnMut(&MeetingEntry, &[Member]) -> Resul
 /// actor order, then the end of the entry. A count over a hub's list this way builds nothing
 /// per meeting.
 pub(crate) trait CastSink {
+    /// Which of an entry's fields the sink reads; the others may be left at 0.
+    fn fields(&self) -> Fields {
+        Fields::ALL
+    }
+
     /// Whether the entry's other participants are wanted.
     fn entry(&mut self, entry: &MeetingEntry, owner: Option<Member>) -> Result<bool>;
     /// One other participant of the entry last wanted.
     fn member(&mut self, member: Member);
     /// Every participant of the entry last wanted has been handed over.
     fn end(&mut self) -> Result<()>;
+}
+
+/// The fields of a [`MeetingEntry`] a [`CastSink`] reads besides its status: a list stores
+/// each field apart, so that one not read is not decoded either.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Fields {
+    /// `day`, `span` and `shape`.
+    pub dates: bool,
+    pub meeting: bool,
+    pub place: bool,
+}
+
+impl Fields {
+    pub(crate) const ALL: Fields = Fields {
+        dates: true,
+        meeting: true,
+        place: true,
+    };
 }
 
 /// A [`CastSink`] that gathers each wanted entry's participants, the owner among them in

@@ -175,13 +175,18 @@ impl<'b> Columns<'b> {
         self.bytes[c].len().saturating_sub(self.at[c])
     }
 
-    fn all_read(&self) -> bool {
-        self.bytes.iter().zip(self.at).all(|(b, at)| b.len() == at)
+    /// Whether every column was read to its end, but those `skipped`.
+    fn all_read(&self, skipped: &[Column]) -> bool {
+        let read = |c: &usize| !skipped.iter().any(|s| *s as usize == *c);
+        (0..COLUMNS)
+            .filter(read)
+            .all(|c| self.bytes[c].len() == self.at[c])
     }
 }
 
 /// Decodes `count` entries of `owner`'s list from `body`, handing `sink` each entry whose
-/// first day lies in `days`, and its participants when the sink wants them.
+/// first day lies in `days`, and its participants when the sink wants them. The columns of
+/// the fields the sink does not read ([`CastSink::fields`]) are not decoded.
 pub(crate) fn decode_columns<S: CastSink>(
     owner: u64,
     body: &[u8],
@@ -190,21 +195,34 @@ pub(crate) fn decode_columns<S: CastSink>(
     sink: &mut S,
 ) -> Result<()> {
     let mut c = Columns::split(body)?;
-    let (mut day, mut meeting) = (0u32, 0u64);
+    let fields = sink.fields();
+    // The first day is read for the range too, unless the range is every day.
+    let days_read = fields.dates || days != (0, u32::MAX);
+    let (mut day, mut meeting, mut span, mut shape, mut place) = (0u32, 0u64, 0, 0, 0);
     for _ in 0..count {
-        day = day
-            .checked_add(c.u32(Column::Day, "day delta")?)
-            .ok_or_else(|| corrupt("day overflow"))?;
-        let zigzag = c.varint(Column::Meeting)?;
-        let delta = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
-        meeting = meeting.wrapping_add(delta as u64);
-        let span = c.u32(Column::Span, "span")?;
+        if days_read {
+            day = day
+                .checked_add(c.u32(Column::Day, "day delta")?)
+                .ok_or_else(|| corrupt("day overflow"))?;
+        }
+        if fields.meeting {
+            let zigzag = c.varint(Column::Meeting)?;
+            let delta = ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
+            meeting = meeting.wrapping_add(delta as u64);
+        }
+        if fields.dates {
+            span = c.u32(Column::Span, "span")?;
+        }
         let flags = c.byte(Column::Flags)?;
         let status = *Status::ALL
             .get(usize::from(flags & 7))
             .ok_or_else(|| corrupt("unknown status"))?;
-        let shape = c.byte(Column::Shape)?;
-        let place = c.varint(Column::Place)?;
+        if fields.dates {
+            shape = c.byte(Column::Shape)?;
+        }
+        if fields.place {
+            place = c.varint(Column::Place)?;
+        }
         let own = match flags & OWNER_TAKES_PART {
             0 => None,
             _ => Some(Member {
@@ -252,7 +270,20 @@ pub(crate) fn decode_columns<S: CastSink>(
             sink.end()?;
         }
     }
-    if !c.all_read() {
+    let mut skipped = Vec::new();
+    if !days_read {
+        skipped.push(Column::Day);
+    }
+    if !fields.meeting {
+        skipped.push(Column::Meeting);
+    }
+    if !fields.dates {
+        skipped.extend([Column::Span, Column::Shape]);
+    }
+    if !fields.place {
+        skipped.push(Column::Place);
+    }
+    if !c.all_read(&skipped) {
         return Err(corrupt("trailing bytes"));
     }
     Ok(())

@@ -4,7 +4,7 @@ use super::scan::test;
 use super::Ctx;
 use crate::error::Result;
 use crate::model::{Certainty, DateSpan, RecordKind, Status};
-use crate::query::catalog::{first_days, CastSink, Catalog, List, MeetingEntry, Member};
+use crate::query::catalog::{first_days, CastSink, Catalog, Fields, List, MeetingEntry, Member};
 use crate::query::plan::{PairCount, Pairing, Predicate, Scan};
 
 /// An actor paired with the anchor: in how many meetings, and (when asked for) which.
@@ -134,6 +134,17 @@ struct Paired<'a> {
 }
 
 impl CastSink for Paired<'_> {
+    /// Only what the filters test: a hub's count decodes neither meetings nor dates nor
+    /// places when no filter asks for them.
+    fn fields(&self) -> Fields {
+        let place = |p: &Predicate| matches!(p, Predicate::Inside(..));
+        Fields {
+            dates: self.during.is_some(),
+            meeting: false,
+            place: self.filters.iter().any(place),
+        }
+    }
+
     #[inline]
     fn entry(&mut self, entry: &MeetingEntry, owner: Option<Member>) -> Result<bool> {
         self.me = owner.filter(|me| me.counts(self.any));

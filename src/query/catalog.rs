@@ -283,22 +283,54 @@ impl Fields {
     };
 }
 
-/// A [`CastSink`] that gathers each wanted entry's participants, the owner among them in
-/// actor order, and hands them to a [`Visit`].
-pub(crate) struct Gathered<'m, 'v> {
-    members: &'m mut Vec<Member>,
+/// One entry's participants gathered as a [`CastSink`] is handed them: the owner's part
+/// kept aside until its place among the others, which come in actor order.
+#[derive(Default)]
+pub(crate) struct EntryCast {
+    members: Vec<Member>,
+    owner: Option<Member>,
+}
+
+impl EntryCast {
+    /// Starts the cast of a new entry, with the owner's part in it.
+    #[inline]
+    pub(crate) fn start(&mut self, owner: Option<Member>) {
+        self.members.clear();
+        self.owner = owner;
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, member: Member) {
+        if let Some(me) = self.owner.filter(|me| member.actor >= me.actor) {
+            self.members.push(me);
+            self.owner = None;
+        }
+        self.members.push(member);
+    }
+
+    /// Every participant of the entry, in actor order.
+    #[inline]
+    pub(crate) fn finish(&mut self) -> &[Member] {
+        self.members.extend(self.owner.take());
+        &self.members
+    }
+}
+
+/// A [`CastSink`] that gathers each wanted entry's participants and hands them to a
+/// [`Visit`].
+pub(crate) struct Gathered<'c, 'v> {
+    cast: &'c mut EntryCast,
     /// The entry last wanted.
     entry: Option<MeetingEntry>,
-    owner: Option<Member>,
     visit: Visit<'v>,
 }
 
-impl<'m, 'v> Gathered<'m, 'v> {
-    pub(crate) fn new(members: &'m mut Vec<Member>, visit: Visit<'v>) -> Self {
+impl<'c, 'v> Gathered<'c, 'v> {
+    /// A sink gathering into `cast` (kept by the caller, to be reused).
+    pub(crate) fn new(cast: &'c mut EntryCast, visit: Visit<'v>) -> Self {
         Gathered {
-            members,
+            cast,
             entry: None,
-            owner: None,
             visit,
         }
     }
@@ -307,26 +339,21 @@ impl<'m, 'v> Gathered<'m, 'v> {
 impl CastSink for Gathered<'_, '_> {
     #[inline]
     fn entry(&mut self, entry: &MeetingEntry, owner: Option<Member>) -> Result<bool> {
-        self.members.clear();
         self.entry = Some(*entry);
-        self.owner = owner;
+        self.cast.start(owner);
         Ok(true)
     }
 
     #[inline]
     fn member(&mut self, member: Member) {
-        if let Some(me) = self.owner.filter(|me| member.actor >= me.actor) {
-            self.members.push(me);
-            self.owner = None;
-        }
-        self.members.push(member);
+        self.cast.push(member);
     }
 
     #[inline]
     fn end(&mut self) -> Result<()> {
-        self.members.extend(self.owner.take());
+        let cast = self.cast.finish();
         match &self.entry {
-            Some(entry) => (self.visit)(entry, self.members),
+            Some(entry) => (self.visit)(entry, cast),
             None => Ok(()),
         }
     }

@@ -27,7 +27,8 @@ pub(crate) use binder::{closest, resolve, Binder};
 pub(crate) use cancel::CancellationToken;
 pub(crate) use catalog::day_key;
 pub(crate) use catalog::{
-    bound_of, first_days, CastSink, Catalog, Gathered, List, MeetingEntry, Member, NameEntry, Visit,
+    bound_of, first_days, CastSink, Catalog, EntryCast, Gathered, List, MeetingEntry, Member,
+    NameEntry, Visit,
 };
 pub use memory::MemoryCatalog;
 pub(crate) use search::{

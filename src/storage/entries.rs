@@ -292,7 +292,7 @@ pub(crate) fn decode_columns<S: CastSink>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::Gathered;
+    use crate::query::{EntryCast, Gathered};
 
     fn entry(day: u32, meeting: u64, place: u64) -> MeetingEntry {
         MeetingEntry {
@@ -315,12 +315,12 @@ mod tests {
 
     fn decoded(owner: u64, body: &[u8], count: u64) -> Result<Vec<(MeetingEntry, Vec<Member>)>> {
         let mut found = Vec::new();
-        let mut members = Vec::new();
+        let mut cast = EntryCast::default();
         let mut visit = |e: &MeetingEntry, m: &[Member]| {
             found.push((*e, m.to_vec()));
             Ok(())
         };
-        let mut sink = Gathered::new(&mut members, &mut visit);
+        let mut sink = Gathered::new(&mut cast, &mut visit);
         decode_columns(owner, body, count, (0, u32::MAX), &mut sink)?;
         Ok(found)
     }

@@ -39,7 +39,7 @@ use super::kv::{Entry, KvRead, Overlay};
 use super::values::{get_varint, put_varint, PACKED_VERSION, VALUE_VERSION};
 use super::Table;
 use crate::error::{Error, Result};
-use crate::query::{CastSink, Gathered, MeetingEntry, Member, Visit};
+use crate::query::{CastSink, EntryCast, Gathered, MeetingEntry, Member, Visit};
 
 /// Entries per chunk at most; a chunk that grows past it splits in two.
 pub(crate) const MAX_CHUNK: usize = 512;
@@ -220,7 +220,7 @@ fn decode_chunks<'b>(
 #[derive(Default)]
 struct Scratch {
     raw: Vec<u8>,
-    members: Vec<Member>,
+    cast: EntryCast,
 }
 
 /// Decodes a chunk, handing `visit` each entry whose first day lies in `days` with its
@@ -232,8 +232,8 @@ fn decode_entries(
     scratch: &mut Scratch,
     visit: &mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
 ) -> Result<()> {
-    let Scratch { raw, members } = scratch;
-    decode_into(owner, bytes, days, raw, &mut Gathered::new(members, visit))
+    let Scratch { raw, cast } = scratch;
+    decode_into(owner, bytes, days, raw, &mut Gathered::new(cast, visit))
 }
 
 /// Decodes a chunk into `sink` (`raw` holds the body once unpacked).
@@ -395,14 +395,8 @@ pub(crate) fn visit(
     days: (u32, u32),
     visit: Visit<'_>,
 ) -> Result<()> {
-    let mut members = Vec::new();
-    visit_casts(
-        kv,
-        table,
-        owner,
-        days,
-        &mut Gathered::new(&mut members, visit),
-    )
+    let mut cast = EntryCast::default();
+    visit_casts(kv, table, owner, days, &mut Gathered::new(&mut cast, visit))
 }
 
 /// Hands `sink` the entries of `owner` whose first day lies in `days`, in order, as the

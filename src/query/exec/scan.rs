@@ -6,7 +6,7 @@ use super::Ctx;
 use crate::error::Result;
 use crate::model::DateSpan;
 use crate::model::PlaceId;
-use crate::query::catalog::{first_days, CastSink, Catalog, MeetingEntry, Member};
+use crate::query::catalog::{first_days, CastSink, Catalog, EntryCast, MeetingEntry, Member};
 use crate::query::plan::{Meetings, Predicate, Scan};
 
 /// Whether a meeting passes one predicate, given its entry and participants.
@@ -56,8 +56,7 @@ impl<C: Catalog> Ctx<'_, C> {
             during,
             needs_participants: meetings.filters.iter().any(Predicate::needs_participants),
             entry: None,
-            owner: None,
-            members: Vec::new(),
+            cast: EntryCast::default(),
             visit,
         };
         for list in lists {
@@ -100,9 +99,7 @@ struct Filtered<'c, 'm, 'v, C> {
     needs_participants: bool,
     /// The entry being read (as the view sees it), when it passed the first tests.
     entry: Option<MeetingEntry>,
-    /// The list owner's part in it, until it is put among the others.
-    owner: Option<Member>,
-    members: Vec<Member>,
+    cast: EntryCast,
     visit: &'v mut dyn FnMut(&MeetingEntry, &[Member]) -> Result<()>,
 }
 
@@ -117,28 +114,23 @@ impl<C: Catalog> CastSink for Filtered<'_, '_, '_, C> {
             return Ok(false);
         }
         self.entry = Some(entry);
-        self.owner = owner;
-        self.members.clear();
+        self.cast.start(owner);
         Ok(true)
     }
 
     #[inline]
     fn member(&mut self, member: Member) {
-        if let Some(me) = self.owner.filter(|me| member.actor >= me.actor) {
-            self.members.push(me);
-            self.owner = None;
-        }
-        self.members.push(member);
+        self.cast.push(member);
     }
 
     fn end(&mut self) -> Result<()> {
-        self.members.extend(self.owner.take());
+        let members = self.cast.finish();
         let Some(entry) = self.entry.take() else {
             return Ok(());
         };
         let cast = match self.needs_participants {
-            true => self.ctx.participants(entry.meeting, &self.members)?,
-            false => Cow::Borrowed(&self.members[..]),
+            true => self.ctx.participants(entry.meeting, members)?,
+            false => Cow::Borrowed(members),
         };
         let filters = &self.meetings.filters;
         if !filters

@@ -3,8 +3,10 @@
 //! sled stores each byte it is given about 1.9 times (its log keeps superseded copies of a
 //! node until a segment is half empty), so every byte saved here is saved almost twice on
 //! disk. On the benchmark's `default` data, zstd at level 1 packs the meeting pages to under
-//! half, the place and date lists to a little over half, and the actor lists (high-entropy
-//! varints, most lists a few hundred bytes) by a tenth; it decodes at over a gigabyte a second.
+//! half, the place and date lists to a little under half, and the actor lists (high-entropy
+//! varints, most lists a few hundred bytes) by a little over a quarter; it decodes at over a
+//! gigabyte a second. Higher levels gain almost nothing here (BENCHMARKS.md, "where the size
+//! and the load's time go").
 //!
 //! ```text
 //! packed = raw length: varint | zstd frame of the raw bytes

@@ -94,6 +94,7 @@ impl<C: Catalog> Ctx<'_, C> {
     }
 }
 
+/// What `counter` counted, one tally per actor, in actor order.
 fn tallies(counter: Counter) -> Vec<Tally> {
     // Made to size at once: a hub's tallies are megabytes, grown by doubling they were copied
     // and their pages touched twice over.

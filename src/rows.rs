@@ -320,7 +320,7 @@ pub trait RowSink {
 
     /// How many rows are about to come, when that is known before the first: a sink that
     /// holds rows makes room for them once.
-    fn expect(&mut self, _rows: usize) {}
+    fn rows_coming(&mut self, _rows: usize) {}
 }
 
 impl RowSink for Rows {
@@ -334,7 +334,7 @@ impl RowSink for Rows {
         Ok(())
     }
 
-    fn expect(&mut self, rows: usize) {
+    fn rows_coming(&mut self, rows: usize) {
         self.rows.reserve(rows);
     }
 }

@@ -1072,8 +1072,8 @@ impl RowSink for Streamed<'_> {
         self.sink.full()
     }
 
-    fn expect(&mut self, rows: usize) {
-        self.sink.expect(rows);
+    fn rows_coming(&mut self, rows: usize) {
+        self.sink.rows_coming(rows);
     }
 }
 

@@ -292,8 +292,8 @@ impl RowSink for Limited<'_> {
         self.left == 0 || self.sink.full()
     }
 
-    fn expect(&mut self, rows: usize) {
-        self.sink.expect(rows.min(self.left));
+    fn rows_coming(&mut self, rows: usize) {
+        self.sink.rows_coming(rows.min(self.left));
     }
 }
 
@@ -324,8 +324,8 @@ impl RowSink for Kept<'_> {
         self.sink.full()
     }
 
-    fn expect(&mut self, rows: usize) {
-        self.sink.expect(rows);
+    fn rows_coming(&mut self, rows: usize) {
+        self.sink.rows_coming(rows);
     }
 }
 

@@ -20,7 +20,7 @@ impl<C: Catalog> Ctx<'_, C> {
         let needs_record = columns
             .iter()
             .any(|c| matches!(c, Column::ActorName | Column::ActorHandle));
-        sink.expect(tallies.len());
+        sink.rows_coming(tallies.len());
         for tally in tallies {
             if sink.full() {
                 break;

@@ -586,6 +586,46 @@ mod tests {
     use crate::model::Actor;
     use crate::query::counted_both_ways;
 
+    /// A database of format 5 (one sled key per name, reference, handle and term) opens in
+    /// format 6, its entries moved into pages: the check is clean and every kind of entry
+    /// still answers as it did.
+    #[test]
+    fn a_database_of_the_format_before_is_brought_to_this_one() -> crate::error::Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let path = dir.path().join("db");
+        let questions = [
+            "who met Witkoff",                 // names
+            "who met #usa",                    // handles
+            "quotes matching 'cessez le feu'", // terms
+            "sources of #m01",                 // refs
+            "delete place #florida",           // refs: refused, it holds places
+        ];
+        let ask = |db: &Database| -> Vec<String> {
+            questions
+                .iter()
+                .map(|q| match db.execute(q) {
+                    Ok(rows) => format!("{rows:?}"),
+                    Err(e) => e.to_string(),
+                })
+                .collect()
+        };
+        let before = {
+            let db = Database::open(&path)?;
+            db.execute("load demo")?;
+            ask(&db)
+        };
+        {
+            let store = crate::storage::Store::open(&path)?;
+            crate::storage::flattened_to_format_5(&store)?;
+        }
+        let db = Database::open(&path)?;
+        assert_eq!(ask(&db), before);
+        let report = db.check()?;
+        assert!(report.is_clean(), "{report:?}");
+        assert!(report.index_entries > 1000, "{report:?}");
+        Ok(())
+    }
+
     /// On the demo data, with its sides, doubtful participants and meetings that did not
     /// occur, a count made from the anchor's own list as it is decoded is the count the scan
     /// makes, for every actor and every form of question that takes that way; and some of

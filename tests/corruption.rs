@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{raw, reopen};
+use common::{edit_entries, raw, reopen};
 use entrevue::{Actor, ActorKind, Database, Error, Meeting, Participant};
 
 /// A database with two actors and one meeting, closed; returns the two actor ids.
@@ -31,15 +31,16 @@ fn check_reports_each_disagreement() {
     build(dir.path());
     raw(dir.path(), |db| {
         // A name the index forgot, a reference nobody owns, a posting list that vanished.
-        let names = db.open_tree("names").unwrap();
-        let (first, _) = names.iter().next().unwrap().unwrap();
-        names.remove(first).unwrap();
-        let refs = db.open_tree("refs").unwrap();
-        let mut stray = vec![1u8];
-        stray.extend_from_slice(&77u64.to_be_bytes());
-        stray.push(4);
-        stray.extend_from_slice(&88u64.to_be_bytes());
-        refs.insert(stray, &[]).unwrap();
+        edit_entries(&db.open_tree("names").unwrap(), |names| {
+            names.pop_first().unwrap();
+        });
+        edit_entries(&db.open_tree("refs").unwrap(), |refs| {
+            let mut stray = vec![1u8];
+            stray.extend_from_slice(&77u64.to_be_bytes());
+            stray.push(4);
+            stray.extend_from_slice(&88u64.to_be_bytes());
+            refs.insert(stray, Vec::new());
+        });
         let dates = db.open_tree("date_meetings").unwrap();
         let (chunk, _) = dates.iter().next().unwrap().unwrap();
         dates.remove(chunk).unwrap();
@@ -120,21 +121,21 @@ fn check_reports_a_damaged_search_index() {
         db.flush().unwrap();
     }
     raw(dir.path(), |db| {
-        let terms = db.open_tree("terms").unwrap();
         // The French stem of "cessez" in the title, gone; the count of "feu", wrong; the
         // positions of "paix" in the quote, changed (length 4, once at 0).
-        let mut cessez = vec![1u8, 1];
-        cessez.extend_from_slice(b"cess\0");
-        let (lost, _) = terms.scan_prefix(&cessez).next().unwrap().unwrap();
-        terms.remove(lost).unwrap();
-        let mut feu = vec![2u8, 1];
-        feu.extend_from_slice(b"feu");
-        assert!(terms.get(&feu).unwrap().is_some());
-        terms.insert(feu, &7u64.to_be_bytes()).unwrap();
-        let mut paix = vec![1u8, 1];
-        paix.extend_from_slice(b"paix\0");
-        let (key, _) = terms.scan_prefix(&paix).next().unwrap().unwrap();
-        terms.insert(key, &[4u8, 1, 0][..]).unwrap();
+        edit_entries(&db.open_tree("terms").unwrap(), |terms| {
+            let under = |terms: &std::collections::BTreeMap<Vec<u8>, Vec<u8>>, prefix: &[u8]| {
+                let mut keys = terms.keys().filter(|k| k.starts_with(prefix));
+                keys.next().unwrap().clone()
+            };
+            let lost = under(terms, b"\x01\x01cess\0");
+            terms.remove(&lost).unwrap();
+            let feu = b"\x02\x01feu".to_vec();
+            assert!(terms.contains_key(&feu));
+            terms.insert(feu, 7u64.to_be_bytes().to_vec());
+            let paix = under(terms, b"\x01\x01paix\0");
+            terms.insert(paix, vec![4u8, 1, 0]);
+        });
     });
     let db = reopen(dir.path());
     let report = db.check().unwrap();
@@ -191,7 +192,7 @@ fn a_database_with_posting_entries_in_rows_is_refused_as_an_older_format() {
             err,
             Error::UnsupportedFormat {
                 found: 4,
-                supported: 5
+                supported: 6
             }
         ),
         "{err}"

@@ -23,7 +23,7 @@ use super::read::{count_key, next_id_key, read_counter, record_table};
 use super::records::{each_index_entry, Context, IndexEntry};
 use super::state::GENERATION;
 use super::values::encode_value;
-use super::{Store, Table};
+use super::{entry_pages, Store, Table};
 use crate::error::{Error, Result};
 use crate::model::text::Language;
 use crate::model::{DateSpan, Record, RecordKind, RecordRef};
@@ -195,6 +195,9 @@ impl<'s> Bulk<'s> {
                     "two records share the same {what} ({})",
                     String::from_utf8_lossy(&w[0].0[1..])
                 )));
+            }
+            if table.in_entry_pages() {
+                entries = entry_pages::pages(&entries);
             }
             batches.push((table, entries));
         }

@@ -15,7 +15,8 @@ use std::ops::Bound;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use sled::{IVec, Transactional};
 
-use super::{Store, Table};
+pub(crate) use super::storage_error;
+use super::{entry_pages, Store, Table};
 use crate::error::{Error, Result};
 
 /// Keys per sled batch, in bulk loads and when an overlay spills: larger batches made sled use
@@ -55,19 +56,6 @@ pub(crate) trait KvRead {
     }
 }
 
-pub(crate) fn storage_error(e: sled::Error) -> Error {
-    match e {
-        // sled's own text ("Read corrupted data at file offset None backtrace ()") says
-        // nothing a user can act on.
-        sled::Error::Corruption { .. } => {
-            Error::Corrupt("part of the database file does not read back as it was written".into())
-        }
-        other => Error::Storage {
-            source: Box::new(other),
-        },
-    }
-}
-
 fn bounds(from: &[u8], to: Option<&[u8]>) -> (Bound<IVec>, Bound<IVec>) {
     let upper = match to {
         Some(to) => Bound::Excluded(IVec::from(to)),
@@ -78,7 +66,7 @@ fn bounds(from: &[u8], to: Option<&[u8]>) -> (Bound<IVec>, Bound<IVec>) {
 
 impl KvRead for Store {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<IVec>> {
-        self.tree(table).get(key).map_err(storage_error)
+        tree_get(self.tree(table), table, key)
     }
 
     fn range<'a>(
@@ -88,17 +76,30 @@ impl KvRead for Store {
         to: Option<&[u8]>,
         reverse: bool,
     ) -> KvIter<'a> {
-        tree_range(self.tree(table), from, to, reverse)
+        tree_range(self.tree(table), table, from, to, reverse)
     }
 }
 
-/// The entries of `tree` with `from <= key < to`, as [`KvRead::range`] yields them.
+/// The value of `key` in `tree`, which holds `table`.
+pub(crate) fn tree_get(tree: &sled::Tree, table: Table, key: &[u8]) -> Result<Option<IVec>> {
+    if table.in_entry_pages() {
+        return entry_pages::get(tree, table, key);
+    }
+    tree.get(key).map_err(storage_error)
+}
+
+/// The entries of `tree`, which holds `table`, with `from <= key < to`, as
+/// [`KvRead::range`] yields them.
 pub(crate) fn tree_range<'a>(
     tree: &sled::Tree,
+    table: Table,
     from: &[u8],
     to: Option<&[u8]>,
     reverse: bool,
 ) -> KvIter<'a> {
+    if table.in_entry_pages() {
+        return entry_pages::range(tree, table, from, to, reverse);
+    }
     if to.is_some_and(|to| to <= from) {
         return Box::new(std::iter::empty());
     }
@@ -157,6 +158,23 @@ impl<'s> Overlay<'s> {
         }
     }
 
+    /// The writes that make the store hold `pending`, a table's changes: each value finished;
+    /// or, in a table of entry pages, the pages the entries fall in, rewritten.
+    fn stored(
+        &self,
+        table: Table,
+        pending: BTreeMap<IVec, Option<IVec>>,
+    ) -> Result<Vec<(IVec, Option<IVec>)>> {
+        if table.in_entry_pages() {
+            let writes = entry_pages::page_writes(self.store.tree(table), table, &pending)?;
+            return Ok(writes.into_iter().collect());
+        }
+        pending
+            .into_iter()
+            .map(|(key, value)| Ok((key, value.map(|v| self.finished(table, &v)).transpose()?)))
+            .collect()
+    }
+
     pub(crate) fn put(&mut self, table: Table, key: impl Into<IVec>, value: impl Into<IVec>) {
         self.set(table, key.into(), Some(value.into()));
     }
@@ -186,12 +204,12 @@ impl<'s> Overlay<'s> {
     pub(crate) fn spill(&mut self) -> Result<()> {
         for (table, changes) in std::mem::take(&mut self.changes) {
             let tree = self.store.tree(table);
-            let changes: Vec<(IVec, Option<IVec>)> = changes.into_iter().collect();
+            let changes: Vec<(IVec, Option<IVec>)> = self.stored(table, changes)?;
             for part in changes.chunks(BATCH) {
                 let mut batch = sled::Batch::default();
                 for (key, value) in part {
                     match value {
-                        Some(value) => batch.insert(key.clone(), self.finished(table, value)?),
+                        Some(value) => batch.insert(key.clone(), value.clone()),
                         None => batch.remove(key.clone()),
                     }
                 }
@@ -209,22 +227,16 @@ impl<'s> Overlay<'s> {
 
     /// Applies every pending write in one sled transaction: all of them become visible (and,
     /// after a crash, are recovered) together, or none do.
-    pub(crate) fn commit(self) -> Result<()> {
+    pub(crate) fn commit(mut self) -> Result<()> {
         if self.is_empty() {
             return Ok(());
         }
-        // Finished before the transaction, which sled may run more than once.
+        // Made into what the store keeps before the transaction, which sled may run more than
+        // once. Nothing else writes meanwhile (see the module's note), so the pages read here
+        // are still those the transaction changes.
         let mut changes = Vec::with_capacity(self.changes.len());
-        for (&table, pending) in &self.changes {
-            let mut finished = Vec::with_capacity(pending.len());
-            for (key, value) in pending {
-                let value = value
-                    .as_ref()
-                    .map(|v| self.finished(table, v))
-                    .transpose()?;
-                finished.push((key.clone(), value));
-            }
-            changes.push((table, finished));
+        for (table, pending) in std::mem::take(&mut self.changes) {
+            changes.push((table, self.stored(table, pending)?));
         }
         let trees: Vec<&sled::Tree> = changes.iter().map(|(t, _)| self.store.tree(*t)).collect();
         let result: Result<(), TransactionError<()>> = trees.as_slice().transaction(|views| {
@@ -349,28 +361,33 @@ mod tests {
             to in proptest::option::of(proptest::collection::vec(0u8..4, 0..3)),
             reverse in any::<bool>(),
         ) {
-            let store = Store::temporary().unwrap();
-            for (k, v) in &committed {
-                store.tree(Table::Names).insert(k.as_slice(), vec![*v]).unwrap();
-            }
-            let mut model: BTreeMap<Vec<u8>, u8> = committed.clone();
-            let mut overlay = Overlay::new(&store);
-            for (k, v) in &writes {
-                match v {
-                    Some(v) => { overlay.put(Table::Names, k.as_slice(), vec![*v]); model.insert(k.clone(), *v); }
-                    None => { overlay.delete(Table::Names, k.as_slice()); model.remove(k); }
+            // A plain table, and one whose entries are kept in pages.
+            for table in [Table::Relations, Table::Names] {
+                let store = Store::temporary().unwrap();
+                let mut setup = Overlay::new(&store);
+                for (k, v) in &committed {
+                    setup.put(table, k.as_slice(), vec![*v]);
                 }
+                setup.commit().unwrap();
+                let mut model: BTreeMap<Vec<u8>, u8> = committed.clone();
+                let mut overlay = Overlay::new(&store);
+                for (k, v) in &writes {
+                    match v {
+                        Some(v) => { overlay.put(table, k.as_slice(), vec![*v]); model.insert(k.clone(), *v); }
+                        None => { overlay.delete(table, k.as_slice()); model.remove(k); }
+                    }
+                }
+                let mut expected: Vec<Vec<u8>> = model.keys()
+                    .filter(|k| **k >= from && to.as_ref().is_none_or(|to| *k < to))
+                    .cloned().collect();
+                if reverse { expected.reverse(); }
+                prop_assert_eq!(keys(overlay.range(table, &from, to.as_deref(), reverse)), expected.clone());
+                for (k, v) in &model {
+                    prop_assert_eq!(overlay.get(table, k).unwrap().map(|v| v[0]), Some(*v));
+                }
+                overlay.commit().unwrap();
+                prop_assert_eq!(keys(store.range(table, &from, to.as_deref(), reverse)), expected);
             }
-            let mut expected: Vec<Vec<u8>> = model.keys()
-                .filter(|k| **k >= from && to.as_ref().is_none_or(|to| *k < to))
-                .cloned().collect();
-            if reverse { expected.reverse(); }
-            prop_assert_eq!(keys(overlay.range(Table::Names, &from, to.as_deref(), reverse)), expected.clone());
-            for (k, v) in &model {
-                prop_assert_eq!(overlay.get(Table::Names, k).unwrap().map(|v| v[0]), Some(*v));
-            }
-            overlay.commit().unwrap();
-            prop_assert_eq!(keys(store.range(Table::Names, &from, to.as_deref(), reverse)), expected);
         }
     }
 }

@@ -15,9 +15,11 @@ mod compact;
 mod compress;
 mod directory;
 mod entries;
+mod entry_pages;
 mod gathered;
 mod keys;
 mod kv;
+mod migrate;
 mod pages;
 mod postings;
 mod read;
@@ -35,7 +37,8 @@ use std::path::{Path, PathBuf};
 pub(crate) use crate::error::{Error, Result};
 pub(crate) use bulk::{Bulk, Load};
 pub use check::CheckReport;
-use kv::storage_error;
+#[cfg(test)]
+pub(crate) use migrate::flatten as flattened_to_format_5;
 pub(crate) use read::{Reader, MAX_PLACE_DEPTH};
 pub(crate) use records::Write;
 pub(crate) use salvage::{Damage, Salvage};
@@ -43,7 +46,7 @@ pub(crate) use state::State;
 
 /// The on-disk format this build reads and writes. Bump it (and add a migration step in
 /// [`Store::ensure_format`]) whenever a key layout or a value version changes.
-pub(crate) const FORMAT_VERSION: u32 = 5;
+pub(crate) const FORMAT_VERSION: u32 = 6;
 
 /// The sled trees, one per record kind and per index.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -106,10 +109,20 @@ impl Table {
             Table::Terms => "terms",
         }
     }
+
+    /// Whether the table's entries are kept many to a sled key (`entry_pages`): the index
+    /// tables of small entries. Every read and write goes through `kv`, which alone sees the
+    /// pages.
+    pub(crate) const fn in_entry_pages(self) -> bool {
+        matches!(
+            self,
+            Table::Handles | Table::Names | Table::Refs | Table::Terms
+        )
+    }
 }
 
 /// `meta` keys.
-const META_FORMAT: &[u8] = b"format";
+pub(super) const META_FORMAT: &[u8] = b"format";
 
 /// An open sled database and its trees.
 pub(crate) struct Store {
@@ -168,7 +181,7 @@ impl Store {
             };
             store.discarded_load = true;
         }
-        store.ensure_format()?;
+        let store = store.in_current_format()?;
         store.flush()?;
         Ok(store)
     }
@@ -198,6 +211,32 @@ impl Store {
         })
     }
 
+    /// The store in [`FORMAT_VERSION`]: a new database stamped with it, one of the format
+    /// before migrated to it (`migrate`, a compaction that rewrites what changed), any other
+    /// refused.
+    fn in_current_format(self) -> Result<Store> {
+        match self.ensure_format() {
+            Err(Error::UnsupportedFormat { found, .. }) if found == migrate::FROM => {
+                let Some(dir) = self.directory() else {
+                    return Err(Error::Internal(
+                        "a temporary database of an older format".into(),
+                    ));
+                };
+                self.flush()?;
+                compact::build_and_commit(&dir, |fresh| migrate::fill(&self, fresh))?;
+                match self.reopened(&dir) {
+                    (Ok(()), Some(store)) => Ok(store),
+                    (Err(e), _) => Err(e),
+                    (Ok(()), None) => Err(Error::Internal(
+                        "bringing the database to the current format left it closed".into(),
+                    )),
+                }
+            }
+            Err(e) => Err(e),
+            Ok(()) => Ok(self),
+        }
+    }
+
     /// Stamps a new database with [`FORMAT_VERSION`]; refuses one written in another format.
     fn ensure_format(&self) -> Result<()> {
         let meta = self.tree(Table::Meta);
@@ -218,7 +257,6 @@ impl Store {
                 let found = <[u8; 4]>::try_from(bytes.as_ref())
                     .map(u32::from_be_bytes)
                     .map_err(|_| Error::Corrupt("malformed format version".into()))?;
-                // Older formats would be migrated here, one step at a time; there are none yet.
                 if found == FORMAT_VERSION {
                     Ok(())
                 } else {
@@ -343,6 +381,20 @@ fn damaged(path: &Path, what: &str) -> Error {
     Error::Damaged {
         path: path.to_path_buf(),
         what: what.to_string(),
+    }
+}
+
+/// sled's error in our words.
+pub(crate) fn storage_error(e: sled::Error) -> Error {
+    match e {
+        // sled's own text ("Read corrupted data at file offset None backtrace ()") says
+        // nothing a user can act on.
+        sled::Error::Corruption { .. } => {
+            Error::Corrupt("part of the database file does not read back as it was written".into())
+        }
+        other => Error::Storage {
+            source: Box::new(other),
+        },
     }
 }
 

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use sled::IVec;
 
-use super::kv::{storage_error, tree_range, Entry, KvIter, KvRead};
+use super::kv::{tree_get, tree_range, Entry, KvIter, KvRead};
 use super::{Store, Table};
 use crate::error::{Error, Result};
 
@@ -80,9 +80,7 @@ impl Counted {
 
 impl KvRead for Counted {
     fn get(&self, table: Table, key: &[u8]) -> Result<Option<IVec>> {
-        self.step(table, || {
-            self.trees[table as usize].get(key).map_err(storage_error)
-        })
+        self.step(table, || tree_get(&self.trees[table as usize], table, key))
     }
 
     fn range<'a>(
@@ -92,7 +90,7 @@ impl KvRead for Counted {
         to: Option<&[u8]>,
         reverse: bool,
     ) -> KvIter<'a> {
-        let mut entries = tree_range(&self.trees[table as usize], from, to, reverse);
+        let mut entries = tree_range(&self.trees[table as usize], table, from, to, reverse);
         // On some damaged trees sled's iterator goes round in a circle, each step quick: keys
         // must keep moving in one direction.
         let mut last: Option<IVec> = None;

@@ -51,6 +51,73 @@ pub fn raw(dir: &Path, f: impl FnOnce(&sled::Db)) {
     db.flush().unwrap();
 }
 
+/// The entries of a table kept in entry pages (`handles`, `names`, `refs`, `terms`), read
+/// from the raw tree, changed by `f`, and written back as one page: a decoder and an encoder
+/// of the documented page layout (ARCHITECTURE.md, "entry pages") written apart from the one
+/// in the library.
+#[allow(dead_code)]
+pub fn edit_entries(
+    tree: &sled::Tree,
+    f: impl FnOnce(&mut std::collections::BTreeMap<Vec<u8>, Vec<u8>>),
+) {
+    fn varint(bytes: &[u8], at: &mut usize) -> usize {
+        let mut n = 0;
+        for shift in (0..).step_by(7) {
+            let byte = bytes[*at];
+            *at += 1;
+            n |= usize::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return n;
+            }
+        }
+        unreachable!()
+    }
+    fn put(out: &mut Vec<u8>, mut n: usize) {
+        while n >= 0x80 {
+            out.push(n as u8 | 0x80);
+            n >>= 7;
+        }
+        out.push(n as u8);
+    }
+    let mut entries = std::collections::BTreeMap::new();
+    for page in tree.iter() {
+        let (page_key, page) = page.unwrap();
+        assert_eq!(page[0], 1, "page version");
+        let mut at = 1;
+        let mut key: Vec<u8> = Vec::new();
+        for _ in 0..varint(&page, &mut at) {
+            let shared = varint(&page, &mut at);
+            let length = varint(&page, &mut at);
+            key.truncate(shared);
+            key.extend_from_slice(&page[at..at + length]);
+            at += length;
+            let length = varint(&page, &mut at);
+            entries.insert(key.clone(), page[at..at + length].to_vec());
+            at += length;
+        }
+        assert_eq!(at, page.len(), "the page ends after its entries");
+        assert_eq!(key, page_key.to_vec(), "a page is keyed by its last entry");
+    }
+    f(&mut entries);
+    tree.clear().unwrap();
+    let Some(last) = entries.keys().next_back().cloned() else {
+        return;
+    };
+    let mut page = vec![1u8];
+    put(&mut page, entries.len());
+    let mut before: &[u8] = &[];
+    for (key, value) in &entries {
+        let shared = before.iter().zip(key).take_while(|(a, b)| a == b).count();
+        put(&mut page, shared);
+        put(&mut page, key.len() - shared);
+        page.extend_from_slice(&key[shared..]);
+        put(&mut page, value.len());
+        page.extend_from_slice(value);
+        before = key;
+    }
+    tree.insert(last, page).unwrap();
+}
+
 /// The seed articles' folder, or `None` when `../shared` is not beside this clone: then the
 /// check named `check` says in the test output that it was skipped, and passes.
 #[allow(dead_code)]

@@ -852,7 +852,9 @@ fn compaction_left(dir: &Path) -> &'static str {
 fn sigkill_during_a_compaction_keeps_the_database_whole() {
     let mut random = Random::new("sigkill_during_a_compaction_keeps_the_database_whole");
     let data = tempfile::tempdir().unwrap();
-    let full = write_dataset(data.path(), 3000);
+    // Enough meetings that copying takes most of the command's time, not starting it: a
+    // kill must be able to land between the copy's first write and the swap's last step.
+    let full = write_dataset(data.path(), 40_000);
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("db");
     let status = quiet_import(&dir, data.path()).status().unwrap();

@@ -398,8 +398,6 @@ pub(crate) fn storage_error(e: sled::Error) -> Error {
     }
 }
 
-/// Turns sled's open errors into ours; sled reports a lock held by another process only as an
-/// I/O error whose message says so.
 /// Opens sled's files. Our lock is held, so no other process has them; if sled still finds
 /// its own lock taken, it is this process letting go of them (a database just closed here
 /// releases sled's lock when sled's background thread ends, a moment after the drop): wait
@@ -424,6 +422,8 @@ fn open_sled(config: &sled::Config, path: &Path) -> Result<sled::Db> {
 /// How long to wait for this process's own hold on sled's files to end.
 const SLED_RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Turns sled's open errors into ours; sled reports a lock held by another process only as an
+/// I/O error whose message says so.
 fn open_error(e: sled::Error, path: &Path) -> Error {
     let text = e.to_string();
     if text.contains("could not acquire lock") || text.contains("WouldBlock") {

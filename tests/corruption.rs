@@ -61,6 +61,38 @@ fn check_reports_each_disagreement() {
 }
 
 #[test]
+fn a_damaged_page_of_names_is_reported_and_the_check_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path());
+    raw(dir.path(), |db| {
+        // The names' one page, cut short; a posting list gone as well.
+        let names = db.open_tree("names").unwrap();
+        let (key, page) = names.iter().next().unwrap().unwrap();
+        names.insert(key, &page[..page.len() - 3]).unwrap();
+        let dates = db.open_tree("date_meetings").unwrap();
+        let (chunk, _) = dates.iter().next().unwrap().unwrap();
+        dates.remove(chunk).unwrap();
+    });
+    let db = reopen(dir.path());
+    let err = db.query("who met Witkoff").unwrap_err().to_string();
+    assert!(
+        err.contains("the database is damaged: a page of the names table is malformed"),
+        "{err}"
+    );
+    let report = db.check().unwrap();
+    let text = report.to_string();
+    assert_eq!(report.problem_count, 2, "{text}");
+    assert!(
+        text.contains("names: a page of the names table is malformed; its entries from there on were not compared"),
+        "{text}"
+    );
+    assert!(
+        text.contains("date_meetings lacks an entry of meeting #1"),
+        "{text}"
+    );
+}
+
+#[test]
 fn undecodable_records_are_reported_not_panicked_on() {
     let dir = tempfile::tempdir().unwrap();
     let (a, _) = build(dir.path());

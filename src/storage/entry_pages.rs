@@ -363,6 +363,8 @@ pub(super) fn pages<K: AsRef<[u8]>, V: AsRef<[u8]>>(entries: &[(K, V)]) -> Vec<(
 /// The writes of whole pages that apply `changes` (`Some` to put an entry, `None` to remove
 /// it) to the pages of `tree`: each page that a change falls in is read, changed, cut again
 /// and written; a page left with no entry is removed, and one whose last key changed moves.
+/// A page left under a quarter of the cut size takes in the page after it, so that removals
+/// do not leave a trail of small pages (each a key).
 pub(super) fn page_writes(
     tree: &sled::Tree,
     table: Table,
@@ -373,36 +375,44 @@ pub(super) fn page_writes(
     while let Some(&(first, _)) = changes.peek() {
         // The page a change falls in: the first whose key is at or after it. The last page
         // also takes every change after it (its key then moves).
-        let mut after = tree.range(first.as_ref()..);
-        let found = match after.next() {
-            Some(found) => {
-                let is_last = after.next().transpose().map_err(storage_error)?.is_none();
-                Some((found.map_err(storage_error)?, !is_last))
-            }
-            None => tree
-                .last()
-                .map_err(storage_error)?
-                .map(|last| (last, false)),
+        let found = match tree.range(first.as_ref()..).next() {
+            Some(found) => Some(found.map_err(storage_error)?),
+            None => tree.last().map_err(storage_error)?,
         };
-        let (old, bounded) = match found {
-            Some(((key, page), bounded)) => {
-                let entries = decode(table, &key, page)?;
-                writes.insert(key.clone(), None);
-                (entries, bounded.then_some(key))
+        let mut merged: Vec<Entry> = Vec::new();
+        let mut next = found;
+        loop {
+            let (old, bound) = match next.take() {
+                Some((key, page)) => {
+                    let entries = decode(table, &key, page)?;
+                    writes.insert(key.clone(), None);
+                    let after = tree
+                        .range::<&[u8], _>((Bound::Excluded(key.as_ref()), Bound::Unbounded))
+                        .next();
+                    let after = after.transpose().map_err(storage_error)?;
+                    (entries, after.map(|after| (key, after)))
+                }
+                None => (Vec::new(), None),
+            };
+            // Up to the page's key, or every change left when no page follows.
+            let within = |(key, _): &(&IVec, &Option<IVec>)| {
+                bound.as_ref().is_none_or(|(last, _)| *key <= last)
+            };
+            let mut old = old.into_iter().peekable();
+            while let Some((key, change)) = changes.next_if(within) {
+                merged.extend(std::iter::from_fn(|| old.next_if(|(k, _)| k < key)));
+                old.next_if(|(k, _)| k == key);
+                if let Some(value) = change {
+                    merged.push((key.clone(), value.clone()));
+                }
             }
-            None => (Vec::new(), None),
-        };
-        let mut merged: Vec<Entry> = Vec::with_capacity(old.len() + 1);
-        let mut old = old.into_iter().peekable();
-        let within = |(key, _): &(&IVec, &Option<IVec>)| bounded.as_ref().is_none_or(|b| *key <= b);
-        while let Some((key, change)) = changes.next_if(within) {
-            merged.extend(std::iter::from_fn(|| old.next_if(|(k, _)| k < key)));
-            old.next_if(|(k, _)| k == key);
-            if let Some(value) = change {
-                merged.push((key.clone(), value.clone()));
+            merged.extend(old);
+            let held: usize = merged.iter().map(|(k, v)| k.len() + v.len() + 3).sum();
+            match bound {
+                Some((_, after)) if held < PAGE_BYTES / 4 => next = Some(after),
+                _ => break,
             }
         }
-        merged.extend(old);
         for (key, page) in pages(&merged) {
             writes.insert(IVec::from(key), Some(IVec::from(page)));
         }
@@ -543,6 +553,37 @@ mod tests {
             let changes = BTreeMap::from([(IVec::from(probe.as_slice()), None)]);
             let _ = page_writes(&tree, Table::Refs, &changes);
         }
+    }
+
+    /// Removing most entries leaves pages of about a quarter of the cut size or more, not one
+    /// small page for each page there was.
+    #[test]
+    fn removals_merge_small_pages() -> Result<()> {
+        let all: Vec<(Vec<u8>, Vec<u8>)> = (0..10_000u32)
+            .map(|n| (format!("name {n:05}").into_bytes(), b"Name".to_vec()))
+            .collect();
+        let (_db, tree) = tree()?;
+        for (key, page) in pages(&all) {
+            tree.insert(key, page).map_err(storage_error)?;
+        }
+        let before = tree.len();
+        let removed: BTreeMap<IVec, Option<IVec>> = all
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| n % 20 != 0)
+            .map(|(_, (key, _))| (IVec::from(key.as_slice()), None))
+            .collect();
+        write(&tree, page_writes(&tree, Table::Names, &removed)?)?;
+        let left = entries(range(&tree, Table::Names, &[], None, false))?;
+        let kept: Vec<_> = all.into_iter().step_by(20).collect();
+        assert_eq!(left, kept);
+        let bytes: usize = kept.iter().map(|(k, v)| k.len() + v.len() + 3).sum();
+        assert!(
+            tree.len() <= bytes / (PAGE_BYTES / 4) + 1,
+            "{} of {before} pages left",
+            tree.len()
+        );
+        Ok(())
     }
 
     #[test]

@@ -88,9 +88,19 @@ impl Cursor {
         let table = self.table;
         let bytes = self.page.as_ref();
         let mut at = self.at;
-        let shared = get_varint(bytes, &mut at).map_err(|_| malformed(table))? as usize;
-        let length = get_varint(bytes, &mut at).map_err(|_| malformed(table))? as usize;
-        let suffix = bytes.get(at..at + length).ok_or_else(|| malformed(table))?;
+        // A length is taken as far as the page goes: a damaged one must not overflow.
+        let span = |at: &mut usize| -> Result<std::ops::Range<usize>> {
+            let length = get_varint(bytes, at).map_err(|_| malformed(table))?;
+            let end = usize::try_from(length)
+                .ok()
+                .and_then(|length| at.checked_add(length))
+                .filter(|end| *end <= bytes.len())
+                .ok_or_else(|| malformed(table))?;
+            Ok(std::mem::replace(at, end)..end)
+        };
+        let shared = get_varint(bytes, &mut at).map_err(|_| malformed(table))?;
+        let shared = usize::try_from(shared).map_err(|_| malformed(table))?;
+        let suffix = &bytes[span(&mut at)?];
         // The key must follow the one before: it keeps `shared` bytes of it, then differs
         // upward (the first key shares nothing, and only it may be empty).
         let ascends = match (self.read, self.key.get(shared), suffix.first()) {
@@ -104,13 +114,8 @@ impl Cursor {
         }
         self.key.truncate(shared);
         self.key.extend_from_slice(suffix);
-        at += length;
-        let length = get_varint(bytes, &mut at).map_err(|_| malformed(table))? as usize;
-        if bytes.len() < at + length {
-            return Err(malformed(table));
-        }
-        self.value = at..at + length;
-        self.at = at + length;
+        self.value = span(&mut at)?;
+        self.at = at;
         self.left -= 1;
         self.read = true;
         Ok(true)
@@ -553,6 +558,25 @@ mod tests {
             let changes = BTreeMap::from([(IVec::from(probe.as_slice()), None)]);
             let _ = page_writes(&tree, Table::Refs, &changes);
         }
+    }
+
+    /// Lengths as large as a varint holds are refused, not added up past the end.
+    #[test]
+    fn a_damaged_length_is_an_error() -> Result<()> {
+        let (_db, tree) = tree()?;
+        let huge = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        let suffix = [&[VERSION, 1, 0][..], &huge[..]].concat();
+        let value = [&[VERSION, 1, 0, 1, b'k'][..], &huge[..]].concat();
+        for page in [suffix, value] {
+            tree.insert(b"k", page).map_err(storage_error)?;
+            assert!(matches!(
+                get(&tree, Table::Names, b"k"),
+                Err(Error::Corrupt(_))
+            ));
+            let read: Vec<_> = range(&tree, Table::Names, &[], None, false).collect();
+            assert!(matches!(read.as_slice(), [Err(Error::Corrupt(_))]));
+        }
+        Ok(())
     }
 
     /// Removing most entries leaves pages of about a quarter of the cut size or more, not one

@@ -346,8 +346,13 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
-    fn keys(iter: KvIter<'_>) -> Vec<Vec<u8>> {
-        iter.map(|r| r.unwrap().0.to_vec()).collect()
+    fn keys(iter: KvIter<'_>) -> std::result::Result<Vec<Vec<u8>>, TestCaseError> {
+        iter.map(|r| r.map(|(k, _)| k.to_vec()).map_err(fail))
+            .collect()
+    }
+
+    fn fail(e: Error) -> TestCaseError {
+        TestCaseError::fail(e.to_string())
     }
 
     proptest! {
@@ -363,12 +368,12 @@ mod tests {
         ) {
             // A plain table, and one whose entries are kept in pages.
             for table in [Table::Relations, Table::Names] {
-                let store = Store::temporary().unwrap();
+                let store = Store::temporary().map_err(fail)?;
                 let mut setup = Overlay::new(&store);
                 for (k, v) in &committed {
                     setup.put(table, k.as_slice(), vec![*v]);
                 }
-                setup.commit().unwrap();
+                setup.commit().map_err(fail)?;
                 let mut model: BTreeMap<Vec<u8>, u8> = committed.clone();
                 let mut overlay = Overlay::new(&store);
                 for (k, v) in &writes {
@@ -381,12 +386,12 @@ mod tests {
                     .filter(|k| **k >= from && to.as_ref().is_none_or(|to| *k < to))
                     .cloned().collect();
                 if reverse { expected.reverse(); }
-                prop_assert_eq!(keys(overlay.range(table, &from, to.as_deref(), reverse)), expected.clone());
+                prop_assert_eq!(keys(overlay.range(table, &from, to.as_deref(), reverse))?, expected.clone());
                 for (k, v) in &model {
-                    prop_assert_eq!(overlay.get(table, k).unwrap().map(|v| v[0]), Some(*v));
+                    prop_assert_eq!(overlay.get(table, k).map_err(fail)?.map(|v| v[0]), Some(*v));
                 }
-                overlay.commit().unwrap();
-                prop_assert_eq!(keys(store.range(table, &from, to.as_deref(), reverse)), expected);
+                overlay.commit().map_err(fail)?;
+                prop_assert_eq!(keys(store.range(table, &from, to.as_deref(), reverse))?, expected);
             }
         }
     }

@@ -109,6 +109,9 @@ fn type_lines(home: &Path, db: &Path, args: &[&str], env: &[(&str, &str)], lines
     let mut repl = shell_with(home, &all, env);
     for line in lines {
         keys(&mut repl, &format!("{line}\r"));
+        // The editor redraws the prompt with each key typed: the prompt to wait for is the
+        // one after the line was entered, or a key sent next may arrive while it runs.
+        repl.exp_string("\r\n").unwrap();
         repl.exp_string("entrevue> ").unwrap();
     }
     keys(&mut repl, "\x04");

@@ -117,7 +117,7 @@ fn write_copy(copy: &Path, fill: impl FnOnce(&sled::Db) -> Result<()>) -> Result
 }
 
 /// Copies one tree in key order, a batch of keys at a time.
-fn copy_tree(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+pub(super) fn copy_tree(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
     let mut batch = sled::Batch::default();
     let mut held = 0;
     for pair in from.iter() {

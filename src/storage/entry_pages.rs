@@ -309,16 +309,18 @@ fn varint_size(n: usize) -> usize {
     (usize::BITS - (n | 1).leading_zeros()).div_ceil(7) as usize
 }
 
+/// The bytes each of `entries` (sorted) takes in a page after the one before it.
+fn sizes<K: AsRef<[u8]>, V: AsRef<[u8]>>(entries: &[(K, V)]) -> impl Iterator<Item = usize> + '_ {
+    entries.iter().scan(&[][..], |before, (key, value)| {
+        let size = entry_size(before, key.as_ref(), value.as_ref());
+        *before = key.as_ref();
+        Some(size)
+    })
+}
+
 /// One page holding `entries` (sorted, at least one).
 fn encode<K: AsRef<[u8]>, V: AsRef<[u8]>>(entries: &[(K, V)]) -> Vec<u8> {
-    let size: usize = entries
-        .iter()
-        .scan(&[][..], |before, (key, value)| {
-            let size = entry_size(before, key.as_ref(), value.as_ref());
-            *before = key.as_ref();
-            Some(size)
-        })
-        .sum();
+    let size: usize = sizes(entries).sum();
     let mut page = Vec::with_capacity(1 + varint_size(entries.len()) + size);
     page.push(VERSION);
     put_varint(&mut page, entries.len() as u64);
@@ -340,14 +342,7 @@ fn encode<K: AsRef<[u8]>, V: AsRef<[u8]>>(entries: &[(K, V)]) -> Vec<u8> {
 /// under the key of its last entry. A page that a write made too large is cut in two halves
 /// (not one full page and a sliver), so that the next write there does not cut it again.
 pub(super) fn pages<K: AsRef<[u8]>, V: AsRef<[u8]>>(entries: &[(K, V)]) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let sizes: Vec<usize> = entries
-        .iter()
-        .scan(&[][..], |before, (key, value)| {
-            let size = entry_size(before, key.as_ref(), value.as_ref());
-            *before = key.as_ref();
-            Some(size)
-        })
-        .collect();
+    let sizes: Vec<usize> = sizes(entries).collect();
     let total: usize = sizes.iter().sum();
     let share = total / total.div_ceil(PAGE_BYTES).max(1);
     let mut pages = Vec::with_capacity(total.div_ceil(PAGE_BYTES));
@@ -441,6 +436,21 @@ mod tests {
         Ok((db, tree))
     }
 
+    /// Pages written as a bulk load writes them.
+    fn store(tree: &sled::Tree, pages: Vec<(Vec<u8>, Vec<u8>)>) -> Result<()> {
+        for (key, page) in pages {
+            tree.insert(key, page).map_err(storage_error)?;
+        }
+        Ok(())
+    }
+
+    /// Ten thousand entries whose keys share their beginnings, as sorted names do.
+    fn numbered_names() -> Vec<(Vec<u8>, Vec<u8>)> {
+        (0..10_000u32)
+            .map(|n| (format!("name {n:05}").into_bytes(), b"Name".to_vec()))
+            .collect()
+    }
+
     fn fail(e: Error) -> TestCaseError {
         TestCaseError::fail(e.to_string())
     }
@@ -490,9 +500,7 @@ mod tests {
         ) {
             let (_db, tree) = tree().map_err(fail)?;
             let start: Vec<(Vec<u8>, Vec<u8>)> = start.into_iter().collect();
-            for (key, page) in pages(&start) {
-                tree.insert(key, page).map_err(|e| fail(storage_error(e)))?;
-            }
+            store(&tree, pages(&start)).map_err(fail)?;
             let mut model: Model = start.into_iter().collect();
             for round in rounds {
                 let changes: BTreeMap<IVec, Option<IVec>> = round
@@ -583,13 +591,9 @@ mod tests {
     /// small page for each page there was.
     #[test]
     fn removals_merge_small_pages() -> Result<()> {
-        let all: Vec<(Vec<u8>, Vec<u8>)> = (0..10_000u32)
-            .map(|n| (format!("name {n:05}").into_bytes(), b"Name".to_vec()))
-            .collect();
+        let all = numbered_names();
         let (_db, tree) = tree()?;
-        for (key, page) in pages(&all) {
-            tree.insert(key, page).map_err(storage_error)?;
-        }
+        store(&tree, pages(&all))?;
         let before = tree.len();
         let removed: BTreeMap<IVec, Option<IVec>> = all
             .iter()
@@ -612,10 +616,7 @@ mod tests {
 
     #[test]
     fn a_load_fills_its_pages() -> Result<()> {
-        let entries: Vec<(Vec<u8>, Vec<u8>)> = (0..10_000u32)
-            .map(|n| (format!("name {n:05}").into_bytes(), b"Name".to_vec()))
-            .collect();
-        let cut = pages(&entries);
+        let cut = pages(&numbered_names());
         let bytes: usize = cut.iter().map(|(_, page)| page.len()).sum();
         // Front coding keeps ~4 of an entry's 10 key bytes, so ~9 bytes an entry.
         assert!(bytes < 10_000 * 10, "{bytes} bytes");
@@ -633,10 +634,7 @@ mod tests {
             );
         }
         let (_db, tree) = tree()?;
-        for (key, page) in &cut {
-            tree.insert(key.as_slice(), page.as_slice())
-                .map_err(storage_error)?;
-        }
+        store(&tree, cut)?;
         let back = range(
             &tree,
             Table::Names,

@@ -5,7 +5,7 @@
 //! Format 5 kept one sled key per entry in `handles`, `names`, `refs` and `terms`; format 6
 //! keeps them in entry pages (`entry_pages`). Nothing else changed.
 
-use super::compact::LARGEST_FIRST;
+use super::compact::{copy_tree, LARGEST_FIRST};
 use super::entry_pages;
 use super::kv::{storage_error, BATCH};
 use super::{Store, Table, META_FORMAT};
@@ -20,44 +20,38 @@ const ENTRIES_AT_ONCE: usize = 100_000;
 /// Fills `fresh` with `store`'s trees in the current format.
 pub(super) fn fill(store: &Store, fresh: &sled::Db) -> Result<()> {
     for table in LARGEST_FIRST {
-        let from = store.tree(table);
         let to = fresh.open_tree(table.name()).map_err(storage_error)?;
-        let mut held: Vec<(sled::IVec, sled::IVec)> = Vec::new();
-        let write = |entries: &mut Vec<(sled::IVec, sled::IVec)>| -> Result<()> {
-            let stored: Vec<(Vec<u8>, Vec<u8>)> = if table.in_entry_pages() {
-                entry_pages::pages(entries)
-            } else {
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.to_vec(), v.to_vec()))
-                    .collect()
-            };
-            entries.clear();
-            for part in stored.chunks(BATCH) {
-                let mut batch = sled::Batch::default();
-                for (key, value) in part {
-                    batch.insert(key.as_slice(), value.as_slice());
-                }
-                to.apply_batch(batch).map_err(storage_error)?;
-            }
-            Ok(())
-        };
-        for entry in from.iter() {
-            let (key, value) = entry.map_err(storage_error)?;
-            let value = match (table, key.as_ref()) {
-                (Table::Meta, META_FORMAT) => {
-                    sled::IVec::from(&super::FORMAT_VERSION.to_be_bytes())
-                }
-                _ => value,
-            };
-            held.push((key, value));
-            if held.len() == ENTRIES_AT_ONCE {
-                write(&mut held)?;
-            }
+        match table.in_entry_pages() {
+            true => into_pages(store.tree(table), &to)?,
+            false => copy_tree(store.tree(table), &to)?,
         }
-        write(&mut held)?;
     }
+    let meta = fresh.open_tree(Table::Meta.name()).map_err(storage_error)?;
+    meta.insert(META_FORMAT, &super::FORMAT_VERSION.to_be_bytes())
+        .map_err(storage_error)?;
     Ok(())
+}
+
+/// The entries of `from`, one a key as format 5 kept them, written to `to` as entry pages.
+fn into_pages(from: &sled::Tree, to: &sled::Tree) -> Result<()> {
+    let mut entries = from.iter();
+    let mut held = Vec::with_capacity(ENTRIES_AT_ONCE);
+    loop {
+        held.clear();
+        for entry in entries.by_ref().take(ENTRIES_AT_ONCE) {
+            held.push(entry.map_err(storage_error)?);
+        }
+        if held.is_empty() {
+            return Ok(());
+        }
+        for part in entry_pages::pages(&held).chunks(BATCH) {
+            let mut batch = sled::Batch::default();
+            for (key, page) in part {
+                batch.insert(key.as_slice(), page.as_slice());
+            }
+            to.apply_batch(batch).map_err(storage_error)?;
+        }
+    }
 }
 
 /// Rewrites the entry tables of `store` as format 5 kept them, one key per entry, and stamps

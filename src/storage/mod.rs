@@ -44,8 +44,8 @@ pub(crate) use records::Write;
 pub(crate) use salvage::{Damage, Salvage};
 pub(crate) use state::State;
 
-/// The on-disk format this build reads and writes. Bump it (and add a migration step in
-/// [`Store::ensure_format`]) whenever a key layout or a value version changes.
+/// The on-disk format this build reads and writes. Bump it (and make `migrate` bring the
+/// format before to it) whenever a key layout or a value version changes.
 pub(crate) const FORMAT_VERSION: u32 = 6;
 
 /// The sled trees, one per record kind and per index.
@@ -192,9 +192,7 @@ impl Store {
             .temporary(true)
             .open()
             .map_err(storage_error)?;
-        let store = Store::with_db(db, None, None)?;
-        store.ensure_format()?;
-        Ok(store)
+        Store::with_db(db, None, None)?.in_current_format()
     }
 
     fn with_db(db: sled::Db, path: Option<PathBuf>, lock: Option<File>) -> Result<Store> {
@@ -211,61 +209,66 @@ impl Store {
         })
     }
 
-    /// The store in [`FORMAT_VERSION`]: a new database stamped with it, one of the format
-    /// before migrated to it (`migrate`, a compaction that rewrites what changed), any other
-    /// refused.
+    /// The store in [`FORMAT_VERSION`]: a new database is stamped with it, one of the format
+    /// before is migrated to it (`migrate`), any other is refused.
     fn in_current_format(self) -> Result<Store> {
-        match self.ensure_format() {
-            Err(Error::UnsupportedFormat { found, .. }) if found == migrate::FROM => {
-                let Some(dir) = self.directory() else {
-                    return Err(Error::Internal(
-                        "a temporary database of an older format".into(),
-                    ));
-                };
-                self.flush()?;
-                compact::build_and_commit(&dir, |fresh| migrate::fill(&self, fresh))?;
-                match self.reopened(&dir) {
-                    (Ok(()), Some(store)) => Ok(store),
-                    (Err(e), _) => Err(e),
-                    (Ok(()), None) => Err(Error::Internal(
-                        "bringing the database to the current format left it closed".into(),
-                    )),
-                }
+        match self.stored_format()? {
+            Some(FORMAT_VERSION) => Ok(self),
+            None => {
+                self.stamp_format()?;
+                Ok(self)
             }
-            Err(e) => Err(e),
-            Ok(()) => Ok(self),
+            Some(migrate::FROM) => self.migrated(),
+            Some(found) => Err(Error::UnsupportedFormat {
+                found,
+                supported: FORMAT_VERSION,
+            }),
         }
     }
 
-    /// Stamps a new database with [`FORMAT_VERSION`]; refuses one written in another format.
-    fn ensure_format(&self) -> Result<()> {
-        let meta = self.tree(Table::Meta);
-        match meta.get(META_FORMAT).map_err(storage_error)? {
-            None => {
-                let empty = Table::ALL.iter().all(|&t| self.tree(t).is_empty());
-                if !empty {
-                    return Err(Error::Corrupt(
-                        "the database has data but no format version".into(),
-                    ));
-                }
-                meta.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())
-                    .map_err(storage_error)?;
-                meta.flush().map_err(storage_error)?;
-                Ok(())
-            }
-            Some(bytes) => {
-                let found = <[u8; 4]>::try_from(bytes.as_ref())
+    /// The format version `meta` holds; `None` in a database never stamped.
+    fn stored_format(&self) -> Result<Option<u32>> {
+        let stored = self.tree(Table::Meta).get(META_FORMAT);
+        stored
+            .map_err(storage_error)?
+            .map(|bytes| {
+                <[u8; 4]>::try_from(bytes.as_ref())
                     .map(u32::from_be_bytes)
-                    .map_err(|_| Error::Corrupt("malformed format version".into()))?;
-                if found == FORMAT_VERSION {
-                    Ok(())
-                } else {
-                    Err(Error::UnsupportedFormat {
-                        found,
-                        supported: FORMAT_VERSION,
-                    })
-                }
-            }
+                    .map_err(|_| Error::Corrupt("malformed format version".into()))
+            })
+            .transpose()
+    }
+
+    /// Stamps a new, empty database with [`FORMAT_VERSION`].
+    fn stamp_format(&self) -> Result<()> {
+        if !Table::ALL.iter().all(|&t| self.tree(t).is_empty()) {
+            return Err(Error::Corrupt(
+                "the database has data but no format version".into(),
+            ));
+        }
+        let meta = self.tree(Table::Meta);
+        meta.insert(META_FORMAT, &FORMAT_VERSION.to_be_bytes())
+            .map_err(storage_error)?;
+        meta.flush().map_err(storage_error)?;
+        Ok(())
+    }
+
+    /// The store brought from the format before to this one: a compaction whose copy
+    /// rewrites what changed (`migrate::fill`), then the store opened again on it.
+    fn migrated(self) -> Result<Store> {
+        let Some(dir) = self.directory() else {
+            return Err(Error::Internal(
+                "a temporary database of an older format".into(),
+            ));
+        };
+        self.flush()?;
+        compact::build_and_commit(&dir, |fresh| migrate::fill(&self, fresh))?;
+        match self.reopened(&dir) {
+            (Ok(()), Some(store)) => Ok(store),
+            (Err(e), _) => Err(e),
+            (Ok(()), None) => Err(Error::Internal(
+                "bringing the database to the current format left it closed".into(),
+            )),
         }
     }
 

@@ -25,6 +25,10 @@ fn shell_with(home: &Path, args: &[&str], env: &[(&str, &str)]) -> PtySession {
 }
 
 /// Types keys as a terminal sends them (Enter is "\r"), and makes sure they leave the buffer.
+///
+/// Ctrl-D is sent only once the prompt after a command's output is on screen: while a command
+/// runs the terminal is in its cooked mode, where Ctrl-D is not a key but an end of input, and
+/// the editor never reads it.
 fn keys(session: &mut PtySession, keys: &str) {
     session.send(keys).unwrap();
     session.flush().unwrap();
@@ -75,6 +79,7 @@ fn a_person_at_the_shell() {
     again.exp_string(".stats").unwrap();
     keys(&mut again, "\r");
     again.exp_string("actors: 37").unwrap();
+    again.exp_string("entrevue> ").unwrap();
     keys(&mut again, "\x04");
     again.exp_eof().unwrap();
 }
@@ -142,6 +147,7 @@ fn history_is_kept_per_database_for_its_owner_only() {
         .exp_string(".mode ?table|box|markdown|line|csv|json|jsonl|svg|html|dot?")
         .unwrap();
     assert!(!before.contains("Show how long"), "{before}");
+    repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, "\x04");
     repl.exp_eof().unwrap();
 
@@ -149,6 +155,7 @@ fn history_is_kept_per_database_for_its_owner_only() {
     let mut repl = shell_with(home.path(), &["--db", one.to_str().unwrap()], &[]);
     keys(&mut repl, "\x1b[A\r");
     repl.exp_string("Show how long").unwrap();
+    repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, "\x04");
     repl.exp_eof().unwrap();
 }
@@ -328,6 +335,7 @@ fn a_long_table_on_a_terminal_shows_its_ends_and_counts_the_rest() {
     for handle in &handles {
         assert!(screen.contains(&cell(handle)), "{screen}");
     }
+    repl.exp_string("entrevue> ").unwrap();
     keys(&mut repl, "\x04");
     repl.exp_eof().unwrap();
 }
